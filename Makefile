@@ -1,0 +1,57 @@
+# ri_audit/Makefile
+#
+# PGXS build.  "make && make install && make installcheck" works against a
+# running server like any PGXS extension.  "make test" and "make demo" are
+# self-contained: they install missing Debian packages, build with -Werror,
+# install, and use throwaway clusters (see tools/).
+
+MODULE_big = ri_audit
+OBJS = \
+	$(WIN32RES) \
+	ri_audit.o
+
+EXTENSION = ri_audit
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+DATA = $(EXTENSION)--$(EXTVERSION).sql
+PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
+
+REGRESS = setup foreign_keys
+REGRESS_OPTS = --encoding=UTF8 --no-locale
+
+ISOLATION = foreign_keys_locks
+ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
+
+TAP_TESTS = 1
+
+EXTRA_CLEAN = tmp_regress tmp_iso
+
+# Debian installs several majors side by side; pin 15 when it is present.
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+ifneq ($(PGXS),)
+include $(PGXS)
+else
+all install installcheck:
+	@echo "ri_audit: PostgreSQL 15 server development files not found." >&2
+	@echo "Run 'make test' or 'make demo' (they install them), or set PG_CONFIG." >&2
+	@exit 1
+endif
+
+# One target per test tier, so tools/test.sh can run every tier even when
+# an earlier one fails, and count each.
+.PHONY: installcheck-regress installcheck-isolation installcheck-tap
+installcheck-regress:
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+installcheck-isolation:
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+installcheck-tap:
+	$(prove_installcheck)
+
+.PHONY: test demo bench
+test:
+	@bash tools/test.sh
+demo:
+	@bash tools/demo.sh
+bench:
+	@bash bench/run.sh

@@ -1,0 +1,92 @@
+/* ri_audit/ri_audit--1.0.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION ri_audit" to load this file. \quit
+
+-- CREATE EXTENSION makes the schema (control file: schema = ri_audit), owned
+-- by the installing role.  Every role may look objects up in it; what each
+-- object lets a role do is granted object by object below.
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+
+--
+-- ri_audit.foreign_keys
+--
+-- One row per foreign key constraint in the database, from pg_constraint
+-- alone (no user table is read, no lock is taken on one).  Partition copies
+-- of a constraint are rows too; parent_fk names the constraint each was
+-- cloned from.  has_index: a valid, live, non-partial btree or hash index on
+-- the referencing table whose leading key columns are exactly the foreign
+-- key's columns, in any order.  Every reference is schema-qualified.
+--
+CREATE VIEW @extschema@.foreign_keys AS
+SELECT c.oid AS fk,
+	   c.conname AS fk_name,
+	   c.conrelid::pg_catalog.regclass AS table_name,
+	   ARRAY(SELECT a.attname
+			   FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+			   JOIN pg_catalog.pg_attribute a
+				 ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid
+				AND a.attnum OPERATOR(pg_catalog.=) k.attnum
+			  ORDER BY k.ord) AS columns,
+	   c.confrelid::pg_catalog.regclass AS referenced_table,
+	   ARRAY(SELECT a.attname
+			   FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY AS k(attnum, ord)
+			   JOIN pg_catalog.pg_attribute a
+				 ON a.attrelid OPERATOR(pg_catalog.=) c.confrelid
+				AND a.attnum OPERATOR(pg_catalog.=) k.attnum
+			  ORDER BY k.ord) AS referenced_columns,
+	   CASE c.confmatchtype
+		   WHEN 'f' THEN 'FULL'
+		   WHEN 'p' THEN 'PARTIAL'
+		   ELSE 'SIMPLE'
+	   END AS match_type,
+	   CASE c.confupdtype
+		   WHEN 'r' THEN 'RESTRICT'
+		   WHEN 'c' THEN 'CASCADE'
+		   WHEN 'n' THEN 'SET NULL'
+		   WHEN 'd' THEN 'SET DEFAULT'
+		   ELSE 'NO ACTION'
+	   END AS on_update,
+	   CASE c.confdeltype
+		   WHEN 'r' THEN 'RESTRICT'
+		   WHEN 'c' THEN 'CASCADE'
+		   WHEN 'n' THEN 'SET NULL'
+		   WHEN 'd' THEN 'SET DEFAULT'
+		   ELSE 'NO ACTION'
+	   END AS on_delete,
+	   CASE WHEN pg_catalog.cardinality(c.confdelsetcols) OPERATOR(pg_catalog.>) 0 THEN
+		   ARRAY(SELECT a.attname
+				   FROM pg_catalog.unnest(c.confdelsetcols) WITH ORDINALITY AS k(attnum, ord)
+				   JOIN pg_catalog.pg_attribute a
+					 ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid
+					AND a.attnum OPERATOR(pg_catalog.=) k.attnum
+				  ORDER BY k.ord)
+	   END AS set_columns,
+	   c.condeferrable AS deferrable,
+	   c.condeferred AS initially_deferred,
+	   c.convalidated AS validated,
+	   CASE WHEN c.conparentid OPERATOR(pg_catalog.<>) 0::pg_catalog.oid
+		   THEN c.conparentid END AS parent_fk,
+	   EXISTS (SELECT 1
+				 FROM pg_catalog.pg_index i
+				 JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+				 JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+				WHERE i.indrelid OPERATOR(pg_catalog.=) c.conrelid
+				  AND i.indisvalid
+				  AND i.indislive
+				  AND i.indpred IS NULL
+				  AND am.amname OPERATOR(pg_catalog.=) ANY (ARRAY['btree', 'hash']::pg_catalog.name[])
+				  AND i.indnkeyatts OPERATOR(pg_catalog.>=) pg_catalog.cardinality(c.conkey)
+				  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1]
+					  OPERATOR(pg_catalog.@>) c.conkey
+				  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1]
+					  OPERATOR(pg_catalog.<@) c.conkey) AS has_index,
+	   pg_catalog.pg_get_constraintdef(c.oid) AS definition
+  FROM pg_catalog.pg_constraint c
+ WHERE c.contype OPERATOR(pg_catalog.=) 'f';
+
+COMMENT ON VIEW @extschema@.foreign_keys IS
+'one row per foreign key constraint, partition copies included';
+
+-- The view shows catalog facts that pg_constraint already shows to everyone.
+GRANT SELECT ON @extschema@.foreign_keys TO PUBLIC;
