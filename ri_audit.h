@@ -3,6 +3,13 @@
  * ri_audit.h
  *	  Declarations shared by the ri_audit source files.
  *
+ * The orphan finder has one catalog reader (fk_catalog.c) that fills an
+ * FkInfo per foreign key, and two scan paths that report orphans through an
+ * OrphanSink: the planner path (orphan_sql.c, one anti-join query run through
+ * SPI) and the fast path (keyset.c, an in-memory key set probed during one
+ * heap scan of the referencing table).  orphans.c owns the SQL entry points,
+ * chooses the path, and turns what the sink receives into result rows.
+ *
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
@@ -12,5 +19,57 @@
  */
 #ifndef RI_AUDIT_H
 #define RI_AUDIT_H
+
+#include "access/attnum.h"
+#include "nodes/pg_list.h"
+#include "pg_config_manual.h"
+#include "storage/itemptr.h"
+#include "utils/snapshot.h"
+
+/*
+ * Everything the orphan scan needs to know about one foreign key constraint,
+ * read from pg_constraint and pg_attribute.  Attribute numbers are those of
+ * the tables named in the constraint (the top-level tables when either side
+ * is partitioned); a scan of a partition maps them by column name.
+ */
+typedef struct FkInfo
+{
+	Oid			conoid;			/* pg_constraint OID */
+	NameData	conname;		/* constraint name */
+	Oid			fk_relid;		/* referencing table, as declared */
+	Oid			pk_relid;		/* referenced table, as declared */
+	char		confmatchtype;	/* FKCONSTR_MATCH_SIMPLE or _FULL */
+	bool		convalidated;	/* pg_constraint.convalidated */
+	int			nkeys;			/* number of key columns */
+	AttrNumber	fk_attnums[INDEX_MAX_KEYS];	/* referencing columns, key order */
+	AttrNumber	pk_attnums[INDEX_MAX_KEYS];	/* referenced columns, key order */
+	Oid			pf_eq_oprs[INDEX_MAX_KEYS];	/* conpfeqop: "pk = fk" operators */
+	Oid			fk_types[INDEX_MAX_KEYS];	/* referencing column types */
+	Oid			pk_types[INDEX_MAX_KEYS];	/* referenced column types */
+	Oid			fk_collations[INDEX_MAX_KEYS];	/* referencing column collations */
+	Oid			pk_collations[INDEX_MAX_KEYS];	/* referenced column collations;
+												 * RI compares under these */
+} FkInfo;
+
+/*
+ * Where a scan path reports the orphans it finds.  A path calls report()
+ * once per orphan row, in whatever order it finds them; the sink's owner
+ * (orphans.c) counts, orders and returns them.
+ */
+typedef struct OrphanSink OrphanSink;
+
+struct OrphanSink
+{
+	/*
+	 * fk_index: which of the constraints given to the scan (0-based);
+	 * relid: the table holding the row (a leaf partition when the
+	 * referencing table is partitioned); tid: the row's ctid; keyvals and
+	 * keynulls: the row's key columns in key order, of the referencing
+	 * columns' types.  Values are only valid during the call.
+	 */
+	void		(*report) (OrphanSink *sink, int fk_index, Oid relid,
+						   ItemPointer tid, Datum *keyvals, bool *keynulls);
+	void	   *arg;			/* the sink owner's private state */
+};
 
 #endif							/* RI_AUDIT_H */
