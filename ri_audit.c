@@ -17,7 +17,10 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
+#include "utils/guc.h"
 
 #include "ri_audit.h"
 
@@ -26,10 +29,63 @@ PG_MODULE_MAGIC;
 /* PostgreSQL 15's fmgr.h does not declare it yet. */
 void		_PG_init(void);
 
+/* ri_audit.scan_method: see ri_audit.h */
+int			ri_audit_scan_method = RI_AUDIT_SCAN_AUTO;
+
+/* ri_audit.work_mem: the fast scan path's budget in kB, -1 for work_mem */
+int			ri_audit_work_mem = -1;
+
+static const struct config_enum_entry scan_method_options[] = {
+	{"auto", RI_AUDIT_SCAN_AUTO, false},
+	{"fast", RI_AUDIT_SCAN_FAST, false},
+	{"planner", RI_AUDIT_SCAN_PLANNER, false},
+	{NULL, 0, false}
+};
+
+static bool check_work_mem(int *newval, void **extra, GucSource source);
+
+/*
+ * ri_audit.work_mem takes -1 or, like work_mem, at least 64 kB.
+ */
+static bool
+check_work_mem(int *newval, void **extra, GucSource source)
+{
+	if (*newval == -1 || *newval >= 64)
+		return true;
+	GUC_check_errdetail("ri_audit.work_mem must be -1 or at least 64 kB.");
+	return false;
+}
+
 /*
  * Module load callback.  GUCs are defined here as capabilities need them.
  */
 void
 _PG_init(void)
 {
+	DefineCustomEnumVariable("ri_audit.scan_method",
+							 "Chooses how orphan rows are found.",
+							 "auto and fast use the in-memory key set scan for "
+							 "the foreign keys it supports and a planned "
+							 "anti-join for the others; planner always uses "
+							 "the anti-join.",
+							 &ri_audit_scan_method,
+							 RI_AUDIT_SCAN_AUTO,
+							 scan_method_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("ri_audit.work_mem",
+							"Sets the memory budget of the key set scan.",
+							"Referenced keys that do not fit are processed in "
+							"batches.  -1 means use work_mem.",
+							&ri_audit_work_mem,
+							-1,
+							-1,
+							MAX_KILOBYTES,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							check_work_mem, NULL, NULL);
+
+	MarkGUCPrefixReserved("ri_audit");
 }

@@ -72,4 +72,28 @@ struct OrphanSink
 	void	   *arg;			/* the sink owner's private state */
 };
 
+/*
+ * The fast scan path (keyset.c) and its settings (ri_audit.c).
+ *
+ * ri_audit.scan_method chooses how orphans are found: "auto" and "fast" use
+ * the fast path for every foreign key keyset_supports() accepts and the
+ * planner path for the others ("fast" exists so tests can name the path
+ * they exercise; it never makes an unsupported key fail); "planner" always
+ * uses the planner path.  ri_audit.work_mem is the fast path's memory
+ * budget in kB; -1 means work_mem.
+ */
+typedef enum RiAuditScanMethod
+{
+	RI_AUDIT_SCAN_AUTO,
+	RI_AUDIT_SCAN_FAST,
+	RI_AUDIT_SCAN_PLANNER
+} RiAuditScanMethod;
+
+extern PGDLLIMPORT int ri_audit_scan_method;
+extern PGDLLIMPORT int ri_audit_work_mem;
+
+extern bool keyset_supports(const FkInfo *fk);
+extern void keyset_check(FkInfo **fks, int nfks, Snapshot snapshot,
+						 OrphanSink *sink, int64 *rows_scanned);
+
 #endif							/* RI_AUDIT_H */

@@ -1,0 +1,1175 @@
+/*-------------------------------------------------------------------------
+ *
+ * keyset.c
+ *	  The fast orphan scan path: an in-memory set of the referenced keys,
+ *	  probed during one heap scan of the referencing table.
+ *
+ * A row of the referencing table is an orphan when PostgreSQL's own RI check
+ * would reject it: under MATCH SIMPLE a row with any NULL key column passes,
+ * under MATCH FULL an all-NULL key passes and a partly-NULL one fails, and
+ * any other key fails when no row of the referenced table has an equal key
+ * under the constraint's operators (pg_constraint.conpfeqop) and the
+ * referenced columns' collations.
+ *
+ * This file answers that question without the executor, for the key types
+ * where equality is plain equality of a canonical encoding: int2, int4 and
+ * int8 in any mix (compared as int64), uuid (16 bytes), and text and varchar
+ * under deterministic collations (texteq compares the bytes then).
+ * keyset_supports() admits a constraint only when every conpfeqop is
+ * implemented by one of those built-in functions (looked up by the
+ * operator's oprcode, never by name) and the column types are the
+ * operator's own input types (or binary-identical domains and varchar), so
+ * the encoding provably decides exactly what the operator decides.  Every
+ * other constraint goes through the planner path.
+ *
+ * How: for each foreign key, a first scan of the referenced table counts its
+ * keys (and their range, for one integer column).  A single integer column
+ * whose keys are dense gets a bitmap over [min, max]; other keys go into an
+ * open-addressing hash table (int64 keys stored inline; encoded composite,
+ * uuid or text keys stored in an arena, compared byte for byte).  When the
+ * keys do not fit the memory budget (ri_audit.work_mem, or work_mem), the
+ * key space is split into batches, each held in memory in turn; the
+ * referencing table is read once per round of batches, each row probing
+ * only the batch its key belongs to.  A batch that unexpectedly overflows
+ * its share splits in two.  All foreign keys of the table are probed in the
+ * same scan.  Peak memory is the budget plus the scans' small constant.
+ *
+ * Both tables are read with the caller's snapshot (the statement's); each
+ * leaf partition of a partitioned table is read (columns mapped by name),
+ * and a plain table is read alone, since foreign keys do not cover
+ * inheritance children.  The heap scan checks for interrupts once per page
+ * (heapgetpage) and this file once per row.
+ *
+ * Locks: AccessShareLock on the referencing and referenced tables and on
+ * each of their partitions, held until the end of the transaction.  No
+ * privilege or row security check is made here: the caller (orphans.c,
+ * through fk_catalog.c) has refused whoever may not read the key columns,
+ * or is subject to row security on either table, before choosing a path.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/keyset.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "partitioning/partdesc.h"
+#include "port/pg_bitutils.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/uuid.h"
+
+#include "ri_audit.h"
+
+/* How one key column's Datum is read and encoded. */
+typedef enum KsColKind
+{
+	KS_COL_INT2,				/* int2, encoded as int64 */
+	KS_COL_INT4,				/* int4, encoded as int64 */
+	KS_COL_INT8,				/* int8, encoded as int64 */
+	KS_COL_UUID,				/* uuid, its 16 bytes */
+	KS_COL_TEXT					/* text or varchar: uint32 length, bytes */
+} KsColKind;
+
+/* Which structure holds the referenced keys of one foreign key. */
+typedef enum KsSetKind
+{
+	KS_SET_BITMAP,				/* one integer column, dense: a bitmap */
+	KS_SET_INT,					/* one integer column: hash of int64 */
+	KS_SET_BYTES				/* anything else: hash of encoded keys */
+} KsSetKind;
+
+/*
+ * A batch: the part of the key space held in memory at once.  For a hash
+ * set, the keys whose 64-bit hash has "value" in its top "bits" bits; for a
+ * bitmap, the keys whose offset from the minimum has "value" in its low
+ * "bits" bits.  bits = 0 is the whole key space.
+ */
+typedef struct KsBatch
+{
+	int			bits;
+	uint64		value;
+} KsBatch;
+
+/* A slot of the encoded-key hash table; ptr NULL means empty. */
+typedef struct KsSlot
+{
+	uint32		tag;			/* 32 bits of the hash, to skip memcmp */
+	uint32		len;			/* encoded key length */
+	char	   *ptr;			/* encoded key, in the arena */
+} KsSlot;
+
+/* Marks an empty slot of the int64 hash table. */
+#define KS_EMPTY_INT	PG_INT64_MIN
+
+/* Largest share of the hash tables' slots in use. */
+#define KS_FILL_NUM		3
+#define KS_FILL_DEN		4
+
+/* State of one foreign key during keyset_check(). */
+typedef struct KsFk
+{
+	/* set up once */
+	const FkInfo *fk;			/* the constraint */
+	int			fk_index;		/* its index in the caller's array */
+	int			nkeys;			/* number of key columns */
+	KsColKind	fkcol[INDEX_MAX_KEYS];	/* encoding of referencing columns */
+	KsColKind	pkcol[INDEX_MAX_KEYS];	/* encoding of referenced columns */
+	bool		single_int;		/* one integer key column */
+	Size		budget;			/* this key set's share of the budget */
+
+	/* from the counting scan of the referenced table */
+	int64		npk;			/* referenced rows with no NULL key column */
+	int64		pk_min;			/* smallest key (single_int only) */
+	int64		pk_max;			/* largest key (single_int only) */
+	uint64		pk_bytes;		/* total encoded key bytes */
+
+	/* the plan */
+	KsSetKind	kind;			/* structure of the set */
+	KsBatch    *pending;		/* batches still to do (a stack) */
+	int			npending;
+	int			maxpending;
+	Size		plan_capacity;	/* keys a hash batch is sized for */
+
+	/* the batch being probed in this pass */
+	bool		active;			/* has a batch in this pass */
+	bool		first_done;		/* its first batch was probed: partly-NULL
+								 * and out-of-range keys are reported */
+	KsBatch		cur;
+	MemoryContext setcxt;		/* holds the set; reset per batch */
+	uint64	   *bitmap;			/* KS_SET_BITMAP: bit (offset >> bits) */
+	uint64		nbits;
+	int64	   *islots;			/* KS_SET_INT: slots, KS_EMPTY_INT if free */
+	bool		has_empty_key;	/* KS_EMPTY_INT itself is a key */
+	KsSlot	   *bslots;			/* KS_SET_BYTES: slots */
+	uint64		mask;			/* number of slots - 1 */
+	uint64		nused;			/* keys stored */
+	uint64		maxused;		/* keys the slots may hold */
+	char	   *arena;			/* KS_SET_BYTES: free space of last chunk */
+	Size		arena_left;
+	Size		arena_used;		/* bytes of arena chunks allocated */
+	Size		arena_limit;	/* most arena bytes allowed */
+	bool		overflow;		/* the batch did not fit */
+
+	/* per leaf partition of the table being scanned */
+	AttrNumber	leaf_attnums[INDEX_MAX_KEYS];
+} KsFk;
+
+/* State of one keyset_check() call. */
+typedef struct KsState
+{
+	KsFk	   *fks;			/* one per foreign key */
+	int			nfks;
+	Snapshot	snapshot;		/* the statement's */
+	MemoryContext callercxt;	/* where sink->report() runs */
+	MemoryContext rowcxt;		/* detoasted values; reset per row */
+	StringInfoData keybuf;		/* the key being encoded */
+} KsState;
+
+static bool ks_column_kind(Oid typid, KsColKind *kind);
+static List *ks_leaf_relids(Oid relid);
+static void ks_map_attnums(Oid parent, Relation leaf, const AttrNumber *attnums,
+						   int nkeys, AttrNumber *out);
+static void ks_count_pk(KsState *st, KsFk *kf);
+static void ks_plan(KsFk *kf);
+static void ks_push_batch(KsFk *kf, int bits, uint64 value);
+static void ks_build(KsState *st, KsFk *kf);
+static bool ks_build_once(KsState *st, KsFk *kf);
+static void ks_reset_set(KsFk *kf);
+static void ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
+					   int64 *rows_scanned);
+static inline int64 ks_int_value(KsColKind kind, Datum d);
+static void ks_encode(KsState *st, const KsColKind *kinds, int nkeys,
+					  const Datum *vals);
+static inline uint64 ks_mix64(uint64 h);
+static inline bool ks_hash_in_batch(const KsBatch *b, uint64 h);
+static bool ks_insert_int(KsFk *kf, int64 v);
+static bool ks_lookup_int(const KsFk *kf, int64 v);
+static bool ks_insert_bytes(KsFk *kf, const char *key, uint32 len, uint64 h);
+static bool ks_lookup_bytes(const KsFk *kf, const char *key, uint32 len,
+							uint64 h);
+static Size ks_budget(void);
+
+/*
+ * The memory budget of a keyset_check() call, in bytes:
+ * ri_audit.work_mem, or work_mem when that is -1.
+ */
+static Size
+ks_budget(void)
+{
+	int			kb = ri_audit_work_mem >= 0 ? ri_audit_work_mem : work_mem;
+
+	return (Size) kb * 1024;
+}
+
+/*
+ * How a column of type typid (or a domain over it) is encoded; false when
+ * the type is not one the fast path handles.
+ */
+static bool
+ks_column_kind(Oid typid, KsColKind *kind)
+{
+	switch (getBaseType(typid))
+	{
+		case INT2OID:
+			*kind = KS_COL_INT2;
+			return true;
+		case INT4OID:
+			*kind = KS_COL_INT4;
+			return true;
+		case INT8OID:
+			*kind = KS_COL_INT8;
+			return true;
+		case UUIDOID:
+			*kind = KS_COL_UUID;
+			return true;
+		case TEXTOID:
+		case VARCHAROID:
+			*kind = KS_COL_TEXT;
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * keyset_supports
+ *		True when the fast path decides exactly what the constraint's own
+ *		equality decides, for every key column of fk.
+ *
+ * Each conpfeqop must be implemented by a built-in equality function of the
+ * integer family, uuid_eq, or texteq (identified by the operator's oprcode,
+ * so a look-alike operator elsewhere in the search path cannot pass, and a
+ * renamed or moved one with the same code is still exact).  The referenced
+ * and referencing columns' base types must be the operator's left and
+ * right input types, except that texteq also takes varchar, which has
+ * text's representation.  texteq is byte equality only under a
+ * deterministic collation, and RI compares under the referenced column's
+ * collation.  MATCH PARTIAL (not implemented by PostgreSQL) is refused.
+ * Takes no locks; reads pg_operator, pg_type and pg_collation.
+ */
+bool
+keyset_supports(const FkInfo *fk)
+{
+	int			i;
+
+	if (fk->nkeys < 1 || fk->nkeys > INDEX_MAX_KEYS)
+		return false;
+	if (fk->confmatchtype != FKCONSTR_MATCH_SIMPLE &&
+		fk->confmatchtype != FKCONSTR_MATCH_FULL)
+		return false;
+
+	for (i = 0; i < fk->nkeys; i++)
+	{
+		HeapTuple	tup;
+		Form_pg_operator opr;
+		RegProcedure code;
+		Oid			left;
+		Oid			right;
+		Oid			pkbase = getBaseType(fk->pk_types[i]);
+		Oid			fkbase = getBaseType(fk->fk_types[i]);
+
+		tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(fk->pf_eq_oprs[i]));
+		if (!HeapTupleIsValid(tup))
+			return false;
+		opr = (Form_pg_operator) GETSTRUCT(tup);
+		code = opr->oprcode;
+		left = opr->oprleft;
+		right = opr->oprright;
+		ReleaseSysCache(tup);
+
+		switch (code)
+		{
+			case F_INT2EQ:
+			case F_INT24EQ:
+			case F_INT28EQ:
+			case F_INT42EQ:
+			case F_INT4EQ:
+			case F_INT48EQ:
+			case F_INT82EQ:
+			case F_INT84EQ:
+			case F_INT8EQ:
+			case F_UUID_EQ:
+				/* "pk = fk": the referenced column is the left input */
+				if (pkbase != left || fkbase != right)
+					return false;
+				break;
+			case F_TEXTEQ:
+				if ((pkbase != TEXTOID && pkbase != VARCHAROID) ||
+					(fkbase != TEXTOID && fkbase != VARCHAROID))
+					return false;
+				if (!OidIsValid(fk->pk_collations[i]) ||
+					!get_collation_isdeterministic(fk->pk_collations[i]))
+					return false;
+				break;
+			default:
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The tables a scan of relid must read: relid itself when it is a plain
+ * table, or every leaf partition of it, as the planner would expand it
+ * (partitions being detached concurrently are left out for the same
+ * snapshots as the planner's PartitionDirectory leaves them out).  Takes
+ * AccessShareLock on relid and every partition, held until end of
+ * transaction.
+ */
+static List *
+ks_leaf_relids(Oid relid)
+{
+	List	   *result = NIL;
+	List	   *todo = list_make1_oid(relid);
+
+	while (todo != NIL)
+	{
+		Oid			cur = linitial_oid(todo);
+		Relation	rel;
+
+		todo = list_delete_first(todo);
+		CHECK_FOR_INTERRUPTS();
+
+		rel = table_open(cur, AccessShareLock);
+		if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
+		{
+			PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+			int			i;
+
+			for (i = 0; i < pd->nparts; i++)
+				todo = lappend_oid(todo, pd->oids[i]);
+		}
+		else if (rel->rd_rel->relkind == RELKIND_RELATION)
+			result = lappend_oid(result, cur);
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot scan \"%s\" for orphans",
+							RelationGetRelationName(rel)),
+					 errdetail_relkind_not_supported(rel->rd_rel->relkind)));
+		table_close(rel, NoLock);
+	}
+	return result;
+}
+
+/*
+ * Map the key columns attnums (of table parent, in key order) to the
+ * attribute numbers of the same-named columns of leaf.
+ */
+static void
+ks_map_attnums(Oid parent, Relation leaf, const AttrNumber *attnums,
+			   int nkeys, AttrNumber *out)
+{
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		char	   *name;
+
+		if (RelationGetRelid(leaf) == parent)
+		{
+			out[i] = attnums[i];
+			continue;
+		}
+		name = get_attname(parent, attnums[i], false);
+		out[i] = get_attnum(RelationGetRelid(leaf), name);
+		if (out[i] == InvalidAttrNumber)
+			elog(ERROR, "column \"%s\" not found in partition \"%s\"",
+				 name, RelationGetRelationName(leaf));
+		pfree(name);
+	}
+}
+
+/* An integer key column's value as int64. */
+static inline int64
+ks_int_value(KsColKind kind, Datum d)
+{
+	switch (kind)
+	{
+		case KS_COL_INT2:
+			return (int64) DatumGetInt16(d);
+		case KS_COL_INT4:
+			return (int64) DatumGetInt32(d);
+		default:
+			return DatumGetInt64(d);
+	}
+}
+
+/*
+ * Encode a key (no NULLs) into st->keybuf: each integer column as an int64,
+ * a uuid as its 16 bytes, a text column as a uint32 length and its bytes.
+ * Two keys of the same foreign key are equal under its operators exactly
+ * when their encodings are equal.  Detoasting allocates in the current
+ * memory context.
+ */
+static void
+ks_encode(KsState *st, const KsColKind *kinds, int nkeys, const Datum *vals)
+{
+	StringInfo	buf = &st->keybuf;
+	int			i;
+
+	resetStringInfo(buf);
+	for (i = 0; i < nkeys; i++)
+	{
+		switch (kinds[i])
+		{
+			case KS_COL_INT2:
+			case KS_COL_INT4:
+			case KS_COL_INT8:
+				{
+					int64		v = ks_int_value(kinds[i], vals[i]);
+
+					appendBinaryStringInfoNT(buf, (char *) &v, sizeof(v));
+					break;
+				}
+			case KS_COL_UUID:
+				appendBinaryStringInfoNT(buf,
+										 (char *) DatumGetUUIDP(vals[i])->data,
+										 UUID_LEN);
+				break;
+			case KS_COL_TEXT:
+				{
+					struct varlena *t = PG_DETOAST_DATUM_PACKED(vals[i]);
+					uint32		len = VARSIZE_ANY_EXHDR(t);
+
+					appendBinaryStringInfoNT(buf, (char *) &len, sizeof(len));
+					appendBinaryStringInfoNT(buf, VARDATA_ANY(t), len);
+					break;
+				}
+		}
+	}
+}
+
+/* A 64-bit finalizer (splitmix64's), spreading int64 keys over the hash. */
+static inline uint64
+ks_mix64(uint64 h)
+{
+	h ^= h >> 30;
+	h *= UINT64CONST(0xbf58476d1ce4e5b9);
+	h ^= h >> 27;
+	h *= UINT64CONST(0x94d049bb133111eb);
+	h ^= h >> 31;
+	return h;
+}
+
+/* Does a key with hash h belong to hash batch b? */
+static inline bool
+ks_hash_in_batch(const KsBatch *b, uint64 h)
+{
+	return b->bits == 0 || (h >> (64 - b->bits)) == b->value;
+}
+
+/*
+ * Scan the referenced table once to count its keys, their range (one
+ * integer column) and their encoded size.  Rows with a NULL key column (a
+ * UNIQUE constraint allows them) can never match and are left out.
+ */
+static void
+ks_count_pk(KsState *st, KsFk *kf)
+{
+	const FkInfo *fk = kf->fk;
+	List	   *leaves = ks_leaf_relids(fk->pk_relid);
+	ListCell   *lc;
+	Datum		vals[INDEX_MAX_KEYS];
+	MemoryContext oldcxt;
+
+	kf->npk = 0;
+	kf->pk_min = PG_INT64_MAX;
+	kf->pk_max = PG_INT64_MIN;
+	kf->pk_bytes = 0;
+
+	foreach(lc, leaves)
+	{
+		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
+		AttrNumber	att[INDEX_MAX_KEYS];
+		AttrNumber	maxatt = 0;
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		TableScanDesc scan = table_beginscan(rel, st->snapshot, 0, NULL);
+		int			i;
+
+		ks_map_attnums(fk->pk_relid, rel, fk->pk_attnums, kf->nkeys, att);
+		for (i = 0; i < kf->nkeys; i++)
+			maxatt = Max(maxatt, att[i]);
+
+		oldcxt = MemoryContextSwitchTo(st->rowcxt);
+		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			bool		isnull = false;
+
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextReset(st->rowcxt);
+			slot_getsomeattrs(slot, maxatt);
+			for (i = 0; i < kf->nkeys && !isnull; i++)
+			{
+				vals[i] = slot->tts_values[att[i] - 1];
+				isnull = slot->tts_isnull[att[i] - 1];
+			}
+			if (isnull)
+				continue;
+			kf->npk++;
+			if (kf->single_int)
+			{
+				int64		v = ks_int_value(kf->pkcol[0], vals[0]);
+
+				kf->pk_min = Min(kf->pk_min, v);
+				kf->pk_max = Max(kf->pk_max, v);
+				kf->pk_bytes += sizeof(int64);
+			}
+			else
+			{
+				ks_encode(st, kf->pkcol, kf->nkeys, vals);
+				kf->pk_bytes += st->keybuf.len;
+			}
+		}
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(st->rowcxt);
+
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		table_close(rel, NoLock);
+	}
+	list_free(leaves);
+}
+
+/* Remember a batch to do later. */
+static void
+ks_push_batch(KsFk *kf, int bits, uint64 value)
+{
+	if (kf->npending >= kf->maxpending)
+	{
+		kf->maxpending *= 2;
+		kf->pending = repalloc_huge(kf->pending,
+									kf->maxpending * sizeof(KsBatch));
+	}
+	kf->pending[kf->npending].bits = bits;
+	kf->pending[kf->npending].value = value;
+	kf->npending++;
+}
+
+/* Slots of a hash table sized for n keys: a power of 2, at least 16. */
+static uint64
+ks_slots_for(uint64 n)
+{
+	uint64		want = n * KS_FILL_DEN / KS_FILL_NUM + 1;
+
+	return Max(UINT64CONST(16), pg_nextpower2_64(want));
+}
+
+/* Bytes of a hash batch sized for n keys averaging avg encoded bytes. */
+static Size
+ks_hash_bytes(const KsFk *kf, uint64 n, uint64 avg)
+{
+	if (kf->kind == KS_SET_INT)
+		return ks_slots_for(n) * sizeof(int64);
+	/* each key takes MAXALIGN(len) <= len + 7 bytes of arena */
+	return ks_slots_for(n) * sizeof(KsSlot) + n * (avg + 7);
+}
+
+/*
+ * Choose the set's structure and the batches from the counts: the fewest
+ * batches (a power of 2) whose expected size fits this key set's budget.
+ * Batches are pushed in reverse so they are done in order.
+ */
+static void
+ks_plan(KsFk *kf)
+{
+	int			bits = 0;
+	uint64		nb;
+	uint64		avg = kf->npk > 0 ? (kf->pk_bytes + kf->npk - 1) / kf->npk : 8;
+
+	kf->npending = 0;
+	if (kf->single_int && kf->npk > 0)
+	{
+		uint64		range = (uint64) kf->pk_max - (uint64) kf->pk_min;
+		Size		bitmap_bytes;
+
+		/* range + 1 bits, unless that would wrap */
+		kf->kind = KS_SET_INT;
+		if (range < PG_UINT64_MAX / 2)
+		{
+			bitmap_bytes = (range / 64 + 1) * sizeof(uint64);
+			if (bitmap_bytes <= 2 * ks_hash_bytes(kf, kf->npk, 8))
+				kf->kind = KS_SET_BITMAP;
+		}
+		if (kf->kind == KS_SET_BITMAP)
+		{
+			while (bits < 62 &&
+				   (((range >> bits) / 64 + 1) * sizeof(uint64)) > kf->budget)
+				bits++;
+			kf->nbits = (range >> bits) + 1;
+			nb = UINT64CONST(1) << bits;
+			while (nb-- > 0)
+				ks_push_batch(kf, bits, nb);
+			return;
+		}
+	}
+	else if (kf->single_int)
+		kf->kind = KS_SET_INT;
+	else
+		kf->kind = KS_SET_BYTES;
+
+	/* hash batches: expected keys per batch, plus an eighth for skew */
+	for (;;)
+	{
+		uint64		per = ((uint64) kf->npk >> bits) + 1;
+
+		kf->plan_capacity = per + per / 8 + 16;
+		if (bits >= 40 ||
+			ks_hash_bytes(kf, kf->plan_capacity, avg) <= kf->budget)
+			break;
+		bits++;
+	}
+	nb = UINT64CONST(1) << bits;
+	while (nb-- > 0)
+		ks_push_batch(kf, bits, nb);
+}
+
+/* Drop the current batch's set. */
+static void
+ks_reset_set(KsFk *kf)
+{
+	MemoryContextReset(kf->setcxt);
+	kf->bitmap = NULL;
+	kf->islots = NULL;
+	kf->bslots = NULL;
+	kf->arena = NULL;
+	kf->arena_left = 0;
+	kf->arena_used = 0;
+	kf->nused = 0;
+	kf->has_empty_key = false;
+	kf->overflow = false;
+}
+
+/* Add an int64 key to the hash set; false when the batch is full. */
+static bool
+ks_insert_int(KsFk *kf, int64 v)
+{
+	uint64		i;
+
+	if (v == KS_EMPTY_INT)
+	{
+		kf->has_empty_key = true;
+		return true;
+	}
+	i = ks_mix64((uint64) v) & kf->mask;
+	for (;;)
+	{
+		if (kf->islots[i] == v)
+			return true;
+		if (kf->islots[i] == KS_EMPTY_INT)
+			break;
+		i = (i + 1) & kf->mask;
+	}
+	if (kf->nused >= kf->maxused)
+		return false;
+	kf->islots[i] = v;
+	kf->nused++;
+	return true;
+}
+
+/* Is the int64 key in the hash set? */
+static bool
+ks_lookup_int(const KsFk *kf, int64 v)
+{
+	uint64		i;
+
+	if (v == KS_EMPTY_INT)
+		return kf->has_empty_key;
+	i = ks_mix64((uint64) v) & kf->mask;
+	for (;;)
+	{
+		int64		s = kf->islots[i];
+
+		if (s == v)
+			return true;
+		if (s == KS_EMPTY_INT)
+			return false;
+		i = (i + 1) & kf->mask;
+	}
+}
+
+/*
+ * Add an encoded key with hash h to the hash set; false when the batch is
+ * full.  A key alone in its batch is always taken, so a single key larger
+ * than the budget still gets through (the budget is then exceeded by that
+ * one key).
+ */
+static bool
+ks_insert_bytes(KsFk *kf, const char *key, uint32 len, uint64 h)
+{
+	uint32		tag = (uint32) (h >> 16);
+	uint64		i = h & kf->mask;
+	char	   *copy;
+
+	for (;;)
+	{
+		KsSlot	   *s = &kf->bslots[i];
+
+		if (s->ptr == NULL)
+			break;
+		if (s->tag == tag && s->len == len && memcmp(s->ptr, key, len) == 0)
+			return true;
+		i = (i + 1) & kf->mask;
+	}
+	if (kf->nused >= kf->maxused)
+		return false;
+
+	/* copy the key into the arena */
+	if (MAXALIGN(len) > kf->arena_left)
+	{
+		Size		chunk = Max((Size) 8192, Min((Size) 1024 * 1024,
+												  kf->arena_limit / 16));
+
+		if (MAXALIGN(len) > chunk / 4)
+		{
+			/* a big key gets its own chunk */
+			if (kf->nused > 0 &&
+				kf->arena_used + MAXALIGN(len) > kf->arena_limit)
+				return false;
+			copy = MemoryContextAllocHuge(kf->setcxt, Max(len, 1));
+			kf->arena_used += MAXALIGN(len);
+			goto stored;
+		}
+		if (kf->nused > 0 && kf->arena_used + chunk > kf->arena_limit)
+			return false;
+		kf->arena = MemoryContextAlloc(kf->setcxt, chunk);
+		kf->arena_left = chunk;
+		kf->arena_used += chunk;
+	}
+	copy = kf->arena;
+	kf->arena += MAXALIGN(len);
+	kf->arena_left -= MAXALIGN(len);
+
+stored:
+	memcpy(copy, key, len);
+	kf->bslots[i].tag = tag;
+	kf->bslots[i].len = len;
+	kf->bslots[i].ptr = copy;
+	kf->nused++;
+	return true;
+}
+
+/* Is the encoded key with hash h in the hash set? */
+static bool
+ks_lookup_bytes(const KsFk *kf, const char *key, uint32 len, uint64 h)
+{
+	uint32		tag = (uint32) (h >> 16);
+	uint64		i = h & kf->mask;
+
+	for (;;)
+	{
+		const KsSlot *s = &kf->bslots[i];
+
+		if (s->ptr == NULL)
+			return false;
+		if (s->tag == tag && s->len == len && memcmp(s->ptr, key, len) == 0)
+			return true;
+		i = (i + 1) & kf->mask;
+	}
+}
+
+/*
+ * Build the set of batch kf->cur from a scan of the referenced table.
+ * False when it did not fit (the set is then incomplete).
+ */
+static bool
+ks_build_once(KsState *st, KsFk *kf)
+{
+	const FkInfo *fk = kf->fk;
+	List	   *leaves;
+	ListCell   *lc;
+	Datum		vals[INDEX_MAX_KEYS];
+	MemoryContext oldcxt;
+	bool		ok = true;
+
+	ks_reset_set(kf);
+	switch (kf->kind)
+	{
+		case KS_SET_BITMAP:
+			kf->bitmap = MemoryContextAllocExtended(kf->setcxt,
+													(kf->nbits / 64 + 1) * sizeof(uint64),
+													MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+			break;
+		case KS_SET_INT:
+			{
+				uint64		nslots = ks_slots_for(kf->plan_capacity);
+				uint64		i;
+
+				kf->islots = MemoryContextAllocHuge(kf->setcxt,
+													nslots * sizeof(int64));
+				for (i = 0; i < nslots; i++)
+					kf->islots[i] = KS_EMPTY_INT;
+				kf->mask = nslots - 1;
+				kf->maxused = nslots * KS_FILL_NUM / KS_FILL_DEN;
+				break;
+			}
+		case KS_SET_BYTES:
+			{
+				uint64		nslots = ks_slots_for(kf->plan_capacity);
+				Size		slot_bytes = nslots * sizeof(KsSlot);
+
+				kf->bslots = MemoryContextAllocExtended(kf->setcxt, slot_bytes,
+														MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+				kf->mask = nslots - 1;
+				kf->maxused = nslots * KS_FILL_NUM / KS_FILL_DEN;
+				kf->arena_limit = kf->budget > slot_bytes ?
+					kf->budget - slot_bytes : 0;
+				break;
+			}
+	}
+
+	leaves = ks_leaf_relids(fk->pk_relid);
+	foreach(lc, leaves)
+	{
+		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
+		AttrNumber	att[INDEX_MAX_KEYS];
+		AttrNumber	maxatt = 0;
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		TableScanDesc scan = table_beginscan(rel, st->snapshot, 0, NULL);
+		int			i;
+
+		ks_map_attnums(fk->pk_relid, rel, fk->pk_attnums, kf->nkeys, att);
+		for (i = 0; i < kf->nkeys; i++)
+			maxatt = Max(maxatt, att[i]);
+
+		oldcxt = MemoryContextSwitchTo(st->rowcxt);
+		while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			bool		isnull = false;
+
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextReset(st->rowcxt);
+			slot_getsomeattrs(slot, maxatt);
+			for (i = 0; i < kf->nkeys && !isnull; i++)
+			{
+				vals[i] = slot->tts_values[att[i] - 1];
+				isnull = slot->tts_isnull[att[i] - 1];
+			}
+			if (isnull)
+				continue;
+
+			if (kf->kind == KS_SET_BITMAP)
+			{
+				int64		v = ks_int_value(kf->pkcol[0], vals[0]);
+				uint64		off = (uint64) v - (uint64) kf->pk_min;
+				uint64		bmask = (UINT64CONST(1) << kf->cur.bits) - 1;
+
+				if ((off & bmask) != kf->cur.value)
+					continue;
+				off >>= kf->cur.bits;
+				/* the counting scan saw the same rows: off < nbits */
+				kf->bitmap[off / 64] |= UINT64CONST(1) << (off % 64);
+			}
+			else if (kf->kind == KS_SET_INT)
+			{
+				int64		v = ks_int_value(kf->pkcol[0], vals[0]);
+
+				if (!ks_hash_in_batch(&kf->cur, ks_mix64((uint64) v)))
+					continue;
+				ok = ks_insert_int(kf, v);
+			}
+			else
+			{
+				uint64		h;
+
+				ks_encode(st, kf->pkcol, kf->nkeys, vals);
+				h = hash_bytes_extended((unsigned char *) st->keybuf.data,
+										st->keybuf.len, 0);
+				if (!ks_hash_in_batch(&kf->cur, h))
+					continue;
+				ok = ks_insert_bytes(kf, st->keybuf.data, st->keybuf.len, h);
+			}
+		}
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(st->rowcxt);
+
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		table_close(rel, NoLock);
+		if (!ok)
+			break;
+	}
+	list_free(leaves);
+	return ok;
+}
+
+/*
+ * Build the set of the next pending batch of kf.  A hash batch that does
+ * not fit its share of the budget splits in two: the first half is built
+ * (again, from a new scan), the second is pushed for a later pass.
+ */
+static void
+ks_build(KsState *st, KsFk *kf)
+{
+	Assert(kf->npending > 0);
+	kf->npending--;
+	kf->cur = kf->pending[kf->npending];
+
+	while (!ks_build_once(st, kf))
+	{
+		if (kf->cur.bits >= 63)
+			elog(ERROR, "could not split the keys of foreign key constraint \"%s\" into batches",
+				 NameStr(kf->fk->conname));
+		kf->cur.bits++;
+		kf->cur.value <<= 1;
+		ks_push_batch(kf, kf->cur.bits, kf->cur.value | 1);
+		/* the split batch's set, if any, is freed by the next build */
+	}
+}
+
+/*
+ * Read the referencing table once, probing every active foreign key's
+ * current batch, and report the orphans found.  In an FK's first pass it
+ * also reports MATCH FULL rows with a partly-NULL key.
+ */
+static void
+ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
+		   int64 *rows_scanned)
+{
+	Oid			fk_relid = st->fks[0].fk->fk_relid;
+	List	   *leaves = ks_leaf_relids(fk_relid);
+	ListCell   *lc;
+	Datum		keyvals[INDEX_MAX_KEYS];
+	bool		keynulls[INDEX_MAX_KEYS];
+
+	foreach(lc, leaves)
+	{
+		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
+		Oid			relid = RelationGetRelid(rel);
+		AttrNumber	maxatt = 0;
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		TableScanDesc scan = table_beginscan(rel, st->snapshot, 0, NULL);
+		MemoryContext oldcxt;
+		int			f;
+		int			i;
+
+		for (f = 0; f < st->nfks; f++)
+		{
+			KsFk	   *kf = &st->fks[f];
+
+			if (!kf->active)
+				continue;
+			ks_map_attnums(fk_relid, rel, kf->fk->fk_attnums, kf->nkeys,
+						   kf->leaf_attnums);
+			for (i = 0; i < kf->nkeys; i++)
+				maxatt = Max(maxatt, kf->leaf_attnums[i]);
+		}
+
+		oldcxt = MemoryContextSwitchTo(st->rowcxt);
+		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextReset(st->rowcxt);
+			if (first_pass && rows_scanned)
+				(*rows_scanned)++;
+			slot_getsomeattrs(slot, maxatt);
+
+			for (f = 0; f < st->nfks; f++)
+			{
+				KsFk	   *kf = &st->fks[f];
+				int			nnulls = 0;
+				bool		orphan;
+
+				if (!kf->active)
+					continue;
+				for (i = 0; i < kf->nkeys; i++)
+				{
+					keyvals[i] = slot->tts_values[kf->leaf_attnums[i] - 1];
+					keynulls[i] = slot->tts_isnull[kf->leaf_attnums[i] - 1];
+					nnulls += keynulls[i] ? 1 : 0;
+				}
+
+				if (nnulls > 0)
+				{
+					/* all NULL passes; partly NULL passes under SIMPLE */
+					if (nnulls == kf->nkeys ||
+						kf->fk->confmatchtype != FKCONSTR_MATCH_FULL ||
+						kf->first_done)
+						continue;
+					orphan = true;
+				}
+				else if (kf->kind == KS_SET_BITMAP)
+				{
+					int64		v = ks_int_value(kf->fkcol[0], keyvals[0]);
+					uint64		off = (uint64) v - (uint64) kf->pk_min;
+					uint64		bmask = (UINT64CONST(1) << kf->cur.bits) - 1;
+
+					/* outside [min, max]: in no batch, report in the first */
+					if (v < kf->pk_min || v > kf->pk_max)
+						orphan = !kf->first_done;
+					else if ((off & bmask) != kf->cur.value)
+						continue;
+					else
+					{
+						off >>= kf->cur.bits;
+						orphan = (kf->bitmap[off / 64] &
+								  (UINT64CONST(1) << (off % 64))) == 0;
+					}
+				}
+				else if (kf->kind == KS_SET_INT)
+				{
+					int64		v = ks_int_value(kf->fkcol[0], keyvals[0]);
+
+					if (!ks_hash_in_batch(&kf->cur, ks_mix64((uint64) v)))
+						continue;
+					orphan = !ks_lookup_int(kf, v);
+				}
+				else
+				{
+					uint64		h;
+
+					ks_encode(st, kf->fkcol, kf->nkeys, keyvals);
+					h = hash_bytes_extended((unsigned char *) st->keybuf.data,
+											st->keybuf.len, 0);
+					if (!ks_hash_in_batch(&kf->cur, h))
+						continue;
+					orphan = !ks_lookup_bytes(kf, st->keybuf.data,
+											  st->keybuf.len, h);
+				}
+
+				if (orphan)
+				{
+					MemoryContextSwitchTo(st->callercxt);
+					sink->report(sink, kf->fk_index, relid, &slot->tts_tid,
+								 keyvals, keynulls);
+					MemoryContextSwitchTo(st->rowcxt);
+				}
+			}
+		}
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(st->rowcxt);
+
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		table_close(rel, NoLock);
+	}
+	list_free(leaves);
+}
+
+/*
+ * keyset_check
+ *		Report every orphan of the foreign keys fks[0 .. nfks-1], which all
+ *		have the same referencing table and pass keyset_supports().
+ *
+ * Each orphan goes to sink->report() once, in the memory context current
+ * at the call, with fk_index its constraint's index in fks.  The
+ * referencing table is read once per round of batches (once when every key
+ * set fits the budget); *rows_scanned, when not NULL, is increased by the
+ * number of rows read in the first round.  Rows and keys visible to
+ * snapshot are considered.  Takes AccessShareLock on the referencing and
+ * referenced tables and all their partitions.
+ */
+void
+keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
+			 int64 *rows_scanned)
+{
+	KsState		st;
+	MemoryContext cxt;
+	MemoryContext oldcxt;
+	Size		budget = ks_budget();
+	bool		first_pass = true;
+	int			npasses = 0;
+	int			f;
+	int			i;
+
+	if (nfks <= 0)
+		return;
+
+	st.callercxt = CurrentMemoryContext;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "ri_audit keyset",
+								ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
+
+	st.nfks = nfks;
+	st.snapshot = snapshot;
+	st.fks = palloc0(nfks * sizeof(KsFk));
+	st.rowcxt = AllocSetContextCreate(cxt, "ri_audit keyset row",
+									  ALLOCSET_DEFAULT_SIZES);
+	initStringInfo(&st.keybuf);
+
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st.fks[f];
+		const FkInfo *fk = fks[f];
+
+		if (fk->fk_relid != fks[0]->fk_relid)
+			elog(ERROR, "foreign keys of different tables given to keyset_check");
+		if (!keyset_supports(fk))
+			elog(ERROR, "foreign key constraint \"%s\" is not supported by the fast scan path",
+				 NameStr(fk->conname));
+
+		kf->fk = fk;
+		kf->fk_index = f;
+		kf->nkeys = fk->nkeys;
+		for (i = 0; i < fk->nkeys; i++)
+		{
+			if (!ks_column_kind(fk->fk_types[i], &kf->fkcol[i]) ||
+				!ks_column_kind(fk->pk_types[i], &kf->pkcol[i]))
+				elog(ERROR, "unexpected key column type in foreign key constraint \"%s\"",
+					 NameStr(fk->conname));
+		}
+		kf->single_int = (fk->nkeys == 1 &&
+						  kf->fkcol[0] != KS_COL_UUID &&
+						  kf->fkcol[0] != KS_COL_TEXT);
+		/* the budget is shared evenly by the key sets held at once */
+		kf->budget = Max(budget / nfks, (Size) 8192);
+		kf->setcxt = AllocSetContextCreate(cxt, "ri_audit key set",
+										   ALLOCSET_DEFAULT_SIZES);
+		kf->maxpending = 16;
+		kf->pending = palloc(kf->maxpending * sizeof(KsBatch));
+
+		ks_count_pk(&st, kf);
+		ks_plan(kf);
+	}
+
+	/* one round per batch: build each key set's next batch, then scan */
+	for (;;)
+	{
+		int			nactive = 0;
+
+		for (f = 0; f < nfks; f++)
+		{
+			KsFk	   *kf = &st.fks[f];
+
+			kf->active = false;
+			if (kf->npending == 0)
+			{
+				ks_reset_set(kf);
+				continue;
+			}
+			ks_build(&st, kf);
+			kf->active = true;
+			nactive++;
+		}
+		if (nactive == 0)
+			break;
+
+		ks_scan_fk(&st, first_pass, sink, rows_scanned);
+		first_pass = false;
+		npasses++;
+		for (f = 0; f < nfks; f++)
+			if (st.fks[f].active)
+				st.fks[f].first_done = true;
+	}
+
+	elog(DEBUG1, "ri_audit: key set scan of \"%s\" for %d foreign keys read it %d times",
+		 get_rel_name(fks[0]->fk_relid), nfks, npasses);
+
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(cxt);
+}

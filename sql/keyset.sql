@@ -1,0 +1,230 @@
+--
+-- keyset.c, the fast orphan scan, through a temporary test entry point
+-- (replaced by the shape tests under both scan methods once the orphan
+-- finder is wired).  Every answer is compared with a reference anti-join
+-- built like RI_Initial_Check's query (conpfeqop, referenced collation).
+--
+SET client_min_messages = warning;
+CREATE SCHEMA ks;
+SET search_path = ks, public;
+
+CREATE FUNCTION ks_debug(oid[])
+	RETURNS TABLE (fk oid, table_name regclass, row_ctid tid, key text)
+	AS 'ri_audit', 'ri_audit_keyset_debug' LANGUAGE C STRICT;
+CREATE FUNCTION ks_supports(oid) RETURNS bool
+	AS 'ri_audit', 'ri_audit_keyset_debug_supports' LANGUAGE C STRICT;
+
+-- The reference: the orphans of one constraint by a planned anti-join.
+CREATE FUNCTION ks_expected(con oid)
+	RETURNS TABLE (table_name regclass, row_ctid tid, key text)
+	LANGUAGE plpgsql AS $$
+DECLARE
+	c pg_constraint;
+	keytext text := '';
+	allnull text := '';
+	anynull text := '';
+	cond text := '';
+	q text;
+	i int;
+	fcol text; pcol text; opr text; coll text;
+BEGIN
+	SELECT * INTO c FROM pg_constraint WHERE oid = con;
+	FOR i IN 1 .. array_length(c.conkey, 1) LOOP
+		SELECT quote_ident(attname) INTO fcol FROM pg_attribute
+		 WHERE attrelid = c.conrelid AND attnum = c.conkey[i];
+		SELECT quote_ident(attname),
+			   CASE WHEN attcollation <> 0
+					THEN ' COLLATE ' || (SELECT quote_ident(nspname) || '.' || quote_ident(collname)
+										   FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+										  WHERE co.oid = attcollation)
+					ELSE '' END
+		  INTO pcol, coll FROM pg_attribute
+		 WHERE attrelid = c.confrelid AND attnum = c.confkey[i];
+		SELECT 'OPERATOR(' || quote_ident(nspname) || '.' || oprname || ')' INTO opr
+		  FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+		 WHERE o.oid = c.conpfeqop[i];
+		IF i > 1 THEN
+			keytext := keytext || ' || '', '' || ';
+			allnull := allnull || ' AND ';
+			anynull := anynull || ' OR ';
+			cond := cond || ' AND ';
+		END IF;
+		keytext := keytext || 'coalesce(f.' || fcol || '::text, ''null'')';
+		allnull := allnull || 'f.' || fcol || ' IS NULL';
+		anynull := anynull || 'f.' || fcol || ' IS NULL';
+		cond := cond || 'p.' || pcol || coll || ' ' || opr || ' f.' || fcol;
+	END LOOP;
+	q := format('SELECT f.tableoid::regclass, f.ctid, %s FROM %s %s f WHERE ',
+				keytext,
+				CASE WHEN (SELECT relkind FROM pg_class WHERE oid = c.conrelid) = 'p'
+					 THEN '' ELSE 'ONLY' END,
+				c.conrelid::regclass);
+	IF c.confmatchtype = 'f' THEN
+		-- all-NULL passes; partly NULL is an orphan
+		q := q || format('NOT (%s) AND ((%s) OR ', allnull, anynull);
+	ELSE
+		q := q || format('NOT (%s) AND (', anynull);
+	END IF;
+	q := q || format('NOT EXISTS (SELECT 1 FROM %s %s p WHERE %s))',
+					 CASE WHEN (SELECT relkind FROM pg_class WHERE oid = c.confrelid) = 'p'
+						  THEN '' ELSE 'ONLY' END, c.confrelid::regclass, cond);
+	RETURN QUERY EXECUTE q;
+END $$;
+
+-- Fast path versus reference for all foreign keys of a table, in one scan:
+-- the number of orphans of each, and how many rows the two disagree on.
+CREATE FUNCTION ks_compare(tab regclass)
+	RETURNS TABLE (fk_name name, orphans bigint, disagree bigint)
+	LANGUAGE sql AS $$
+	WITH fks AS (SELECT oid, conname FROM pg_constraint
+				  WHERE conrelid = tab AND contype = 'f' AND conparentid = 0),
+		 got AS (SELECT * FROM ks_debug(ARRAY(SELECT oid FROM fks ORDER BY oid))),
+		 want AS (SELECT fks.oid AS fk, e.* FROM fks, ks_expected(fks.oid) e)
+	SELECT fks.conname,
+		   (SELECT count(*) FROM got WHERE got.fk = fks.oid),
+		   (SELECT count(*) FROM ((SELECT * FROM got WHERE got.fk = fks.oid
+								   EXCEPT ALL SELECT * FROM want WHERE want.fk = fks.oid)
+								  UNION ALL
+								  (SELECT * FROM want WHERE want.fk = fks.oid
+								   EXCEPT ALL SELECT * FROM got WHERE got.fk = fks.oid)) d)
+	  FROM fks ORDER BY 1
+$$;
+
+-- Dense int4 keys (a bitmap), int2/int8 referencing columns, out-of-range
+-- int8 values (orphans of an int4 key), NULLs.
+CREATE TABLE p4 (id int4 PRIMARY KEY);
+INSERT INTO p4 SELECT g FROM generate_series(1, 1000) g;
+CREATE TABLE c_int (a int4, b int2, c int8);
+INSERT INTO c_int VALUES (1, 1, 1), (1000, 1000, 1000), (0, 0, 0),
+	(1001, -1, 4294967297), (NULL, NULL, NULL), (500, 32767, -4294967295),
+	(-2147483648, -32768, 2147483648);
+ALTER TABLE c_int ADD FOREIGN KEY (a) REFERENCES p4 NOT VALID,
+	ADD FOREIGN KEY (b) REFERENCES p4 NOT VALID,
+	ADD FOREIGN KEY (c) REFERENCES p4 NOT VALID;
+SELECT * FROM ks_compare('c_int');
+SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, key FROM ks_debug(ARRAY(
+	SELECT oid FROM pg_constraint WHERE conrelid = 'c_int'::regclass)) ORDER BY 1, 2;
+
+-- Sparse int8 keys (a hash), including the extreme values.
+CREATE TABLE p8 (id int8 PRIMARY KEY);
+INSERT INTO p8 VALUES (-9223372036854775808), (9223372036854775807), (0);
+INSERT INTO p8 SELECT g * 1000003 FROM generate_series(1, 2000) g;
+CREATE TABLE c8 (a int8, b int4, c int2);
+INSERT INTO c8 VALUES (-9223372036854775808, 0, 0), (9223372036854775807, 1, 1),
+	(-9223372036854775807, 1000003, 3), (2000006, -1000003, NULL);
+INSERT INTO c8 SELECT g * 1000003, g, g FROM generate_series(1, 2100) g;
+ALTER TABLE c8 ADD FOREIGN KEY (a) REFERENCES p8 NOT VALID,
+	ADD FOREIGN KEY (b) REFERENCES p8 NOT VALID,
+	ADD FOREIGN KEY (c) REFERENCES p8 NOT VALID;
+SELECT * FROM ks_compare('c8');
+
+-- uuid.
+CREATE TABLE pu (id uuid PRIMARY KEY);
+INSERT INTO pu SELECT md5(g::text)::uuid FROM generate_series(1, 500) g;
+CREATE TABLE cu (u uuid);
+INSERT INTO cu SELECT md5(g::text)::uuid FROM generate_series(1, 510) g;
+INSERT INTO cu VALUES (NULL), ('00000000-0000-0000-0000-000000000000');
+ALTER TABLE cu ADD FOREIGN KEY (u) REFERENCES pu NOT VALID;
+SELECT * FROM ks_compare('cu');
+
+-- text and varchar under deterministic collations, toasted and compressed
+-- values, case and trailing blanks that equality must not ignore.
+CREATE TABLE pt (t text PRIMARY KEY, v varchar(20000) COLLATE "C" UNIQUE);
+INSERT INTO pt VALUES ('a', 'a'), ('B', 'B '), ('', 'x'),
+	(repeat('long', 5000), repeat('z', 19999));
+CREATE TABLE ct (t varchar, v text COLLATE "POSIX");
+INSERT INTO ct VALUES ('a', 'a'), ('A', 'B'), ('b', 'B '), ('', ''),
+	(repeat('long', 5000), repeat('z', 19999)),
+	(repeat('long', 4999) || 'lonG', repeat('z', 19998) || 'Z'), (NULL, NULL);
+ALTER TABLE ct ADD FOREIGN KEY (t) REFERENCES pt (t) NOT VALID,
+	ADD FOREIGN KEY (v) REFERENCES pt (v) NOT VALID;
+SELECT * FROM ks_compare('ct');
+SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, left(key, 12), length(key) FROM ks_debug(ARRAY(
+	SELECT oid FROM pg_constraint WHERE conrelid = 'ct'::regclass)) ORDER BY 1, 2, 3;
+
+-- Composite (int, text) keys, MATCH SIMPLE and MATCH FULL.
+CREATE TABLE pc (a int, b text, PRIMARY KEY (a, b));
+INSERT INTO pc VALUES (1, 'x'), (1, 'y'), (2, 'x');
+CREATE TABLE cc (a int8, b text, a2 int2, b2 varchar);
+INSERT INTO cc VALUES (1, 'x', 1, 'x'), (2, 'y', 2, 'y'), (1, NULL, 1, NULL),
+	(NULL, NULL, NULL, NULL), (NULL, 'x', NULL, 'q'), (3, 'x', 2, 'x');
+ALTER TABLE cc ADD FOREIGN KEY (a, b) REFERENCES pc NOT VALID,
+	ADD FOREIGN KEY (a2, b2) REFERENCES pc MATCH FULL NOT VALID;
+SELECT * FROM ks_compare('cc');
+SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, key FROM ks_debug(ARRAY(
+	SELECT oid FROM pg_constraint WHERE conrelid = 'cc'::regclass)) ORDER BY 1, 2;
+
+-- Partitioned on both sides, with columns at different positions in the
+-- partitions; a plain referencing table's inheritance child is not covered.
+CREATE TABLE pp (junk int, id int PRIMARY KEY) PARTITION BY RANGE (id);
+CREATE TABLE pp1 PARTITION OF pp FOR VALUES FROM (0) TO (100);
+CREATE TABLE pp2 (id int NOT NULL, other text, junk int);
+ALTER TABLE pp2 DROP COLUMN other;
+ALTER TABLE pp ATTACH PARTITION pp2 FOR VALUES FROM (100) TO (200);
+INSERT INTO pp (id) SELECT g FROM generate_series(0, 150, 3) g;
+CREATE TABLE cp (x text, ref int, k int) PARTITION BY LIST (k);
+CREATE TABLE cp1 PARTITION OF cp FOR VALUES IN (1);
+CREATE TABLE cp2 (k int, y int, ref int, x text);
+ALTER TABLE cp2 DROP COLUMN y;
+ALTER TABLE cp ATTACH PARTITION cp2 FOR VALUES IN (2);
+INSERT INTO cp (ref, k) SELECT g, 1 + g % 2 FROM generate_series(0, 160, 5) g;
+DELETE FROM cp WHERE ref NOT IN (SELECT id FROM pp);
+ALTER TABLE cp ADD FOREIGN KEY (ref) REFERENCES pp;
+SET session_replication_role = replica;
+INSERT INTO cp (ref, k) VALUES (1, 1), (2, 2), (999, 2);
+RESET session_replication_role;
+SELECT * FROM ks_compare('cp');
+SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, table_name, key FROM ks_debug(ARRAY(
+	SELECT oid FROM pg_constraint WHERE conrelid = 'cp'::regclass AND conparentid = 0))
+	ORDER BY 1, 2, 3;
+CREATE TABLE ch (x int) INHERITS (c_int);
+INSERT INTO ch VALUES (-5, -5, -5, -5);
+SELECT * FROM ks_compare('c_int');
+
+-- The statement's snapshot: a key deleted in this transaction is missing.
+BEGIN;
+SET LOCAL session_replication_role = replica;
+DELETE FROM p4 WHERE id = 1000;
+SELECT * FROM ks_compare('c_int');
+ROLLBACK;
+
+-- Over budget: the same answers from many batches, for each set kind.
+CREATE TABLE pbig (i int8 PRIMARY KEY, d int4 UNIQUE, t text UNIQUE);
+INSERT INTO pbig SELECT g * 7919, g * 4, 'key ' || g FROM generate_series(1, 60000) g;
+CREATE TABLE cbig (i int8, d int4, t text);
+INSERT INTO cbig SELECT g * 7919, g * 4, 'key ' || g FROM generate_series(-5, 60005, 2) g;
+ALTER TABLE cbig ADD FOREIGN KEY (i) REFERENCES pbig (i) NOT VALID,
+	ADD FOREIGN KEY (d) REFERENCES pbig (d) NOT VALID,
+	ADD FOREIGN KEY (t) REFERENCES pbig (t) NOT VALID;
+SET client_min_messages = debug1;
+SELECT * FROM ks_compare('cbig');
+SET ri_audit.work_mem = 64;
+SELECT * FROM ks_compare('cbig');
+RESET ri_audit.work_mem;
+SET client_min_messages = warning;
+
+-- Which keys the fast path takes: numeric, bpchar, nondeterministic
+-- collations, and operators of other types are left to the planner path.
+CREATE COLLATION ks_ci (provider = icu, locale = 'und-u-ks-level2',
+	deterministic = false);
+CREATE DOMAIN ks_dom AS int8;
+CREATE TABLE pn (n numeric PRIMARY KEY, b char(3) UNIQUE, ci text COLLATE ks_ci UNIQUE,
+	i int4 UNIQUE, t text COLLATE "C" UNIQUE, u uuid UNIQUE, d ks_dom UNIQUE,
+	x int, y text, UNIQUE (x, y), f float8 UNIQUE);
+CREATE TABLE cn (n int REFERENCES pn, b char(3) REFERENCES pn (b),
+	ci text REFERENCES pn (ci), cic text COLLATE "C" REFERENCES pn (ci),
+	i ks_dom REFERENCES pn (i), t text COLLATE ks_ci REFERENCES pn (t),
+	u uuid REFERENCES pn (u), d int2 REFERENCES pn (d),
+	x int8, y varchar, FOREIGN KEY (x, y) REFERENCES pn (x, y) MATCH FULL,
+	f int REFERENCES pn (f));
+SELECT conname, pg_get_constraintdef(oid), ks_supports(oid)
+  FROM pg_constraint WHERE conrelid = 'cn'::regclass AND contype = 'f'
+ ORDER BY 1;
+
+-- ri_audit.work_mem bounds.
+SET ri_audit.work_mem = 10;
+SET ri_audit.work_mem = -1;
+SET ri_audit.scan_method = 'bogus';
+
+RESET search_path;
+DROP SCHEMA ks CASCADE;
