@@ -26,13 +26,18 @@
  * keys (and their range, for one integer column).  A single integer column
  * whose keys are dense gets a bitmap over [min, max]; other keys go into an
  * open-addressing hash table (int64 keys stored inline; encoded composite,
- * uuid or text keys stored in an arena, compared byte for byte).  When the
- * keys do not fit the memory budget (ri_audit.work_mem, or work_mem), the
- * key space is split into batches, each held in memory in turn; the
- * referencing table is read once per round of batches, each row probing
- * only the batch its key belongs to.  A batch that unexpectedly overflows
- * its share splits in two.  All foreign keys of the table are probed in the
- * same scan.  Peak memory is the budget plus the scans' small constant.
+ * uuid or text keys stored in an arena, compared byte for byte).  All
+ * foreign keys of the table are probed during one scan of it.
+ *
+ * Memory: the key sets share a budget (ri_audit.work_mem, or work_mem).
+ * When a set does not fit, its key space is split into batches, as a hybrid
+ * hash join does: the first batch is held in memory during the table scan,
+ * and the rows whose keys fall in later batches are written to temporary
+ * files (the key, its hash and the row's ctid: a few dozen bytes a row).
+ * Each later batch is then loaded from another scan of the referenced
+ * table and probed with its file; an orphan found there is fetched again
+ * by ctid to report its key.  A batch that unexpectedly overflows its share
+ * splits in two.  Peak memory is the budget plus a small constant.
  *
  * Both tables are read with the caller's snapshot (the statement's); each
  * leaf partition of a partitioned table is read (columns mapped by name),
@@ -66,6 +71,7 @@
 #include "nodes/parsenodes.h"
 #include "partitioning/partdesc.h"
 #include "port/pg_bitutils.h"
+#include "storage/buffile.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -145,10 +151,11 @@ typedef struct KsFk
 	int			maxpending;
 	Size		plan_capacity;	/* keys a hash batch is sized for */
 
-	/* the batch being probed in this pass */
-	bool		active;			/* has a batch in this pass */
-	bool		first_done;		/* its first batch was probed: partly-NULL
-								 * and out-of-range keys are reported */
+	int			bits0;			/* "bits" of the planned batches */
+	int			nfiles;			/* spill files planned (0: one batch) */
+	BufFile   **files;			/* rows of later batches, by first batch */
+
+	/* the batch in memory */
 	KsBatch		cur;
 	MemoryContext setcxt;		/* holds the set; reset per batch */
 	uint64	   *bitmap;			/* KS_SET_BITMAP: bit (offset >> bits) */
@@ -169,15 +176,33 @@ typedef struct KsFk
 	AttrNumber	leaf_attnums[INDEX_MAX_KEYS];
 } KsFk;
 
+/*
+ * A row spilled to a batch file: the key's hash (for a bitmap, its offset
+ * from the minimum), the row's leaf partition (index into KsState.leaves)
+ * and ctid, then len bytes of encoded key.
+ */
+typedef struct KsSpillHeader
+{
+	uint64		hash;
+	uint32		len;
+	uint32		leaf;
+	ItemPointerData tid;
+} KsSpillHeader;
+
 /* State of one keyset_check() call. */
 typedef struct KsState
 {
 	KsFk	   *fks;			/* one per foreign key */
 	int			nfks;
 	Snapshot	snapshot;		/* the statement's */
+	MemoryContext cxt;			/* keyset_check's own memory */
 	MemoryContext callercxt;	/* where sink->report() runs */
 	MemoryContext rowcxt;		/* detoasted values; reset per row */
 	StringInfoData keybuf;		/* the key being encoded */
+	OrphanSink *sink;			/* where orphans go */
+	List	   *leaf_relids;	/* leaves of the referencing table */
+	Relation   *leaves;			/* the same, open */
+	int			nleaves;
 } KsState;
 
 static bool ks_column_kind(Oid typid, KsColKind *kind);
@@ -190,8 +215,15 @@ static void ks_push_batch(KsFk *kf, int bits, uint64 value);
 static void ks_build(KsState *st, KsFk *kf);
 static bool ks_build_once(KsState *st, KsFk *kf);
 static void ks_reset_set(KsFk *kf);
-static void ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
-					   int64 *rows_scanned);
+static void ks_scan_fk(KsState *st, int64 *rows_scanned);
+static void ks_report(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
+					  Datum *keyvals, bool *keynulls);
+static void ks_report_fetched(KsState *st, KsFk *kf, int leaf,
+							  ItemPointer tid);
+static int	ks_file_of(const KsFk *kf, uint64 h);
+static void ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key,
+					 uint32 len, int leaf, ItemPointer tid);
+static void ks_probe_file(KsState *st, KsFk *kf);
 static inline int64 ks_int_value(KsColKind kind, Datum d);
 static void ks_encode(KsState *st, const KsColKind *kinds, int nkeys,
 					  const Datum *vals);
@@ -581,62 +613,84 @@ ks_hash_bytes(const KsFk *kf, uint64 n, uint64 avg)
 }
 
 /*
+ * The fewest batch bits for kf's keys with budget bytes: a bitmap batch
+ * covers every 2^bits-th offset; a hash batch is sized for its expected
+ * share of the keys plus an eighth for skew.  Sets kf->nbits or
+ * kf->plan_capacity for that choice.
+ */
+static int
+ks_plan_bits(KsFk *kf, Size budget)
+{
+	int			bits = 0;
+
+	if (kf->kind == KS_SET_BITMAP)
+	{
+		uint64		range = (uint64) kf->pk_max - (uint64) kf->pk_min;
+
+		while (bits < 62 &&
+			   (((range >> bits) / 64 + 1) * sizeof(uint64)) > budget)
+			bits++;
+		kf->nbits = (range >> bits) + 1;
+		return bits;
+	}
+	for (;;)
+	{
+		uint64		per = ((uint64) kf->npk >> bits) + 1;
+		uint64		avg = kf->npk > 0 ?
+			(kf->pk_bytes + kf->npk - 1) / kf->npk : 8;
+
+		kf->plan_capacity = per + per / 8 + 16;
+		if (bits >= 40 ||
+			ks_hash_bytes(kf, kf->plan_capacity, avg) <= budget)
+			return bits;
+		bits++;
+	}
+}
+
+/*
  * Choose the set's structure and the batches from the counts: the fewest
- * batches (a power of 2) whose expected size fits this key set's budget.
- * Batches are pushed in reverse so they are done in order.
+ * batches (a power of 2) whose expected size fits this key set's budget,
+ * less the buffers of the spill files when there is more than one batch
+ * (at most an eighth of the budget).  Batches are pushed in reverse so
+ * they are done in order.
  */
 static void
 ks_plan(KsFk *kf)
 {
-	int			bits = 0;
 	uint64		nb;
-	uint64		avg = kf->npk > 0 ? (kf->pk_bytes + kf->npk - 1) / kf->npk : 8;
 
 	kf->npending = 0;
 	if (kf->single_int && kf->npk > 0)
 	{
 		uint64		range = (uint64) kf->pk_max - (uint64) kf->pk_min;
-		Size		bitmap_bytes;
 
 		/* range + 1 bits, unless that would wrap */
 		kf->kind = KS_SET_INT;
-		if (range < PG_UINT64_MAX / 2)
-		{
-			bitmap_bytes = (range / 64 + 1) * sizeof(uint64);
-			if (bitmap_bytes <= 2 * ks_hash_bytes(kf, kf->npk, 8))
-				kf->kind = KS_SET_BITMAP;
-		}
-		if (kf->kind == KS_SET_BITMAP)
-		{
-			while (bits < 62 &&
-				   (((range >> bits) / 64 + 1) * sizeof(uint64)) > kf->budget)
-				bits++;
-			kf->nbits = (range >> bits) + 1;
-			nb = UINT64CONST(1) << bits;
-			while (nb-- > 0)
-				ks_push_batch(kf, bits, nb);
-			return;
-		}
+		if (range < PG_UINT64_MAX / 2 &&
+			(range / 64 + 1) * sizeof(uint64) <=
+			2 * ks_hash_bytes(kf, kf->npk, 8))
+			kf->kind = KS_SET_BITMAP;
 	}
 	else if (kf->single_int)
 		kf->kind = KS_SET_INT;
 	else
 		kf->kind = KS_SET_BYTES;
 
-	/* hash batches: expected keys per batch, plus an eighth for skew */
-	for (;;)
+	kf->bits0 = ks_plan_bits(kf, kf->budget);
+	kf->nfiles = 0;
+	if (kf->bits0 > 0)
 	{
-		uint64		per = ((uint64) kf->npk >> bits) + 1;
+		Size		filecap = Max(1, kf->budget / 8 / (BLCKSZ + 512));
 
-		kf->plan_capacity = per + per / 8 + 16;
-		if (bits >= 40 ||
-			ks_hash_bytes(kf, kf->plan_capacity, avg) <= kf->budget)
-			break;
-		bits++;
+		kf->budget -= Min(filecap, (UINT64CONST(1) << kf->bits0) - 1) *
+			(BLCKSZ + 512);
+		kf->bits0 = ks_plan_bits(kf, kf->budget);
+		kf->nfiles = (int) Min(filecap, (UINT64CONST(1) << kf->bits0) - 1);
 	}
-	nb = UINT64CONST(1) << bits;
+
+	nb = UINT64CONST(1) << kf->bits0;
 	while (nb-- > 0)
-		ks_push_batch(kf, bits, nb);
+		ks_push_batch(kf, kf->bits0, nb);
 }
 
 /* Drop the current batch's set. */
@@ -911,7 +965,9 @@ ks_build_once(KsState *st, KsFk *kf)
 /*
  * Build the set of the next pending batch of kf.  A hash batch that does
  * not fit its share of the budget splits in two: the first half is built
- * (again, from a new scan), the second is pushed for a later pass.
+ * (again, from a new scan), the second is pushed for later.  Both halves'
+ * rows are in the same spill file, since they came from the same planned
+ * batch.
  */
 static void
 ks_build(KsState *st, KsFk *kf)
@@ -928,29 +984,186 @@ ks_build(KsState *st, KsFk *kf)
 		kf->cur.bits++;
 		kf->cur.value <<= 1;
 		ks_push_batch(kf, kf->cur.bits, kf->cur.value | 1);
-		/* the split batch's set, if any, is freed by the next build */
 	}
 }
 
 /*
- * Read the referencing table once, probing every active foreign key's
- * current batch, and report the orphans found.  In an FK's first pass it
- * also reports MATCH FULL rows with a partly-NULL key.
+ * The spill file of a key with hash h (for a bitmap, its offset): the file
+ * of the planned batch it belongs to.
+ */
+static int
+ks_file_of(const KsFk *kf, uint64 h)
+{
+	uint64		batch;
+
+	if (kf->kind == KS_SET_BITMAP)
+		batch = h & ((UINT64CONST(1) << kf->bits0) - 1);
+	else
+		batch = kf->bits0 == 0 ? 0 : h >> (64 - kf->bits0);
+	return (int) (batch % kf->nfiles);
+}
+
+/* Write a row whose key is not in the batch in memory to its file. */
+static void
+ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key, uint32 len,
+		 int leaf, ItemPointer tid)
+{
+	KsSpillHeader hdr;
+	int			i;
+
+	if (kf->files == NULL)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(st->cxt);
+
+		/* a split batch may need a file although one batch was planned */
+		kf->nfiles = Max(kf->nfiles, 1);
+		kf->files = palloc(kf->nfiles * sizeof(BufFile *));
+		for (i = 0; i < kf->nfiles; i++)
+			kf->files[i] = BufFileCreateTemp(false);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	hdr.hash = h;
+	hdr.len = len;
+	hdr.leaf = (uint32) leaf;
+	ItemPointerCopy(tid, &hdr.tid);
+	i = ks_file_of(kf, h);
+	BufFileWrite(kf->files[i], &hdr, sizeof(hdr));
+	BufFileWrite(kf->files[i], (void *) key, len);
+}
+
+/* Report an orphan found during the table scan. */
+static void
+ks_report(KsState *st, KsFk *kf, int leaf, ItemPointer tid, Datum *keyvals,
+		  bool *keynulls)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->callercxt);
+
+	st->sink->report(st->sink, kf->fk_index,
+					 RelationGetRelid(st->leaves[leaf]), tid,
+					 keyvals, keynulls);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * Report an orphan found in a spill file: fetch the row again by ctid
+ * (under the same snapshot it is the same row version) for its key.
  */
 static void
-ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
-		   int64 *rows_scanned)
+ks_report_fetched(KsState *st, KsFk *kf, int leaf, ItemPointer tid)
+{
+	Relation	rel = st->leaves[leaf];
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	AttrNumber	att[INDEX_MAX_KEYS];
+	Datum		keyvals[INDEX_MAX_KEYS];
+	bool		keynulls[INDEX_MAX_KEYS];
+	int			i;
+
+	if (!table_tuple_fetch_row_version(rel, tid, st->snapshot, slot))
+		elog(ERROR, "could not fetch row (%u,%u) of \"%s\" again",
+			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
+			 RelationGetRelationName(rel));
+	ks_map_attnums(kf->fk->fk_relid, rel, kf->fk->fk_attnums, kf->nkeys, att);
+	for (i = 0; i < kf->nkeys; i++)
+		keyvals[i] = slot_getattr(slot, att[i], &keynulls[i]);
+	ks_report(st, kf, leaf, tid, keyvals, keynulls);
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
+ * Probe the batch in memory with the rows of its spill file.
+ */
+static void
+ks_probe_file(KsState *st, KsFk *kf)
+{
+	BufFile    *file;
+	KsSpillHeader hdr;
+	StringInfoData key;
+	MemoryContext oldcxt;
+
+	if (kf->files == NULL)
+		return;
+	if (kf->kind == KS_SET_BITMAP)
+		file = kf->files[ks_file_of(kf, kf->cur.value)];
+	else
+		file = kf->files[(kf->cur.value >> (kf->cur.bits - kf->bits0)) %
+						 kf->nfiles];
+	if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not rewind temporary file: %m")));
+
+	initStringInfo(&key);
+	oldcxt = MemoryContextSwitchTo(st->rowcxt);
+	for (;;)
+	{
+		size_t		n;
+		bool		orphan;
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(st->rowcxt);
+		n = BufFileRead(file, &hdr, sizeof(hdr));
+		if (n == 0)
+			break;
+		if (n != sizeof(hdr))
+			elog(ERROR, "could not read temporary file: read only %zu of %zu bytes",
+				 n, sizeof(hdr));
+		enlargeStringInfo(&key, hdr.len);
+		if (BufFileRead(file, key.data, hdr.len) != hdr.len)
+			elog(ERROR, "could not read temporary file");
+
+		if (kf->kind == KS_SET_BITMAP)
+		{
+			uint64		bmask = (UINT64CONST(1) << kf->cur.bits) - 1;
+			uint64		off = hdr.hash;
+
+			if ((off & bmask) != kf->cur.value)
+				continue;
+			off >>= kf->cur.bits;
+			orphan = (kf->bitmap[off / 64] & (UINT64CONST(1) << (off % 64))) == 0;
+		}
+		else if (!ks_hash_in_batch(&kf->cur, hdr.hash))
+			continue;
+		else if (kf->kind == KS_SET_INT)
+		{
+			int64		v;
+
+			memcpy(&v, key.data, sizeof(v));
+			orphan = !ks_lookup_int(kf, v);
+		}
+		else
+			orphan = !ks_lookup_bytes(kf, key.data, hdr.len, hdr.hash);
+
+		if (orphan)
+			ks_report_fetched(st, kf, (int) hdr.leaf, &hdr.tid);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(st->rowcxt);
+	pfree(key.data);
+}
+
+/*
+ * Read the referencing table once.  For each row and foreign key: a
+ * MATCH FULL key with some but not all columns NULL is an orphan, a key
+ * with a NULL column otherwise passes; a key in the batch in memory is
+ * probed; any other key is spilled to its batch's file.  Opens every leaf
+ * into st->leaves, for later fetches by ctid.
+ */
+static void
+ks_scan_fk(KsState *st, int64 *rows_scanned)
 {
 	Oid			fk_relid = st->fks[0].fk->fk_relid;
-	List	   *leaves = ks_leaf_relids(fk_relid);
 	ListCell   *lc;
 	Datum		keyvals[INDEX_MAX_KEYS];
 	bool		keynulls[INDEX_MAX_KEYS];
+	int			leaf = 0;
 
-	foreach(lc, leaves)
+	st->leaf_relids = ks_leaf_relids(fk_relid);
+	st->nleaves = list_length(st->leaf_relids);
+	st->leaves = palloc0(Max(st->nleaves, 1) * sizeof(Relation));
+
+	foreach(lc, st->leaf_relids)
 	{
 		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
-		Oid			relid = RelationGetRelid(rel);
 		AttrNumber	maxatt = 0;
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
 		TableScanDesc scan = table_beginscan(rel, st->snapshot, 0, NULL);
@@ -958,12 +1171,11 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 		int			f;
 		int			i;
 
+		st->leaves[leaf] = rel;
 		for (f = 0; f < st->nfks; f++)
 		{
 			KsFk	   *kf = &st->fks[f];
 
-			if (!kf->active)
-				continue;
 			ks_map_attnums(fk_relid, rel, kf->fk->fk_attnums, kf->nkeys,
 						   kf->leaf_attnums);
 			for (i = 0; i < kf->nkeys; i++)
@@ -975,7 +1187,7 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 		{
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(st->rowcxt);
-			if (first_pass && rows_scanned)
+			if (rows_scanned)
 				(*rows_scanned)++;
 			slot_getsomeattrs(slot, maxatt);
 
@@ -985,8 +1197,6 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 				int			nnulls = 0;
 				bool		orphan;
 
-				if (!kf->active)
-					continue;
 				for (i = 0; i < kf->nkeys; i++)
 				{
 					keyvals[i] = slot->tts_values[kf->leaf_attnums[i] - 1];
@@ -998,8 +1208,7 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 				{
 					/* all NULL passes; partly NULL passes under SIMPLE */
 					if (nnulls == kf->nkeys ||
-						kf->fk->confmatchtype != FKCONSTR_MATCH_FULL ||
-						kf->first_done)
+						kf->fk->confmatchtype != FKCONSTR_MATCH_FULL)
 						continue;
 					orphan = true;
 				}
@@ -1009,11 +1218,14 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 					uint64		off = (uint64) v - (uint64) kf->pk_min;
 					uint64		bmask = (UINT64CONST(1) << kf->cur.bits) - 1;
 
-					/* outside [min, max]: in no batch, report in the first */
 					if (v < kf->pk_min || v > kf->pk_max)
-						orphan = !kf->first_done;
+						orphan = true;	/* in no batch */
 					else if ((off & bmask) != kf->cur.value)
+					{
+						ks_spill(st, kf, off, (char *) &v, sizeof(v), leaf,
+								 &slot->tts_tid);
 						continue;
+					}
 					else
 					{
 						off >>= kf->cur.bits;
@@ -1024,9 +1236,14 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 				else if (kf->kind == KS_SET_INT)
 				{
 					int64		v = ks_int_value(kf->fkcol[0], keyvals[0]);
+					uint64		h = ks_mix64((uint64) v);
 
-					if (!ks_hash_in_batch(&kf->cur, ks_mix64((uint64) v)))
+					if (!ks_hash_in_batch(&kf->cur, h))
+					{
+						ks_spill(st, kf, h, (char *) &v, sizeof(v), leaf,
+								 &slot->tts_tid);
 						continue;
+					}
 					orphan = !ks_lookup_int(kf, v);
 				}
 				else
@@ -1037,18 +1254,17 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 					h = hash_bytes_extended((unsigned char *) st->keybuf.data,
 											st->keybuf.len, 0);
 					if (!ks_hash_in_batch(&kf->cur, h))
+					{
+						ks_spill(st, kf, h, st->keybuf.data, st->keybuf.len,
+								 leaf, &slot->tts_tid);
 						continue;
+					}
 					orphan = !ks_lookup_bytes(kf, st->keybuf.data,
 											  st->keybuf.len, h);
 				}
 
 				if (orphan)
-				{
-					MemoryContextSwitchTo(st->callercxt);
-					sink->report(sink, kf->fk_index, relid, &slot->tts_tid,
-								 keyvals, keynulls);
-					MemoryContextSwitchTo(st->rowcxt);
-				}
+					ks_report(st, kf, leaf, &slot->tts_tid, keyvals, keynulls);
 			}
 		}
 		MemoryContextSwitchTo(oldcxt);
@@ -1056,9 +1272,8 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
 
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
-		table_close(rel, NoLock);
+		leaf++;
 	}
-	list_free(leaves);
 }
 
 /*
@@ -1067,12 +1282,13 @@ ks_scan_fk(KsState *st, bool first_pass, OrphanSink *sink,
  *		have the same referencing table and pass keyset_supports().
  *
  * Each orphan goes to sink->report() once, in the memory context current
- * at the call, with fk_index its constraint's index in fks.  The
- * referencing table is read once per round of batches (once when every key
- * set fits the budget); *rows_scanned, when not NULL, is increased by the
- * number of rows read in the first round.  Rows and keys visible to
- * snapshot are considered.  Takes AccessShareLock on the referencing and
- * referenced tables and all their partitions.
+ * at the call, with fk_index its constraint's index in fks; orphans come
+ * in no particular order.  The referencing table is read once (rows of
+ * batches beyond the first are spilled to temporary files and fetched
+ * again by ctid when they are orphans); *rows_scanned, when not NULL, is
+ * increased by the number of rows read.  Rows and keys visible to snapshot
+ * are considered.  Takes AccessShareLock on the referencing and referenced
+ * tables and all their partitions.
  */
 void
 keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
@@ -1082,21 +1298,23 @@ keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
 	MemoryContext cxt;
 	MemoryContext oldcxt;
 	Size		budget = ks_budget();
-	bool		first_pass = true;
-	int			npasses = 0;
+	int			nbatches = 0;
 	int			f;
 	int			i;
 
 	if (nfks <= 0)
 		return;
 
-	st.callercxt = CurrentMemoryContext;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "ri_audit keyset",
 								ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(cxt);
 
+	memset(&st, 0, sizeof(st));
+	st.cxt = cxt;
+	st.callercxt = oldcxt;
 	st.nfks = nfks;
 	st.snapshot = snapshot;
+	st.sink = sink;
 	st.fks = palloc0(nfks * sizeof(KsFk));
 	st.rowcxt = AllocSetContextCreate(cxt, "ri_audit keyset row",
 									  ALLOCSET_DEFAULT_SIZES);
@@ -1135,40 +1353,39 @@ keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
 
 		ks_count_pk(&st, kf);
 		ks_plan(kf);
+		ks_build(&st, kf);
 	}
 
-	/* one round per batch: build each key set's next batch, then scan */
-	for (;;)
+	/* the first batch of every key set, probed in one scan */
+	ks_scan_fk(&st, rows_scanned);
+	nbatches = nfks;
+	for (f = 0; f < nfks; f++)
+		ks_reset_set(&st.fks[f]);
+
+	/* then each key set's later batches, one at a time, from its files */
+	for (f = 0; f < nfks; f++)
 	{
-		int			nactive = 0;
+		KsFk	   *kf = &st.fks[f];
 
-		for (f = 0; f < nfks; f++)
+		while (kf->npending > 0)
 		{
-			KsFk	   *kf = &st.fks[f];
-
-			kf->active = false;
-			if (kf->npending == 0)
-			{
-				ks_reset_set(kf);
-				continue;
-			}
 			ks_build(&st, kf);
-			kf->active = true;
-			nactive++;
+			ks_probe_file(&st, kf);
+			nbatches++;
 		}
-		if (nactive == 0)
-			break;
-
-		ks_scan_fk(&st, first_pass, sink, rows_scanned);
-		first_pass = false;
-		npasses++;
-		for (f = 0; f < nfks; f++)
-			if (st.fks[f].active)
-				st.fks[f].first_done = true;
+		ks_reset_set(kf);
+		if (kf->files)
+		{
+			for (i = 0; i < kf->nfiles; i++)
+				BufFileClose(kf->files[i]);
+		}
 	}
 
-	elog(DEBUG1, "ri_audit: key set scan of \"%s\" for %d foreign keys read it %d times",
-		 get_rel_name(fks[0]->fk_relid), nfks, npasses);
+	for (i = 0; i < st.nleaves; i++)
+		table_close(st.leaves[i], NoLock);
+
+	elog(DEBUG1, "ri_audit: key set scan of \"%s\": %d foreign keys, %d batches",
+		 get_rel_name(fks[0]->fk_relid), nfks, nbatches);
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);

@@ -190,12 +190,14 @@ ROLLBACK;
 
 -- Over budget: the same answers from many batches, for each set kind.
 CREATE TABLE pbig (i int8 PRIMARY KEY, d int4 UNIQUE, t text UNIQUE);
-INSERT INTO pbig SELECT g * 7919, g * 4, 'key ' || g FROM generate_series(1, 60000) g;
+INSERT INTO pbig SELECT g * 7919, g * 40, 'key ' || g FROM generate_series(1, 30000) g;
 CREATE TABLE cbig (i int8, d int4, t text);
-INSERT INTO cbig SELECT g * 7919, g * 4, 'key ' || g FROM generate_series(-5, 60005, 2) g;
+INSERT INTO cbig SELECT g * 7919, g * 40, 'key ' || g FROM generate_series(-5, 30005, 2) g;
+INSERT INTO cbig VALUES (7919, 60, 'key 1'), (7919, 400020, 'key 1');
 ALTER TABLE cbig ADD FOREIGN KEY (i) REFERENCES pbig (i) NOT VALID,
 	ADD FOREIGN KEY (d) REFERENCES pbig (d) NOT VALID,
 	ADD FOREIGN KEY (t) REFERENCES pbig (t) NOT VALID;
+SET log_temp_files = -1;
 SET client_min_messages = debug1;
 SELECT * FROM ks_compare('cbig');
 SET ri_audit.work_mem = 64;
