@@ -1,0 +1,411 @@
+#!/usr/bin/env bash
+# bench/run.sh: "make bench".  Measures ri_audit's orphan scan against what
+# PostgreSQL offers (VALIDATE CONSTRAINT, the planner's NOT EXISTS anti-join)
+# and against the floor (reading the key columns once), in a throwaway
+# cluster, and prints one markdown table per scenario.
+#
+# Each measurement runs in a fresh session: the statement's time is psql's
+# \timing, and the backend's peak private memory (RssAnon, polled from
+# /proc every 20 ms) is reported alongside.  Medians of BENCH_RUNS runs;
+# ratios are computed from the medians of the same run.
+#
+# Environment knobs:
+#   BENCH_ROWS=10000000     referencing rows per scenario
+#   BENCH_PARENTS=1000000   referenced rows
+#   BENCH_RUNS=3            runs per measurement (median reported)
+#   BENCH_SCENARIOS="int composite uuid fk4 part16 overbudget drop"
+#   BENCH_WORK_MEM=64MB     work_mem (and so ri_audit's budget) in the cluster
+#   BENCH_SMALL_MEM=8MB     ri_audit.work_mem of the over-budget scenario
+#   BENCH_PORT=54329        port of the throwaway cluster (unix socket only)
+#   BENCH_OUT=bench/out/results.md   where the tables are also written
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tools/common.sh
+
+BENCH_ROWS=${BENCH_ROWS:-10000000}
+BENCH_PARENTS=${BENCH_PARENTS:-1000000}
+BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_SCENARIOS=${BENCH_SCENARIOS:-int composite uuid fk4 part16 overbudget drop}
+BENCH_WORK_MEM=${BENCH_WORK_MEM:-64MB}
+BENCH_SMALL_MEM=${BENCH_SMALL_MEM:-8MB}
+BENCH_PORT=${BENCH_PORT:-54329}
+BENCH_OUT=${BENCH_OUT:-bench/out/results.md}
+N=$BENCH_ROWS
+P=$BENCH_PARENTS
+
+ensure_packages
+
+# All checkouts install into the same server directories.  Hold the test
+# lock while building, installing and creating the extension in the bench
+# cluster, with its functions pointed at a private copy of the library, so
+# another checkout's "make test" cannot swap the code under the benchmark;
+# release it before any data is loaded.
+exec 9>/tmp/ri_audit_make_test.lock
+flock 9
+build_and_install
+
+work=$(mktemp -d /tmp/ri_audit_bench.XXXXXX)
+chmod 755 "$work"
+[ "$(id -u)" = 0 ] && chown "$RUN_USER" "$work"
+data=$work/data
+
+cleanup() {
+	if [ -f "$data/postmaster.pid" ]; then
+		as_user pg_ctl -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+log "creating a throwaway cluster in $work (port $BENCH_PORT)"
+as_user initdb -D "$data" -A trust -E UTF8 --no-locale -U postgres >/dev/null
+cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = ''
+port = $BENCH_PORT
+unix_socket_directories = '$work'
+shared_buffers = 1GB
+work_mem = '$BENCH_WORK_MEM'
+maintenance_work_mem = 64MB
+jit = off
+autovacuum = off
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+as_user pg_ctl -D "$data" -l "$work/server.log" -w start >/dev/null
+mkdir -p "$work/lib"
+cp ri_audit.so "$work/lib/ri_audit.so"
+
+psql_b() {
+	as_user psql -X -q -v ON_ERROR_STOP=1 -h "$work" -p "$BENCH_PORT" \
+		-U postgres "$@"
+}
+psql_b -d postgres -c "CREATE DATABASE bench"
+psql_b -d bench -c "CREATE EXTENSION ri_audit"
+psql_b -d bench -c "UPDATE pg_proc SET probin = '$work/lib/ri_audit' WHERE probin = '\$libdir/ri_audit'" >/dev/null
+flock -u 9
+exec 9>&-
+# TEMPORARY until the orphan finder is merged: the fast path's debug entry
+# point stands in for ri_audit.orphans and check_foreign_keys.
+if [ -z "$(psql_b -d bench -At -c "SELECT to_regproc('ri_audit.check_foreign_keys')")" ]; then
+	sed "s|WORKLIB|$work/lib/ri_audit|" <<'SQL' | psql_b -d bench -q
+CREATE FUNCTION ri_audit.ks_debug(oid[])
+	RETURNS TABLE (fk oid, table_name regclass, row_ctid tid, key text)
+	AS 'WORKLIB', 'ri_audit_keyset_debug' LANGUAGE C STRICT;
+CREATE FUNCTION ri_audit.orphans(t regclass, n name) RETURNS SETOF text
+	LANGUAGE sql AS $$ SELECT key FROM ri_audit.ks_debug(ARRAY(SELECT oid FROM pg_constraint WHERE conrelid = t AND conname = n)) $$;
+CREATE FUNCTION ri_audit.check_foreign_keys(t regclass[]) RETURNS TABLE (orphan_count bigint)
+	LANGUAGE sql AS $$ SELECT count(*) FROM ri_audit.ks_debug(ARRAY(SELECT oid FROM pg_constraint WHERE conrelid = t[1] AND contype = 'f' AND conparentid = 0)) $$;
+SQL
+fi
+
+# server_version and settings, for the report header
+pg_version=$(psql_b -d bench -At -c "SHOW server_version")
+ncpu=$(nproc)
+mem_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)
+
+# poll_mem PIDFILE: print the peak RssAnon (kB) of the backend whose pid
+# appears in PIDFILE, until that process exits.
+poll_mem() {
+	local pidf=$1 pid="" max=0 k v rest i
+	for i in $(seq 1000); do
+		[ -s "$pidf" ] && break
+		sleep 0.01
+	done
+	pid=$(tr -dc '0-9' <"$pidf" 2>/dev/null || true)
+	[ -n "$pid" ] || { echo 0; return; }
+	while [ -r "/proc/$pid/status" ]; do
+		while read -r k v rest; do
+			if [ "$k" = "RssAnon:" ]; then
+				[ "$v" -gt "$max" ] && max=$v
+				break
+			fi
+		done <"/proc/$pid/status" 2>/dev/null || break
+		sleep 0.02
+	done
+	echo "$max"
+}
+
+# measure SETUP STATEMENT AFTER: run STATEMENT in a fresh session after
+# SETUP (not timed) and before AFTER; print "milliseconds peak_kB".
+measure() {
+	local setup=$1 stmt=$2 after=$3 pidf=$work/pid memf=$work/mem out ms
+	rm -f "$pidf" "$memf"
+	poll_mem "$pidf" >"$memf" &
+	local poller=$!
+	out=$(psql_b -d bench <<SQL
+\pset tuples_only on
+\pset format unaligned
+\o $pidf
+SELECT pg_backend_pid();
+\o /dev/null
+$setup
+\timing on
+$stmt
+\timing off
+$after
+SQL
+	)
+	wait "$poller"
+	ms=$(printf '%s\n' "$out" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | head -n1)
+	echo "$ms $(cat "$memf")"
+}
+
+# median of the numbers on stdin
+median() {
+	sort -g | awk '{ a[NR] = $1 } END {
+		if (NR % 2) printf "%.0f", a[(NR + 1) / 2];
+		else printf "%.0f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+results=""
+emit() {
+	printf '%s\n' "$*"
+	results+="$*"$'\n'
+}
+
+# The methods of the scenario being measured: parallel arrays.
+m_name=() m_setup=() m_stmt=() m_after=()
+add_method() {
+	m_name+=("$1") m_setup+=("$2") m_stmt+=("$3") m_after+=("$4")
+}
+reset_methods() {
+	m_name=() m_setup=() m_stmt=() m_after=()
+}
+
+# run_scenario TITLE NOTE: measure every method BENCH_RUNS times
+# (interleaved, so drift affects all alike) and print the table.  The first
+# method is the reference of the ratio column.
+run_scenario() {
+	local title=$1 note=$2 i r n=${#m_name[@]}
+	local -a times mems
+	for ((i = 0; i < n; i++)); do
+		times[i]="" mems[i]=0
+	done
+	for ((r = 1; r <= BENCH_RUNS; r++)); do
+		for ((i = 0; i < n; i++)); do
+			read -r ms kb < <(measure "${m_setup[i]}" "${m_stmt[i]}" "${m_after[i]}")
+			times[i]+="$ms "
+			[ "$kb" -gt "${mems[i]}" ] && mems[i]=$kb
+			log "$title: ${m_name[i]} run $r: ${ms} ms, ${kb} kB"
+		done
+	done
+	local ref
+	ref=$(printf '%s\n' ${times[0]} | median)
+	emit ""
+	emit "### $title"
+	emit ""
+	[ -n "$note" ] && emit "$note" && emit ""
+	emit "| method | median ms | runs (ms) | time / ri_audit | peak backend RssAnon (MB) |"
+	emit "|---|---:|---|---:|---:|"
+	for ((i = 0; i < n; i++)); do
+		local med runs
+		med=$(printf '%s\n' ${times[i]} | median)
+		runs=$(printf '%s\n' ${times[i]} | awk '{ printf "%s%.0f", (NR > 1 ? ", " : ""), $1 }')
+		emit "| ${m_name[i]} | $med | $runs | $(awk -v a="$med" -v b="$ref" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') | $(awk -v k="${mems[i]}" 'BEGIN { printf "%.1f", k / 1024 }') |"
+	done
+}
+
+load() {
+	log "loading: $1"
+	printf '%s\n' "$2" | psql_b -d bench >/dev/null
+}
+
+SERIAL="SET max_parallel_workers_per_gather = 0;"
+
+# ri_audit calls: one foreign key, or every foreign key of a table.
+ri_one() {
+	echo "SELECT count(*) FROM ri_audit.orphans('$1'::regclass, '$2');"
+}
+ri_table() {
+	echo "SELECT sum(orphan_count) FROM ri_audit.check_foreign_keys(ARRAY['$1'::regclass]);"
+}
+
+# The usual comparison for one foreign key: $1 table, $2 constraint,
+# $3 NOT EXISTS query, $4 floor query.
+standard_methods() {
+	add_method "ri_audit (fast path)" "" "$(ri_one "$1" "$2")" ""
+	add_method "ri_audit, scan_method = planner" \
+		"SET ri_audit.scan_method = planner;" "$(ri_one "$1" "$2")" ""
+	add_method "VALIDATE CONSTRAINT (rolled back)" "BEGIN;" \
+		"ALTER TABLE $1 VALIDATE CONSTRAINT $2;" "ROLLBACK;"
+	add_method "NOT EXISTS, serial" "$SERIAL" "$3" ""
+	add_method "NOT EXISTS, parallel (2 workers)" "" "$3" ""
+	add_method "scan floor: serial count(key)" "$SERIAL" "$4" ""
+}
+
+emit "# ri_audit benchmark"
+emit ""
+emit "PostgreSQL $pg_version, $ncpu CPUs, $mem_gib GiB RAM; shared_buffers = 1GB,"
+emit "work_mem = $BENCH_WORK_MEM (ri_audit.work_mem = -1 follows it), maintenance_work_mem = 64MB,"
+emit "jit = off, max_parallel_workers_per_gather = 2 (default). BENCH_ROWS=$N BENCH_PARENTS=$P"
+emit "BENCH_RUNS=$BENCH_RUNS. Tables are loaded, then VACUUM (FREEZE, ANALYZE)d; every query reads"
+emit "them from shared buffers after the first run. Peak memory is the backend's private memory"
+emit "(RssAnon), polled; parallel workers' memory is not included."
+
+for scenario in $BENCH_SCENARIOS; do
+	reset_methods
+	case $scenario in
+	int)
+		load "int key, $N referencing rows, $P referenced" "
+			CREATE TABLE parent_int (id int PRIMARY KEY);
+			INSERT INTO parent_int SELECT g FROM generate_series(1, $P) g;
+			CREATE TABLE child_int (id bigint, parent_id int);
+			INSERT INTO child_int SELECT g, 1 + (g * 7919) % $P FROM generate_series(1, $N::bigint) g;
+			ALTER TABLE child_int ADD CONSTRAINT child_int_fk FOREIGN KEY (parent_id)
+				REFERENCES parent_int NOT VALID;
+			VACUUM (FREEZE, ANALYZE) parent_int, child_int;"
+		standard_methods child_int child_int_fk \
+			"SELECT count(*) FROM child_int c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_int p WHERE p.id = c.parent_id);" \
+			"SELECT count(parent_id) FROM child_int;"
+		run_scenario "int key: $N rows referencing $P" ""
+		;;
+	composite)
+		load "composite (int, text) key" "
+			CREATE TABLE parent_comp (a int, b text, PRIMARY KEY (a, b));
+			INSERT INTO parent_comp SELECT g / 10, 'key-' || g FROM generate_series(1, $P) g;
+			CREATE TABLE child_comp (id bigint, a int, b text);
+			INSERT INTO child_comp SELECT g, k / 10, 'key-' || k
+			  FROM (SELECT g, 1 + (g * 7919) % $P AS k FROM generate_series(1, $N::bigint) g) s;
+			ALTER TABLE child_comp ADD CONSTRAINT child_comp_fk FOREIGN KEY (a, b)
+				REFERENCES parent_comp NOT VALID;
+			VACUUM (FREEZE, ANALYZE) parent_comp, child_comp;"
+		standard_methods child_comp child_comp_fk \
+			"SELECT count(*) FROM child_comp c WHERE c.a IS NOT NULL AND c.b IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_comp p WHERE p.a = c.a AND p.b = c.b);" \
+			"SELECT count(b) FROM child_comp;"
+		run_scenario "composite (int, text) key: $N rows referencing $P" ""
+		;;
+	uuid | overbudget)
+		if [ -z "$(psql_b -d bench -At -c "SELECT to_regclass('child_uuid')")" ]; then
+			load "uuid key" "
+				CREATE TABLE parent_uuid (id uuid PRIMARY KEY);
+				INSERT INTO parent_uuid SELECT md5(g::text)::uuid FROM generate_series(1, $P) g;
+				CREATE TABLE child_uuid (id bigint, parent_id uuid);
+				INSERT INTO child_uuid SELECT g, md5((1 + (g * 7919) % $P)::text)::uuid
+				  FROM generate_series(1, $N::bigint) g;
+				ALTER TABLE child_uuid ADD CONSTRAINT child_uuid_fk FOREIGN KEY (parent_id)
+					REFERENCES parent_uuid NOT VALID;
+				VACUUM (FREEZE, ANALYZE) parent_uuid, child_uuid;"
+		fi
+		if [ "$scenario" = uuid ]; then
+			standard_methods child_uuid child_uuid_fk \
+				"SELECT count(*) FROM child_uuid c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_uuid p WHERE p.id = c.parent_id);" \
+				"SELECT count(parent_id) FROM child_uuid;"
+			run_scenario "uuid key: $N rows referencing $P" ""
+		else
+			add_method "ri_audit, in budget (work_mem $BENCH_WORK_MEM)" "" \
+				"$(ri_one child_uuid child_uuid_fk)" ""
+			add_method "ri_audit, ri_audit.work_mem = $BENCH_SMALL_MEM" \
+				"SET ri_audit.work_mem = '$BENCH_SMALL_MEM';" \
+				"$(ri_one child_uuid child_uuid_fk)" ""
+			add_method "NOT EXISTS, serial, work_mem = $BENCH_SMALL_MEM" \
+				"$SERIAL SET work_mem = '$BENCH_SMALL_MEM';" \
+				"SELECT count(*) FROM child_uuid c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_uuid p WHERE p.id = c.parent_id);" ""
+			add_method "scan floor: serial count(key)" "$SERIAL" \
+				"SELECT count(parent_id) FROM child_uuid;" ""
+			run_scenario "referenced keys over the memory budget: the uuid key under ri_audit.work_mem = $BENCH_SMALL_MEM" \
+				"ri_audit's hash set takes about 50 bytes per uuid key ($P keys); with a smaller budget they are split into batches and the rows of later batches spill to temporary files."
+		fi
+		;;
+	fk4)
+		if [ -z "$(psql_b -d bench -At -c "SELECT to_regclass('parent_int')")" ]; then
+			load "parent_int" "
+				CREATE TABLE parent_int (id int PRIMARY KEY);
+				INSERT INTO parent_int SELECT g FROM generate_series(1, $P) g;
+				VACUUM (FREEZE, ANALYZE) parent_int;"
+		fi
+		load "one table with 4 foreign keys" "
+			CREATE TABLE child_fk4 (id bigint, r1 int, r2 int, r3 int, r4 int);
+			INSERT INTO child_fk4 SELECT g, 1 + (g * 7919) % $P, 1 + (g * 104729) % $P,
+				1 + (g * 15485863) % $P, 1 + g % $P FROM generate_series(1, $N::bigint) g;
+			ALTER TABLE child_fk4
+				ADD CONSTRAINT child_fk4_r1 FOREIGN KEY (r1) REFERENCES parent_int NOT VALID,
+				ADD CONSTRAINT child_fk4_r2 FOREIGN KEY (r2) REFERENCES parent_int NOT VALID,
+				ADD CONSTRAINT child_fk4_r3 FOREIGN KEY (r3) REFERENCES parent_int NOT VALID,
+				ADD CONSTRAINT child_fk4_r4 FOREIGN KEY (r4) REFERENCES parent_int NOT VALID;
+			VACUUM (FREEZE, ANALYZE) child_fk4;"
+		q4=""
+		for k in 1 2 3 4; do
+			q4+="${q4:+ + }(SELECT count(*) FROM child_fk4 c WHERE c.r$k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_int p WHERE p.id = c.r$k))"
+		done
+		add_method "ri_audit, all 4 foreign keys (check_foreign_keys)" "" "$(ri_table child_fk4)" ""
+		add_method "ri_audit, 1 foreign key (orphans)" "" "$(ri_one child_fk4 child_fk4_r1)" ""
+		add_method "VALIDATE CONSTRAINT x4 (one ALTER, rolled back)" "BEGIN;" \
+			"ALTER TABLE child_fk4 VALIDATE CONSTRAINT child_fk4_r1, VALIDATE CONSTRAINT child_fk4_r2, VALIDATE CONSTRAINT child_fk4_r3, VALIDATE CONSTRAINT child_fk4_r4;" \
+			"ROLLBACK;"
+		add_method "4 NOT EXISTS anti-joins, serial" "$SERIAL" "SELECT $q4;" ""
+		add_method "4 NOT EXISTS anti-joins, parallel" "" "SELECT $q4;" ""
+		add_method "scan floor: serial count() of the 4 keys" "$SERIAL" \
+			"SELECT count(r1), count(r2), count(r3), count(r4) FROM child_fk4;" ""
+		run_scenario "one table with 4 foreign keys: $N rows referencing $P" ""
+		;;
+	part16)
+		if [ -z "$(psql_b -d bench -At -c "SELECT to_regclass('parent_int')")" ]; then
+			load "parent_int" "
+				CREATE TABLE parent_int (id int PRIMARY KEY);
+				INSERT INTO parent_int SELECT g FROM generate_series(1, $P) g;
+				VACUUM (FREEZE, ANALYZE) parent_int;"
+		fi
+		parts=""
+		for k in $(seq 0 15); do
+			parts+="CREATE TABLE child_part_$k PARTITION OF child_part FOR VALUES WITH (MODULUS 16, REMAINDER $k);"
+		done
+		load "referencing table partitioned 16 ways" "
+			CREATE TABLE child_part (id bigint, parent_id int) PARTITION BY HASH (id);
+			$parts
+			INSERT INTO child_part SELECT g, 1 + (g * 7919) % $P FROM generate_series(1, $N::bigint) g;
+			ALTER TABLE child_part ADD CONSTRAINT child_part_fk FOREIGN KEY (parent_id)
+				REFERENCES parent_int;
+			VACUUM (FREEZE, ANALYZE) child_part;"
+		add_method "ri_audit (fast path)" "" "$(ri_one child_part child_part_fk)" ""
+		add_method "ri_audit, scan_method = planner" \
+			"SET ri_audit.scan_method = planner;" "$(ri_one child_part child_part_fk)" ""
+		add_method "ADD FOREIGN KEY (validating, rolled back)" "BEGIN;" \
+			"ALTER TABLE child_part ADD CONSTRAINT child_part_fk2 FOREIGN KEY (parent_id) REFERENCES parent_int;" \
+			"ROLLBACK;"
+		q="SELECT count(*) FROM child_part c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_int p WHERE p.id = c.parent_id);"
+		add_method "NOT EXISTS, serial" "$SERIAL" "$q" ""
+		add_method "NOT EXISTS, parallel (2 workers)" "" "$q" ""
+		add_method "scan floor: serial count(key)" "$SERIAL" \
+			"SELECT count(parent_id) FROM child_part;" ""
+		run_scenario "referencing table partitioned 16 ways: $N rows referencing $P" \
+			"PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table, so the VALIDATE row is the validation done by ADD FOREIGN KEY (an identical second key, rolled back)."
+		;;
+	drop)
+		# bench/drop_preview.sql comes from the drop preview work: a psql
+		# script in three sections, each starting with a marker line:
+		# "-- @generate" (builds the 5,000-table schema), "-- @preview" (one
+		# statement: ri_audit's preview of DROP SCHEMA ... CASCADE) and
+		# "-- @cte" (one statement: a bare recursive CTE over pg_depend on the
+		# same schema).
+		dp=bench/drop_preview.sql
+		if [ ! -f $dp ] || ! grep -q '^-- @generate' $dp ||
+			! grep -q '^-- @preview' $dp || ! grep -q '^-- @cte' $dp; then
+			emit ""
+			emit "### drop preview of a 5,000-table schema"
+			emit ""
+			emit "Skipped: $dp (the schema generator and the two queries, marked -- @generate, -- @preview and -- @cte) is not in this tree."
+			continue
+		fi
+		section() {
+			awk -v want="$1" '/^-- @[a-z]+/ { cur = substr($2, 2); next }
+				cur == want { print }' $dp
+		}
+		load "drop preview schema" "$(section generate)"
+		psql_b -d bench -c "VACUUM ANALYZE" >/dev/null
+		add_method "ri_audit drop preview" "" "$(section preview)" ""
+		add_method "recursive CTE over pg_depend" "" "$(section cte)" ""
+		run_scenario "drop preview of a 5,000-table schema" ""
+		;;
+	*)
+		echo "unknown scenario: $scenario" >&2
+		exit 1
+		;;
+	esac
+done
+
+mkdir -p "$(dirname "$BENCH_OUT")"
+printf '%s' "$results" >"$BENCH_OUT"
+log "tables written to $BENCH_OUT"
