@@ -119,6 +119,19 @@ typedef struct KsSlot
 	char	   *ptr;			/* encoded key, in the arena */
 } KsSlot;
 
+/*
+ * Hash probes are queued and done KS_QUEUE at a time, after prefetching
+ * their slots (and, for encoded keys, the stored key a slot points to), so
+ * the cache misses of a large set overlap instead of following each other.
+ */
+#define KS_QUEUE		32
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ks_prefetch(p)	__builtin_prefetch(p)
+#else
+#define ks_prefetch(p)	((void) 0)
+#endif
+
 /* Marks an empty slot of the int64 hash table. */
 #define KS_EMPTY_INT	PG_INT64_MIN
 
@@ -174,6 +187,16 @@ typedef struct KsFk
 
 	/* per leaf partition of the table being scanned */
 	AttrNumber	leaf_attnums[INDEX_MAX_KEYS];
+
+	/* probes queued during the table scan (hash sets only) */
+	int			nq;				/* entries queued */
+	uint64		qhash[KS_QUEUE];	/* key hash */
+	int64		qint[KS_QUEUE]; /* KS_SET_INT: the key */
+	uint32		qoff[KS_QUEUE]; /* KS_SET_BYTES: key's offset in qkeys */
+	uint32		qlen[KS_QUEUE]; /* KS_SET_BYTES: key's length */
+	int			qleaf[KS_QUEUE];	/* row's leaf (index into leaves) */
+	ItemPointerData qtid[KS_QUEUE]; /* row's ctid */
+	StringInfoData qkeys;		/* KS_SET_BYTES: the keys, concatenated */
 } KsFk;
 
 /*
@@ -224,6 +247,7 @@ static int	ks_file_of(const KsFk *kf, uint64 h);
 static void ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key,
 					 uint32 len, int leaf, ItemPointer tid);
 static void ks_probe_file(KsState *st, KsFk *kf);
+static void ks_flush(KsState *st, KsFk *kf);
 static inline int64 ks_int_value(KsColKind kind, Datum d);
 static void ks_encode(KsState *st, const KsColKind *kinds, int nkeys,
 					  const Datum *vals);
@@ -1142,6 +1166,48 @@ ks_probe_file(KsState *st, KsFk *kf)
 }
 
 /*
+ * Do the queued probes of kf: prefetch every slot, then (encoded keys)
+ * the key stored in each first slot whose tag matches, then look each up.
+ * Orphans are fetched again by ctid to report them, since the scan has
+ * moved on.
+ */
+static void
+ks_flush(KsState *st, KsFk *kf)
+{
+	int			n = kf->nq;
+	int			i;
+
+	if (n == 0)
+		return;
+	if (kf->kind == KS_SET_INT)
+	{
+		for (i = 0; i < n; i++)
+			ks_prefetch(&kf->islots[kf->qhash[i] & kf->mask]);
+		for (i = 0; i < n; i++)
+			if (!ks_lookup_int(kf, kf->qint[i]))
+				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+	}
+	else
+	{
+		for (i = 0; i < n; i++)
+			ks_prefetch(&kf->bslots[kf->qhash[i] & kf->mask]);
+		for (i = 0; i < n; i++)
+		{
+			KsSlot	   *slot = &kf->bslots[kf->qhash[i] & kf->mask];
+
+			if (slot->ptr != NULL && slot->tag == (uint32) (kf->qhash[i] >> 16))
+				ks_prefetch(slot->ptr);
+		}
+		for (i = 0; i < n; i++)
+			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
+								 kf->qhash[i]))
+				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+		resetStringInfo(&kf->qkeys);
+	}
+	kf->nq = 0;
+}
+
+/*
  * Read the referencing table once.  For each row and foreign key: a
  * MATCH FULL key with some but not all columns NULL is an orphan, a key
  * with a NULL column otherwise passes; a key in the batch in memory is
@@ -1244,7 +1310,13 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 								 &slot->tts_tid);
 						continue;
 					}
-					orphan = !ks_lookup_int(kf, v);
+					kf->qhash[kf->nq] = h;
+					kf->qint[kf->nq] = v;
+					kf->qleaf[kf->nq] = leaf;
+					kf->qtid[kf->nq] = slot->tts_tid;
+					if (++kf->nq == KS_QUEUE)
+						ks_flush(st, kf);
+					continue;
 				}
 				else
 				{
@@ -1259,8 +1331,16 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 								 leaf, &slot->tts_tid);
 						continue;
 					}
-					orphan = !ks_lookup_bytes(kf, st->keybuf.data,
-											  st->keybuf.len, h);
+					kf->qhash[kf->nq] = h;
+					kf->qoff[kf->nq] = kf->qkeys.len;
+					kf->qlen[kf->nq] = st->keybuf.len;
+					kf->qleaf[kf->nq] = leaf;
+					kf->qtid[kf->nq] = slot->tts_tid;
+					appendBinaryStringInfoNT(&kf->qkeys, st->keybuf.data,
+											 st->keybuf.len);
+					if (++kf->nq == KS_QUEUE)
+						ks_flush(st, kf);
+					continue;
 				}
 
 				if (orphan)
@@ -1269,6 +1349,8 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 		}
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(st->rowcxt);
+		for (f = 0; f < st->nfks; f++)
+			ks_flush(st, &st->fks[f]);
 
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
@@ -1350,6 +1432,7 @@ keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
 										   ALLOCSET_DEFAULT_SIZES);
 		kf->maxpending = 16;
 		kf->pending = palloc(kf->maxpending * sizeof(KsBatch));
+		initStringInfo(&kf->qkeys);
 
 		ks_count_pk(&st, kf);
 		ks_plan(kf);
