@@ -167,6 +167,9 @@ typedef struct KsFk
 	int			bits0;			/* "bits" of the planned batches */
 	int			nfiles;			/* spill files planned (0: one batch) */
 	BufFile   **files;			/* rows of later batches, by first batch */
+	BufFile   **pkfiles;		/* referenced keys of later batches, same */
+	bool		pk_done_first;	/* the first build has run */
+	bool		pk_spilled;		/* later builds read pkfiles */
 
 	/* the batch in memory */
 	KsBatch		cur;
@@ -704,10 +707,14 @@ ks_plan(KsFk *kf)
 	kf->nfiles = 0;
 	if (kf->bits0 > 0)
 	{
-		Size		filecap = Max(1, kf->budget / 8 / (BLCKSZ + 512));
+		/* two files (referencing rows, referenced keys) per planned batch */
+		Size		filecap = Max(1, kf->budget / 16 / (BLCKSZ + 512));
 
-		kf->budget -= Min(filecap, (UINT64CONST(1) << kf->bits0) - 1) *
-			(BLCKSZ + 512);
+		Size		reserve = Min(filecap, (UINT64CONST(1) << kf->bits0) - 1) *
+			2 * (BLCKSZ + 512);
+
+		/* (under a tiny budget, two file buffers may exceed it) */
+		kf->budget -= Min(reserve, kf->budget / 4);
 		kf->bits0 = ks_plan_bits(kf, kf->budget);
 		kf->nfiles = (int) Min(filecap, (UINT64CONST(1) << kf->bits0) - 1);
 	}
@@ -862,19 +869,40 @@ ks_lookup_bytes(const KsFk *kf, const char *key, uint32 len, uint64 h)
 }
 
 /*
- * Build the set of batch kf->cur from a scan of the referenced table.
- * False when it did not fit (the set is then incomplete).
+ * Add a referenced key (hash or offset h, encoded key) to the set of the
+ * batch in memory, if it belongs to that batch; false when the set is full.
  */
 static bool
-ks_build_once(KsState *st, KsFk *kf)
+ks_add_key(KsFk *kf, uint64 h, const char *key, uint32 len)
 {
-	const FkInfo *fk = kf->fk;
-	List	   *leaves;
-	ListCell   *lc;
-	Datum		vals[INDEX_MAX_KEYS];
-	MemoryContext oldcxt;
-	bool		ok = true;
+	if (kf->kind == KS_SET_BITMAP)
+	{
+		uint64		bmask = (UINT64CONST(1) << kf->cur.bits) - 1;
+		uint64		off = h;
 
+		if ((off & bmask) != kf->cur.value)
+			return true;
+		off >>= kf->cur.bits;
+		/* the counting scan saw the same rows: off < nbits */
+		kf->bitmap[off / 64] |= UINT64CONST(1) << (off % 64);
+		return true;
+	}
+	if (!ks_hash_in_batch(&kf->cur, h))
+		return true;
+	if (kf->kind == KS_SET_INT)
+	{
+		int64		v;
+
+		memcpy(&v, key, sizeof(v));
+		return ks_insert_int(kf, v);
+	}
+	return ks_insert_bytes(kf, key, len, h);
+}
+
+/* Allocate the empty set of the batch in memory. */
+static void
+ks_alloc_set(KsFk *kf)
+{
 	ks_reset_set(kf);
 	switch (kf->kind)
 	{
@@ -910,6 +938,77 @@ ks_build_once(KsState *st, KsFk *kf)
 				break;
 			}
 	}
+}
+
+/*
+ * Build the set of batch kf->cur; false when it did not fit (the set is
+ * then incomplete).
+ *
+ * The first build reads the referenced table and, when there are several
+ * batches, writes the keys of the other batches to the referenced side's
+ * spill files (same file per planned batch as the referencing rows), so
+ * later builds read a file instead of the whole table.  Should the first
+ * build overflow, those files are dropped and later builds read the table.
+ */
+static bool
+ks_build_once(KsState *st, KsFk *kf)
+{
+	const FkInfo *fk = kf->fk;
+	List	   *leaves;
+	ListCell   *lc;
+	Datum		vals[INDEX_MAX_KEYS];
+	MemoryContext oldcxt;
+	bool		ok = true;
+	bool		write_files = false;
+	int			i;
+
+	ks_alloc_set(kf);
+
+	if (kf->pk_spilled)
+	{
+		BufFile    *file;
+		KsSpillHeader hdr;
+		StringInfoData key;
+
+		file = kf->pkfiles[kf->kind == KS_SET_BITMAP ?
+						   ks_file_of(kf, kf->cur.value) :
+						   (kf->cur.value >> (kf->cur.bits - kf->bits0)) %
+						   kf->nfiles];
+		if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not rewind temporary file: %m")));
+		initStringInfo(&key);
+		while (ok)
+		{
+			size_t		n;
+
+			CHECK_FOR_INTERRUPTS();
+			n = BufFileRead(file, &hdr, sizeof(hdr));
+			if (n == 0)
+				break;
+			if (n != sizeof(hdr))
+				elog(ERROR, "could not read temporary file: read only %zu of %zu bytes",
+					 n, sizeof(hdr));
+			enlargeStringInfo(&key, hdr.len);
+			if (BufFileRead(file, key.data, hdr.len) != hdr.len)
+				elog(ERROR, "could not read temporary file");
+			ok = ks_add_key(kf, hdr.hash, key.data, hdr.len);
+		}
+		pfree(key.data);
+		return ok;
+	}
+
+	if (!kf->pk_done_first && kf->nfiles > 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(st->cxt);
+
+		kf->pkfiles = palloc(kf->nfiles * sizeof(BufFile *));
+		for (i = 0; i < kf->nfiles; i++)
+			kf->pkfiles[i] = BufFileCreateTemp(false);
+		MemoryContextSwitchTo(old);
+		write_files = true;
+	}
 
 	leaves = ks_leaf_relids(fk->pk_relid);
 	foreach(lc, leaves)
@@ -919,7 +1018,6 @@ ks_build_once(KsState *st, KsFk *kf)
 		AttrNumber	maxatt = 0;
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
 		TableScanDesc scan = table_beginscan(rel, st->snapshot, 0, NULL);
-		int			i;
 
 		ks_map_attnums(fk->pk_relid, rel, fk->pk_attnums, kf->nkeys, att);
 		for (i = 0; i < kf->nkeys; i++)
@@ -929,6 +1027,10 @@ ks_build_once(KsState *st, KsFk *kf)
 		while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
 		{
 			bool		isnull = false;
+			uint64		h;
+			const char *key;
+			uint32		len;
+			int64		v;
 
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(st->rowcxt);
@@ -941,36 +1043,38 @@ ks_build_once(KsState *st, KsFk *kf)
 			if (isnull)
 				continue;
 
-			if (kf->kind == KS_SET_BITMAP)
+			if (kf->kind == KS_SET_BYTES)
 			{
-				int64		v = ks_int_value(kf->pkcol[0], vals[0]);
-				uint64		off = (uint64) v - (uint64) kf->pk_min;
-				uint64		bmask = (UINT64CONST(1) << kf->cur.bits) - 1;
-
-				if ((off & bmask) != kf->cur.value)
-					continue;
-				off >>= kf->cur.bits;
-				/* the counting scan saw the same rows: off < nbits */
-				kf->bitmap[off / 64] |= UINT64CONST(1) << (off % 64);
-			}
-			else if (kf->kind == KS_SET_INT)
-			{
-				int64		v = ks_int_value(kf->pkcol[0], vals[0]);
-
-				if (!ks_hash_in_batch(&kf->cur, ks_mix64((uint64) v)))
-					continue;
-				ok = ks_insert_int(kf, v);
+				ks_encode(st, kf->pkcol, kf->nkeys, vals);
+				key = st->keybuf.data;
+				len = st->keybuf.len;
+				h = hash_bytes_extended((const unsigned char *) key, len, 0);
 			}
 			else
 			{
-				uint64		h;
+				v = ks_int_value(kf->pkcol[0], vals[0]);
+				key = (const char *) &v;
+				len = sizeof(v);
+				if (kf->kind == KS_SET_BITMAP)
+					h = (uint64) v - (uint64) kf->pk_min;
+				else
+					h = ks_mix64((uint64) v);
+			}
+			ok = ks_add_key(kf, h, key, len);
 
-				ks_encode(st, kf->pkcol, kf->nkeys, vals);
-				h = hash_bytes_extended((unsigned char *) st->keybuf.data,
-										st->keybuf.len, 0);
-				if (!ks_hash_in_batch(&kf->cur, h))
-					continue;
-				ok = ks_insert_bytes(kf, st->keybuf.data, st->keybuf.len, h);
+			if (write_files &&
+				(kf->kind == KS_SET_BITMAP ?
+				 (h & ((UINT64CONST(1) << kf->cur.bits) - 1)) != kf->cur.value :
+				 !ks_hash_in_batch(&kf->cur, h)))
+			{
+				KsSpillHeader hdr;
+				BufFile    *file = kf->pkfiles[ks_file_of(kf, h)];
+
+				memset(&hdr, 0, sizeof(hdr));
+				hdr.hash = h;
+				hdr.len = len;
+				BufFileWrite(file, &hdr, sizeof(hdr));
+				BufFileWrite(file, (void *) key, len);
 			}
 		}
 		MemoryContextSwitchTo(oldcxt);
@@ -983,6 +1087,20 @@ ks_build_once(KsState *st, KsFk *kf)
 			break;
 	}
 	list_free(leaves);
+
+	kf->pk_done_first = true;
+	if (write_files)
+	{
+		if (ok)
+			kf->pk_spilled = true;
+		else
+		{
+			for (i = 0; i < kf->nfiles; i++)
+				BufFileClose(kf->pkfiles[i]);
+			pfree(kf->pkfiles);
+			kf->pkfiles = NULL;
+		}
+	}
 	return ok;
 }
 
@@ -1145,21 +1263,31 @@ ks_probe_file(KsState *st, KsFk *kf)
 			off >>= kf->cur.bits;
 			orphan = (kf->bitmap[off / 64] & (UINT64CONST(1) << (off % 64))) == 0;
 		}
-		else if (!ks_hash_in_batch(&kf->cur, hdr.hash))
-			continue;
-		else if (kf->kind == KS_SET_INT)
-		{
-			int64		v;
-
-			memcpy(&v, key.data, sizeof(v));
-			orphan = !ks_lookup_int(kf, v);
-		}
 		else
-			orphan = !ks_lookup_bytes(kf, key.data, hdr.len, hdr.hash);
+		{
+			/* queue the probe, as the table scan does */
+			if (!ks_hash_in_batch(&kf->cur, hdr.hash))
+				continue;
+			kf->qhash[kf->nq] = hdr.hash;
+			if (kf->kind == KS_SET_INT)
+				memcpy(&kf->qint[kf->nq], key.data, sizeof(int64));
+			else
+			{
+				kf->qoff[kf->nq] = kf->qkeys.len;
+				kf->qlen[kf->nq] = hdr.len;
+				appendBinaryStringInfoNT(&kf->qkeys, key.data, hdr.len);
+			}
+			kf->qleaf[kf->nq] = (int) hdr.leaf;
+			kf->qtid[kf->nq] = hdr.tid;
+			if (++kf->nq == KS_QUEUE)
+				ks_flush(st, kf);
+			continue;
+		}
 
 		if (orphan)
 			ks_report_fetched(st, kf, (int) hdr.leaf, &hdr.tid);
 	}
+	ks_flush(st, kf);
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextReset(st->rowcxt);
 	pfree(key.data);
@@ -1461,6 +1589,11 @@ keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
 		{
 			for (i = 0; i < kf->nfiles; i++)
 				BufFileClose(kf->files[i]);
+		}
+		if (kf->pkfiles)
+		{
+			for (i = 0; i < kf->nfiles; i++)
+				BufFileClose(kf->pkfiles[i]);
 		}
 	}
 
