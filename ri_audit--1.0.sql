@@ -90,3 +90,26 @@ COMMENT ON VIEW @extschema@.foreign_keys IS
 
 -- The view shows catalog facts that pg_constraint already shows to everyone.
 GRANT SELECT ON @extschema@.foreign_keys TO PUBLIC;
+
+--
+-- ri_audit.load_order(tables regclass[] DEFAULT NULL)
+--
+-- Tables in an order that loads (ascending level) or empties (descending
+-- level) them without violating a foreign key; cycles are numbered and come
+-- with a note on how to load them.  Reads only catalogs, so EXECUTE stays
+-- granted to PUBLIC like any function's.
+--
+CREATE FUNCTION @extschema@.load_order(
+	tables regclass[] DEFAULT NULL,
+	OUT level integer,
+	OUT table_name regclass,
+	OUT depends_on regclass[],
+	OUT self_reference boolean,
+	OUT cycle integer,
+	OUT note text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'ri_audit_load_order'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.load_order(regclass[]) IS
+'tables ordered by foreign key dependencies, for loading and emptying';
