@@ -17,7 +17,7 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup foreign_keys \
-	load_order
+	load_order unindexed_foreign_keys
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks

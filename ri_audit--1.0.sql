@@ -113,3 +113,58 @@ LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION @extschema@.load_order(regclass[]) IS
 'tables ordered by foreign key dependencies, for loading and emptying';
+
+--
+-- ri_audit.unindexed_foreign_keys
+--
+-- Top-level foreign keys without a supporting index (has_index false), with
+-- what makes them costly: the referenced table's actions, and the size of
+-- the referencing table (planner estimates from pg_class, summed over the
+-- leaf partitions of a partitioned table; no table is opened or locked).  suggested_index is a statement that adds
+-- the index: CONCURRENTLY for a plain table; for a partitioned table, whose
+-- indexes cannot be built concurrently, a plain CREATE INDEX.
+--
+CREATE VIEW @extschema@.unindexed_foreign_keys AS
+WITH RECURSIVE tree(root, relid) AS (
+	SELECT f.table_name::pg_catalog.oid, f.table_name::pg_catalog.oid
+	  FROM @extschema@.foreign_keys f
+	 WHERE NOT f.has_index AND f.parent_fk IS NULL
+	UNION
+	SELECT t.root, i.inhrelid
+	  FROM tree t
+	  JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
+	 WHERE c.relispartition
+),
+sizes AS (
+	SELECT t.root,
+		   pg_catalog.sum(GREATEST(c.reltuples, 0::pg_catalog.float4))::pg_catalog.int8 AS est_rows,
+		   pg_catalog.sum(GREATEST(c.relpages, 0)::pg_catalog.int8
+						  OPERATOR(pg_catalog.*) pg_catalog.current_setting('block_size')::pg_catalog.int8)
+			   AS est_bytes
+	  FROM tree t
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+	 WHERE c.relkind OPERATOR(pg_catalog.<>) 'p'
+	 GROUP BY t.root
+)
+SELECT f.fk, f.fk_name, f.table_name, f.columns, f.referenced_table,
+	   f.on_delete, f.on_update,
+	   s.est_rows AS table_rows,
+	   s.est_bytes AS table_bytes,
+	   'CREATE INDEX ' ||
+	   CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'CONCURRENTLY ' END ||
+	   'ON ' || pg_catalog.quote_ident(n.nspname) || '.' ||
+	   pg_catalog.quote_ident(c.relname) || ' (' ||
+	   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(col), ', ' ORDER BY ord)
+		  FROM pg_catalog.unnest(f.columns) WITH ORDINALITY AS k(col, ord)) ||
+	   ')' AS suggested_index
+  FROM @extschema@.foreign_keys f
+  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) f.table_name::pg_catalog.oid
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+  LEFT JOIN sizes s ON s.root OPERATOR(pg_catalog.=) f.table_name::pg_catalog.oid
+ WHERE NOT f.has_index AND f.parent_fk IS NULL;
+
+COMMENT ON VIEW @extschema@.unindexed_foreign_keys IS
+'foreign keys whose referencing side has no supporting index, with a statement to add one';
+
+GRANT SELECT ON @extschema@.unindexed_foreign_keys TO PUBLIC;
