@@ -9,7 +9,8 @@ MODULE_big = ri_audit
 OBJS = \
 	$(WIN32RES) \
 	ri_audit.o \
-	load_order.o
+	load_order.o \
+	fk_graph.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -17,7 +18,7 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup foreign_keys \
-	load_order unindexed_foreign_keys
+	load_order unindexed_foreign_keys foreign_key_graph
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks

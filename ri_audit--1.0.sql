@@ -168,3 +168,17 @@ COMMENT ON VIEW @extschema@.unindexed_foreign_keys IS
 'foreign keys whose referencing side has no supporting index, with a statement to add one';
 
 GRANT SELECT ON @extschema@.unindexed_foreign_keys TO PUBLIC;
+
+--
+-- ri_audit.foreign_key_graph(tables regclass[] DEFAULT NULL)
+--
+-- The foreign key graph as Graphviz DOT text (render with dot -Tsvg).  Reads
+-- only catalogs, so EXECUTE stays granted to PUBLIC.
+--
+CREATE FUNCTION @extschema@.foreign_key_graph(tables regclass[] DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'ri_audit_foreign_key_graph'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.foreign_key_graph(regclass[]) IS
+'the foreign key graph in Graphviz DOT format';
