@@ -8,14 +8,19 @@
 MODULE_big = ri_audit
 OBJS = \
 	$(WIN32RES) \
-	ri_audit.o
+	ri_audit.o \
+	fk_catalog.o \
+	orphan_sql.o \
+	orphans.o \
+	validate.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
-REGRESS = setup foreign_keys
+REGRESS = setup foreign_keys \
+	orphans_shapes
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks
