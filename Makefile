@@ -20,7 +20,11 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup foreign_keys \
-	orphans_shapes
+	orphans_shapes \
+	orphans_inputs \
+	orphans_privileges \
+	assert \
+	validate
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks
