@@ -27,7 +27,8 @@ REGRESS = setup foreign_keys \
 	validate
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
-ISOLATION = foreign_keys_locks
+ISOLATION = foreign_keys_locks \
+	orphans_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
