@@ -10,7 +10,11 @@ OBJS = \
 	$(WIN32RES) \
 	ri_audit.o \
 	load_order.o \
-	fk_graph.o
+	fk_graph.o \
+	fk_catalog.o \
+	orphan_sql.o \
+	orphans.o \
+	validate.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -18,10 +22,16 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup foreign_keys \
-	load_order unindexed_foreign_keys foreign_key_graph
+	load_order unindexed_foreign_keys foreign_key_graph \
+	orphans_shapes \
+	orphans_inputs \
+	orphans_privileges \
+	assert \
+	validate
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
-ISOLATION = foreign_keys_locks
+ISOLATION = foreign_keys_locks \
+	orphans_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
