@@ -21,7 +21,9 @@ PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 REGRESS = setup foreign_keys \
 	drop_preview_tables \
 	drop_preview_columns \
-	drop_preview_constraints
+	drop_preview_constraints \
+	drop_preview_objects \
+	drop_preview_errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks
