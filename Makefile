@@ -14,7 +14,10 @@ OBJS = \
 	fk_catalog.o \
 	orphan_sql.o \
 	orphans.o \
-	validate.o
+	validate.o \
+	drop_target.o \
+	dependency_walk.o \
+	drop_preview.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -27,7 +30,12 @@ REGRESS = setup foreign_keys \
 	orphans_inputs \
 	orphans_privileges \
 	assert \
-	validate
+	validate \
+	drop_preview_tables \
+	drop_preview_columns \
+	drop_preview_constraints \
+	drop_preview_objects \
+	drop_preview_errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
