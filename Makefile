@@ -9,8 +9,16 @@ MODULE_big = ri_audit
 OBJS = \
 	$(WIN32RES) \
 	ri_audit.o \
-	keyset.o \
-	keyset_debug.o
+	load_order.o \
+	fk_graph.o \
+	fk_catalog.o \
+	orphan_sql.o \
+	orphans.o \
+	validate.o \
+	drop_target.o \
+	dependency_walk.o \
+	drop_preview.o \
+	keyset.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -18,10 +26,23 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup foreign_keys \
-	keyset
+	load_order unindexed_foreign_keys foreign_key_graph \
+	orphans_shapes \
+	orphans_inputs \
+	orphans_privileges \
+	assert \
+	validate \
+	drop_preview_tables \
+	drop_preview_columns \
+	drop_preview_constraints \
+	drop_preview_objects \
+	drop_preview_errors \
+	keyset \
+	orphans_shapes_planner
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
-ISOLATION = foreign_keys_locks
+ISOLATION = foreign_keys_locks \
+	orphans_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1

@@ -187,6 +187,7 @@ typedef struct KsFk
 	Size		arena_used;		/* bytes of arena chunks allocated */
 	Size		arena_limit;	/* most arena bytes allowed */
 	bool		overflow;		/* the batch did not fit */
+	int			nbatches;		/* batches built so far */
 
 	/* per leaf partition of the table being scanned */
 	AttrNumber	leaf_attnums[INDEX_MAX_KEYS];
@@ -1127,6 +1128,7 @@ ks_build(KsState *st, KsFk *kf)
 		kf->cur.value <<= 1;
 		ks_push_batch(kf, kf->cur.bits, kf->cur.value | 1);
 	}
+	kf->nbatches++;
 }
 
 /*
@@ -1501,14 +1503,13 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
  * tables and all their partitions.
  */
 void
-keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
-			 int64 *rows_scanned)
+keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
+			 OrphanSink *sink, int64 *rows_scanned)
 {
 	KsState		st;
 	MemoryContext cxt;
 	MemoryContext oldcxt;
 	Size		budget = ks_budget();
-	int			nbatches = 0;
 	int			f;
 	int			i;
 
@@ -1569,7 +1570,6 @@ keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
 
 	/* the first batch of every key set, probed in one scan */
 	ks_scan_fk(&st, rows_scanned);
-	nbatches = nfks;
 	for (f = 0; f < nfks; f++)
 		ks_reset_set(&st.fks[f]);
 
@@ -1582,7 +1582,6 @@ keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
 		{
 			ks_build(&st, kf);
 			ks_probe_file(&st, kf);
-			nbatches++;
 		}
 		ks_reset_set(kf);
 		if (kf->files)
@@ -1600,8 +1599,13 @@ keyset_check(FkInfo **fks, int nfks, Snapshot snapshot, OrphanSink *sink,
 	for (i = 0; i < st.nleaves; i++)
 		table_close(st.leaves[i], NoLock);
 
-	elog(DEBUG1, "ri_audit: key set scan of \"%s\": %d foreign keys, %d batches",
-		 get_rel_name(fks[0]->fk_relid), nfks, nbatches);
+	for (f = 0; f < nfks; f++)
+		elog(DEBUG1, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)",
+			 NameStr(st.fks[f].fk->conname),
+			 st.fks[f].kind == KS_SET_BITMAP ? "bitmap" :
+			 st.fks[f].kind == KS_SET_INT ? "hash set of integers" :
+			 "hash set of encoded keys",
+			 st.fks[f].nbatches);
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);

@@ -1,93 +1,58 @@
 --
--- keyset.c, the fast orphan scan, through a temporary test entry point
--- (replaced by the shape tests under both scan methods once the orphan
--- finder is wired).  Every answer is compared with a reference anti-join
--- built like RI_Initial_Check's query (conpfeqop, referenced collation).
+-- keyset.c, the fast orphan scan path, on the key types and shapes it takes
+-- and under a budget that forces batches.  Every answer is compared with
+-- the planner path's (ri_audit.scan_method = planner), which runs
+-- RI_Initial_Check's anti-join; orphans_shapes_planner runs the shape tests
+-- of orphans_shapes under the planner path as well.
 --
 SET client_min_messages = warning;
 CREATE SCHEMA ks;
 SET search_path = ks, public;
 
-CREATE FUNCTION ks_debug(oid[])
-	RETURNS TABLE (fk oid, table_name regclass, row_ctid tid, key text)
-	AS 'ri_audit', 'ri_audit_keyset_debug' LANGUAGE C STRICT;
-CREATE FUNCTION ks_supports(oid) RETURNS bool
-	AS 'ri_audit', 'ri_audit_keyset_debug_supports' LANGUAGE C STRICT;
-
--- The reference: the orphans of one constraint by a planned anti-join.
-CREATE FUNCTION ks_expected(con oid)
-	RETURNS TABLE (table_name regclass, row_ctid tid, key text)
-	LANGUAGE plpgsql AS $$
-DECLARE
-	c pg_constraint;
-	keytext text := '';
-	allnull text := '';
-	anynull text := '';
-	cond text := '';
-	q text;
-	i int;
-	fcol text; pcol text; opr text; coll text;
+-- The orphans of one constraint by one scan method, as orphans() returns
+-- them (ordered by table, key, ctid).
+CREATE FUNCTION ks_run(con oid, method text)
+	RETURNS TABLE (table_name regclass, row_ctid tid, key jsonb)
+	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
 BEGIN
-	SELECT * INTO c FROM pg_constraint WHERE oid = con;
-	FOR i IN 1 .. array_length(c.conkey, 1) LOOP
-		SELECT quote_ident(attname) INTO fcol FROM pg_attribute
-		 WHERE attrelid = c.conrelid AND attnum = c.conkey[i];
-		SELECT quote_ident(attname),
-			   CASE WHEN attcollation <> 0
-					THEN ' COLLATE ' || (SELECT quote_ident(nspname) || '.' || quote_ident(collname)
-										   FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
-										  WHERE co.oid = attcollation)
-					ELSE '' END
-		  INTO pcol, coll FROM pg_attribute
-		 WHERE attrelid = c.confrelid AND attnum = c.confkey[i];
-		SELECT 'OPERATOR(' || quote_ident(nspname) || '.' || oprname || ')' INTO opr
-		  FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
-		 WHERE o.oid = c.conpfeqop[i];
-		IF i > 1 THEN
-			keytext := keytext || ' || '', '' || ';
-			allnull := allnull || ' AND ';
-			anynull := anynull || ' OR ';
-			cond := cond || ' AND ';
-		END IF;
-		keytext := keytext || 'coalesce(f.' || fcol || '::text, ''null'')';
-		allnull := allnull || 'f.' || fcol || ' IS NULL';
-		anynull := anynull || 'f.' || fcol || ' IS NULL';
-		cond := cond || 'p.' || pcol || coll || ' ' || opr || ' f.' || fcol;
-	END LOOP;
-	q := format('SELECT f.tableoid::regclass, f.ctid, %s FROM %s %s f WHERE ',
-				keytext,
-				CASE WHEN (SELECT relkind FROM pg_class WHERE oid = c.conrelid) = 'p'
-					 THEN '' ELSE 'ONLY' END,
-				c.conrelid::regclass);
-	IF c.confmatchtype = 'f' THEN
-		-- all-NULL passes; partly NULL is an orphan
-		q := q || format('NOT (%s) AND ((%s) OR ', allnull, anynull);
-	ELSE
-		q := q || format('NOT (%s) AND (', anynull);
-	END IF;
-	q := q || format('NOT EXISTS (SELECT 1 FROM %s %s p WHERE %s))',
-					 CASE WHEN (SELECT relkind FROM pg_class WHERE oid = c.confrelid) = 'p'
-						  THEN '' ELSE 'ONLY' END, c.confrelid::regclass, cond);
-	RETURN QUERY EXECUTE q;
+	PERFORM set_config('ri_audit.scan_method', method, true);
+	RETURN QUERY SELECT o.table_name, o.row_ctid, o.key FROM ri_audit.orphans(con) o;
 END $$;
 
--- Fast path versus reference for all foreign keys of a table, in one scan:
--- the number of orphans of each, and how many rows the two disagree on.
+-- Fast path versus planner path for every foreign key of a table: the
+-- number of orphans, and how many rows the two disagree on; then both
+-- paths through check_foreign_keys(), where the fast path checks all keys
+-- of the table in one pass.
 CREATE FUNCTION ks_compare(tab regclass)
 	RETURNS TABLE (fk_name name, orphans bigint, disagree bigint)
 	LANGUAGE sql AS $$
-	WITH fks AS (SELECT oid, conname FROM pg_constraint
-				  WHERE conrelid = tab AND contype = 'f' AND conparentid = 0),
-		 got AS (SELECT * FROM ks_debug(ARRAY(SELECT oid FROM fks ORDER BY oid))),
-		 want AS (SELECT fks.oid AS fk, e.* FROM fks, ks_expected(fks.oid) e)
-	SELECT fks.conname,
-		   (SELECT count(*) FROM got WHERE got.fk = fks.oid),
-		   (SELECT count(*) FROM ((SELECT * FROM got WHERE got.fk = fks.oid
-								   EXCEPT ALL SELECT * FROM want WHERE want.fk = fks.oid)
+	SELECT c.conname,
+		   (SELECT count(*) FROM ks_run(c.oid, 'fast')),
+		   (SELECT count(*) FROM ((SELECT * FROM ks_run(c.oid, 'fast')
+								   EXCEPT ALL SELECT * FROM ks_run(c.oid, 'planner'))
 								  UNION ALL
-								  (SELECT * FROM want WHERE want.fk = fks.oid
-								   EXCEPT ALL SELECT * FROM got WHERE got.fk = fks.oid)) d)
-	  FROM fks ORDER BY 1
+								  (SELECT * FROM ks_run(c.oid, 'planner')
+								   EXCEPT ALL SELECT * FROM ks_run(c.oid, 'fast'))) d)
+	  FROM pg_constraint c
+	 WHERE c.conrelid = tab AND c.contype = 'f' AND c.conparentid = 0
+	 ORDER BY 1
+$$;
+CREATE FUNCTION ks_check(tab regclass, method text)
+	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
+				   orphan_count bigint)
+	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
+BEGIN
+	PERFORM set_config('ri_audit.scan_method', method, true);
+	RETURN QUERY SELECT k.fk_name, k.status, k.rows_checked, k.orphan_count
+		FROM ri_audit.check_foreign_keys(ARRAY[tab]) k ORDER BY 1;
+END $$;
+CREATE FUNCTION ks_check_both(tab regclass)
+	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
+				   orphan_count bigint, same_with_planner bool)
+	LANGUAGE sql AS $$
+	SELECT f.*, f IS NOT DISTINCT FROM p
+	  FROM ks_check(tab, 'fast') f JOIN ks_check(tab, 'planner') p USING (fk_name)
+	 ORDER BY 1
 $$;
 
 -- Dense int4 keys (a bitmap), int2/int8 referencing columns, out-of-range
@@ -102,8 +67,9 @@ ALTER TABLE c_int ADD FOREIGN KEY (a) REFERENCES p4 NOT VALID,
 	ADD FOREIGN KEY (b) REFERENCES p4 NOT VALID,
 	ADD FOREIGN KEY (c) REFERENCES p4 NOT VALID;
 SELECT * FROM ks_compare('c_int');
-SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, key FROM ks_debug(ARRAY(
-	SELECT oid FROM pg_constraint WHERE conrelid = 'c_int'::regclass)) ORDER BY 1, 2;
+SELECT c.conname, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
+ WHERE c.conrelid = 'c_int'::regclass ORDER BY 1, o.table_name, o.key;
+SELECT * FROM ks_check_both('c_int');
 
 -- Sparse int8 keys (a hash), including the extreme values.
 CREATE TABLE p8 (id int8 PRIMARY KEY);
@@ -139,8 +105,9 @@ INSERT INTO ct VALUES ('a', 'a'), ('A', 'B'), ('b', 'B '), ('', ''),
 ALTER TABLE ct ADD FOREIGN KEY (t) REFERENCES pt (t) NOT VALID,
 	ADD FOREIGN KEY (v) REFERENCES pt (v) NOT VALID;
 SELECT * FROM ks_compare('ct');
-SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, left(key, 12), length(key) FROM ks_debug(ARRAY(
-	SELECT oid FROM pg_constraint WHERE conrelid = 'ct'::regclass)) ORDER BY 1, 2, 3;
+SELECT c.conname, left(o.key::text, 20), length(o.key::text)
+  FROM pg_constraint c, ks_run(c.oid, 'fast') o
+ WHERE c.conrelid = 'ct'::regclass ORDER BY 1, o.key;
 
 -- Composite (int, text) keys, MATCH SIMPLE and MATCH FULL.
 CREATE TABLE pc (a int, b text, PRIMARY KEY (a, b));
@@ -151,8 +118,9 @@ INSERT INTO cc VALUES (1, 'x', 1, 'x'), (2, 'y', 2, 'y'), (1, NULL, 1, NULL),
 ALTER TABLE cc ADD FOREIGN KEY (a, b) REFERENCES pc NOT VALID,
 	ADD FOREIGN KEY (a2, b2) REFERENCES pc MATCH FULL NOT VALID;
 SELECT * FROM ks_compare('cc');
-SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, key FROM ks_debug(ARRAY(
-	SELECT oid FROM pg_constraint WHERE conrelid = 'cc'::regclass)) ORDER BY 1, 2;
+SELECT c.conname, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
+ WHERE c.conrelid = 'cc'::regclass ORDER BY 1, o.key;
+SELECT * FROM ks_check_both('cc');
 
 -- Partitioned on both sides, with columns at different positions in the
 -- partitions; a plain referencing table's inheritance child is not covered.
@@ -174,9 +142,9 @@ SET session_replication_role = replica;
 INSERT INTO cp (ref, k) VALUES (1, 1), (2, 2), (999, 2);
 RESET session_replication_role;
 SELECT * FROM ks_compare('cp');
-SELECT (SELECT conname FROM pg_constraint WHERE oid = fk) AS fk_name, table_name, key FROM ks_debug(ARRAY(
-	SELECT oid FROM pg_constraint WHERE conrelid = 'cp'::regclass AND conparentid = 0))
-	ORDER BY 1, 2, 3;
+SELECT c.conname, o.table_name, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
+ WHERE c.conrelid = 'cp'::regclass AND c.conparentid = 0 ORDER BY 1, 2, 3;
+SELECT * FROM ks_check_both('cp');
 CREATE TABLE ch (x int) INHERITS (c_int);
 INSERT INTO ch VALUES (-5, -5, -5, -5);
 SELECT * FROM ks_compare('c_int');
@@ -197,13 +165,23 @@ INSERT INTO cbig VALUES (7919, 60, 'key 1'), (7919, 400020, 'key 1');
 ALTER TABLE cbig ADD FOREIGN KEY (i) REFERENCES pbig (i) NOT VALID,
 	ADD FOREIGN KEY (d) REFERENCES pbig (d) NOT VALID,
 	ADD FOREIGN KEY (t) REFERENCES pbig (t) NOT VALID;
-SET log_temp_files = -1;
-SET client_min_messages = debug1;
 SELECT * FROM ks_compare('cbig');
+SELECT * FROM ks_check_both('cbig');
 SET ri_audit.work_mem = 64;
 SELECT * FROM ks_compare('cbig');
+SELECT * FROM ks_check_both('cbig');
+-- The number of batches shows the budget was exceeded: one pass over
+-- cbig for the three keys in budget, many batches under 64 kB.
+SET log_temp_files = -1;
+SET client_min_messages = debug1;
 RESET ri_audit.work_mem;
+SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
+SET ri_audit.work_mem = 64;
+SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
+SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'planner');
+RESET client_min_messages;
 SET client_min_messages = warning;
+RESET ri_audit.work_mem;
 
 -- Which keys the fast path takes: numeric, bpchar, nondeterministic
 -- collations, and operators of other types are left to the planner path.
@@ -219,9 +197,17 @@ CREATE TABLE cn (n int REFERENCES pn, b char(3) REFERENCES pn (b),
 	u uuid REFERENCES pn (u), d int2 REFERENCES pn (d),
 	x int8, y varchar, FOREIGN KEY (x, y) REFERENCES pn (x, y) MATCH FULL,
 	f int REFERENCES pn (f));
-SELECT conname, pg_get_constraintdef(oid), ks_supports(oid)
+SELECT conname, pg_get_constraintdef(oid)
   FROM pg_constraint WHERE conrelid = 'cn'::regclass AND contype = 'f'
  ORDER BY 1;
+-- (a first run warms the caches, whose growth is also reported at DEBUG1)
+SELECT count(*) FROM ri_audit.check_foreign_keys(ARRAY['cn'::regclass]);
+SET client_min_messages = debug1;
+SELECT fk_name, status FROM ri_audit.check_foreign_keys(ARRAY['cn'::regclass]);
+SET ri_audit.scan_method = planner;
+SELECT fk_name, status FROM ri_audit.check_foreign_keys(ARRAY['cn'::regclass]);
+RESET ri_audit.scan_method;
+SET client_min_messages = warning;
 
 -- ri_audit.work_mem bounds.
 SET ri_audit.work_mem = 10;
