@@ -145,6 +145,9 @@ typedef struct KsFk
 	/* set up once */
 	const FkInfo *fk;			/* the constraint */
 	int			fk_index;		/* its index in the caller's array */
+	struct KsFk *owner;			/* an earlier key with the same referenced
+								 * columns, whose sets this one uses, or
+								 * NULL */
 	int			nkeys;			/* number of key columns */
 	KsColKind	fkcol[INDEX_MAX_KEYS];	/* encoding of referencing columns */
 	KsColKind	pkcol[INDEX_MAX_KEYS];	/* encoding of referenced columns */
@@ -1489,6 +1492,59 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 }
 
 /*
+ * Do a and b read the same referenced keys (same table, same columns, same
+ * encoding)?  Then one set serves both.
+ */
+static bool
+ks_same_referenced_keys(const KsFk *a, const KsFk *b)
+{
+	int			i;
+
+	if (a->fk->pk_relid != b->fk->pk_relid || a->nkeys != b->nkeys)
+		return false;
+	for (i = 0; i < a->nkeys; i++)
+	{
+		if (a->fk->pk_attnums[i] != b->fk->pk_attnums[i] ||
+			a->pkcol[i] != b->pkcol[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Let kf, whose owner read the same referenced keys, use the owner's plan
+ * (plan = true: counts, structure and batches, so its spill files map
+ * like the owner's) or the owner's set of the batch in memory.
+ */
+static void
+ks_share(KsFk *kf, bool plan)
+{
+	KsFk	   *o = kf->owner;
+
+	if (plan)
+	{
+		kf->npk = o->npk;
+		kf->pk_min = o->pk_min;
+		kf->pk_max = o->pk_max;
+		kf->pk_bytes = o->pk_bytes;
+		kf->kind = o->kind;
+		kf->nbits = o->nbits;
+		kf->plan_capacity = o->plan_capacity;
+		kf->budget = o->budget;
+		kf->bits0 = o->bits0;
+		kf->nfiles = o->nfiles;
+		return;
+	}
+	kf->cur = o->cur;
+	kf->bitmap = o->bitmap;
+	kf->islots = o->islots;
+	kf->has_empty_key = o->has_empty_key;
+	kf->bslots = o->bslots;
+	kf->mask = o->mask;
+	kf->nbatches++;
+}
+
+/*
  * keyset_check
  *		Report every orphan of the foreign keys fks[0 .. nfks-1], which all
  *		have the same referencing table and pass keyset_supports().
@@ -1510,6 +1566,7 @@ keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 	MemoryContext cxt;
 	MemoryContext oldcxt;
 	Size		budget = ks_budget();
+	int			nsets = 0;
 	int			f;
 	int			i;
 
@@ -1555,14 +1612,35 @@ keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		kf->single_int = (fk->nkeys == 1 &&
 						  kf->fkcol[0] != KS_COL_UUID &&
 						  kf->fkcol[0] != KS_COL_TEXT);
-		/* the budget is shared evenly by the key sets held at once */
-		kf->budget = Max(budget / nfks, (Size) 8192);
 		kf->setcxt = AllocSetContextCreate(cxt, "ri_audit key set",
 										   ALLOCSET_DEFAULT_SIZES);
 		kf->maxpending = 16;
 		kf->pending = palloc(kf->maxpending * sizeof(KsBatch));
 		initStringInfo(&kf->qkeys);
 
+		/* keys referencing the same columns share one set */
+		for (i = 0; i < f && kf->owner == NULL; i++)
+		{
+			if (st.fks[i].owner == NULL &&
+				ks_same_referenced_keys(&st.fks[i], kf))
+				kf->owner = &st.fks[i];
+		}
+		if (kf->owner == NULL)
+			nsets++;
+	}
+
+	/* the budget is shared evenly by the key sets held at once */
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st.fks[f];
+
+		if (kf->owner != NULL)
+		{
+			ks_share(kf, true);
+			ks_share(kf, false);
+			continue;
+		}
+		kf->budget = Max(budget / nsets, (Size) 8192);
 		ks_count_pk(&st, kf);
 		ks_plan(kf);
 		ks_build(&st, kf);
@@ -1573,17 +1651,36 @@ keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 	for (f = 0; f < nfks; f++)
 		ks_reset_set(&st.fks[f]);
 
-	/* then each key set's later batches, one at a time, from its files */
+	/*
+	 * Then each key set's later batches, one at a time: built from the
+	 * referenced side's file, probed with the spill file of every key that
+	 * uses the set.
+	 */
 	for (f = 0; f < nfks; f++)
 	{
 		KsFk	   *kf = &st.fks[f];
+		int			g;
 
+		if (kf->owner != NULL)
+			continue;
 		while (kf->npending > 0)
 		{
 			ks_build(&st, kf);
 			ks_probe_file(&st, kf);
+			for (g = f + 1; g < nfks; g++)
+			{
+				if (st.fks[g].owner != kf)
+					continue;
+				ks_share(&st.fks[g], false);
+				ks_probe_file(&st, &st.fks[g]);
+			}
 		}
 		ks_reset_set(kf);
+	}
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st.fks[f];
+
 		if (kf->files)
 		{
 			for (i = 0; i < kf->nfiles; i++)
@@ -1600,12 +1697,15 @@ keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		table_close(st.leaves[i], NoLock);
 
 	for (f = 0; f < nfks; f++)
-		elog(DEBUG1, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)",
+		elog(DEBUG1, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)%s%s%s",
 			 NameStr(st.fks[f].fk->conname),
 			 st.fks[f].kind == KS_SET_BITMAP ? "bitmap" :
 			 st.fks[f].kind == KS_SET_INT ? "hash set of integers" :
 			 "hash set of encoded keys",
-			 st.fks[f].nbatches);
+			 st.fks[f].nbatches,
+			 st.fks[f].owner ? ", shared with \"" : "",
+			 st.fks[f].owner ? NameStr(st.fks[f].owner->fk->conname) : "",
+			 st.fks[f].owner ? "\"" : "");
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);

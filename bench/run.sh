@@ -87,19 +87,6 @@ psql_b -d bench -c "CREATE EXTENSION ri_audit"
 psql_b -d bench -c "UPDATE pg_proc SET probin = '$work/lib/ri_audit' WHERE probin = '\$libdir/ri_audit'" >/dev/null
 flock -u 9
 exec 9>&-
-# TEMPORARY until the orphan finder is merged: the fast path's debug entry
-# point stands in for ri_audit.orphans and check_foreign_keys.
-if [ -z "$(psql_b -d bench -At -c "SELECT to_regproc('ri_audit.check_foreign_keys')")" ]; then
-	sed "s|WORKLIB|$work/lib/ri_audit|" <<'SQL' | psql_b -d bench -q
-CREATE FUNCTION ri_audit.ks_debug(oid[])
-	RETURNS TABLE (fk oid, table_name regclass, row_ctid tid, key text)
-	AS 'WORKLIB', 'ri_audit_keyset_debug' LANGUAGE C STRICT;
-CREATE FUNCTION ri_audit.orphans(t regclass, n name) RETURNS SETOF text
-	LANGUAGE sql AS $$ SELECT key FROM ri_audit.ks_debug(ARRAY(SELECT oid FROM pg_constraint WHERE conrelid = t AND conname = n)) $$;
-CREATE FUNCTION ri_audit.check_foreign_keys(t regclass[]) RETURNS TABLE (orphan_count bigint)
-	LANGUAGE sql AS $$ SELECT count(*) FROM ri_audit.ks_debug(ARRAY(SELECT oid FROM pg_constraint WHERE conrelid = t[1] AND contype = 'f' AND conparentid = 0)) $$;
-SQL
-fi
 
 # server_version and settings, for the report header
 pg_version=$(psql_b -d bench -At -c "SHOW server_version")

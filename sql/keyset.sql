@@ -170,6 +170,13 @@ SELECT * FROM ks_check_both('cbig');
 SET ri_audit.work_mem = 64;
 SELECT * FROM ks_compare('cbig');
 SELECT * FROM ks_check_both('cbig');
+-- Two keys referencing the same column share one set, and its batches.
+CREATE TABLE cbig2 (t text, t2 varchar);
+INSERT INTO cbig2 SELECT 'key ' || g, 'key ' || (g + 7) FROM generate_series(-3, 30003, 3) g;
+ALTER TABLE cbig2 ADD FOREIGN KEY (t) REFERENCES pbig (t) NOT VALID,
+	ADD FOREIGN KEY (t2) REFERENCES pbig (t) NOT VALID;
+SELECT * FROM ks_compare('cbig2');
+SELECT * FROM ks_check_both('cbig2');
 -- The number of batches shows the budget was exceeded: one pass over
 -- cbig for the three keys in budget, many batches under 64 kB.
 SET log_temp_files = -1;
@@ -179,6 +186,7 @@ SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig
 SET ri_audit.work_mem = 64;
 SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
 SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'planner');
+SELECT fk_name, orphan_count FROM ri_audit.check_foreign_keys('{cbig2}');
 RESET client_min_messages;
 SET client_min_messages = warning;
 RESET ri_audit.work_mem;
