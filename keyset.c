@@ -158,7 +158,7 @@ typedef struct KsFk
 	int64		npk;			/* referenced rows with no NULL key column */
 	int64		pk_min;			/* smallest key (single_int only) */
 	int64		pk_max;			/* largest key (single_int only) */
-	uint64		pk_bytes;		/* total encoded key bytes */
+	uint64		pk_bytes;		/* arena bytes of all keys (MAXALIGNed) */
 
 	/* the plan */
 	KsSetKind	kind;			/* structure of the set */
@@ -596,7 +596,7 @@ ks_count_pk(KsState *st, KsFk *kf)
 			else
 			{
 				ks_encode(st, kf->pkcol, kf->nkeys, vals);
-				kf->pk_bytes += st->keybuf.len;
+				kf->pk_bytes += MAXALIGN(st->keybuf.len);
 			}
 		}
 		MemoryContextSwitchTo(oldcxt);
@@ -639,8 +639,8 @@ ks_hash_bytes(const KsFk *kf, uint64 n, uint64 avg)
 {
 	if (kf->kind == KS_SET_INT)
 		return ks_slots_for(n) * sizeof(int64);
-	/* each key takes MAXALIGN(len) <= len + 7 bytes of arena */
-	return ks_slots_for(n) * sizeof(KsSlot) + n * (avg + 7);
+	/* avg: the keys' average MAXALIGNed length; chunk ends waste a little */
+	return ks_slots_for(n) * sizeof(KsSlot) + n * avg + n * avg / 32;
 }
 
 /*
