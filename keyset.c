@@ -1366,6 +1366,8 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 		AttrNumber	maxatt = 0;
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
 		TableScanDesc scan = table_beginscan(rel, st->snapshot, 0, NULL);
+		TupleDesc	tupdesc = RelationGetDescr(rel);
+		HeapTuple	htup;
 		MemoryContext oldcxt;
 		int			f;
 		int			i;
@@ -1388,7 +1390,19 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 			MemoryContextReset(st->rowcxt);
 			if (rows_scanned)
 				(*rows_scanned)++;
-			slot_getsomeattrs(slot, maxatt);
+
+			/*
+			 * A heap tuple's key columns are fetched one by one (at cached
+			 * offsets when the tuple has no NULLs) rather than deforming
+			 * every column before them into the slot.
+			 */
+			if (TTS_IS_BUFFERTUPLE(slot))
+				htup = ((BufferHeapTupleTableSlot *) slot)->base.tuple;
+			else
+			{
+				htup = NULL;
+				slot_getsomeattrs(slot, maxatt);
+			}
 
 			for (f = 0; f < st->nfks; f++)
 			{
@@ -1396,10 +1410,36 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 				int			nnulls = 0;
 				bool		orphan;
 
+				/* the common case, one integer column and one bitmap */
+				if (htup && kf->kind == KS_SET_BITMAP && kf->cur.bits == 0)
+				{
+					int64		v;
+					uint64		off;
+
+					keyvals[0] = heap_getattr(htup, kf->leaf_attnums[0],
+											  tupdesc, &keynulls[0]);
+					if (keynulls[0])
+						continue;	/* an all-NULL key passes */
+					v = ks_int_value(kf->fkcol[0], keyvals[0]);
+					off = (uint64) v - (uint64) kf->pk_min;
+					if (v >= kf->pk_min && v <= kf->pk_max &&
+						(kf->bitmap[off / 64] & (UINT64CONST(1) << (off % 64))) != 0)
+						continue;
+					ks_report(st, kf, leaf, &slot->tts_tid, keyvals, keynulls);
+					continue;
+				}
+
 				for (i = 0; i < kf->nkeys; i++)
 				{
-					keyvals[i] = slot->tts_values[kf->leaf_attnums[i] - 1];
-					keynulls[i] = slot->tts_isnull[kf->leaf_attnums[i] - 1];
+					AttrNumber	a = kf->leaf_attnums[i];
+
+					if (htup)
+						keyvals[i] = heap_getattr(htup, a, tupdesc, &keynulls[i]);
+					else
+					{
+						keyvals[i] = slot->tts_values[a - 1];
+						keynulls[i] = slot->tts_isnull[a - 1];
+					}
 					nnulls += keynulls[i] ? 1 : 0;
 				}
 
