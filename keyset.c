@@ -25,8 +25,9 @@
  * How: for each foreign key, a first scan of the referenced table counts its
  * keys (and their range, for one integer column).  A single integer column
  * whose keys are dense gets a bitmap over [min, max]; other keys go into an
- * open-addressing hash table (int64 keys stored inline; encoded composite,
- * uuid or text keys stored in an arena, compared byte for byte).  All
+ * open-addressing hash table (int64 keys, and fixed-width encoded keys such
+ * as uuids or composites of integers and uuids, stored in the slots; keys
+ * with a text column in an arena; compared byte for byte).  All
  * foreign keys of the table are probed during one scan of it.
  *
  * Memory: the key sets share a budget (ri_audit.work_mem, or work_mem).
@@ -182,6 +183,12 @@ typedef struct KsFk
 	int64	   *islots;			/* KS_SET_INT: slots, KS_EMPTY_INT if free */
 	bool		has_empty_key;	/* KS_EMPTY_INT itself is a key */
 	KsSlot	   *bslots;			/* KS_SET_BYTES: slots */
+	uint32		fixed_len;		/* KS_SET_BYTES: the keys' length when no
+								 * column is text (keys then sit in fslots),
+								 * else 0 */
+	Size		fstride;		/* bytes per fslots slot */
+	char	   *fslots;			/* slots of a uint32 tag (0: empty) and the
+								 * key */
 	uint64		mask;			/* number of slots - 1 */
 	uint64		nused;			/* keys stored */
 	uint64		maxused;		/* keys the slots may hold */
@@ -639,6 +646,8 @@ ks_hash_bytes(const KsFk *kf, uint64 n, uint64 avg)
 {
 	if (kf->kind == KS_SET_INT)
 		return ks_slots_for(n) * sizeof(int64);
+	if (kf->fixed_len > 0)
+		return ks_slots_for(n) * MAXALIGN(sizeof(uint32) + kf->fixed_len);
 	/* avg: the keys' average MAXALIGNed length; chunk ends waste a little */
 	return ks_slots_for(n) * sizeof(KsSlot) + n * avg + n * avg / 32;
 }
@@ -736,6 +745,7 @@ ks_reset_set(KsFk *kf)
 	kf->bitmap = NULL;
 	kf->islots = NULL;
 	kf->bslots = NULL;
+	kf->fslots = NULL;
 	kf->arena = NULL;
 	kf->arena_left = 0;
 	kf->arena_used = 0;
@@ -805,6 +815,30 @@ ks_insert_bytes(KsFk *kf, const char *key, uint32 len, uint64 h)
 	uint64		i = h & kf->mask;
 	char	   *copy;
 
+	if (kf->fixed_len > 0)
+	{
+		char	   *slot;
+
+		Assert(len == kf->fixed_len);
+		tag |= 1;
+		for (;;)
+		{
+			slot = kf->fslots + i * kf->fstride;
+			if (*(uint32 *) slot == 0)
+				break;
+			if (*(uint32 *) slot == tag &&
+				memcmp(slot + sizeof(uint32), key, len) == 0)
+				return true;
+			i = (i + 1) & kf->mask;
+		}
+		if (kf->nused >= kf->maxused)
+			return false;
+		*(uint32 *) slot = tag;
+		memcpy(slot + sizeof(uint32), key, len);
+		kf->nused++;
+		return true;
+	}
+
 	for (;;)
 	{
 		KsSlot	   *s = &kf->bslots[i];
@@ -859,6 +893,22 @@ ks_lookup_bytes(const KsFk *kf, const char *key, uint32 len, uint64 h)
 {
 	uint32		tag = (uint32) (h >> 16);
 	uint64		i = h & kf->mask;
+
+	if (kf->fixed_len > 0)
+	{
+		tag |= 1;
+		for (;;)
+		{
+			const char *slot = kf->fslots + i * kf->fstride;
+
+			if (*(const uint32 *) slot == 0)
+				return false;
+			if (*(const uint32 *) slot == tag &&
+				memcmp(slot + sizeof(uint32), key, len) == 0)
+				return true;
+			i = (i + 1) & kf->mask;
+		}
+	}
 
 	for (;;)
 	{
@@ -933,6 +983,16 @@ ks_alloc_set(KsFk *kf)
 				uint64		nslots = ks_slots_for(kf->plan_capacity);
 				Size		slot_bytes = nslots * sizeof(KsSlot);
 
+				if (kf->fixed_len > 0)
+				{
+					kf->fstride = MAXALIGN(sizeof(uint32) + kf->fixed_len);
+					kf->fslots = MemoryContextAllocExtended(kf->setcxt,
+															nslots * kf->fstride,
+															MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+					kf->mask = nslots - 1;
+					kf->maxused = nslots * KS_FILL_NUM / KS_FILL_DEN;
+					break;
+				}
 				kf->bslots = MemoryContextAllocExtended(kf->setcxt, slot_bytes,
 														MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 				kf->mask = nslots - 1;
@@ -1320,6 +1380,16 @@ ks_flush(KsState *st, KsFk *kf)
 			if (!ks_lookup_int(kf, kf->qint[i]))
 				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
 	}
+	else if (kf->fixed_len > 0)
+	{
+		for (i = 0; i < n; i++)
+			ks_prefetch(kf->fslots + (kf->qhash[i] & kf->mask) * kf->fstride);
+		for (i = 0; i < n; i++)
+			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
+								 kf->qhash[i]))
+				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+		resetStringInfo(&kf->qkeys);
+	}
 	else
 	{
 		for (i = 0; i < n; i++)
@@ -1580,6 +1650,8 @@ ks_share(KsFk *kf, bool plan)
 	kf->islots = o->islots;
 	kf->has_empty_key = o->has_empty_key;
 	kf->bslots = o->bslots;
+	kf->fslots = o->fslots;
+	kf->fstride = o->fstride;
 	kf->mask = o->mask;
 	kf->nbatches++;
 }
@@ -1652,6 +1724,16 @@ keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		kf->single_int = (fk->nkeys == 1 &&
 						  kf->fkcol[0] != KS_COL_UUID &&
 						  kf->fkcol[0] != KS_COL_TEXT);
+		kf->fixed_len = 0;
+		for (i = 0; i < fk->nkeys; i++)
+		{
+			if (kf->pkcol[i] == KS_COL_TEXT)
+			{
+				kf->fixed_len = 0;
+				break;
+			}
+			kf->fixed_len += kf->pkcol[i] == KS_COL_UUID ? UUID_LEN : sizeof(int64);
+		}
 		kf->setcxt = AllocSetContextCreate(cxt, "ri_audit key set",
 										   ALLOCSET_DEFAULT_SIZES);
 		kf->maxpending = 16;

@@ -133,6 +133,18 @@ SELECT c.conname, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
  WHERE c.conrelid = 'cc'::regclass ORDER BY 1, o.key;
 SELECT * FROM ks_check_both('cc');
 
+-- A fixed-width composite (int, uuid) key, in budget and in batches.
+CREATE TABLE pf (a int, u uuid, PRIMARY KEY (a, u));
+INSERT INTO pf SELECT g % 7, md5(g::text)::uuid FROM generate_series(1, 3000) g;
+CREATE TABLE cf (a int8, u uuid);
+INSERT INTO cf SELECT g % 7, md5(g::text)::uuid FROM generate_series(1, 3010) g;
+INSERT INTO cf VALUES (1, md5('2')::uuid), (NULL, md5('2')::uuid);
+ALTER TABLE cf ADD FOREIGN KEY (a, u) REFERENCES pf NOT VALID;
+SELECT * FROM ks_compare('cf');
+SET ri_audit.work_mem = 64;
+SELECT * FROM ks_compare('cf');
+RESET ri_audit.work_mem;
+
 -- Partitioned on both sides, with columns at different positions in the
 -- partitions; a plain referencing table's inheritance child is not covered.
 CREATE TABLE pp (junk int, id int PRIMARY KEY) PARTITION BY RANGE (id);
