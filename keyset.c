@@ -34,11 +34,14 @@
  * When a set does not fit, its key space is split into batches, as a hybrid
  * hash join does: the first batch is held in memory during the table scan,
  * and the rows whose keys fall in later batches are written to temporary
- * files (the key, its hash and the row's ctid: a few dozen bytes a row).
- * Each later batch is then loaded from another scan of the referenced
- * table and probed with its file; an orphan found there is fetched again
- * by ctid to report its key.  A batch that unexpectedly overflows its share
- * splits in two.  Peak memory is the budget plus a small constant.
+ * files (the key, its hash and the row's ctid: a few dozen bytes a row), as
+ * are the referenced keys of later batches while the first is loaded.  Each
+ * later batch is then loaded from its file of referenced keys and probed
+ * with its file of rows; an orphan found there is fetched again by ctid to
+ * report its key.  A batch that unexpectedly overflows its share splits in
+ * two.  Foreign keys of the table that reference the same columns share one
+ * set.  Peak memory is the budget plus a small constant (the files'
+ * buffers, the probe queues, the largest key).
  *
  * Both tables are read with the caller's snapshot (the statement's); each
  * leaf partition of a partitioned table is read (columns mapped by name),
