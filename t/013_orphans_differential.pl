@@ -31,6 +31,7 @@ $node->safe_psql('postgres', q{
 	CREATE EXTENSION ri_audit;
 	CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2',
 						 deterministic = false);
+	CREATE DOMAIN small_int AS int CHECK (VALUE < 1000);
 
 	-- PostgreSQL's verdict: the rows of fk_table (as "table:ctid") whose
 	-- key the probe table's foreign key rejects.
@@ -98,6 +99,12 @@ my @shapes = (
 		pk => ['text COLLATE ci'],
 		fk => ['text'],
 		gen => [ \&rand_text ]
+	},
+	{
+		name => 'domain',
+		pk => ['bigint'],
+		fk => ['small_int'],
+		gen => [ sub { rand_int(30) } ]
 	},
 	{
 		name => 'ci_vs_c',
