@@ -588,9 +588,9 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	ri_fk_read(conoid, &fk);
+	ri_fk_read(conoid, &fk, false);
 	ri_fk_require_access(&fk);
-	ri_fk_lock(&fk);
+	ri_fk_lock(&fk, false);
 	ri_fk_require_access(&fk);
 
 	if (has_limit && max_rows == 0)
@@ -698,6 +698,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	int			nfks;
 	int			start;
 	FkInfo	   *fks;
+	ListCell   *lc;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -713,10 +714,14 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			return (Datum) 0;	/* an empty array: no tables, no rows */
 	}
 	conoids = ri_fk_list(relids, false);
-	nfks = list_length(conoids);
-	fks = palloc0(sizeof(FkInfo) * Max(nfks, 1));
-	for (int i = 0; i < nfks; i++)
-		ri_fk_read(list_nth_oid(conoids, i), &fks[i]);
+	fks = palloc0(sizeof(FkInfo) * Max(list_length(conoids), 1));
+	nfks = 0;
+	foreach(lc, conoids)
+	{
+		/* skip keys dropped since they were listed */
+		if (ri_fk_read(lfirst_oid(lc), &fks[nfks], true))
+			nfks++;
+	}
 
 	/* One group of consecutive keys with the same referencing table. */
 	for (start = 0; start < nfks;)
@@ -726,6 +731,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		FkInfo	   *scan_fks;
 		int		   *scan_index;
 		char	  **skip;
+		bool	   *gone;
 		int			nscan = 0;
 		OrphanCollector *collectors;
 		CollectorSet set;
@@ -739,6 +745,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		scan_fks = palloc(sizeof(FkInfo) * ngroup);
 		scan_index = palloc(sizeof(int) * ngroup);
 		skip = palloc0(sizeof(char *) * ngroup);
+		gone = palloc0(sizeof(bool) * ngroup);
 		for (int i = 0; i < ngroup; i++)
 		{
 			FkInfo	   *fk = &fks[start + i];
@@ -747,7 +754,11 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 
 			if (problem == RI_ACCESS_OK)
 			{
-				ri_fk_lock(fk);
+				if (!ri_fk_lock(fk, true))
+				{
+					gone[i] = true;
+					continue;
+				}
 				problem = ri_fk_access(fk, &relid);
 			}
 			if (problem != RI_ACCESS_OK)
@@ -761,11 +772,14 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		}
 
 		collectors = palloc0(sizeof(OrphanCollector) * Max(nscan, 1));
-		for (int i = 0; i < nscan; i++)
+		for (int i = 0; i < ngroup; i++)
 		{
-			collector_init(&collectors[i], &scan_fks[i], sample_size > 0,
+			if (skip[i] || gone[i])
+				continue;
+			collector_init(&collectors[scan_index[i]],
+						   &scan_fks[scan_index[i]], sample_size > 0,
 						   sample_size);
-			report_progress(&scan_fks[i], start + i + 1, nfks);
+			report_progress(&scan_fks[scan_index[i]], start + i + 1, nfks);
 		}
 		set.collectors = collectors;
 		set.ncollectors = nscan;
@@ -780,6 +794,8 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			Datum		values[10];
 			bool		nulls[10];
 
+			if (gone[i])
+				continue;
 			memset(nulls, 0, sizeof(nulls));
 			values[0] = ObjectIdGetDatum(fk->conoid);
 			values[1] = NameGetDatum(&fk->conname);
@@ -838,6 +854,7 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	int			naffected = 0;
 	int			first = -1;
 	OrphanCollector first_c;
+	ListCell   *lc;
 
 	if (!PG_ARGISNULL(0))
 	{
@@ -847,12 +864,15 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	}
 
 	conoids = ri_fk_list(relids, false);
-	nfks = list_length(conoids);
-	fks = palloc0(sizeof(FkInfo) * Max(nfks, 1));
-	for (int i = 0; i < nfks; i++)
+	fks = palloc0(sizeof(FkInfo) * Max(list_length(conoids), 1));
+	nfks = 0;
+	foreach(lc, conoids)
 	{
-		ri_fk_read(list_nth_oid(conoids, i), &fks[i]);
-		ri_fk_require_access(&fks[i]);
+		/* skip keys dropped since they were listed */
+		if (!ri_fk_read(lfirst_oid(lc), &fks[nfks], true))
+			continue;
+		ri_fk_require_access(&fks[nfks]);
+		nfks++;
 	}
 
 	for (int i = 0; i < nfks; i++)
@@ -861,7 +881,8 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		CollectorSet set = {&c, 1};
 		OrphanSink	sink = {collector_report, &set};
 
-		ri_fk_lock(&fks[i]);
+		if (!ri_fk_lock(&fks[i], true))
+			continue;
 		ri_fk_require_access(&fks[i]);
 		report_progress(&fks[i], i + 1, nfks);
 		/* Keep the first orphan only for the first key that has any. */
