@@ -129,7 +129,7 @@ static Datum collector_key_jsonb(OrphanCollector *c);
 static char *collector_key_values(OrphanCollector *c);
 static List *relids_from_array(ArrayType *arr);
 static int64 get_nonneg_int_arg(FunctionCallInfo fcinfo, int argno,
-								const char *argname);
+								bool is_int8, const char *argname);
 static void orphans_internal(FunctionCallInfo fcinfo, Oid conoid,
 							 bool has_limit, int64 max_rows);
 static Datum sample_jsonb(OrphanCollector *c);
@@ -324,6 +324,12 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 
 		if (relname == NULL)
 			elog(ERROR, "cache lookup failed for relation %u", relid);
+		/* rows of several partitions may come interleaved: free the old */
+		if (OidIsValid(c->cached_relid))
+		{
+			pfree(DatumGetPointer(c->cached_rel));
+			pfree(DatumGetPointer(c->cached_nsp));
+		}
 		old = MemoryContextSwitchTo(c->cxt);
 		c->cached_relid = relid;
 		c->cached_rel = CStringGetTextDatum(relname);
@@ -540,18 +546,20 @@ relids_from_array(ArrayType *arr)
 
 /*
  * get_nonneg_int_arg
- *		Argument argno as an integer that must be >= 0 (22023 otherwise).
- *		The caller has checked it is not NULL.
+ *		Argument argno (bigint when is_int8, else integer) as an integer that
+ *		must be >= 0 (22023 otherwise).  The caller has checked it is not
+ *		NULL.
  */
 static int64
-get_nonneg_int_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
+get_nonneg_int_arg(FunctionCallInfo fcinfo, int argno, bool is_int8,
+				   const char *argname)
 {
 	int64		v;
 
-	if (get_fn_expr_argtype(fcinfo->flinfo, argno) == INT4OID)
-		v = PG_GETARG_INT32(argno);
-	else
+	if (is_int8)
 		v = PG_GETARG_INT64(argno);
+	else
+		v = PG_GETARG_INT32(argno);
 	if (v < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -637,7 +645,7 @@ ri_audit_orphans(PG_FUNCTION_ARGS)
 				 errmsg("fk cannot be null")));
 	orphans_internal(fcinfo, PG_GETARG_OID(0), !PG_ARGISNULL(1),
 					 PG_ARGISNULL(1) ? 0 :
-					 get_nonneg_int_arg(fcinfo, 1, "max_rows"));
+					 get_nonneg_int_arg(fcinfo, 1, true, "max_rows"));
 	return (Datum) 0;
 }
 
@@ -669,7 +677,7 @@ ri_audit_orphans_by_name(PG_FUNCTION_ARGS)
 	conoid = ri_fk_lookup(PG_GETARG_OID(0), NameStr(*PG_GETARG_NAME(1)));
 	orphans_internal(fcinfo, conoid, !PG_ARGISNULL(2),
 					 PG_ARGISNULL(2) ? 0 :
-					 get_nonneg_int_arg(fcinfo, 2, "max_rows"));
+					 get_nonneg_int_arg(fcinfo, 2, true, "max_rows"));
 	return (Datum) 0;
 }
 
@@ -704,7 +712,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("sample_size cannot be null")));
-	sample_size = get_nonneg_int_arg(fcinfo, 1, "sample_size");
+	sample_size = get_nonneg_int_arg(fcinfo, 1, false, "sample_size");
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (!PG_ARGISNULL(0))

@@ -217,6 +217,19 @@ foreach my $round (1 .. 2)
 		is($ours, $theirs, "$t: orphans() agrees with PostgreSQL");
 		note "$t: " . scalar(split / /, $theirs) . " orphans";
 
+		# Any join plan gives the same rows in the same order.
+		my $in_order = qq{
+			SELECT string_agg(table_name::text || ':' || row_ctid::text
+							  || ':' || key::text, ' ')
+			  FROM ri_audit.orphans('fk_$t'::regclass, 'fk_${t}_fkey')};
+		my $default_plan = $node->safe_psql('postgres', $in_order);
+		foreach my $plan ('enable_hashjoin = off',
+			'enable_hashjoin = off; SET enable_mergejoin = off')
+		{
+			is($node->safe_psql('postgres', "SET $plan; $in_order"),
+				$default_plan, "$t: same output with $plan");
+		}
+
 		# check_foreign_keys() counts the same rows.
 		my $count = $theirs eq '' ? 0 : scalar(split / /, $theirs);
 		is( $node->safe_psql(
