@@ -26,7 +26,8 @@ REGRESS = setup foreign_keys \
 	drop_preview_errors
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
-ISOLATION = foreign_keys_locks
+ISOLATION = foreign_keys_locks \
+	drop_preview_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
