@@ -39,7 +39,8 @@ REGRESS = setup foreign_keys \
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
-	orphans_locks
+	orphans_locks \
+	drop_preview_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
