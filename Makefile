@@ -9,6 +9,12 @@ MODULE_big = ri_audit
 OBJS = \
 	$(WIN32RES) \
 	ri_audit.o \
+	load_order.o \
+	fk_graph.o \
+	fk_catalog.o \
+	orphan_sql.o \
+	orphans.o \
+	validate.o \
 	drop_target.o \
 	dependency_walk.o \
 	drop_preview.o
@@ -19,6 +25,12 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup foreign_keys \
+	load_order unindexed_foreign_keys foreign_key_graph \
+	orphans_shapes \
+	orphans_inputs \
+	orphans_privileges \
+	assert \
+	validate \
 	drop_preview_tables \
 	drop_preview_columns \
 	drop_preview_constraints \
@@ -27,6 +39,7 @@ REGRESS = setup foreign_keys \
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
+	orphans_locks \
 	drop_preview_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 

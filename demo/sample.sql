@@ -1,0 +1,128 @@
+--
+-- demo/sample.sql: a small shop database with referential integrity problems
+-- of the kinds that occur in real databases.  Loaded by "make demo" into a
+-- throwaway cluster.
+--
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+
+CREATE SCHEMA shop;
+SET search_path = shop, public;
+
+CREATE TABLE customers (
+	id			int PRIMARY KEY,
+	email		text NOT NULL UNIQUE,
+	name		text NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE products (
+	sku			text PRIMARY KEY,
+	title		text NOT NULL,
+	price		numeric(10, 2) NOT NULL CHECK (price >= 0)
+);
+
+CREATE TABLE orders (
+	id			int PRIMARY KEY,
+	customer_id	int NOT NULL REFERENCES customers,
+	ordered_at	date NOT NULL,
+	status		text NOT NULL DEFAULT 'open'
+);
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);
+
+CREATE TABLE order_items (
+	order_id	int REFERENCES orders ON DELETE CASCADE,
+	line_no		int,
+	sku			text NOT NULL REFERENCES products ON UPDATE CASCADE,
+	qty			int NOT NULL CHECK (qty > 0),
+	PRIMARY KEY (order_id, line_no)
+);
+
+-- Payments are partitioned by month; the foreign key is cloned onto every
+-- partition.
+CREATE TABLE payments (
+	id			bigint,
+	order_id	int REFERENCES orders,
+	paid_on		date NOT NULL,
+	amount		numeric(10, 2) NOT NULL
+) PARTITION BY RANGE (paid_on);
+CREATE TABLE payments_2026_09 PARTITION OF payments
+	FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
+CREATE TABLE payments_2026_10 PARTITION OF payments
+	FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
+CREATE TABLE payments_2026_11 PARTITION OF payments
+	FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
+
+-- Reviews were imported from an old system; their foreign key was added NOT
+-- VALID so the import would not be checked.
+CREATE TABLE reviews (
+	id			int PRIMARY KEY,
+	sku			text NOT NULL,
+	customer_id	int,
+	stars		int CHECK (stars BETWEEN 1 AND 5)
+);
+
+CREATE VIEW order_totals AS
+SELECT o.id, o.customer_id, sum(i.qty * p.price) AS total
+  FROM orders o
+  JOIN order_items i ON i.order_id = o.id
+  JOIN products p ON p.sku = i.sku
+ GROUP BY o.id, o.customer_id;
+
+CREATE VIEW big_spenders AS
+SELECT customer_id, sum(total) AS spent
+  FROM order_totals
+ GROUP BY customer_id
+HAVING sum(total) > 500;
+
+CREATE FUNCTION customer_order_count(cust int) RETURNS bigint
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+	SELECT count(*) FROM shop.orders WHERE customer_id = cust;
+END;
+
+-- Clean data.
+INSERT INTO customers (id, email, name)
+SELECT g, 'customer' || g || '@example.com', 'Customer ' || g
+  FROM generate_series(1, 200) g;
+INSERT INTO products (sku, title, price)
+SELECT 'SKU-' || lpad(g::text, 4, '0'), 'Product ' || g, (g % 50) + 0.99
+  FROM generate_series(1, 100) g;
+INSERT INTO orders (id, customer_id, ordered_at)
+SELECT g, 1 + (g * 7) % 200, date '2026-09-01' + (g % 90)
+  FROM generate_series(1, 1000) g;
+INSERT INTO order_items (order_id, line_no, sku, qty)
+SELECT o, l, 'SKU-' || lpad((1 + (o * l) % 100)::text, 4, '0'), 1 + l
+  FROM generate_series(1, 1000) o, generate_series(1, 3) l;
+INSERT INTO payments (id, order_id, paid_on, amount)
+SELECT g, g, date '2026-09-01' + (g % 90), 10 + g % 90
+  FROM generate_series(1, 1000) g;
+INSERT INTO reviews (id, sku, customer_id, stars)
+SELECT g, 'SKU-' || lpad((1 + g % 100)::text, 4, '0'), 1 + g % 200, 1 + g % 5
+  FROM generate_series(1, 300) g;
+
+-- A bulk load run with triggers off (as logical replication appliers and
+-- some ETL tools do): foreign keys are not checked, and nothing says so.
+SET session_replication_role = replica;
+INSERT INTO orders (id, customer_id, ordered_at) VALUES
+	(1001, 4242, '2026-11-03'),
+	(1002, 4242, '2026-11-04'),
+	(1003, 9001, '2026-11-05');
+INSERT INTO order_items (order_id, line_no, sku, qty) VALUES
+	(1001, 1, 'SKU-0001', 1),
+	(1002, 1, 'SKU-9999', 2),
+	(5000, 1, 'SKU-0002', 1);
+INSERT INTO payments (id, order_id, paid_on, amount) VALUES
+	(2001, 7777, '2026-11-10', 99.00);
+RESET session_replication_role;
+
+-- The imported reviews include some for products that no longer exist.
+INSERT INTO reviews (id, sku, customer_id, stars) VALUES
+	(301, 'SKU-0404', 12, 1),
+	(302, 'SKU-0500', NULL, 5);
+ALTER TABLE reviews ADD CONSTRAINT reviews_sku_fkey
+	FOREIGN KEY (sku) REFERENCES products NOT VALID;
+ALTER TABLE reviews ADD CONSTRAINT reviews_customer_id_fkey
+	FOREIGN KEY (customer_id) REFERENCES customers NOT VALID;
+
+ANALYZE;
