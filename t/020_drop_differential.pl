@@ -229,6 +229,13 @@ $node->safe_psql('postgres', q{
 	CREATE TEXT SEARCH CONFIGURATION w9a.cfg (copy = simple);
 	ALTER TEXT SEARCH CONFIGURATION w9a.cfg ALTER MAPPING FOR word
 		WITH w9a.dict;
+	CREATE TEXT SEARCH TEMPLATE w9a.tmpl (lexize = dsimple_lexize);
+	CREATE TEXT SEARCH DICTIONARY w9a.dict2 (template = w9a.tmpl);
+	CREATE TEXT SEARCH PARSER w9a.prs (start = prsd_start,
+		gettoken = prsd_nexttoken, end = prsd_end, lextypes = prsd_lextype);
+	CREATE TEXT SEARCH CONFIGURATION w9a.cfg2 (parser = w9a.prs);
+	ALTER TEXT SEARCH CONFIGURATION w9a.cfg2 ADD MAPPING FOR word
+		WITH w9a.dict2;
 	CREATE TYPE w9a.color AS ENUM ('r');
 	CREATE FUNCTION w9a.int_to_color(int) RETURNS w9a.color LANGUAGE sql
 		RETURN 'r'::w9a.color;
@@ -349,6 +356,8 @@ my $cands = $node->safe_psql('postgres', q{
 		'DROP CONVERSION w9a.conv%B',
 		'DROP TEXT SEARCH DICTIONARY w9a.dict%B',
 		'DROP TEXT SEARCH CONFIGURATION w9a.cfg%B',
+		'DROP TEXT SEARCH TEMPLATE w9a.tmpl%B',
+		'DROP TEXT SEARCH PARSER w9a.prs%B',
 		'DROP CAST (int AS w9a.color)%B',
 		'DROP TYPE w9a.color%B',
 		'DROP ACCESS METHOD am9%B',
