@@ -261,10 +261,27 @@ $node->safe_psql('postgres', q{
 		TO SQL WITH FUNCTION int4recv(internal));
 	CREATE FUNCTION w9a.lf() RETURNS int LANGUAGE lang9
 		TRANSFORM FOR TYPE int AS 'begin return 1; end';
+	CREATE FUNCTION w9a.evt_row() RETURNS trigger LANGUAGE plpgsql
+		AS $$ BEGIN RETURN NEW; END $$;
 	CREATE FUNCTION w9a.evt() RETURNS event_trigger LANGUAGE plpgsql
 		AS $$ BEGIN END $$;
 	CREATE EVENT TRIGGER evt9 ON ddl_command_start
 		EXECUTE FUNCTION w9a.evt();
+
+	CREATE FUNCTION w9a.ext_dep() RETURNS int LANGUAGE sql RETURN 1;
+	ALTER FUNCTION w9a.ext_dep() DEPENDS ON EXTENSION citext;
+	CREATE DOMAIN w9a.dd AS int CHECK (w9a.close(VALUE, 1));
+	CREATE TYPE w9a.pair AS (x int, y w9a.dd);
+	CREATE TABLE w9a.typed OF w9a.pair;
+	CREATE TABLE w9a.other (id int PRIMARY KEY, note text);
+	CREATE SEQUENCE w9a.other_seq OWNED BY w9a.other.id;
+	ALTER TABLE w9a.uses ADD COLUMN n int DEFAULT nextval('w9a.other_seq');
+	CREATE POLICY pol_other ON w9a.uses
+		USING (a IN (SELECT id FROM w9a.other));
+	CREATE RULE log_ins AS ON INSERT TO w9a.uses
+		DO ALSO INSERT INTO w9a.other VALUES (NEW.a, 'x');
+	CREATE TRIGGER uses_when BEFORE UPDATE ON w9a.uses FOR EACH ROW
+		WHEN (OLD.s IS DISTINCT FROM NEW.s) EXECUTE FUNCTION w9a.evt_row();
 
 	CREATE SCHEMA wbig;
 	CREATE TABLE wbig.base (id int PRIMARY KEY, v int);
@@ -377,6 +394,13 @@ my $cands = $node->safe_psql('postgres', q{
 		'DROP TABLE w9a.uses%B',
 		'DROP SCHEMA w9a%B',
 		'DROP TABLE wbig.base%B',
+		'DROP TABLE w9a.other%B',
+		'DROP SEQUENCE w9a.other_seq%B',
+		'DROP TYPE w9a.pair%B',
+		'DROP DOMAIN w9a.dd%B',
+		'ALTER TABLE w9a.uses DROP COLUMN s%B',
+		'ALTER TABLE w9a.other DROP COLUMN id%B',
+		'DROP SCHEMA public%B',
 		'DROP SCHEMA wbig%B']) AS x
 	ORDER BY 1
 });
