@@ -77,3 +77,8 @@ demo:
 	@bash tools/demo.sh
 bench:
 	@bash bench/run.sh
+
+# "make print-REGRESS" and the like: tools/test.sh reads the test lists so
+# that a test counts as passed only when its runner said so.
+print-%:
+	@echo $($*)
