@@ -8,14 +8,20 @@
 MODULE_big = ri_audit
 OBJS = \
 	$(WIN32RES) \
-	ri_audit.o
+	ri_audit.o \
+	drop_target.o \
+	dependency_walk.o \
+	drop_preview.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
-REGRESS = setup foreign_keys
+REGRESS = setup foreign_keys \
+	drop_preview_tables \
+	drop_preview_columns \
+	drop_preview_constraints
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks

@@ -90,3 +90,49 @@ COMMENT ON VIEW @extschema@.foreign_keys IS
 
 -- The view shows catalog facts that pg_constraint already shows to everyone.
 GRANT SELECT ON @extschema@.foreign_keys TO PUBLIC;
+
+--
+-- DROP preview (drop_target.c, dependency_walk.c, drop_preview.c)
+--
+-- drop_preview(ddl): every object the DROP statement in ddl (or ALTER TABLE
+-- ... DROP COLUMN / DROP CONSTRAINT) would delete with CASCADE, from the
+-- catalogs, without running it.  assert_drop_safe(ddl): PostgreSQL's
+-- "cannot drop ... because other objects depend on it" error when the
+-- statement would need CASCADE, with every dependent listed.
+--
+-- Both show only catalog facts that pg_depend and pg_describe_object()
+-- already show to every role, read no table data and take no lock stronger
+-- than AccessShareLock, so every role may call them.
+--
+CREATE FUNCTION @extschema@.drop_preview(
+	ddl pg_catalog.text,
+	OUT "position" pg_catalog.int4,
+	OUT classid pg_catalog.oid,
+	OUT objid pg_catalog.oid,
+	OUT objsubid pg_catalog.int4,
+	OUT object_type pg_catalog.text,
+	OUT object_identity pg_catalog.text,
+	OUT description pg_catalog.text,
+	OUT depends_on pg_catalog.text,
+	OUT dependency pg_catalog.text,
+	OUT requires_cascade pg_catalog.bool)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'ri_audit_drop_preview'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.drop_preview(pg_catalog.text) IS
+'what the DROP statement would remove with CASCADE, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.drop_preview(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.drop_preview(pg_catalog.text) TO PUBLIC;
+
+CREATE FUNCTION @extschema@.assert_drop_safe(ddl pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_drop_safe'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) IS
+'raise 2BP01 if the DROP statement would need CASCADE';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) TO PUBLIC;

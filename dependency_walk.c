@@ -1,0 +1,666 @@
+/*-------------------------------------------------------------------------
+ *
+ * dependency_walk.c
+ *	  What one performDeletion() call would delete, computed without locks.
+ *
+ * PostgreSQL decides what a DROP removes in findDependentObjects()
+ * (src/backend/catalog/dependency.c), which is static and locks every
+ * object it visits with AccessExclusiveLock.  This file walks pg_depend the
+ * same way, with the same rules, and takes no object lock at all:
+ *
+ *	- the object's own dependencies are scanned first: an INTERNAL or
+ *	  EXTENSION owner that is not already being visited turns the request
+ *	  into one for the owner (flag REVERSE), and at the outermost level is an
+ *	  error ("cannot drop %s because %s requires it"), unless the owner is
+ *	  itself one of the batch's targets;
+ *	- PARTITION_PRI/SEC dependencies mark the object IS_PART, and the batch
+ *	  fails unless some path reached it through a partition dependency;
+ *	- the objects that depend on it are collected, sorted by OID descending
+ *	  (then class, then sub-id as unsigned) and visited depth first;
+ *	- the object is appended after its dependents, so the entries of a batch
+ *	  are in PostgreSQL's deletion order, and its flags are the OR of every
+ *	  path that reached it, through the recursion stack and the entries
+ *	  already recorded (whole object versus column handled as dependency.c
+ *	  does, including the SUBOBJECT flag);
+ *	- pinned objects raise "cannot drop %s because it is required by the
+ *	  database system".
+ *
+ * A statement may make several deletion calls in a row (ALTER TABLE with
+ * several DROP subcommands, CHECK constraints dropped from inheritance
+ * children).  Each is a batch: a later batch sees the catalogs as the
+ * earlier ones left them, so pg_depend rows of objects an earlier batch
+ * deleted are ignored.
+ *
+ * Entries are indexed by a hash table on (classId, objectId), so a lookup
+ * costs what dependency.c's linear search of its target list costs for a
+ * handful of objects, and the walk stays linear in the number of objects.
+ *
+ * Locks: pg_depend is opened with AccessShareLock for the whole preview;
+ * rows are read with the catalog snapshot, as dependency.c reads them.  No
+ * lock is taken on any object, so an object may be dropped concurrently
+ * while the preview runs; the preview then describes a catalog state that
+ * no longer exists, which is all a preview can do.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/dependency_walk.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/catalog.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_depend.h"
+#include "miscadmin.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+
+#include "drop_preview.h"
+
+/* Key and value of the entry index. */
+typedef struct DropWalkIndexKey
+{
+	Oid			classId;
+	Oid			objectId;
+} DropWalkIndexKey;
+
+typedef struct DropWalkIndexEntry
+{
+	DropWalkIndexKey key;		/* hash key: must be first */
+	int			newest;			/* newest entry for this object */
+} DropWalkIndexEntry;
+
+/* The objects being visited, innermost first (dependency.c's stack). */
+typedef struct DropWalkStack
+{
+	const ObjectAddress *object;	/* object being visited */
+	int			flags;			/* its flags so far */
+	struct DropWalkStack *next; /* next outer level */
+} DropWalkStack;
+
+/* A dependent found by the reference scan, with the flags it inherits. */
+typedef struct DropWalkDependent
+{
+	ObjectAddress obj;			/* must be first: sorted as ObjectAddress */
+	int			subflags;		/* DW_* bit for the dependency type */
+} DropWalkDependent;
+
+/* What the current batch is: its first entry and its targets. */
+typedef struct DropWalkBatch
+{
+	int			start;			/* first entry of the batch */
+	const ObjectAddress *targets;	/* the batch's targets (pendingObjects) */
+	int			ntargets;		/* how many */
+} DropWalkBatch;
+
+static void walk_object(DropWalk *walk, DropWalkBatch *batch,
+						const ObjectAddress *object, int objflags,
+						DropWalkStack *stack);
+static bool entries_present_add_flags(DropWalk *walk, DropWalkBatch *batch,
+									  const ObjectAddress *object, int flags);
+static bool stack_present_add_flags(const ObjectAddress *object, int flags,
+									DropWalkStack *stack);
+static bool dropped_before(DropWalk *walk, int limit,
+						   const ObjectAddress *obj);
+static void append_entry(DropWalk *walk, const ObjectAddress *obj, int flags,
+						 const ObjectAddress *dependee);
+static int	address_comparator(const void *a, const void *b);
+
+/*
+ * drop_walk_begin
+ *		Start a preview: an empty entry list, and pg_depend opened with
+ *		AccessShareLock until drop_walk_end.
+ */
+DropWalk *
+drop_walk_begin(void)
+{
+	DropWalk   *walk = palloc0(sizeof(DropWalk));
+	HASHCTL		ctl;
+
+	walk->maxentries = 256;
+	walk->entries = palloc(walk->maxentries * sizeof(DropWalkEntry));
+	walk->maxbatches = 4;
+	walk->batch_start = palloc(walk->maxbatches * sizeof(int));
+	walk->batch_ntargets = palloc(walk->maxbatches * sizeof(int));
+	walk->batch_first = palloc(walk->maxbatches * sizeof(ObjectAddress));
+
+	ctl.keysize = sizeof(DropWalkIndexKey);
+	ctl.entrysize = sizeof(DropWalkIndexEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	walk->index = hash_create("ri_audit drop preview", 1024, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	walk->depRel = table_open(DependRelationId, AccessShareLock);
+
+	return walk;
+}
+
+/*
+ * drop_walk_end
+ *		Close pg_depend.  The entries stay readable until the memory context
+ *		they were allocated in goes away.
+ */
+void
+drop_walk_end(DropWalk *walk)
+{
+	if (walk->depRel)
+		table_close(walk->depRel, AccessShareLock);
+	walk->depRel = NULL;
+}
+
+/*
+ * drop_walk_entry_is_reported
+ *		Would PostgreSQL list this entry in its "drop cascades to" notice
+ *		(and so fail the statement without CASCADE)?  The same test as
+ *		reportDependentObjects().
+ */
+bool
+drop_walk_entry_is_reported(const DropWalkEntry *entry)
+{
+	return (entry->flags & (DW_ORIGINAL | DW_SUBOBJECT | DW_SILENT)) == 0;
+}
+
+/*
+ * drop_walk_is_dropped
+ *		Has a batch walked so far deleted this object (or, for a column, its
+ *		whole table)?
+ */
+bool
+drop_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj)
+{
+	return dropped_before(walk, walk->nentries, obj);
+}
+
+/*
+ * drop_walk_batch
+ *		Walk what performMultipleDeletions(targets) would delete, appending
+ *		the entries in deletion order, then apply reportDependentObjects()'
+ *		partition check.  Errors are PostgreSQL's own.
+ */
+void
+drop_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
+{
+	DropWalkBatch batch;
+
+	if (ntargets <= 0)
+		return;
+
+	if (walk->nbatches >= walk->maxbatches)
+	{
+		walk->maxbatches *= 2;
+		walk->batch_start = repalloc(walk->batch_start,
+									 walk->maxbatches * sizeof(int));
+		walk->batch_ntargets = repalloc(walk->batch_ntargets,
+										walk->maxbatches * sizeof(int));
+		walk->batch_first = repalloc(walk->batch_first,
+									 walk->maxbatches * sizeof(ObjectAddress));
+	}
+	walk->batch_start[walk->nbatches] = walk->nentries;
+	walk->batch_ntargets[walk->nbatches] = ntargets;
+	walk->batch_first[walk->nbatches] = targets[0];
+
+	batch.start = walk->nentries;
+	batch.targets = targets;
+	batch.ntargets = ntargets;
+
+	for (int i = 0; i < ntargets; i++)
+		walk_object(walk, &batch, &targets[i], DW_ORIGINAL, NULL);
+
+	walk->nbatches++;
+
+	/*
+	 * An object with a partition dependency must have been reached through
+	 * one of them: otherwise PostgreSQL refuses, whatever the behavior.
+	 */
+	for (int i = batch.start; i < walk->nentries; i++)
+	{
+		DropWalkEntry *e = &walk->entries[i];
+
+		if ((e->flags & DW_IS_PART) && !(e->flags & DW_PARTITION))
+		{
+			char	   *otherdesc = getObjectDescription(&e->dependee, false);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("cannot drop %s because %s requires it",
+							getObjectDescription(&e->obj, false), otherdesc),
+					 errhint("You can drop %s instead.", otherdesc)));
+		}
+	}
+}
+
+/*
+ * walk_object
+ *		findDependentObjects() without locks: add 'object' and everything
+ *		that depends on it to the current batch, dependents first.
+ *
+ * objflags: why this object is visited now (DW_* bit of the dependency, or
+ * DW_ORIGINAL, or DW_REVERSE); stack: the objects being visited, NULL at
+ * the outermost level.
+ */
+static void
+walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
+			int objflags, DropWalkStack *stack)
+{
+	ScanKeyData key[3];
+	int			nkeys;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	ObjectAddress other;
+	ObjectAddress owner;
+	ObjectAddress partowner;
+	DropWalkDependent *deps;
+	int			ndeps;
+	int			maxdeps;
+	DropWalkStack mystack;
+	bool		later_batch = (batch->start > 0);
+
+	/* Already being visited further out: report the flags back there. */
+	if (stack_present_add_flags(object, objflags, stack))
+		return;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+
+	/* Already scheduled by this batch. */
+	if (entries_present_add_flags(walk, batch, object, objflags))
+		return;
+
+	if (IsPinnedObject(object->classId, object->objectId))
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop %s because it is required by the database system",
+						getObjectDescription(object, false))));
+
+	/*
+	 * What this object depends on: find its owners.  With sub-id 0 the scan
+	 * covers the object's sub-objects too.
+	 */
+	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(object->classId));
+	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(object->objectId));
+	nkeys = 2;
+	if (object->objectSubId != 0)
+	{
+		ScanKeyInit(&key[2], Anum_pg_depend_objsubid, BTEqualStrategyNumber,
+					F_INT4EQ, Int32GetDatum(object->objectSubId));
+		nkeys = 3;
+	}
+	scan = systable_beginscan(walk->depRel, DependDependerIndexId, true,
+							  NULL, nkeys, key);
+
+	memset(&owner, 0, sizeof(owner));
+	memset(&partowner, 0, sizeof(partowner));
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+
+		other.classId = dep->refclassid;
+		other.objectId = dep->refobjid;
+		other.objectSubId = dep->refobjsubid;
+
+		/* A sub-object depending on its own object (partitioning). */
+		if (other.classId == object->classId &&
+			other.objectId == object->objectId &&
+			object->objectSubId == 0)
+			continue;
+
+		/* Rows of objects an earlier batch deleted are gone by now. */
+		if (later_batch && dropped_before(walk, batch->start, &other))
+			continue;
+
+		switch (dep->deptype)
+		{
+			case DEPENDENCY_NORMAL:
+			case DEPENDENCY_AUTO:
+			case DEPENDENCY_AUTO_EXTENSION:
+				break;
+
+			case DEPENDENCY_EXTENSION:
+			case DEPENDENCY_INTERNAL:
+
+				/*
+				 * (A preview never runs inside an extension script, so
+				 * dependency.c's creating_extension exception cannot apply.)
+				 *
+				 * At the outermost level: fine if the owner is a target of
+				 * the batch (it will bring this object along), else an
+				 * error after the scan.
+				 */
+				if (stack == NULL)
+				{
+					for (int i = 0; i < batch->ntargets; i++)
+					{
+						const ObjectAddress *t = &batch->targets[i];
+
+						if (t->classId == other.classId &&
+							t->objectId == other.objectId &&
+							(t->objectSubId == other.objectSubId ||
+							 t->objectSubId == 0))
+						{
+							systable_endscan(scan);
+							return;
+						}
+					}
+					if (!OidIsValid(owner.classId) ||
+						dep->deptype == DEPENDENCY_EXTENSION)
+						owner = other;
+					break;
+				}
+
+				/* Reached from the owner (or from a whole owner): fine. */
+				if (stack_present_add_flags(&other, 0, stack))
+					break;
+
+				/*
+				 * Otherwise drop the owner instead; its walk comes back to
+				 * this object.  This object is not pushed on the stack.
+				 */
+				systable_endscan(scan);
+				walk_object(walk, batch, &other, DW_REVERSE, stack);
+				if (!entries_present_add_flags(walk, batch, object, objflags))
+					elog(ERROR, "deletion of owning object %s failed to delete %s",
+						 getObjectDescription(&other, false),
+						 getObjectDescription(object, false));
+				return;
+
+			case DEPENDENCY_PARTITION_PRI:
+				objflags |= DW_IS_PART;
+				partowner = other;
+				break;
+
+			case DEPENDENCY_PARTITION_SEC:
+				if (!(objflags & DW_IS_PART))
+					partowner = other;
+				objflags |= DW_IS_PART;
+				break;
+
+			default:
+				elog(ERROR, "unrecognized dependency type '%c' for %s",
+					 dep->deptype, getObjectDescription(object, false));
+				break;
+		}
+	}
+	systable_endscan(scan);
+
+	if (OidIsValid(owner.classId))
+	{
+		char	   *otherdesc;
+
+		otherdesc = getObjectDescription(OidIsValid(partowner.classId) ?
+										 &partowner : &owner, false);
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop %s because %s requires it",
+						getObjectDescription(object, false), otherdesc),
+				 errhint("You can drop %s instead.", otherdesc)));
+	}
+
+	/* What depends on this object. */
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(object->classId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(object->objectId));
+	nkeys = 2;
+	if (object->objectSubId != 0)
+	{
+		ScanKeyInit(&key[2], Anum_pg_depend_refobjsubid, BTEqualStrategyNumber,
+					F_INT4EQ, Int32GetDatum(object->objectSubId));
+		nkeys = 3;
+	}
+	scan = systable_beginscan(walk->depRel, DependReferenceIndexId, true,
+							  NULL, nkeys, key);
+
+	maxdeps = 16;
+	deps = palloc(maxdeps * sizeof(DropWalkDependent));
+	ndeps = 0;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
+		int			subflags;
+
+		other.classId = dep->classid;
+		other.objectId = dep->objid;
+		other.objectSubId = dep->objsubid;
+
+		if (other.classId == object->classId &&
+			other.objectId == object->objectId &&
+			object->objectSubId == 0)
+			continue;
+
+		if (later_batch && dropped_before(walk, batch->start, &other))
+			continue;
+
+		switch (dep->deptype)
+		{
+			case DEPENDENCY_NORMAL:
+				subflags = DW_NORMAL;
+				break;
+			case DEPENDENCY_AUTO:
+			case DEPENDENCY_AUTO_EXTENSION:
+				subflags = DW_AUTO;
+				break;
+			case DEPENDENCY_INTERNAL:
+				subflags = DW_INTERNAL;
+				break;
+			case DEPENDENCY_PARTITION_PRI:
+			case DEPENDENCY_PARTITION_SEC:
+				subflags = DW_PARTITION;
+				break;
+			case DEPENDENCY_EXTENSION:
+				subflags = DW_EXTENSION;
+				break;
+			default:
+				elog(ERROR, "unrecognized dependency type '%c' for %s",
+					 dep->deptype, getObjectDescription(object, false));
+				subflags = 0;	/* keep compiler quiet */
+				break;
+		}
+
+		if (ndeps >= maxdeps)
+		{
+			maxdeps *= 2;
+			deps = repalloc(deps, maxdeps * sizeof(DropWalkDependent));
+		}
+		deps[ndeps].obj = other;
+		deps[ndeps].subflags = subflags;
+		ndeps++;
+	}
+	systable_endscan(scan);
+
+	if (ndeps > 1)
+		qsort(deps, ndeps, sizeof(DropWalkDependent), address_comparator);
+
+	mystack.object = object;
+	mystack.flags = objflags;
+	mystack.next = stack;
+
+	for (int i = 0; i < ndeps; i++)
+		walk_object(walk, batch, &deps[i].obj, deps[i].subflags, &mystack);
+
+	pfree(deps);
+
+	/* Dependents are in; now this object, with every flag it collected. */
+	if (mystack.flags & DW_IS_PART)
+		append_entry(walk, object, mystack.flags, &partowner);
+	else
+		append_entry(walk, object, mystack.flags,
+					 stack ? stack->object : NULL);
+}
+
+/*
+ * entries_present_add_flags
+ *		dependency.c's object_address_present_add_flags over the current
+ *		batch's entries.
+ */
+static bool
+entries_present_add_flags(DropWalk *walk, DropWalkBatch *batch,
+						  const ObjectAddress *object, int flags)
+{
+	DropWalkIndexKey key;
+	DropWalkIndexEntry *ie;
+	bool		result = false;
+
+	key.classId = object->classId;
+	key.objectId = object->objectId;
+	ie = hash_search(walk->index, &key, HASH_FIND, NULL);
+	if (ie == NULL)
+		return false;
+
+	for (int i = ie->newest; i >= batch->start; i = walk->entries[i].next_same)
+	{
+		DropWalkEntry *e = &walk->entries[i];
+
+		if (e->obj.objectSubId == object->objectSubId)
+		{
+			e->flags |= flags;
+			result = true;
+		}
+		else if (e->obj.objectSubId == 0)
+		{
+			/* The whole table is scheduled: the column comes with it. */
+			result = true;
+		}
+		else if (object->objectSubId == 0)
+		{
+			/* A column was scheduled before its whole table. */
+			if (flags)
+				e->flags |= (flags | DW_SUBOBJECT);
+		}
+	}
+	return result;
+}
+
+/*
+ * stack_present_add_flags
+ *		dependency.c's stack_address_present_add_flags.
+ */
+static bool
+stack_present_add_flags(const ObjectAddress *object, int flags,
+						DropWalkStack *stack)
+{
+	bool		result = false;
+
+	for (DropWalkStack *s = stack; s; s = s->next)
+	{
+		const ObjectAddress *thisobj = s->object;
+
+		if (object->classId != thisobj->classId ||
+			object->objectId != thisobj->objectId)
+			continue;
+		if (object->objectSubId == thisobj->objectSubId)
+		{
+			s->flags |= flags;
+			result = true;
+		}
+		else if (thisobj->objectSubId == 0)
+			result = true;
+		else if (object->objectSubId == 0)
+		{
+			if (flags)
+				s->flags |= (flags | DW_SUBOBJECT);
+		}
+	}
+	return result;
+}
+
+/*
+ * dropped_before
+ *		Is 'obj' (or its whole object) among the entries before 'limit'?
+ */
+static bool
+dropped_before(DropWalk *walk, int limit, const ObjectAddress *obj)
+{
+	DropWalkIndexKey key;
+	DropWalkIndexEntry *ie;
+
+	key.classId = obj->classId;
+	key.objectId = obj->objectId;
+	ie = hash_search(walk->index, &key, HASH_FIND, NULL);
+	if (ie == NULL)
+		return false;
+
+	for (int i = ie->newest; i >= 0; i = walk->entries[i].next_same)
+	{
+		DropWalkEntry *e = &walk->entries[i];
+
+		if (i >= limit)
+			continue;
+		if (e->obj.objectSubId == obj->objectSubId ||
+			e->obj.objectSubId == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * append_entry
+ *		Record one object at the end of the deletion order.
+ */
+static void
+append_entry(DropWalk *walk, const ObjectAddress *obj, int flags,
+			 const ObjectAddress *dependee)
+{
+	DropWalkIndexKey key;
+	DropWalkIndexEntry *ie;
+	DropWalkEntry *e;
+	bool		found;
+
+	if (walk->nentries >= walk->maxentries)
+	{
+		walk->maxentries *= 2;
+		walk->entries = repalloc_huge(walk->entries,
+									  walk->maxentries * sizeof(DropWalkEntry));
+	}
+	e = &walk->entries[walk->nentries];
+	e->obj = *obj;
+	e->flags = flags;
+	if (dependee)
+		e->dependee = *dependee;
+	else
+		memset(&e->dependee, 0, sizeof(e->dependee));
+	e->batch = walk->nbatches;
+
+	key.classId = obj->classId;
+	key.objectId = obj->objectId;
+	ie = hash_search(walk->index, &key, HASH_ENTER, &found);
+	e->next_same = found ? ie->newest : -1;
+	ie->newest = walk->nentries;
+
+	walk->nentries++;
+}
+
+/*
+ * address_comparator
+ *		dependency.c's visiting order: OID descending, then class ID, then
+ *		sub-ID as unsigned (so the whole object comes first).
+ */
+static int
+address_comparator(const void *a, const void *b)
+{
+	const ObjectAddress *obja = (const ObjectAddress *) a;
+	const ObjectAddress *objb = (const ObjectAddress *) b;
+
+	if (obja->objectId > objb->objectId)
+		return -1;
+	if (obja->objectId < objb->objectId)
+		return 1;
+	if (obja->classId < objb->classId)
+		return -1;
+	if (obja->classId > objb->classId)
+		return 1;
+	if ((unsigned int) obja->objectSubId < (unsigned int) objb->objectSubId)
+		return -1;
+	if ((unsigned int) obja->objectSubId > (unsigned int) objb->objectSubId)
+		return 1;
+	return 0;
+}
