@@ -50,11 +50,11 @@ CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers,
 	total numeric GENERATED ALWAYS AS (amount * 2) STORED);
 CREATE TABLE lines (order_id int, line int, item text,
 	PRIMARY KEY (order_id, line));
-ALTER TABLE lines ADD CONSTRAINT lines_order_fk FOREIGN KEY (order_id)
-	REFERENCES orders NOT VALID;
 INSERT INTO customers VALUES (1, 'a', 'a@x'), (2, 'b', 'b@x');
 INSERT INTO orders VALUES (10, 1, 5), (11, 2, 7);
 INSERT INTO lines VALUES (10, 1, 'x'), (99, 1, 'orphan');
+ALTER TABLE lines ADD CONSTRAINT lines_order_fk FOREIGN KEY (order_id)
+	REFERENCES orders NOT VALID;
 CREATE INDEX orders_amount_idx ON orders ((amount + 1));
 CREATE SEQUENCE seq1 OWNED BY orders.id;
 CREATE VIEW v_orders AS SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id;
