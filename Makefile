@@ -11,7 +11,11 @@ OBJS = \
 	ri_audit.o \
 	drop_target.o \
 	dependency_walk.o \
-	drop_preview.o
+	drop_preview.o \
+	fk_catalog.o \
+	orphan_sql.o \
+	orphans.o \
+	validate.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -21,7 +25,8 @@ PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 REGRESS = setup foreign_keys \
 	drop_preview_tables \
 	drop_preview_columns \
-	drop_preview_constraints
+	drop_preview_constraints \
+	orphans_shapes
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks

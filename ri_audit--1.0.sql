@@ -136,3 +136,132 @@ COMMENT ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) IS
 
 REVOKE ALL ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) TO PUBLIC;
+-- Orphan finder and validation (orphans.c, validate.c)
+--
+-- Every function here reveals row data (keys and locations of orphan rows)
+-- or changes constraints, so none is executable by PUBLIC; grant EXECUTE to
+-- the roles that audit.  They run as the caller and check the caller's
+-- SELECT privileges and row-level security on every table they read.
+-- Not STRICT: a NULL table list means "every table", a NULL max_rows "all
+-- rows"; other NULL arguments are rejected with an error.
+--
+
+--
+-- ri_audit.orphans(fk, max_rows): the orphan rows of one foreign key.
+--
+CREATE FUNCTION @extschema@.orphans(fk pg_catalog.oid,
+									max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (fk pg_catalog.oid, table_name pg_catalog.regclass,
+			   row_ctid pg_catalog.tid, key pg_catalog.jsonb)
+AS 'MODULE_PATHNAME', 'ri_audit_orphans'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.oid, pg_catalog.int8) IS
+'rows violating a foreign key, by table, key and ctid';
+
+REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.oid, pg_catalog.int8)
+	FROM PUBLIC;
+
+--
+-- ri_audit.orphans(table_name, fk_name, max_rows): the same, by name.
+--
+CREATE FUNCTION @extschema@.orphans(table_name pg_catalog.regclass,
+									fk_name pg_catalog.name,
+									max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (fk pg_catalog.oid, table_name pg_catalog.regclass,
+			   row_ctid pg_catalog.tid, key pg_catalog.jsonb)
+AS 'MODULE_PATHNAME', 'ri_audit_orphans_by_name'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8) IS
+'rows violating a foreign key named by table and constraint name';
+
+REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8)
+	FROM PUBLIC;
+
+--
+-- ri_audit.check_foreign_keys(tables, sample_size): one row per top-level
+-- foreign key of the given referencing tables (NULL: all).
+--
+CREATE FUNCTION @extschema@.check_foreign_keys(
+	tables pg_catalog.regclass[] DEFAULT NULL,
+	sample_size pg_catalog.int4 DEFAULT 3)
+RETURNS TABLE (fk pg_catalog.oid, fk_name pg_catalog.name,
+			   table_name pg_catalog.regclass,
+			   referenced_table pg_catalog.regclass,
+			   validated pg_catalog.bool, status pg_catalog.text,
+			   rows_checked pg_catalog.int8, orphan_count pg_catalog.int8,
+			   sample pg_catalog.jsonb, elapsed pg_catalog.interval)
+AS 'MODULE_PATHNAME', 'ri_audit_check_foreign_keys'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.check_foreign_keys(pg_catalog.regclass[], pg_catalog.int4) IS
+'orphan count and sample keys per foreign key';
+
+REVOKE ALL ON FUNCTION @extschema@.check_foreign_keys(pg_catalog.regclass[], pg_catalog.int4)
+	FROM PUBLIC;
+
+--
+-- ri_audit.orphan_summary: check_foreign_keys() over every foreign key.
+--
+CREATE VIEW @extschema@.orphan_summary AS
+SELECT fk, fk_name, table_name, referenced_table, validated, status,
+	   rows_checked, orphan_count, sample, elapsed
+  FROM @extschema@.check_foreign_keys(NULL::pg_catalog.regclass[], 3);
+
+COMMENT ON VIEW @extschema@.orphan_summary IS
+'orphan count and sample keys of every foreign key';
+
+REVOKE ALL ON @extschema@.orphan_summary FROM PUBLIC;
+
+--
+-- ri_audit.assert_no_orphans(tables): ERROR 23503 when any orphan exists.
+--
+CREATE FUNCTION @extschema@.assert_no_orphans(
+	tables pg_catalog.regclass[] DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_no_orphans'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_no_orphans(pg_catalog.regclass[]) IS
+'raise foreign_key_violation if any foreign key of the tables has orphans';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_no_orphans(pg_catalog.regclass[])
+	FROM PUBLIC;
+
+--
+-- ri_audit.validate(fk, dry_run, lock_timeout): check a NOT VALID foreign
+-- key and, unless dry_run, run ALTER TABLE ... VALIDATE CONSTRAINT.
+--
+CREATE FUNCTION @extschema@.validate(fk pg_catalog.oid,
+									 dry_run pg_catalog.bool DEFAULT true,
+									 lock_timeout pg_catalog.interval DEFAULT '5s')
+RETURNS TABLE (fk pg_catalog.oid, fk_name pg_catalog.name,
+			   table_name pg_catalog.regclass, status pg_catalog.text,
+			   orphan_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval) IS
+'check a NOT VALID foreign key for orphans and validate it when clean';
+
+REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)
+	FROM PUBLIC;
+
+--
+-- ri_audit.validate_all(dry_run, lock_timeout): validate() for every NOT
+-- VALID foreign key.
+--
+CREATE FUNCTION @extschema@.validate_all(dry_run pg_catalog.bool DEFAULT true,
+										 lock_timeout pg_catalog.interval DEFAULT '5s')
+RETURNS TABLE (fk pg_catalog.oid, fk_name pg_catalog.name,
+			   table_name pg_catalog.regclass, status pg_catalog.text,
+			   orphan_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate_all'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate_all(pg_catalog.bool, pg_catalog.interval) IS
+'validate() for every NOT VALID foreign key';
+
+REVOKE ALL ON FUNCTION @extschema@.validate_all(pg_catalog.bool, pg_catalog.interval)
+	FROM PUBLIC;

@@ -72,4 +72,38 @@ struct OrphanSink
 	void	   *arg;			/* the sink owner's private state */
 };
 
+/*
+ * Catalog reader and planner path of the orphan finder (issue 3).
+ */
+
+/* Why a caller may not check a foreign key (fk_catalog.c). */
+typedef enum RiAccessProblem
+{
+	RI_ACCESS_OK = 0,			/* the caller may check it */
+	RI_ACCESS_OTHER_TEMP,		/* a temporary table of another session */
+	RI_ACCESS_NO_SELECT,		/* no SELECT on the key columns (or on the
+								 * referencing rows' ctid and tableoid) */
+	RI_ACCESS_RLS				/* row-level security applies to the caller */
+} RiAccessProblem;
+
+/* fk_catalog.c */
+extern Oid	ri_fk_lookup(Oid relid, const char *conname);
+extern void ri_fk_read(Oid conoid, FkInfo *fk);
+extern void ri_fk_lock(FkInfo *fk);
+extern List *ri_fk_list(List *relids, bool only_not_valid);
+extern RiAccessProblem ri_fk_access(const FkInfo *fk, Oid *relid);
+extern char *ri_fk_access_reason(RiAccessProblem problem, Oid relid);
+extern void ri_fk_require_access(const FkInfo *fk);
+extern bool ri_fk_can_show_key(const FkInfo *fk);
+extern char *ri_fk_column_name(const FkInfo *fk, int key);
+
+/* orphan_sql.c: the planner path */
+extern void ri_planner_scan(const FkInfo *fk, int fk_index,
+							OrphanSink *sink, int64 *rows_checked);
+
+/* orphans.c */
+extern void ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
+							  int64 *rows_checked, int64 *elapsed_us);
+extern int64 ri_count_orphans(const FkInfo *fk);
+
 #endif							/* RI_AUDIT_H */

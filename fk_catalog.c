@@ -1,0 +1,494 @@
+/*-------------------------------------------------------------------------
+ *
+ * fk_catalog.c
+ *	  Read foreign key constraints into FkInfo, list them, and decide
+ *	  whether the caller may check them.
+ *
+ * Everything here reads system catalogs only (pg_constraint, pg_attribute,
+ * pg_class through the syscache); no user table is read.  A foreign key is
+ * read first without any lock on its tables, so that a caller who may not
+ * check it does not lock them; ri_fk_lock() then takes AccessShareLock on
+ * the referencing and the referenced table (held to end of transaction) and
+ * reads the constraint again, so that what the scan uses is what the locked
+ * tables carry.  AccessShareLock conflicts only with ACCESS EXCLUSIVE: DDL
+ * that could drop or change the constraint waits, INSERT, UPDATE and DELETE
+ * do not.
+ *
+ * Only "top-level" rows of pg_constraint are listed (conparentid = 0):
+ * partition clones of a constraint are covered by the scan of their parent.
+ * A referencing-side partition clone may still be checked by name (that
+ * checks just that partition).  The rows PostgreSQL adds for each partition
+ * of a partitioned referenced table (conparentid <> 0, same conrelid as the
+ * parent) are refused: checking one of them alone would compare against a
+ * single referenced partition and report keys that live in another one.
+ *
+ * Access rule: the caller needs SELECT on the key columns of both tables
+ * (table-level SELECT, or column-level SELECT on each key column), plus, on
+ * the referencing table, on its ctid and tableoid system columns, which the
+ * result reports (table-level SELECT covers those).  Row-level security
+ * that applies to the caller on either table would hide referenced rows
+ * (false orphans) or referencing rows (missed orphans), so such keys are
+ * refused instead of answered wrongly.  This mirrors RI_Initial_Check,
+ * which also requires SELECT on the key columns and falls back when RLS
+ * is enabled; unlike it, we also refuse an owner subject to FORCE ROW LEVEL
+ * SECURITY, because check_enable_rls() reports that case as enabled.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/fk_catalog.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
+
+#include "ri_audit.h"
+
+/* One listed constraint, with the names it is ordered by. */
+typedef struct FkListEntry
+{
+	Oid			conoid;			/* pg_constraint OID */
+	char	   *nspname;		/* schema of the referencing table */
+	char	   *relname;		/* referencing table */
+	char	   *conname;		/* constraint name */
+} FkListEntry;
+
+static bool ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok);
+static bool ri_rel_keys_selectable(Oid relid, const AttrNumber *attnums,
+								   int nkeys, bool with_location);
+static int	fk_list_cmp(const void *a, const void *b);
+static void fk_list_add(List **entries, Form_pg_constraint con);
+
+/*
+ * ri_fk_lookup
+ *		The OID of constraint "conname" on table relid; ERROR 42704 when there
+ *		is none.  Whether it is a foreign key is checked by ri_fk_read().
+ */
+Oid
+ri_fk_lookup(Oid relid, const char *conname)
+{
+	return get_relation_constraint_oid(relid, conname, false);
+}
+
+/*
+ * ri_fk_read
+ *		Fill *fk from the pg_constraint row conoid.  Takes no lock.
+ *
+ * ERROR 42704 when there is no such constraint, 42809 (wrong object type)
+ * when it is not a foreign key or is one of the internal rows PostgreSQL
+ * keeps per partition of a partitioned referenced table.
+ */
+void
+ri_fk_read(Oid conoid, FkInfo *fk)
+{
+	(void) ri_fk_fill(conoid, fk, false);
+}
+
+/*
+ * ri_fk_lock
+ *		Take AccessShareLock on both tables of *fk, then read the constraint
+ *		again, now that concurrent DDL on it has to wait for us.
+ */
+void
+ri_fk_lock(FkInfo *fk)
+{
+	Oid			conoid = fk->conoid;
+	Oid			fk_relid = fk->fk_relid;
+	Oid			pk_relid = fk->pk_relid;
+
+	/* Referencing table first, as RI_Initial_Check's callers do. */
+	LockRelationOid(fk_relid, AccessShareLock);
+	LockRelationOid(pk_relid, AccessShareLock);
+
+	if (!ri_fk_fill(conoid, fk, true) ||
+		fk->fk_relid != fk_relid || fk->pk_relid != pk_relid)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("foreign key constraint with OID %u was changed or dropped concurrently",
+						conoid)));
+}
+
+/*
+ * ri_fk_fill
+ *		Workhorse of ri_fk_read() and ri_fk_lock().  With missing_ok, return
+ *		false instead of raising 42704 when the row is gone.
+ */
+static bool
+ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok)
+{
+	HeapTuple	tup;
+	Form_pg_constraint con;
+
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	if (!HeapTupleIsValid(tup))
+	{
+		if (missing_ok)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("constraint with OID %u does not exist", conoid)));
+	}
+	con = (Form_pg_constraint) GETSTRUCT(tup);
+
+	if (con->contype != CONSTRAINT_FOREIGN)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("constraint \"%s\" is not a foreign key constraint",
+						NameStr(con->conname))));
+
+	/*
+	 * Refuse the per-partition rows of a partitioned referenced table: their
+	 * parent has the same referencing table, and only the parent describes
+	 * the whole constraint.
+	 */
+	if (OidIsValid(con->conparentid))
+	{
+		HeapTuple	ptup;
+
+		ptup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(con->conparentid));
+		if (HeapTupleIsValid(ptup))
+		{
+			Form_pg_constraint parent = (Form_pg_constraint) GETSTRUCT(ptup);
+
+			if (parent->conrelid == con->conrelid)
+			{
+				char	   *pname = pstrdup(NameStr(parent->conname));
+
+				ReleaseSysCache(ptup);
+				ereport(ERROR,
+						(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+						 errmsg("constraint \"%s\" is an internal part of foreign key constraint \"%s\"",
+								NameStr(con->conname), pname),
+						 errdetail("PostgreSQL keeps such a row for each partition of a partitioned referenced table."),
+						 errhint("Check foreign key constraint \"%s\" instead.",
+								 pname)));
+			}
+			ReleaseSysCache(ptup);
+		}
+	}
+
+	if (con->confmatchtype != FKCONSTR_MATCH_SIMPLE &&
+		con->confmatchtype != FKCONSTR_MATCH_FULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("MATCH PARTIAL not yet implemented")));
+
+	memset(fk, 0, sizeof(FkInfo));
+	fk->conoid = conoid;
+	namestrcpy(&fk->conname, NameStr(con->conname));
+	fk->fk_relid = con->conrelid;
+	fk->pk_relid = con->confrelid;
+	fk->confmatchtype = con->confmatchtype;
+	fk->convalidated = con->convalidated;
+
+	/* Key columns and the "pk = fk" operators; validates the arrays. */
+	DeconstructFkConstraintRow(tup, &fk->nkeys, fk->fk_attnums, fk->pk_attnums,
+							   fk->pf_eq_oprs, NULL, NULL, NULL, NULL);
+	ReleaseSysCache(tup);
+
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		int32		typmod;
+
+		get_atttypetypmodcoll(fk->fk_relid, fk->fk_attnums[i],
+							  &fk->fk_types[i], &typmod,
+							  &fk->fk_collations[i]);
+		get_atttypetypmodcoll(fk->pk_relid, fk->pk_attnums[i],
+							  &fk->pk_types[i], &typmod,
+							  &fk->pk_collations[i]);
+	}
+	return true;
+}
+
+/*
+ * ri_fk_column_name
+ *		Name of referencing column number "key" (0-based, key order).
+ */
+char *
+ri_fk_column_name(const FkInfo *fk, int key)
+{
+	return get_attname(fk->fk_relid, fk->fk_attnums[key], false);
+}
+
+/*
+ * fk_list_add
+ *		Append one pg_constraint row to a list of FkListEntry.
+ */
+static void
+fk_list_add(List **entries, Form_pg_constraint con)
+{
+	FkListEntry *e = palloc(sizeof(FkListEntry));
+	char	   *relname = get_rel_name(con->conrelid);
+
+	if (relname == NULL)
+		return;					/* table dropped concurrently */
+	e->conoid = con->oid;
+	e->relname = relname;
+	e->nspname = get_namespace_name(get_rel_namespace(con->conrelid));
+	e->conname = pstrdup(NameStr(con->conname));
+	*entries = lappend(*entries, e);
+}
+
+/* qsort comparator: schema, table, constraint name, bytewise; then OID. */
+static int
+fk_list_cmp(const void *a, const void *b)
+{
+	const FkListEntry *ea = *(FkListEntry *const *) a;
+	const FkListEntry *eb = *(FkListEntry *const *) b;
+	int			r;
+
+	if ((r = strcmp(ea->nspname ? ea->nspname : "",
+					eb->nspname ? eb->nspname : "")) != 0)
+		return r;
+	if ((r = strcmp(ea->relname, eb->relname)) != 0)
+		return r;
+	if ((r = strcmp(ea->conname, eb->conname)) != 0)
+		return r;
+	if (ea->conoid != eb->conoid)
+		return ea->conoid < eb->conoid ? -1 : 1;
+	return 0;
+}
+
+/*
+ * ri_fk_list
+ *		The top-level foreign keys (conparentid = 0) whose referencing table
+ *		is in relids, or of every table when relids is NIL, ordered by
+ *		schema, table and constraint name (bytewise, so independent of the
+ *		database collation).  With only_not_valid, just the NOT VALID ones.
+ *		Returns a List of constraint OIDs.  Reads pg_constraint; no lock on
+ *		user tables.
+ */
+List *
+ri_fk_list(List *relids, bool only_not_valid)
+{
+	Relation	conrel;
+	List	   *entries = NIL;
+	List	   *result = NIL;
+	FkListEntry **arr;
+	int			n;
+	ListCell   *lc;
+
+	conrel = table_open(ConstraintRelationId, AccessShareLock);
+
+	if (relids == NIL)
+	{
+		SysScanDesc scan;
+		HeapTuple	tup;
+
+		scan = systable_beginscan(conrel, InvalidOid, false, NULL, 0, NULL);
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		{
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+			CHECK_FOR_INTERRUPTS();
+			if (con->contype != CONSTRAINT_FOREIGN ||
+				OidIsValid(con->conparentid) ||
+				(only_not_valid && con->convalidated))
+				continue;
+			fk_list_add(&entries, con);
+		}
+		systable_endscan(scan);
+	}
+	else
+	{
+		List	   *unique = NIL;
+
+		/* Tables listed twice are checked once. */
+		foreach(lc, relids)
+			unique = list_append_unique_oid(unique, lfirst_oid(lc));
+
+		foreach(lc, unique)
+		{
+			Oid			relid = lfirst_oid(lc);
+			ScanKeyData key;
+			SysScanDesc scan;
+			HeapTuple	tup;
+
+			ScanKeyInit(&key, Anum_pg_constraint_conrelid,
+						BTEqualStrategyNumber, F_OIDEQ,
+						ObjectIdGetDatum(relid));
+			scan = systable_beginscan(conrel, ConstraintRelidTypidNameIndexId,
+									  true, NULL, 1, &key);
+			while (HeapTupleIsValid(tup = systable_getnext(scan)))
+			{
+				Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+
+				CHECK_FOR_INTERRUPTS();
+				if (con->contype != CONSTRAINT_FOREIGN ||
+					OidIsValid(con->conparentid) ||
+					(only_not_valid && con->convalidated))
+					continue;
+				fk_list_add(&entries, con);
+			}
+			systable_endscan(scan);
+		}
+	}
+	table_close(conrel, AccessShareLock);
+
+	n = list_length(entries);
+	if (n == 0)
+		return NIL;
+	arr = palloc(sizeof(FkListEntry *) * n);
+	for (int i = 0; i < n; i++)
+		arr[i] = list_nth(entries, i);
+	qsort(arr, n, sizeof(FkListEntry *), fk_list_cmp);
+	for (int i = 0; i < n; i++)
+		result = lappend_oid(result, arr[i]->conoid);
+	return result;
+}
+
+/*
+ * ri_rel_keys_selectable
+ *		May the current user read these columns of relid?  Table-level
+ *		SELECT, or column-level SELECT on each; with_location, also on the
+ *		ctid and tableoid system columns.
+ */
+static bool
+ri_rel_keys_selectable(Oid relid, const AttrNumber *attnums, int nkeys,
+					   bool with_location)
+{
+	Oid			userid = GetUserId();
+
+	if (pg_class_aclcheck(relid, userid, ACL_SELECT) == ACLCHECK_OK)
+		return true;
+	for (int i = 0; i < nkeys; i++)
+		if (pg_attribute_aclcheck(relid, attnums[i], userid,
+								  ACL_SELECT) != ACLCHECK_OK)
+			return false;
+	if (with_location &&
+		(pg_attribute_aclcheck(relid, SelfItemPointerAttributeNumber, userid,
+							   ACL_SELECT) != ACLCHECK_OK ||
+		 pg_attribute_aclcheck(relid, TableOidAttributeNumber, userid,
+							   ACL_SELECT) != ACLCHECK_OK))
+		return false;
+	return true;
+}
+
+/*
+ * ri_fk_access
+ *		May the caller check *fk?  Returns RI_ACCESS_OK or the first problem
+ *		found, and sets *relid to the table it concerns.  Catalogs only.
+ */
+RiAccessProblem
+ri_fk_access(const FkInfo *fk, Oid *relid)
+{
+	Oid			rels[2] = {fk->fk_relid, fk->pk_relid};
+
+	for (int side = 0; side < 2; side++)
+	{
+		Oid			rel = rels[side];
+		const AttrNumber *attnums = side == 0 ? fk->fk_attnums : fk->pk_attnums;
+
+		*relid = rel;
+		if (isOtherTempNamespace(get_rel_namespace(rel)))
+			return RI_ACCESS_OTHER_TEMP;
+		if (!ri_rel_keys_selectable(rel, attnums, fk->nkeys, side == 0))
+			return RI_ACCESS_NO_SELECT;
+		if (check_enable_rls(rel, InvalidOid, true) == RLS_ENABLED)
+			return RI_ACCESS_RLS;
+	}
+	*relid = InvalidOid;
+	return RI_ACCESS_OK;
+}
+
+/*
+ * ri_fk_access_reason
+ *		The problem as a lower-case phrase, for "skipped: <reason>".
+ */
+char *
+ri_fk_access_reason(RiAccessProblem problem, Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	switch (problem)
+	{
+		case RI_ACCESS_OK:
+			break;
+		case RI_ACCESS_OTHER_TEMP:
+			return psprintf("table \"%s\" is a temporary table of another session",
+							relname);
+		case RI_ACCESS_NO_SELECT:
+			return psprintf("permission denied for the key columns of table \"%s\"",
+							relname);
+		case RI_ACCESS_RLS:
+			return psprintf("row-level security applies to table \"%s\"",
+							relname);
+	}
+	return NULL;
+}
+
+/*
+ * ri_fk_require_access
+ *		ERROR 42501 (or 0A000 for another session's temporary table) when the
+ *		caller may not check *fk.
+ */
+void
+ri_fk_require_access(const FkInfo *fk)
+{
+	Oid			relid;
+	RiAccessProblem problem = ri_fk_access(fk, &relid);
+
+	switch (problem)
+	{
+		case RI_ACCESS_OK:
+			break;
+		case RI_ACCESS_OTHER_TEMP:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot check foreign key constraint \"%s\"",
+							NameStr(fk->conname)),
+					 errdetail("Table \"%s\" is a temporary table of another session.",
+							   get_rel_name(relid))));
+			break;
+		case RI_ACCESS_NO_SELECT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to check foreign key constraint \"%s\"",
+							NameStr(fk->conname)),
+					 errdetail("Checking it needs SELECT on the key columns of tables \"%s\" and \"%s\", and on the ctid and tableoid columns of table \"%s\".",
+							   get_rel_name(fk->fk_relid),
+							   get_rel_name(fk->pk_relid),
+							   get_rel_name(fk->fk_relid))));
+			break;
+		case RI_ACCESS_RLS:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot check foreign key constraint \"%s\" because row-level security applies to table \"%s\"",
+							NameStr(fk->conname), get_rel_name(relid)),
+					 errdetail("Rows hidden by a policy would make the result wrong."),
+					 errhint("Check it as a role that bypasses row-level security or owns the table.")));
+			break;
+	}
+}
+
+/*
+ * ri_fk_can_show_key
+ *		May key values of referencing rows be shown to the caller?  The rule
+ *		of ri_ReportViolation: no RLS on the referencing table for the caller,
+ *		and SELECT on it or on each of its key columns.
+ */
+bool
+ri_fk_can_show_key(const FkInfo *fk)
+{
+	if (check_enable_rls(fk->fk_relid, InvalidOid, true) == RLS_ENABLED)
+		return false;
+	return ri_rel_keys_selectable(fk->fk_relid, fk->fk_attnums, fk->nkeys,
+								  false);
+}
