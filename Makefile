@@ -26,10 +26,16 @@ REGRESS = setup foreign_keys \
 	drop_preview_tables \
 	drop_preview_columns \
 	drop_preview_constraints \
-	orphans_shapes
+	orphans_shapes \
+	hardening_install \
+	hardening_names \
+	hardening_privileges
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
-ISOLATION = foreign_keys_locks
+ISOLATION = foreign_keys_locks \
+	hardening_locks \
+	hardening_validate_locks \
+	hardening_concurrent_ddl
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1

@@ -10,7 +10,7 @@
 CREATE TEMP VIEW members AS
 SELECT p.oid, p.proname, p.oid::regprocedure::text AS signature,
        p.proparallel, p.provolatile, p.proisstrict, p.prosecdef,
-       p.prolang::reglanguage::text AS language, p.proconfig,
+       (SELECT lanname FROM pg_language WHERE oid = p.prolang)::text AS language, p.proconfig,
        p.prosqlbody IS NOT NULL AS atomic_body,
        p.pronamespace::regnamespace::text AS schema
   FROM pg_proc p
