@@ -35,7 +35,8 @@ REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = foreign_keys_locks \
 	hardening_locks \
 	hardening_validate_locks \
-	hardening_concurrent_ddl
+	hardening_concurrent_ddl \
+	hardening_concurrent_drop
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
