@@ -27,12 +27,17 @@ REGRESS = setup foreign_keys \
 	drop_preview_columns \
 	drop_preview_constraints \
 	orphans_shapes \
+	orphans_inputs \
+	orphans_privileges \
+	assert \
+	validate \
 	hardening_install \
 	hardening_names \
 	hardening_privileges
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
+	orphans_locks \
 	hardening_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \

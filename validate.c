@@ -155,16 +155,18 @@ run_validate_command(const FkInfo *fk, const char *lock_timeout,
 	{
 		ErrorData  *edata;
 
+		/* Roll the subtransaction back first, whatever the error. */
 		MemoryContextSwitchTo(oldcxt);
 		edata = CopyErrorData();
-		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE &&
-			!(skip_privilege_errors &&
-			  edata->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE))
-			PG_RE_THROW();
 		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+
+		if (edata->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE &&
+			!(skip_privilege_errors &&
+			  edata->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE))
+			ReThrowError(edata);
 		if (edata->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE)
 			*skip_reason = pstrdup(edata->message);
 		FreeErrorData(edata);
