@@ -26,6 +26,8 @@ REGRESS = setup foreign_keys \
 	drop_preview_tables \
 	drop_preview_columns \
 	drop_preview_constraints \
+	drop_preview_objects \
+	drop_preview_errors \
 	orphans_shapes \
 	orphans_inputs \
 	orphans_privileges \

@@ -1,0 +1,452 @@
+# Copyright (c) 2026, ri_audit developers
+#
+# Differential test of ri_audit.drop_preview() and assert_drop_safe()
+# against PostgreSQL itself.
+#
+# Generated schemas rich in dependencies (foreign keys both ways, views on
+# views, SQL-standard function bodies, expression indexes, generated
+# columns, defaults, domains, enums, composite types, policies, triggers,
+# rules, statistics, partitioned and inherited tables, an extension).  For
+# every candidate statement:
+#   1. the preview and assert_drop_safe() run first;
+#   2. the statement runs for real with CASCADE in a transaction that is
+#      rolled back, while a sql_drop event trigger records
+#      pg_event_trigger_dropped_objects(); the "drop cascades to" notice is
+#      captured;
+#   3. the statement runs for real with RESTRICT, also rolled back.
+# Then: the preview's rows must be exactly the dropped objects (class, OID,
+# sub-ID, type, identity), in the same order when the statement makes one
+# deletion call; the rows with requires_cascade must be exactly the notice's
+# lines, in order (below PostgreSQL's 100-line cap); assert_drop_safe() must
+# raise exactly the RESTRICT error (message, detail, hint), or return when
+# the RESTRICT statement succeeds; errors of the CASCADE statement must be
+# the preview's errors.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('main');
+$node->init;
+$node->append_conf('postgresql.conf', "lc_messages = 'C'\nfsync = off\n");
+$node->start;
+
+# The oracle: a sql_drop event trigger that records what was dropped.
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION ri_audit;
+	CREATE SCHEMA oracle;
+	CREATE TABLE oracle.dropped (n int, classid oid, objid oid,
+		objsubid int, object_type text, object_identity text);
+	CREATE FUNCTION oracle.capture() RETURNS event_trigger
+	LANGUAGE plpgsql AS $$
+	BEGIN
+		INSERT INTO oracle.dropped
+		SELECT o.n, o.classid, o.objid, o.objsubid, o.object_type,
+			   o.object_identity
+		  FROM pg_event_trigger_dropped_objects() WITH ORDINALITY
+			   AS o(classid, objid, objsubid, original, normal,
+					is_temporary, object_type, schema_name, object_name,
+					object_identity, address_names, address_args, n);
+	END $$;
+	CREATE EVENT TRIGGER capture ON sql_drop
+		EXECUTE FUNCTION oracle.capture();
+
+	-- The preview as text rows, or its error.
+	CREATE FUNCTION oracle.preview(ddl text) RETURNS SETOF text
+	LANGUAGE plpgsql AS $$
+	DECLARE
+		r record;
+	BEGIN
+		FOR r IN SELECT * FROM ri_audit.drop_preview(ddl) ORDER BY 1 LOOP
+			RETURN NEXT concat_ws('|', 'ROW', r.classid::regclass, r.objid,
+				r.objsubid, r.object_type, r.object_identity,
+				r.requires_cascade, r.description);
+		END LOOP;
+	EXCEPTION WHEN OTHERS THEN
+		RETURN NEXT 'ERR|' || SQLERRM;
+	END $$;
+
+	-- assert_drop_safe's error, printed as psql prints errors.
+	CREATE FUNCTION oracle.assert_text(ddl text) RETURNS text
+	LANGUAGE plpgsql AS $$
+	DECLARE
+		d text;
+		h text;
+	BEGIN
+		PERFORM ri_audit.assert_drop_safe(ddl);
+		RETURN 'OK';
+	EXCEPTION WHEN OTHERS THEN
+		GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL,
+								h = PG_EXCEPTION_HINT;
+		RETURN 'ERROR:  ' || SQLERRM
+			|| CASE WHEN d <> '' THEN E'\nDETAIL:  ' || d ELSE '' END
+			|| CASE WHEN h <> '' THEN E'\nHINT:  ' || h ELSE '' END;
+	END $$;
+});
+
+# World generator: a deterministic pseudo-random schema per seed.
+sub world_sql
+{
+	my ($w, $seed) = @_;
+	srand($seed);
+	my $s  = "w${w}a";
+	my $s2 = "w${w}b";
+	my $ntab = 5 + int(rand(3));
+	my @sql;
+
+	push @sql, "CREATE SCHEMA $s; CREATE SCHEMA $s2;";
+	push @sql, "CREATE TYPE $s.mood AS ENUM ('ok', 'sad');";
+	push @sql, "CREATE TYPE $s2.pair AS (x int, y int);";
+	push @sql, "CREATE DOMAIN $s.posint AS int CHECK (VALUE > 0);";
+	push @sql, "CREATE DOMAIN $s2.smallpos AS $s.posint CHECK (VALUE < 1000);";
+	push @sql, "CREATE FUNCTION $s.f1(int) RETURNS int LANGUAGE sql "
+	  . "IMMUTABLE RETURN \$1 + 1;";
+	push @sql, "CREATE FUNCTION $s2.f2(int) RETURNS int LANGUAGE sql "
+	  . "IMMUTABLE BEGIN ATOMIC SELECT $s.f1($s.f1(\$1)); END;";
+	push @sql, "CREATE FUNCTION $s.trg() RETURNS trigger LANGUAGE plpgsql "
+	  . "AS \$\$ BEGIN RETURN NEW; END \$\$;";
+	push @sql, "CREATE SEQUENCE $s.shared_seq;";
+
+	for my $i (1 .. $ntab)
+	{
+		my $sch = ($i % 3 == 0) ? $s2 : $s;
+		my @cols = ("id int PRIMARY KEY",
+			"code int UNIQUE",
+			"v int DEFAULT $s.f1(0)");
+		if ($i > 1 && rand() < 0.8)
+		{
+			my $k = 1 + int(rand($i - 1));
+			push @cols, "ref int REFERENCES " . ($k % 3 == 0 ? $s2 : $s)
+			  . ".t$k ON DELETE CASCADE";
+		}
+		push @cols, "m $s.mood" if rand() < 0.5;
+		push @cols, "p $s2.pair" if rand() < 0.3;
+		push @cols, "d $s2.smallpos" if rand() < 0.4;
+		push @cols, "g int GENERATED ALWAYS AS (v * 2) STORED"
+		  if rand() < 0.5;
+		push @cols, "n bigint DEFAULT nextval('$s.shared_seq')"
+		  if rand() < 0.3;
+		push @cols, "s serial" if rand() < 0.3;
+		push @cols, "ident int GENERATED BY DEFAULT AS IDENTITY"
+		  if rand() < 0.3;
+		push @cols, "c text CHECK ($s2.f2(length(c)) < 100)" if rand() < 0.5;
+		push @cols, "e public.citext" if rand() < 0.3;
+		# names: t1..tN, whatever the schema, so refs above resolve
+		my $t = "$sch.t$i";
+		push @sql, "CREATE TABLE $t (" . join(', ', @cols) . ");";
+		push @sql, "CREATE INDEX ON $t ($s.f1(v));" if rand() < 0.5;
+		push @sql, "CREATE INDEX ON $t (code) WHERE v > 0;" if rand() < 0.3;
+		push @sql, "CREATE STATISTICS $sch.st$i ON id, v FROM $t;"
+		  if rand() < 0.3;
+		push @sql, "CREATE TRIGGER tg$i BEFORE UPDATE OF v ON $t "
+		  . "FOR EACH ROW EXECUTE FUNCTION $s.trg();"
+		  if rand() < 0.4;
+		if (rand() < 0.3)
+		{
+			push @sql, "ALTER TABLE $t ENABLE ROW LEVEL SECURITY;";
+			push @sql, "CREATE POLICY pol$i ON $t USING (v > 0);";
+		}
+		push @sql, "CREATE RULE r$i AS ON DELETE TO $t WHERE id < 0 "
+		  . "DO INSTEAD NOTHING;"
+		  if rand() < 0.3;
+		push @sql, "CREATE VIEW $sch.v$i AS SELECT id, v FROM $t;"
+		  if rand() < 0.6;
+	}
+
+	# Foreign keys "backwards": an earlier table references a later one.
+	push @sql, "ALTER TABLE $s.t1 ADD COLUMN back int "
+	  . "REFERENCES $s.t2 (code);";
+	push @sql, "ALTER TABLE $s.t2 ADD COLUMN self int REFERENCES $s.t2;";
+
+	# Views on views, across schemas, and a materialized view.
+	push @sql, "CREATE VIEW $s2.vv AS SELECT a.id, b.v FROM $s.t1 a "
+	  . "JOIN $s.t2 b ON a.id = b.id;";
+	push @sql, "CREATE VIEW $s.vvv AS SELECT id, $s2.f2(v) FROM $s2.vv;";
+	push @sql, "CREATE MATERIALIZED VIEW $s.mv AS SELECT id, v FROM $s.t2;";
+	push @sql, "CREATE INDEX ON $s.mv (v);";
+	push @sql, "CREATE FUNCTION $s2.rowfn($s.t1) RETURNS int LANGUAGE sql "
+	  . "RETURN (\$1).id;";
+
+	# Partitioned tables, referenced and referencing.
+	push @sql, "CREATE TABLE $s.pk (id int PRIMARY KEY, m $s.mood) "
+	  . "PARTITION BY RANGE (id);";
+	push @sql, "CREATE TABLE $s.pk1 PARTITION OF $s.pk "
+	  . "FOR VALUES FROM (0) TO (100);";
+	push @sql, "CREATE TABLE $s.pk2 PARTITION OF $s.pk "
+	  . "FOR VALUES FROM (100) TO (200) PARTITION BY RANGE (id);";
+	push @sql, "CREATE TABLE $s.pk21 PARTITION OF $s.pk2 "
+	  . "FOR VALUES FROM (100) TO (150);";
+	push @sql, "CREATE INDEX ON $s.pk (m);";
+	push @sql, "CREATE TABLE $s2.pfk (id int, ref int REFERENCES $s.pk, "
+	  . "up int REFERENCES $s.t1, CHECK (id > -1)) PARTITION BY LIST (id);";
+	push @sql, "CREATE TABLE $s2.pfk1 PARTITION OF $s2.pfk FOR VALUES IN (1);";
+	push @sql, "CREATE TABLE $s2.pfk2 PARTITION OF $s2.pfk FOR VALUES IN (2);";
+	push @sql, "CREATE TRIGGER ptg AFTER INSERT ON $s2.pfk "
+	  . "FOR EACH ROW EXECUTE FUNCTION $s.trg();";
+	push @sql, "CREATE TABLE $s.bykey (m $s.mood, x int) PARTITION BY LIST (m);";
+	push @sql, "CREATE TABLE $s.bykey_ok PARTITION OF $s.bykey "
+	  . "FOR VALUES IN ('ok');";
+
+	# Legacy inheritance with CHECK constraints.
+	push @sql, "CREATE TABLE $s.ip (a int CONSTRAINT a_pos CHECK (a > 0), "
+	  . "b int, c int);";
+	push @sql, "CREATE TABLE $s.ic1 () INHERITS ($s.ip);";
+	push @sql, "CREATE TABLE $s.ic2 (b int, CONSTRAINT a_pos CHECK (a > 0)) "
+	  . "INHERITS ($s.ip);";
+	push @sql, "CREATE TABLE $s.ip2 (c int, z int);";
+	push @sql, "CREATE TABLE $s.igc (CHECK (z > 0)) INHERITS ($s.ic1, $s.ip2);";
+	push @sql, "CREATE VIEW $s.igc_v AS SELECT a, c FROM $s.igc;";
+	return join("\n", @sql);
+}
+
+$node->safe_psql('postgres', 'CREATE EXTENSION citext;');
+my @worlds = (1, 2, 3);
+for my $w (@worlds)
+{
+	$node->safe_psql('postgres', world_sql($w, 1000 + $w));
+}
+
+# Candidate statements, from the catalogs.  %B marks where RESTRICT or
+# CASCADE goes; "multi" marks statements that make several deletion calls
+# (their rows are compared as sets, the notices one by one).
+my $cands = $node->safe_psql('postgres', q{
+	WITH rels AS (
+		SELECT c.oid, c.relkind, c.oid::regclass::text AS name
+		  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		 WHERE n.nspname ~ '^w[0-9]+[ab]$')
+	SELECT 'single|DROP ' || CASE relkind
+			WHEN 'r' THEN 'TABLE' WHEN 'p' THEN 'TABLE' WHEN 'v' THEN 'VIEW'
+			WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+			WHEN 'i' THEN 'INDEX' WHEN 'I' THEN 'INDEX' END
+			|| ' ' || name || '%B'
+	  FROM rels WHERE relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I')
+	UNION ALL
+	SELECT 'single|ALTER TABLE ' || r.name || ' DROP COLUMN '
+			|| quote_ident(a.attname) || '%B'
+	  FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid
+	 WHERE r.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+	UNION ALL
+	SELECT CASE WHEN co.contype = 'c' THEN 'multi|' ELSE 'single|' END
+			|| 'ALTER TABLE ' || r.name || ' DROP CONSTRAINT '
+			|| quote_ident(co.conname) || '%B'
+	  FROM rels r JOIN pg_constraint co ON co.conrelid = r.oid
+	UNION ALL
+	SELECT 'single|DROP TRIGGER ' || quote_ident(tgname) || ' ON '
+			|| tgrelid::regclass || '%B'
+	  FROM pg_trigger JOIN rels r ON r.oid = tgrelid
+	UNION ALL
+	SELECT 'single|DROP POLICY ' || quote_ident(polname) || ' ON '
+			|| polrelid::regclass || '%B'
+	  FROM pg_policy JOIN rels r ON r.oid = polrelid
+	UNION ALL
+	SELECT 'single|DROP RULE ' || quote_ident(rulename) || ' ON '
+			|| ev_class::regclass || '%B'
+	  FROM pg_rewrite JOIN rels r ON r.oid = ev_class
+	UNION ALL
+	SELECT 'single|DROP STATISTICS ' || s.stxnamespace::regnamespace || '.'
+			|| quote_ident(stxname) || '%B'
+	  FROM pg_statistic_ext s JOIN rels r ON r.oid = stxrelid
+	UNION ALL
+	SELECT 'single|DROP FUNCTION ' || p.oid::regprocedure || '%B'
+	  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+	 WHERE n.nspname ~ '^w[0-9]+[ab]$'
+	UNION ALL
+	SELECT 'single|DROP ' || CASE t.typtype WHEN 'd' THEN 'DOMAIN '
+			ELSE 'TYPE ' END || t.oid::regtype || '%B'
+	  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+	 WHERE n.nspname ~ '^w[0-9]+[ab]$' AND t.typtype IN ('e', 'd', 'c')
+	UNION ALL
+	SELECT 'single|DROP SCHEMA ' || nspname || '%B'
+	  FROM pg_namespace WHERE nspname ~ '^w[0-9]+[ab]$'
+	UNION ALL
+	SELECT 'single|DROP EXTENSION citext%B'
+	UNION ALL
+	SELECT 'single|DROP TYPE public.citext%B'
+	UNION ALL
+	SELECT 'single|DROP TABLE w1a.t1, w1a.t2, w1b.pfk%B'
+	UNION ALL
+	SELECT 'single|DROP SCHEMA w2a, w2b%B'
+	UNION ALL
+	SELECT 'single|DROP FUNCTION w3a.f1(int), w3b.f2(int)%B'
+	UNION ALL
+	SELECT 'single|DROP TABLE w1a.t1, w1a.t1%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE w1a.ip DROP COLUMN a%B, DROP COLUMN c%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE w2a.t1 DROP CONSTRAINT t1_pkey%B, DROP COLUMN v%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE w2a.t2 DROP COLUMN code%B, DROP CONSTRAINT t2_pkey%B'
+	UNION ALL
+	SELECT 'single|ALTER TABLE ONLY w1a.ip DROP COLUMN b%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE ONLY w1a.ip DROP CONSTRAINT a_pos%B'
+	ORDER BY 1
+});
+
+my @cands = split /\n/, $cands;
+note scalar(@cands) . " candidate statements";
+
+my ($n_rows, $n_notice, $n_restrict, $n_err, $n_capped) = (0, 0, 0, 0, 0);
+my %kinds_seen;
+
+for my $cand (@cands)
+{
+	my ($kind, $tmpl) = split /\|/, $cand, 2;
+	my $plain    = $tmpl =~ s/%B//gr;
+	my $cascade  = $tmpl =~ s/%B/ CASCADE/gr;
+	my $restrict = $tmpl =~ s/%B/ RESTRICT/gr;
+	my $script = <<"EOS";
+SET client_min_messages = notice;
+\\echo ==PREVIEW==
+SELECT oracle.preview(\$ddl\$$plain\$ddl\$);
+\\echo ==ASSERT==
+SELECT oracle.assert_text(\$ddl\$$plain\$ddl\$);
+\\echo ==DROPPED==
+\\warn ==CASCADE==
+BEGIN;
+TRUNCATE oracle.dropped;
+$cascade;
+SELECT concat_ws('|', 'DROP', classid::regclass, objid, objsubid,
+	object_type, object_identity) FROM oracle.dropped ORDER BY n;
+ROLLBACK;
+\\warn ==RESTRICT==
+BEGIN;
+$restrict;
+ROLLBACK;
+\\warn ==END==
+EOS
+	my ($out, $err);
+	$node->psql('postgres', $script, stdout => \$out, stderr => \$err,
+		on_error_stop => 0);
+
+	# stdout sections
+	my ($preview_txt) = $out =~ /==PREVIEW==\n(.*?)==ASSERT==\n/s;
+	my ($assert_txt)  = $out =~ /==ASSERT==\n(.*?)\n==DROPPED==/s;
+	my ($dropped_txt) = $out =~ /==DROPPED==\n(.*)\z/s;
+	my @preview = grep { length } split /\n/, ($preview_txt // '');
+	my @dropped = grep { /^DROP\|/ } split /\n/, ($dropped_txt // '');
+
+	# stderr sections, without psql's "psql:<stdin>:N: " prefixes
+	$err =~ s/^psql:[^:\n]*:\d+: //mg;
+	my ($cascade_err)  = $err =~ /==CASCADE==\n(.*?)==RESTRICT==\n/s;
+	my ($restrict_err) = $err =~ /==RESTRICT==\n(.*?)==END==/s;
+	$cascade_err  //= '';
+	$restrict_err //= '';
+	$restrict_err =~ s/\n+\z//;
+
+	my $real_error;
+	if ($cascade_err =~ /^ERROR:  (.*)$/m)
+	{
+		$real_error = $1;
+	}
+
+	if (@preview && $preview[0] =~ /^ERR\|(.*)$/)
+	{
+		my $perr = $1;
+		is($perr, $real_error // '(no error)',
+			"$plain: the preview fails as the statement does");
+		is($assert_txt, $restrict_err,
+			"$plain: assert_drop_safe fails as the statement does");
+		$n_err++;
+		next;
+	}
+	if (defined $real_error)
+	{
+		fail("$plain: the statement fails ($real_error), the preview does not");
+		next;
+	}
+
+	# 1. the rows are the dropped objects (a column whose table is dropped
+	# too is reported by the event trigger, not by PostgreSQL's messages)
+	my %whole;
+	for my $d (@dropped)
+	{
+		my (undef, $cl, $oid, $sub) = split /\|/, $d;
+		$whole{"$cl|$oid"} = 1 if $sub == 0;
+	}
+	my @want = map { my @f = split /\|/, $_, 7; join('|', @f[1 .. 5]) }
+	  grep {
+		my (undef, $cl, $oid, $sub) = split /\|/, $_;
+		!($sub != 0 && $whole{"$cl|$oid"});
+	  } @dropped;
+	my @got = map { my @f = split /\|/, $_, 8; join('|', @f[1 .. 5]) }
+	  @preview;
+	if ($kind eq 'multi')
+	{
+		is_deeply([ sort @got ], [ sort @want ],
+			"$plain: preview rows are the dropped objects");
+	}
+	else
+	{
+		is_deeply(\@got, \@want,
+			"$plain: preview rows are the dropped objects, in order");
+	}
+	$n_rows++;
+
+	# 2. requires_cascade rows are the notice's lines, in order
+	my @notice;
+	my $capped = 0;
+	my @lines = split /\n/, $cascade_err;
+	for my $i (0 .. $#lines)
+	{
+		my $l = $lines[$i];
+		if ($l =~ /^NOTICE:  drop cascades to (\d+) other objects?$/
+			&& $i < $#lines && $lines[ $i + 1 ] =~ /^DETAIL:  /)
+		{
+			next;
+		}
+		$l =~ s/^(NOTICE|DETAIL):  //;
+		if ($l =~ /^and \d+ other objects? \(see server log for list\)$/)
+		{
+			$capped = 1;
+			next;
+		}
+		push @notice, $1 if $l =~ /^drop cascades to (.*)$/;
+	}
+	my @reported = map { (split /\|/, $_, 8)[7] }
+	  grep { (split /\|/, $_, 8)[6] eq 't' } @preview;
+	if ($capped)
+	{
+		$n_capped++;
+		is_deeply([ @reported[ 0 .. $#notice ] ], \@notice,
+			"$plain: the first lines of the capped notice match");
+	}
+	else
+	{
+		is_deeply(\@reported, \@notice,
+			"$plain: requires_cascade rows are the notice's lines");
+		$n_notice++;
+	}
+
+	# 3. assert_drop_safe raises what the RESTRICT statement raises
+	if ($kind eq 'multi' && $restrict_err ne '' && $assert_txt ne 'OK')
+	{
+		my ($a1) = split /\n/, $assert_txt;
+		my ($r1) = split /\n/, $restrict_err;
+		is($a1, $r1, "$plain: assert_drop_safe's message is the RESTRICT one");
+	}
+	elsif ($restrict_err eq '')
+	{
+		is($assert_txt, 'OK', "$plain: assert_drop_safe passes");
+	}
+	elsif (!$capped)
+	{
+		is($assert_txt, $restrict_err,
+			"$plain: assert_drop_safe raises the RESTRICT error");
+	}
+	$n_restrict++;
+	my ($verb) = $plain =~ /^(\w+(?: ONLY)? \w+)/;
+	$kinds_seen{$verb}++;
+}
+
+note "compared rows for $n_rows statements, notices for $n_notice "
+  . "($n_capped capped), assert for $n_restrict, errors for $n_err";
+note "statement kinds compared: "
+  . join(', ', map { "$_ ($kinds_seen{$_})" } sort keys %kinds_seen);
+cmp_ok($n_rows, '>', 100, 'many statements compared');
+
+$node->stop;
+done_testing();
