@@ -42,7 +42,7 @@ ALTER TABLE "Sch ""q"".dot"."chïld 🙂"
 CREATE TABLE "select"."table" ("column" int PRIMARY KEY, "count" int);
 INSERT INTO "select"."table" VALUES (1, 1), (2, NULL), (3, 5);
 ALTER TABLE "select"."table"
-	ADD CONSTRAINT "ключ_fk_ünïcödé_and_a_name_that_is_exactly_sixty_three_bytes"
+	ADD CONSTRAINT "ключ_fk_ünïcödé_and_a_name_longer_than_sixty_three_bytes_gets_cut"
 	FOREIGN KEY ("count") REFERENCES "Sch ""q"".dot"."chïld 🙂" NOT VALID;
 -- A clean NOT VALID key, for validate().
 CREATE TABLE "select"."a.b" ("a.b" int REFERENCES "select"."table");
@@ -74,7 +74,7 @@ INSERT INTO calls VALUES
 ('orphans(keyword table)', $$
 	SELECT table_name::text, key::text
 	  FROM ri_audit.orphans('"select"."table"'::regclass,
-		'ключ_fk_ünïcödé_and_a_name_that_is_exactly_sixty_three_bytes')$$),
+		'ключ_fk_ünïcödé_and_a_name_longer_than_sixty_three_bytes_gets_cut')$$),
 ('check_foreign_keys', $$
 	SELECT fk_name::text, table_name::text, referenced_table::text,
 		   validated::text, status, rows_checked::text, orphan_count::text,
@@ -143,8 +143,8 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 
 -- answers(): every call's rows as text, numbered within the call in the
--- order the function returned them; numbers of four digits or more (oids in
--- the names of RI triggers and toast tables) are masked.  validate() with dry_run false runs
+-- order the function returned them; oids in the names of RI triggers and
+-- toast tables are masked.  validate() with dry_run false runs
 -- in a subtransaction that is rolled back, so each run starts equal.
 CREATE FUNCTION pg_temp.answers()
 RETURNS TABLE (name text, n bigint, answer text)
@@ -156,7 +156,7 @@ BEGIN
 		BEGIN
 			RETURN QUERY EXECUTE
 				'SELECT $1, row_number() OVER (), '
-				|| 'pg_catalog.regexp_replace(t::text, ''[0-9]{4,}'', ''N'', ''g'') '
+				|| 'pg_catalog.regexp_replace(t::text, ''_[0-9]{5,}'', ''_N'', ''g'') '
 				|| 'FROM (' || c.query || ') t'
 				USING c.name;
 			RAISE EXCEPTION USING ERRCODE = 'RIA01';
@@ -185,7 +185,7 @@ GRANT INSERT, SELECT ON regress_hard_evil.called TO PUBLIC;
 
 -- Comparison operators that log the call and answer "true", one function
 -- per key type.
-DO $$
+DO $do$
 DECLARE
 	t text;
 	op text;
@@ -203,7 +203,7 @@ BEGIN
 				'RIGHTARG = %I, FUNCTION = regress_hard_evil.yes_%s)', op, t, t, t);
 		END LOOP;
 	END LOOP;
-END $$;
+END $do$;
 CREATE FUNCTION regress_hard_evil.yes2(int2, int4) RETURNS bool
 LANGUAGE plpgsql AS $$
 BEGIN
