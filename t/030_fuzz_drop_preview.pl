@@ -673,10 +673,10 @@ my %expected_states = (
 	'rawbytes' => qr/^(00000|0A000|42\w\w\w|3F000|2BP01|22\w\w\w|54\w\w\w)$/,
 	# oids: a real foreign key works (or reports orphans: 23503 from
 	# assert_no_orphans), anything else is undefined or the wrong kind.
-	'fk' => qr/^(00000|23503|55P03)$/,
+	'fk' => qr/^(00000|23503|55P03|42P01)$/,
 	'dropped_fk' => qr/^(42704|42P01|42809)$/,
 	'dropped_table' => qr/^(00000|42704|42P01|42809)$/,
-	'non_fk_constraint' => qr/^(00000|42704|42809|22023)$/,
+	'non_fk_constraint' => qr/^(00000|42704|42809|22023|42P01)$/,
 	'relation' => qr/^(00000|23503|42704|42809|42P01|22023|42501)$/,
 	'other_object' => qr/^(00000|42704|42809|42P01|22023)$/,
 	'special' => qr/^(00000|42704|42809|42P01|22023)$/,

@@ -96,10 +96,10 @@ my @queries = (
 my @failing = (
 	[ 'assert_no_orphans (orphans)',
 		q{SELECT ri_audit.assert_no_orphans(ARRAY['child'::regclass])},
-		qr/ERROR:  table "child" violates foreign key constraint "child_parent_fk"/ ],
+		qr/ERROR:  23503: table "child" violates foreign key constraint "child_parent_fk"/ ],
 	[ 'assert_drop_safe (needs cascade)',
 		q{SELECT ri_audit.assert_drop_safe('DROP TABLE parent')},
-		qr/ERROR:  cannot drop table parent because other objects depend on it/ ],
+		qr/ERROR:  2BP01: cannot drop table parent because other objects depend on it/ ],
 );
 
 for my $q (@queries)
