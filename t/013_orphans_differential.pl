@@ -31,6 +31,7 @@ $node->safe_psql('postgres', q{
 	CREATE EXTENSION ri_audit;
 	CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2',
 						 deterministic = false);
+	CREATE DOMAIN small_int AS int CHECK (VALUE < 1000);
 
 	-- PostgreSQL's verdict: the rows of fk_table (as "table:ctid") whose
 	-- key the probe table's foreign key rejects.
@@ -98,6 +99,12 @@ my @shapes = (
 		pk => ['text COLLATE ci'],
 		fk => ['text'],
 		gen => [ \&rand_text ]
+	},
+	{
+		name => 'domain',
+		pk => ['bigint'],
+		fk => ['small_int'],
+		gen => [ sub { rand_int(30) } ]
 	},
 	{
 		name => 'ci_vs_c',
@@ -209,6 +216,19 @@ foreach my $round (1 .. 2)
 			  FROM pg_verdict('fk_$t', 'probe_$t', '$cols') x});
 		is($ours, $theirs, "$t: orphans() agrees with PostgreSQL");
 		note "$t: " . scalar(split / /, $theirs) . " orphans";
+
+		# Any join plan gives the same rows in the same order.
+		my $in_order = qq{
+			SELECT string_agg(table_name::text || ':' || row_ctid::text
+							  || ':' || key::text, ' ')
+			  FROM ri_audit.orphans('fk_$t'::regclass, 'fk_${t}_fkey')};
+		my $default_plan = $node->safe_psql('postgres', $in_order);
+		foreach my $plan ('enable_hashjoin = off',
+			'enable_hashjoin = off; SET enable_mergejoin = off')
+		{
+			is($node->safe_psql('postgres', "SET $plan; $in_order"),
+				$default_plan, "$t: same output with $plan");
+		}
 
 		# check_foreign_keys() counts the same rows.
 		my $count = $theirs eq '' ? 0 : scalar(split / /, $theirs);
