@@ -181,14 +181,16 @@ SELECT count(*) || ' ' || count(*) FILTER (WHERE status = 'orphans') || ' '
 	cmp_ok(scalar @dumps, '>=', 3,
 		'the backend logged its memory at least three times during the call '
 		  . '(it reaches CHECK_FOR_INTERRUPTS)');
-	if (@dumps >= 2)
+	if (@dumps >= 3)
 	{
 		my ($max) = sort { $b <=> $a } map { $_->{work} } @dumps;
 		cmp_ok($max, '<', 32 * 1024 * 1024,
 			"memory the call holds (outside catalog caches) stays under 32 MB (max $max)");
-		my $growth = $dumps[-1]{work} - $dumps[0]{work};
+		# From the second dump on: the first may come while the keys are
+		# still being listed.
+		my $growth = $dumps[-1]{work} - $dumps[1]{work};
 		cmp_ok($growth, '<', 4 * 1024 * 1024,
-			"it does not grow between the first and the last dump ($growth bytes)");
+			"it does not grow between the second and the last dump ($growth bytes)");
 	}
 	$worker->quit;
 }
