@@ -54,7 +54,8 @@ ALTER TABLE "select"."a.b" ADD CONSTRAINT "user" FOREIGN KEY ("a.b")
 SELECT fk_name, table_name, columns, referenced_table, referenced_columns,
        validated
   FROM ri_audit.foreign_keys
- WHERE table_name::text NOT LIKE 'pg\_%'
+ WHERE (SELECT connamespace FROM pg_constraint c WHERE c.oid = fk)
+       IN ('"Sch ""q"".dot"'::regnamespace, '"select"'::regnamespace)
  ORDER BY fk_name COLLATE "C";
 
 -- Every function, as the superuser with a normal search_path.  Each query
@@ -84,7 +85,9 @@ INSERT INTO calls VALUES
 ('orphan_summary', $$
 	SELECT fk_name::text, status, orphan_count::text, sample::text
 	  FROM ri_audit.orphan_summary
-	 WHERE table_name::text NOT LIKE 'pg\_%'$$),
+	 WHERE (SELECT c.connamespace FROM pg_catalog.pg_constraint c
+			WHERE c.oid OPERATOR(pg_catalog.=) fk) OPERATOR(pg_catalog.=) ANY (ARRAY[
+		   '"Sch ""q"".dot"'::regnamespace, '"select"'::regnamespace]::oid[])$$),
 ('validate dry run', $$
 	SELECT v.fk_name::text, v.table_name::text, v.status, v.orphan_count::text
 	  FROM pg_catalog.pg_constraint c, ri_audit.validate(c.oid) v
@@ -93,7 +96,10 @@ INSERT INTO calls VALUES
 		   '"Sch ""q"".dot"'::regnamespace, '"select"'::regnamespace]::oid[])$$),
 ('validate_all dry run', $$
 	SELECT fk_name::text, table_name::text, status, orphan_count::text
-	  FROM ri_audit.validate_all()$$),
+	  FROM ri_audit.validate_all()
+	 WHERE (SELECT c.connamespace FROM pg_catalog.pg_constraint c
+			WHERE c.oid OPERATOR(pg_catalog.=) fk) OPERATOR(pg_catalog.=) ANY (ARRAY[
+		   '"Sch ""q"".dot"'::regnamespace, '"select"'::regnamespace]::oid[])$$),
 ('validate', $$
 	SELECT v.fk_name::text, v.status
 	  FROM ri_audit.validate((SELECT oid FROM pg_catalog.pg_constraint
