@@ -45,6 +45,8 @@ $primary->safe_psql('postgres', q{
 $primary->backup('backup');
 my $standby = PostgreSQL::Test::Cluster->new('ro_standby');
 $standby->init_from_backup($primary, 'backup', has_streaming => 1);
+# Replay waits at most 100ms for a standby query that conflicts with it.
+$standby->append_conf('postgresql.conf', "max_standby_streaming_delay = 100ms\n");
 $standby->start;
 $primary->wait_for_catchup($standby);
 is($standby->safe_psql('postgres', 'SELECT pg_is_in_recovery()'),
@@ -144,6 +146,43 @@ for my $where ([ 'read-only transaction', $primary,
 is($primary->safe_psql('postgres', q{
 	SELECT convalidated FROM pg_constraint WHERE conname = 'clean_child_fk'}),
 	'f', 'nothing was validated');
+
+# A check running on the standby while the primary drops its table: replay
+# cancels it with PostgreSQL's recovery conflict error, the standby goes on.
+$primary->safe_psql('postgres', q{
+	CREATE TABLE conflict_parent (id int PRIMARY KEY);
+	CREATE TABLE conflict_child (id int, parent_id int);
+	INSERT INTO conflict_child SELECT g, g FROM generate_series(1, 100) g;
+	ALTER TABLE conflict_child ADD CONSTRAINT conflict_fk FOREIGN KEY (parent_id)
+		REFERENCES conflict_parent NOT VALID;
+});
+$primary->wait_for_catchup($standby);
+{
+	my $s = $standby->background_psql('postgres', on_error_stop => 0);
+	my $pid = $s->query_safe('SELECT pg_backend_pid()');
+	# The first call takes AccessShareLock on the tables, held to the end
+	# of the transaction; the second runs long.
+	$s->query_safe(q{BEGIN; SELECT count(*) FROM ri_audit.orphans(
+		'conflict_child'::regclass, 'conflict_fk')});
+	$s->query_until(qr/started/, q{
+\echo started
+SELECT count(*) FROM generate_series(1, 1000000) g,
+	LATERAL ri_audit.orphans('conflict_child'::regclass, 'conflict_fk', g) o;
+});
+	$standby->poll_query_until('postgres', qq{
+		SELECT state = 'active' FROM pg_stat_activity WHERE pid = $pid})
+	  or die "the standby check did not start";
+	$primary->safe_psql('postgres', 'DROP TABLE conflict_child');
+	$primary->wait_for_catchup($standby);
+	$s->query('SELECT 1');
+	like($s->{stderr}, qr/conflict with recovery/,
+		'a check on the standby is cancelled by replay of a DROP (recovery conflict)');
+	$s->{stderr} = '';
+	$s->quit;
+	is($standby->safe_psql('postgres', q{
+		SELECT count(*) FROM ri_audit.foreign_keys WHERE fk_name = 'conflict_fk'}),
+		'0', 'the standby replayed the DROP and answers');
+}
 
 # Nothing crashed on either node.
 for my $node ($primary, $standby)
