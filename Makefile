@@ -9,13 +9,15 @@ MODULE_big = ri_audit
 OBJS = \
 	$(WIN32RES) \
 	ri_audit.o \
-	drop_target.o \
-	dependency_walk.o \
-	drop_preview.o \
+	load_order.o \
+	fk_graph.o \
 	fk_catalog.o \
 	orphan_sql.o \
 	orphans.o \
-	validate.o
+	validate.o \
+	drop_target.o \
+	dependency_walk.o \
+	drop_preview.o
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -23,16 +25,17 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup foreign_keys \
-	drop_preview_tables \
-	drop_preview_columns \
-	drop_preview_constraints \
-	drop_preview_objects \
-	drop_preview_errors \
+	load_order unindexed_foreign_keys foreign_key_graph \
 	orphans_shapes \
 	orphans_inputs \
 	orphans_privileges \
 	assert \
 	validate \
+	drop_preview_tables \
+	drop_preview_columns \
+	drop_preview_constraints \
+	drop_preview_objects \
+	drop_preview_errors \
 	hardening_install \
 	hardening_names \
 	hardening_privileges

@@ -92,50 +92,98 @@ COMMENT ON VIEW @extschema@.foreign_keys IS
 GRANT SELECT ON @extschema@.foreign_keys TO PUBLIC;
 
 --
--- DROP preview (drop_target.c, dependency_walk.c, drop_preview.c)
+-- ri_audit.load_order(tables regclass[] DEFAULT NULL)
 --
--- drop_preview(ddl): every object the DROP statement in ddl (or ALTER TABLE
--- ... DROP COLUMN / DROP CONSTRAINT) would delete with CASCADE, from the
--- catalogs, without running it.  assert_drop_safe(ddl): PostgreSQL's
--- "cannot drop ... because other objects depend on it" error when the
--- statement would need CASCADE, with every dependent listed.
+-- Tables in an order that loads (ascending level) or empties (descending
+-- level) them without violating a foreign key; cycles are numbered and come
+-- with a note on how to load them.  Reads only catalogs, so EXECUTE stays
+-- granted to PUBLIC like any function's.
 --
--- Both show only catalog facts that pg_depend and pg_describe_object()
--- already show to every role, read no table data and take no lock stronger
--- than AccessShareLock, so every role may call them.
---
-CREATE FUNCTION @extschema@.drop_preview(
-	ddl pg_catalog.text,
-	OUT "position" pg_catalog.int4,
-	OUT classid pg_catalog.oid,
-	OUT objid pg_catalog.oid,
-	OUT objsubid pg_catalog.int4,
-	OUT object_type pg_catalog.text,
-	OUT object_identity pg_catalog.text,
-	OUT description pg_catalog.text,
-	OUT depends_on pg_catalog.text,
-	OUT dependency pg_catalog.text,
-	OUT requires_cascade pg_catalog.bool)
+CREATE FUNCTION @extschema@.load_order(
+	tables regclass[] DEFAULT NULL,
+	OUT level integer,
+	OUT table_name regclass,
+	OUT depends_on regclass[],
+	OUT self_reference boolean,
+	OUT cycle integer,
+	OUT note text)
 RETURNS SETOF record
-AS 'MODULE_PATHNAME', 'ri_audit_drop_preview'
-LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+AS 'MODULE_PATHNAME', 'ri_audit_load_order'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
 
-COMMENT ON FUNCTION @extschema@.drop_preview(pg_catalog.text) IS
-'what the DROP statement would remove with CASCADE, without running it';
+COMMENT ON FUNCTION @extschema@.load_order(regclass[]) IS
+'tables ordered by foreign key dependencies, for loading and emptying';
 
-REVOKE ALL ON FUNCTION @extschema@.drop_preview(pg_catalog.text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION @extschema@.drop_preview(pg_catalog.text) TO PUBLIC;
+--
+-- ri_audit.unindexed_foreign_keys
+--
+-- Top-level foreign keys without a supporting index (has_index false), with
+-- what makes them costly: the referenced table's actions, and the size of
+-- the referencing table (planner estimates from pg_class, summed over the
+-- leaf partitions of a partitioned table; no table is opened or locked).  suggested_index is a statement that adds
+-- the index: CONCURRENTLY for a plain table; for a partitioned table, whose
+-- indexes cannot be built concurrently, a plain CREATE INDEX.
+--
+CREATE VIEW @extschema@.unindexed_foreign_keys AS
+WITH RECURSIVE tree(root, relid) AS (
+	SELECT f.table_name::pg_catalog.oid, f.table_name::pg_catalog.oid
+	  FROM @extschema@.foreign_keys f
+	 WHERE NOT f.has_index AND f.parent_fk IS NULL
+	UNION
+	SELECT t.root, i.inhrelid
+	  FROM tree t
+	  JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
+	 WHERE c.relispartition
+),
+sizes AS (
+	SELECT t.root,
+		   pg_catalog.sum(GREATEST(c.reltuples, 0::pg_catalog.float4))::pg_catalog.int8 AS est_rows,
+		   pg_catalog.sum(GREATEST(c.relpages, 0)::pg_catalog.int8
+						  OPERATOR(pg_catalog.*) pg_catalog.current_setting('block_size')::pg_catalog.int8)
+			   AS est_bytes
+	  FROM tree t
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+	 WHERE c.relkind OPERATOR(pg_catalog.<>) 'p'
+	 GROUP BY t.root
+)
+SELECT f.fk, f.fk_name, f.table_name, f.columns, f.referenced_table,
+	   f.on_delete, f.on_update,
+	   s.est_rows AS table_rows,
+	   s.est_bytes AS table_bytes,
+	   'CREATE INDEX ' ||
+	   CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'CONCURRENTLY ' END ||
+	   'ON ' || pg_catalog.quote_ident(n.nspname) || '.' ||
+	   pg_catalog.quote_ident(c.relname) || ' (' ||
+	   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(col), ', ' ORDER BY ord)
+		  FROM pg_catalog.unnest(f.columns) WITH ORDINALITY AS k(col, ord)) ||
+	   ')' AS suggested_index
+  FROM @extschema@.foreign_keys f
+  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) f.table_name::pg_catalog.oid
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+  LEFT JOIN sizes s ON s.root OPERATOR(pg_catalog.=) f.table_name::pg_catalog.oid
+ WHERE NOT f.has_index AND f.parent_fk IS NULL;
 
-CREATE FUNCTION @extschema@.assert_drop_safe(ddl pg_catalog.text)
-RETURNS pg_catalog.void
-AS 'MODULE_PATHNAME', 'ri_audit_assert_drop_safe'
-LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+COMMENT ON VIEW @extschema@.unindexed_foreign_keys IS
+'foreign keys whose referencing side has no supporting index, with a statement to add one';
 
-COMMENT ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) IS
-'raise 2BP01 if the DROP statement would need CASCADE';
+GRANT SELECT ON @extschema@.unindexed_foreign_keys TO PUBLIC;
 
-REVOKE ALL ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) TO PUBLIC;
+--
+-- ri_audit.foreign_key_graph(tables regclass[] DEFAULT NULL)
+--
+-- The foreign key graph as Graphviz DOT text (render with dot -Tsvg).  Reads
+-- only catalogs, so EXECUTE stays granted to PUBLIC.
+--
+CREATE FUNCTION @extschema@.foreign_key_graph(tables regclass[] DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'ri_audit_foreign_key_graph'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.foreign_key_graph(regclass[]) IS
+'the foreign key graph in Graphviz DOT format';
+
+--
 -- Orphan finder and validation (orphans.c, validate.c)
 --
 -- Every function here reveals row data (keys and locations of orphan rows)
@@ -177,6 +225,31 @@ COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg
 'rows violating a foreign key named by table and constraint name';
 
 REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8)
+	FROM PUBLIC;
+
+--
+-- ri_audit.orphans(table_name text, fk_name text, max_rows): the same for
+-- untyped literals.  With only the oid and regclass variants, the natural
+-- call orphans('orders', 'orders_customer_id_fkey') is ambiguous to
+-- PostgreSQL's overload resolution; string-typed parameters win it.  The
+-- body is parsed at creation (BEGIN ATOMIC), so the caller's search_path
+-- only decides which table the text names, as a regclass cast does.
+--
+CREATE FUNCTION @extschema@.orphans(table_name pg_catalog.text,
+									fk_name pg_catalog.text,
+									max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (fk pg_catalog.oid, table_name pg_catalog.regclass,
+			   row_ctid pg_catalog.tid, key pg_catalog.jsonb)
+LANGUAGE sql VOLATILE PARALLEL RESTRICTED
+BEGIN ATOMIC
+	SELECT o.fk, o.table_name, o.row_ctid, o.key
+	  FROM @extschema@.orphans($1::pg_catalog.regclass, $2::pg_catalog.name, $3) o;
+END;
+
+COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8) IS
+'rows violating a foreign key named by table and constraint name, given as text';
+
+REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8)
 	FROM PUBLIC;
 
 --
@@ -265,3 +338,49 @@ COMMENT ON FUNCTION @extschema@.validate_all(pg_catalog.bool, pg_catalog.interva
 
 REVOKE ALL ON FUNCTION @extschema@.validate_all(pg_catalog.bool, pg_catalog.interval)
 	FROM PUBLIC;
+
+--
+-- DROP preview (drop_target.c, dependency_walk.c, drop_preview.c)
+--
+-- drop_preview(ddl): every object the DROP statement in ddl (or ALTER TABLE
+-- ... DROP COLUMN / DROP CONSTRAINT) would delete with CASCADE, from the
+-- catalogs, without running it.  assert_drop_safe(ddl): PostgreSQL's
+-- "cannot drop ... because other objects depend on it" error when the
+-- statement would need CASCADE, with every dependent listed.
+--
+-- Both show only catalog facts that pg_depend and pg_describe_object()
+-- already show to every role, read no table data and take no lock stronger
+-- than AccessShareLock, so every role may call them.
+--
+CREATE FUNCTION @extschema@.drop_preview(
+	ddl pg_catalog.text,
+	OUT "position" pg_catalog.int4,
+	OUT classid pg_catalog.oid,
+	OUT objid pg_catalog.oid,
+	OUT objsubid pg_catalog.int4,
+	OUT object_type pg_catalog.text,
+	OUT object_identity pg_catalog.text,
+	OUT description pg_catalog.text,
+	OUT depends_on pg_catalog.text,
+	OUT dependency pg_catalog.text,
+	OUT requires_cascade pg_catalog.bool)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'ri_audit_drop_preview'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.drop_preview(pg_catalog.text) IS
+'what the DROP statement would remove with CASCADE, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.drop_preview(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.drop_preview(pg_catalog.text) TO PUBLIC;
+
+CREATE FUNCTION @extschema@.assert_drop_safe(ddl pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_drop_safe'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) IS
+'raise 2BP01 if the DROP statement would need CASCADE';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.assert_drop_safe(pg_catalog.text) TO PUBLIC;

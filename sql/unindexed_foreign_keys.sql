@@ -1,0 +1,50 @@
+--
+-- ri_audit.unindexed_foreign_keys: the foreign keys has_index says are not
+-- supported, with sizes and a statement that adds the index.
+--
+SET client_min_messages = warning;
+CREATE SCHEMA ufk;
+SET search_path = public;
+CREATE TABLE ufk.parent (id int PRIMARY KEY, code text UNIQUE);
+CREATE TABLE ufk."Child Table" (
+	id int,
+	"Parent Id" int REFERENCES ufk.parent ON DELETE CASCADE,
+	code text
+);
+ALTER TABLE ufk.parent ADD UNIQUE (code, id);
+ALTER TABLE ufk."Child Table" ADD FOREIGN KEY (code, id)
+	REFERENCES ufk.parent (code, id) ON DELETE SET NULL;
+INSERT INTO ufk.parent SELECT g, 'c' || g FROM generate_series(1, 100) g;
+INSERT INTO ufk."Child Table" SELECT g, g, 'c' || g FROM generate_series(1, 100) g;
+CREATE TABLE ufk.indexed (parent_id int REFERENCES ufk.parent);
+CREATE INDEX ON ufk.indexed (parent_id);
+CREATE TABLE ufk.logs (id int, at date, parent_id int REFERENCES ufk.parent)
+	PARTITION BY RANGE (at);
+CREATE TABLE ufk.logs_1 PARTITION OF ufk.logs FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
+CREATE TABLE ufk.logs_2 PARTITION OF ufk.logs FOR VALUES FROM ('2026-07-01') TO ('2027-01-01');
+INSERT INTO ufk.logs SELECT g, date '2026-01-01' + g, 1 + g % 100 FROM generate_series(1, 300) g;
+ANALYZE ufk."Child Table", ufk.logs_1, ufk.logs_2;
+
+SELECT fk_name, table_name, columns, on_delete, on_update, table_rows,
+	   table_bytes > 0 AS has_bytes, suggested_index
+  FROM ri_audit.unindexed_foreign_keys
+ WHERE table_name::text LIKE 'ufk.%'
+ ORDER BY table_name::text, fk_name;
+
+-- The suggested statements work, and then nothing is left to suggest.
+DO $$
+DECLARE
+	stmt text;
+BEGIN
+	FOR stmt IN SELECT replace(suggested_index, 'CONCURRENTLY ', '')
+				  FROM ri_audit.unindexed_foreign_keys
+				 WHERE table_name::text LIKE 'ufk.%'
+	LOOP
+		EXECUTE stmt;
+	END LOOP;
+END
+$$;
+SELECT count(*) FROM ri_audit.unindexed_foreign_keys
+ WHERE table_name::text LIKE 'ufk.%';
+
+DROP SCHEMA ufk CASCADE;
