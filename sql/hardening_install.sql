@@ -3,9 +3,9 @@
 -- labelled and who may run it.  (The install script's text is checked by
 -- t/033_install_script.pl.)
 --
--- Functions that only read catalogs (drop_preview, assert_drop_safe) may be
--- run by everyone; every other function reads or changes table data and
--- must not be executable by PUBLIC.
+-- Functions that only read catalogs (drop_preview, assert_drop_safe,
+-- load_order, foreign_key_graph) may be run by everyone; every other
+-- function reads or changes table data and must not be executable by PUBLIC.
 --
 CREATE TEMP VIEW members AS
 SELECT p.oid, p.proname, p.oid::regprocedure::text AS signature,
@@ -39,7 +39,8 @@ SELECT signature, proparallel
 -- Rule 2: no function that reads table rows is executable by PUBLIC.
 SELECT signature
   FROM members
- WHERE proname NOT IN ('drop_preview', 'assert_drop_safe')
+ WHERE proname NOT IN ('drop_preview', 'assert_drop_safe', 'load_order',
+                       'foreign_key_graph')
    AND has_function_privilege('public', oid, 'EXECUTE');
 
 -- Rule 3: every function runs as its caller.
@@ -63,7 +64,8 @@ SELECT pg_describe_object(classid, objid, objsubid) AS member
    AND (pg_identify_object(classid, objid, objsubid)).schema <> 'ri_audit';
 
 -- Relations (views) of the extension: who may read them.  orphan_summary
--- shows key values, so PUBLIC must not; foreign_keys shows catalog facts.
+-- shows key values, so PUBLIC must not; foreign_keys and
+-- unindexed_foreign_keys show catalog facts.
 SELECT c.relname, c.relkind,
        has_table_privilege('public', c.oid, 'SELECT') AS public_select
   FROM pg_class c

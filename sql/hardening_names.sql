@@ -72,6 +72,23 @@ INSERT INTO calls VALUES
 	SELECT table_name::text, key::text
 	  FROM ri_audit.orphans('"Sch ""q"".dot"."chïld 🙂"'::regclass,
 							'fk "quoted".name; DROP TABLE x', 10)$$),
+('orphans(text, text)', $$
+	SELECT table_name::text, key::text
+	  FROM ri_audit.orphans('"Sch ""q"".dot"."chïld 🙂"',
+							'fk "quoted".name; DROP TABLE x')$$),
+('load_order', $$
+	SELECT level, table_name::text, depends_on::text, self_reference, cycle, note
+	  FROM ri_audit.load_order(ARRAY['"Sch ""q"".dot"."chïld 🙂"',
+		'"Sch ""q"".dot"."Pa rent.""x"""', '"select"."table"',
+		'"select"."a.b"']::regclass[])$$),
+('foreign_key_graph', $$
+	SELECT ri_audit.foreign_key_graph(ARRAY['"Sch ""q"".dot"."chïld 🙂"',
+		'"Sch ""q"".dot"."Pa rent.""x"""', '"select"."table"',
+		'"select"."a.b"']::regclass[])$$),
+('unindexed_foreign_keys', $$
+	SELECT fk_name::text, table_name::text
+	  FROM ri_audit.unindexed_foreign_keys
+	 WHERE table_name::text LIKE '"select"%' OR table_name::text LIKE '"Sch%'$$),
 ('orphans(keyword table)', $$
 	SELECT table_name::text, key::text
 	  FROM ri_audit.orphans('"select"."table"'::regclass,

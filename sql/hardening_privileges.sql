@@ -142,6 +142,8 @@ SELECT s.tset, c.name, replace(replace(c.query, '%T', s.child), '%F', s.fk)
 		(SELECT oid FROM pg_constraint WHERE conname = '%F'))$$),
 	('2 orphans(regclass, name)', $$SELECT key FROM ri_audit.orphans(
 		'%T', '%F', 10)$$),
+	('2 orphans(text, text)', $$SELECT key FROM ri_audit.orphans(
+		'%T'::text, '%F'::text)$$),
 	('3 check_foreign_keys', $$SELECT status, rows_checked, orphan_count, sample
 		FROM ri_audit.check_foreign_keys(ARRAY['%T'::regclass], 5)$$),
 	('4 orphan_summary', $$SELECT status, orphan_count, sample
