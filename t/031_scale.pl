@@ -154,7 +154,7 @@ SELECT count(*) || ' ' || count(*) FILTER (WHERE status = 'orphans') || ' '
 			  ORDER BY oid));
 \echo finished
 });
-	# Ask for a dump every 300 ms until the call is over.
+	# Ask for a dump every 150 ms until the call is over.
 	my $asked = 0;
 	my $deadline = time() + $PostgreSQL::Test::Utils::timeout_default;
 	while (time() < $deadline)
@@ -164,7 +164,7 @@ SELECT count(*) || ' ' || count(*) FILTER (WHERE status = 'orphans') || ' '
 		last if $state ne 'active';
 		$node->safe_psql('postgres', "SELECT pg_log_backend_memory_contexts($pid)");
 		$asked++;
-		usleep(300_000);
+		usleep(150_000);
 	}
 	my $result = $worker->query_until(qr/finished/, '');
 	$result =~ s/\s*finished\s*$//;
