@@ -593,6 +593,31 @@ for my $c (@oid_calls)
 	run_batch('postgres', $call);
 }
 
+# orphans(text, text): random and mangled names, as text.
+{
+	my @rows;
+	my @names = ('fz.lines', 'lines_order_fk', 'fz."We ird.""Tab"', 'pg_class',
+		'fz.v_orders', 'public.fuzz_input', '"fz"."lines"', 'fz.nope');
+	while (@rows < 3000)
+	{
+		my $r = rand();
+		my $s;
+		if ($r < 0.4) { $s = random_text(30); }
+		elsif ($r < 0.8) { $s = mutate(pick(@names)); }
+		else { $s = join('.', map { pick(@names) } 1 .. 1 + int(rand(4))); }
+		push @rows, [ 'text_name', $s ];
+	}
+	push @rows, [ 'text_name', 'x' x 10_000 ];
+	push @rows, [ 'text_name', join('.', ('a') x 500) ];
+	load_inputs('postgres', \@rows, 0);
+	$node->safe_psql('postgres',
+		q{UPDATE public.fuzz_input SET category = 'orphans_text:' || category});
+	run_batch('postgres',
+		"PERFORM count(*) FROM ri_audit.orphans(r.input, "
+		  . "pg_catalog.reverse(r.input)); "
+		  . "PERFORM count(*) FROM ri_audit.orphans('fz.lines', r.input)");
+}
+
 # Names and scalar arguments that make no sense.
 $node->safe_psql('postgres', q{
 	TRUNCATE public.fuzz_input;
@@ -682,6 +707,7 @@ my %expected_states = (
 	'special' => qr/^(00000|42704|42809|42P01|22023)$/,
 	'random_oid' => qr/^(00000|23503|42704|42809|42P01|22023|42501)$/,
 	'null' => qr/^(00000|22004|22023)$/,
+	'text_name' => qr/^(42P01|42602|42601|3F000|0A000|42704|22\w\w\w|42809)$/,
 	'orphans_name_null' => qr/^(00000|22004|22023)$/,
 	'orphans_name_empty' => qr/^(42704)$/,
 	'orphans_name_missing' => qr/^(42704)$/,
