@@ -2,9 +2,9 @@
 #
 # Every read-only function works in a read-only transaction and on a hot
 # standby, with the same answer as on the primary: foreign_keys,
-# orphans (both forms), check_foreign_keys, orphan_summary, validate and
-# validate_all with dry_run true, assert_no_orphans, drop_preview and
-# assert_drop_safe.  The one function that writes, validate with dry_run
+# unindexed_foreign_keys, load_order, foreign_key_graph, orphans (all
+# forms), check_foreign_keys, orphan_summary, validate and validate_all with
+# dry_run true, assert_no_orphans, drop_preview and assert_drop_safe.  The one function that writes, validate with dry_run
 # false, fails there with PostgreSQL's clean read-only error (25006), never
 # an internal one.
 
@@ -66,6 +66,13 @@ my @queries = (
 		FROM ri_audit.orphans($fk, 1)} ],
 	[ 'orphans(regclass, name)', q{SELECT table_name, row_ctid, key
 		FROM ri_audit.orphans('child'::regclass, 'child_parent_fk')} ],
+	[ 'orphans(text, text)', q{SELECT table_name, key
+		FROM ri_audit.orphans('child', 'child_parent_fk')} ],
+	[ 'load_order', q{SELECT level, table_name, depends_on, self_reference
+		FROM ri_audit.load_order() ORDER BY level, table_name::text} ],
+	[ 'foreign_key_graph', q{SELECT ri_audit.foreign_key_graph()} ],
+	[ 'unindexed_foreign_keys', q{SELECT fk_name, table_name
+		FROM ri_audit.unindexed_foreign_keys ORDER BY fk_name} ],
 	[ 'orphans(validated key)', q{SELECT table_name, key
 		FROM ri_audit.orphans('loaded'::regclass, 'loaded_parent_id_fkey')} ],
 	[ 'check_foreign_keys', q{SELECT fk_name, table_name, referenced_table,
