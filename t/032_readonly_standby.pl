@@ -4,9 +4,11 @@
 # standby, with the same answer as on the primary: foreign_keys,
 # unindexed_foreign_keys, load_order, foreign_key_graph, orphans (all
 # forms), check_foreign_keys, orphan_summary, validate and validate_all with
-# dry_run true, assert_no_orphans, drop_preview and assert_drop_safe.  The one function that writes, validate with dry_run
-# false, fails there with PostgreSQL's clean read-only error (25006), never
-# an internal one.
+# dry_run true, assert_no_orphans, drop_preview and assert_drop_safe.  The
+# one function that writes, validate with dry_run false, fails there with
+# PostgreSQL's clean read-only error (25006), never an internal one.  A
+# check running on the standby while the primary drops its table is
+# cancelled by replay with PostgreSQL's recovery-conflict error.
 
 use strict;
 use warnings;
