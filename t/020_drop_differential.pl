@@ -229,6 +229,13 @@ $node->safe_psql('postgres', q{
 	CREATE TEXT SEARCH CONFIGURATION w9a.cfg (copy = simple);
 	ALTER TEXT SEARCH CONFIGURATION w9a.cfg ALTER MAPPING FOR word
 		WITH w9a.dict;
+	CREATE TEXT SEARCH TEMPLATE w9a.tmpl (lexize = dsimple_lexize);
+	CREATE TEXT SEARCH DICTIONARY w9a.dict2 (template = w9a.tmpl);
+	CREATE TEXT SEARCH PARSER w9a.prs (start = prsd_start,
+		gettoken = prsd_nexttoken, end = prsd_end, lextypes = prsd_lextype);
+	CREATE TEXT SEARCH CONFIGURATION w9a.cfg2 (parser = w9a.prs);
+	ALTER TEXT SEARCH CONFIGURATION w9a.cfg2 ADD MAPPING FOR word
+		WITH w9a.dict2;
 	CREATE TYPE w9a.color AS ENUM ('r');
 	CREATE FUNCTION w9a.int_to_color(int) RETURNS w9a.color LANGUAGE sql
 		RETURN 'r'::w9a.color;
@@ -254,10 +261,27 @@ $node->safe_psql('postgres', q{
 		TO SQL WITH FUNCTION int4recv(internal));
 	CREATE FUNCTION w9a.lf() RETURNS int LANGUAGE lang9
 		TRANSFORM FOR TYPE int AS 'begin return 1; end';
+	CREATE FUNCTION w9a.evt_row() RETURNS trigger LANGUAGE plpgsql
+		AS $$ BEGIN RETURN NEW; END $$;
 	CREATE FUNCTION w9a.evt() RETURNS event_trigger LANGUAGE plpgsql
 		AS $$ BEGIN END $$;
 	CREATE EVENT TRIGGER evt9 ON ddl_command_start
 		EXECUTE FUNCTION w9a.evt();
+
+	CREATE FUNCTION w9a.ext_dep() RETURNS int LANGUAGE sql RETURN 1;
+	ALTER FUNCTION w9a.ext_dep() DEPENDS ON EXTENSION citext;
+	CREATE DOMAIN w9a.dd AS int CHECK (w9a.close(VALUE, 1));
+	CREATE TYPE w9a.pair AS (x int, y w9a.dd);
+	CREATE TABLE w9a.typed OF w9a.pair;
+	CREATE TABLE w9a.other (id int PRIMARY KEY, note text);
+	CREATE SEQUENCE w9a.other_seq OWNED BY w9a.other.id;
+	ALTER TABLE w9a.uses ADD COLUMN n int DEFAULT nextval('w9a.other_seq');
+	CREATE POLICY pol_other ON w9a.uses
+		USING (a IN (SELECT id FROM w9a.other));
+	CREATE RULE log_ins AS ON INSERT TO w9a.uses
+		DO ALSO INSERT INTO w9a.other VALUES (NEW.a, 'x');
+	CREATE TRIGGER uses_when BEFORE UPDATE ON w9a.uses FOR EACH ROW
+		WHEN (OLD.s IS DISTINCT FROM NEW.s) EXECUTE FUNCTION w9a.evt_row();
 
 	CREATE SCHEMA wbig;
 	CREATE TABLE wbig.base (id int PRIMARY KEY, v int);
@@ -349,6 +373,8 @@ my $cands = $node->safe_psql('postgres', q{
 		'DROP CONVERSION w9a.conv%B',
 		'DROP TEXT SEARCH DICTIONARY w9a.dict%B',
 		'DROP TEXT SEARCH CONFIGURATION w9a.cfg%B',
+		'DROP TEXT SEARCH TEMPLATE w9a.tmpl%B',
+		'DROP TEXT SEARCH PARSER w9a.prs%B',
 		'DROP CAST (int AS w9a.color)%B',
 		'DROP TYPE w9a.color%B',
 		'DROP ACCESS METHOD am9%B',
@@ -368,6 +394,13 @@ my $cands = $node->safe_psql('postgres', q{
 		'DROP TABLE w9a.uses%B',
 		'DROP SCHEMA w9a%B',
 		'DROP TABLE wbig.base%B',
+		'DROP TABLE w9a.other%B',
+		'DROP SEQUENCE w9a.other_seq%B',
+		'DROP TYPE w9a.pair%B',
+		'DROP DOMAIN w9a.dd%B',
+		'ALTER TABLE w9a.uses DROP COLUMN s%B',
+		'ALTER TABLE w9a.other DROP COLUMN id%B',
+		'DROP SCHEMA public%B',
 		'DROP SCHEMA wbig%B']) AS x
 	ORDER BY 1
 });
