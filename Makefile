@@ -35,12 +35,19 @@ REGRESS = setup foreign_keys \
 	drop_preview_columns \
 	drop_preview_constraints \
 	drop_preview_objects \
-	drop_preview_errors
+	drop_preview_errors \
+	hardening_install \
+	hardening_names \
+	hardening_privileges
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
 	orphans_locks \
-	drop_preview_locks
+	drop_preview_locks \
+	hardening_locks \
+	hardening_validate_locks \
+	hardening_concurrent_ddl \
+	hardening_concurrent_drop
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
