@@ -35,8 +35,9 @@
  * costs what dependency.c's linear search of its target list costs for a
  * handful of objects, and the walk stays linear in the number of objects.
  *
- * Locks: pg_depend is opened with AccessShareLock for the whole preview;
- * rows are read with the catalog snapshot, as dependency.c reads them.  No
+ * Locks: pg_depend and its two indexes are opened with AccessShareLock for
+ * the whole preview; rows are read with one catalog snapshot taken when the
+ * preview starts (dependency.c reads with the catalog snapshot too).  No
  * lock is taken on any object, so an object may be dropped concurrently
  * while the preview runs; the preview then describes a catalog state that
  * no longer exists, which is all a preview can do.
@@ -52,14 +53,18 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/catalog.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_depend.h"
+#include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "drop_preview.h"
 
@@ -99,16 +104,39 @@ typedef struct DropWalkBatch
 	int			ntargets;		/* how many */
 } DropWalkBatch;
 
+/*
+ * The pg_depend index scans of a walk.  Every scan of the walk runs to its
+ * end before the walk recurses, so one scan per index and key count is
+ * enough: it is rescanned for each object instead of being set up anew,
+ * which is most of the cost of a scan this short.  All scans use one
+ * registered catalog snapshot, so the whole walk sees one catalog state.
+ */
+struct DropWalkScans
+{
+	Snapshot	snapshot;		/* registered catalog snapshot */
+	Relation	index[2];		/* depender index, reference index */
+	IndexScanDesc scan[2][2];	/* [index][0: 2 keys, 1: 3 keys], lazily */
+	TupleTableSlot *slot;		/* for pg_depend tuples */
+};
+
+#define DW_DEPENDER		0		/* scan what an object depends on */
+#define DW_REFERENCE	1		/* scan what depends on an object */
+
+static IndexScanDesc depend_scan(DropWalk *walk, int which,
+								 const ObjectAddress *object);
+static Form_pg_depend depend_next(DropWalk *walk, IndexScanDesc scan);
 static void walk_object(DropWalk *walk, DropWalkBatch *batch,
 						const ObjectAddress *object, int objflags,
 						DropWalkStack *stack);
 static bool entries_present_add_flags(DropWalk *walk, DropWalkBatch *batch,
+									  DropWalkIndexEntry *ie,
 									  const ObjectAddress *object, int flags);
 static bool stack_present_add_flags(const ObjectAddress *object, int flags,
 									DropWalkStack *stack);
 static bool dropped_before(DropWalk *walk, int limit,
 						   const ObjectAddress *obj);
-static void append_entry(DropWalk *walk, const ObjectAddress *obj, int flags,
+static void append_entry(DropWalk *walk, DropWalkIndexEntry *ie,
+						 const ObjectAddress *obj, int flags,
 						 const ObjectAddress *dependee);
 static int	address_comparator(const void *a, const void *b);
 
@@ -137,6 +165,14 @@ drop_walk_begin(void)
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	walk->depRel = table_open(DependRelationId, AccessShareLock);
+	walk->scans = palloc0(sizeof(DropWalkScans));
+	walk->scans->snapshot =
+		RegisterSnapshot(GetCatalogSnapshot(DependRelationId));
+	walk->scans->index[DW_DEPENDER] = index_open(DependDependerIndexId,
+												 AccessShareLock);
+	walk->scans->index[DW_REFERENCE] = index_open(DependReferenceIndexId,
+												  AccessShareLock);
+	walk->scans->slot = table_slot_create(walk->depRel, NULL);
 
 	return walk;
 }
@@ -149,8 +185,22 @@ drop_walk_begin(void)
 void
 drop_walk_end(DropWalk *walk)
 {
-	if (walk->depRel)
-		table_close(walk->depRel, AccessShareLock);
+	DropWalkScans *scans = walk->scans;
+
+	if (walk->depRel == NULL)
+		return;
+	for (int i = 0; i < 2; i++)
+	{
+		for (int k = 0; k < 2; k++)
+		{
+			if (scans->scan[i][k])
+				index_endscan(scans->scan[i][k]);
+		}
+		index_close(scans->index[i], AccessShareLock);
+	}
+	ExecDropSingleTupleTableSlot(scans->slot);
+	UnregisterSnapshot(scans->snapshot);
+	table_close(walk->depRel, AccessShareLock);
 	walk->depRel = NULL;
 }
 
@@ -175,6 +225,29 @@ bool
 drop_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj)
 {
 	return dropped_before(walk, walk->nentries, obj);
+}
+
+/*
+ * drop_walk_lookup
+ *		The newest entry for exactly this object, or -1.
+ */
+int
+drop_walk_lookup(DropWalk *walk, const ObjectAddress *obj)
+{
+	DropWalkIndexKey key;
+	DropWalkIndexEntry *ie;
+
+	key.classId = obj->classId;
+	key.objectId = obj->objectId;
+	ie = hash_search(walk->index, &key, HASH_FIND, NULL);
+	if (ie == NULL)
+		return -1;
+	for (int i = ie->newest; i >= 0; i = walk->entries[i].next_same)
+	{
+		if (walk->entries[i].obj.objectSubId == obj->objectSubId)
+			return i;
+	}
+	return -1;
 }
 
 /*
@@ -248,10 +321,8 @@ static void
 walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 			int objflags, DropWalkStack *stack)
 {
-	ScanKeyData key[3];
-	int			nkeys;
-	SysScanDesc scan;
-	HeapTuple	tup;
+	IndexScanDesc scan;
+	Form_pg_depend dep;
 	ObjectAddress other;
 	ObjectAddress owner;
 	ObjectAddress partowner;
@@ -260,6 +331,9 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	int			maxdeps;
 	DropWalkStack mystack;
 	bool		later_batch = (batch->start > 0);
+	DropWalkIndexKey key;
+	DropWalkIndexEntry *ie;
+	bool		found;
 
 	/* Already being visited further out: report the flags back there. */
 	if (stack_present_add_flags(object, objflags, stack))
@@ -268,8 +342,17 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	check_stack_depth();
 	CHECK_FOR_INTERRUPTS();
 
-	/* Already scheduled by this batch. */
-	if (entries_present_add_flags(walk, batch, object, objflags))
+	/*
+	 * Already scheduled by this batch?  The index entry found here stays
+	 * valid through the recursion (dynahash never moves entries), and is
+	 * where this object's own entry is linked in at the end.
+	 */
+	key.classId = object->classId;
+	key.objectId = object->objectId;
+	ie = hash_search(walk->index, &key, HASH_ENTER, &found);
+	if (!found)
+		ie->newest = -1;
+	if (entries_present_add_flags(walk, batch, ie, object, objflags))
 		return;
 
 	if (IsPinnedObject(object->classId, object->objectId))
@@ -282,27 +365,13 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	 * What this object depends on: find its owners.  With sub-id 0 the scan
 	 * covers the object's sub-objects too.
 	 */
-	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(object->classId));
-	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(object->objectId));
-	nkeys = 2;
-	if (object->objectSubId != 0)
-	{
-		ScanKeyInit(&key[2], Anum_pg_depend_objsubid, BTEqualStrategyNumber,
-					F_INT4EQ, Int32GetDatum(object->objectSubId));
-		nkeys = 3;
-	}
-	scan = systable_beginscan(walk->depRel, DependDependerIndexId, true,
-							  NULL, nkeys, key);
+	scan = depend_scan(walk, DW_DEPENDER, object);
 
 	memset(&owner, 0, sizeof(owner));
 	memset(&partowner, 0, sizeof(partowner));
 
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while ((dep = depend_next(walk, scan)) != NULL)
 	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
-
 		other.classId = dep->refclassid;
 		other.objectId = dep->refobjid;
 		other.objectSubId = dep->refobjsubid;
@@ -345,10 +414,7 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 							t->objectId == other.objectId &&
 							(t->objectSubId == other.objectSubId ||
 							 t->objectSubId == 0))
-						{
-							systable_endscan(scan);
 							return;
-						}
 					}
 					if (!OidIsValid(owner.classId) ||
 						dep->deptype == DEPENDENCY_EXTENSION)
@@ -363,10 +429,11 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 				/*
 				 * Otherwise drop the owner instead; its walk comes back to
 				 * this object.  This object is not pushed on the stack.
+				 * (The scan is left unfinished: the next rescan resets it.)
 				 */
-				systable_endscan(scan);
 				walk_object(walk, batch, &other, DW_REVERSE, stack);
-				if (!entries_present_add_flags(walk, batch, object, objflags))
+				if (!entries_present_add_flags(walk, batch, ie, object,
+											   objflags))
 					elog(ERROR, "deletion of owning object %s failed to delete %s",
 						 getObjectDescription(&other, false),
 						 getObjectDescription(object, false));
@@ -389,7 +456,6 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 				break;
 		}
 	}
-	systable_endscan(scan);
 
 	if (OidIsValid(owner.classId))
 	{
@@ -405,27 +471,14 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	}
 
 	/* What depends on this object. */
-	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(object->classId));
-	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
-				F_OIDEQ, ObjectIdGetDatum(object->objectId));
-	nkeys = 2;
-	if (object->objectSubId != 0)
-	{
-		ScanKeyInit(&key[2], Anum_pg_depend_refobjsubid, BTEqualStrategyNumber,
-					F_INT4EQ, Int32GetDatum(object->objectSubId));
-		nkeys = 3;
-	}
-	scan = systable_beginscan(walk->depRel, DependReferenceIndexId, true,
-							  NULL, nkeys, key);
+	scan = depend_scan(walk, DW_REFERENCE, object);
 
 	maxdeps = 16;
 	deps = palloc(maxdeps * sizeof(DropWalkDependent));
 	ndeps = 0;
 
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	while ((dep = depend_next(walk, scan)) != NULL)
 	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tup);
 		int			subflags;
 
 		other.classId = dep->classid;
@@ -475,7 +528,6 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 		deps[ndeps].subflags = subflags;
 		ndeps++;
 	}
-	systable_endscan(scan);
 
 	if (ndeps > 1)
 		qsort(deps, ndeps, sizeof(DropWalkDependent), address_comparator);
@@ -491,30 +543,73 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 
 	/* Dependents are in; now this object, with every flag it collected. */
 	if (mystack.flags & DW_IS_PART)
-		append_entry(walk, object, mystack.flags, &partowner);
+		append_entry(walk, ie, object, mystack.flags, &partowner);
 	else
-		append_entry(walk, object, mystack.flags,
+		append_entry(walk, ie, object, mystack.flags,
 					 stack ? stack->object : NULL);
+}
+
+/*
+ * depend_scan
+ *		Start a scan of the pg_depend rows whose depender (DW_DEPENDER) or
+ *		referenced object (DW_REFERENCE) is 'object'; with sub-ID 0, the
+ *		rows of its sub-objects too.  Read it with depend_next.
+ */
+static IndexScanDesc
+depend_scan(DropWalk *walk, int which, const ObjectAddress *object)
+{
+	DropWalkScans *scans = walk->scans;
+	ScanKeyData key[3];
+	int			nkeys = (object->objectSubId != 0) ? 3 : 2;
+	IndexScanDesc scan;
+
+	/* Index columns 1-3 of both indexes: class, object, sub-object. */
+	ScanKeyInit(&key[0], 1, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(object->classId));
+	ScanKeyInit(&key[1], 2, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(object->objectId));
+	ScanKeyInit(&key[2], 3, BTEqualStrategyNumber, F_INT4EQ,
+				Int32GetDatum(object->objectSubId));
+
+	scan = scans->scan[which][nkeys - 2];
+	if (scan == NULL)
+	{
+		scan = index_beginscan(walk->depRel, scans->index[which],
+							   scans->snapshot, nkeys, 0);
+		scans->scan[which][nkeys - 2] = scan;
+	}
+	index_rescan(scan, key, nkeys, NULL, 0);
+	return scan;
+}
+
+/*
+ * depend_next
+ *		The next row of a depend_scan, or NULL.  Valid until the next call.
+ */
+static Form_pg_depend
+depend_next(DropWalk *walk, IndexScanDesc scan)
+{
+	HeapTuple	tup;
+	bool		shouldfree;
+
+	if (!index_getnext_slot(scan, ForwardScanDirection, walk->scans->slot))
+		return NULL;
+	tup = ExecFetchSlotHeapTuple(walk->scans->slot, false, &shouldfree);
+	Assert(!shouldfree);
+	return (Form_pg_depend) GETSTRUCT(tup);
 }
 
 /*
  * entries_present_add_flags
  *		dependency.c's object_address_present_add_flags over the current
- *		batch's entries.
+ *		batch's entries; 'ie' is the object's index entry.
  */
 static bool
 entries_present_add_flags(DropWalk *walk, DropWalkBatch *batch,
+						  DropWalkIndexEntry *ie,
 						  const ObjectAddress *object, int flags)
 {
-	DropWalkIndexKey key;
-	DropWalkIndexEntry *ie;
 	bool		result = false;
-
-	key.classId = object->classId;
-	key.objectId = object->objectId;
-	ie = hash_search(walk->index, &key, HASH_FIND, NULL);
-	if (ie == NULL)
-		return false;
 
 	for (int i = ie->newest; i >= batch->start; i = walk->entries[i].next_same)
 	{
@@ -604,16 +699,14 @@ dropped_before(DropWalk *walk, int limit, const ObjectAddress *obj)
 
 /*
  * append_entry
- *		Record one object at the end of the deletion order.
+ *		Record one object at the end of the deletion order, linked from its
+ *		index entry 'ie'.
  */
 static void
-append_entry(DropWalk *walk, const ObjectAddress *obj, int flags,
-			 const ObjectAddress *dependee)
+append_entry(DropWalk *walk, DropWalkIndexEntry *ie, const ObjectAddress *obj,
+			 int flags, const ObjectAddress *dependee)
 {
-	DropWalkIndexKey key;
-	DropWalkIndexEntry *ie;
 	DropWalkEntry *e;
-	bool		found;
 
 	if (walk->nentries >= walk->maxentries)
 	{
@@ -630,10 +723,7 @@ append_entry(DropWalk *walk, const ObjectAddress *obj, int flags,
 		memset(&e->dependee, 0, sizeof(e->dependee));
 	e->batch = walk->nbatches;
 
-	key.classId = obj->classId;
-	key.objectId = obj->objectId;
-	ie = hash_search(walk->index, &key, HASH_ENTER, &found);
-	e->next_same = found ? ie->newest : -1;
+	e->next_same = ie->newest;
 	ie->newest = walk->nentries;
 
 	walk->nentries++;

@@ -78,9 +78,18 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	MemoryContext oldcxt;
 	int			position = 0;
 
+	char	  **descs;
+
 	InitMaterializedSRF(fcinfo, 0);
 
 	walk = run_preview(PG_GETARG_TEXT_PP(0));
+
+	/*
+	 * Each entry's description, once its row is built: the object an entry
+	 * was reached through is usually an entry itself, with an earlier row,
+	 * so depends_on reuses its text instead of describing it again.
+	 */
+	descs = palloc0(Max(walk->nentries, 1) * sizeof(char *));
 
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 								   "ri_audit drop_preview row",
@@ -104,16 +113,13 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 			if (e->flags & DW_SUBOBJECT)
 				continue;
 
-			oldcxt = MemoryContextSwitchTo(rowcxt);
-
 			/* Gone since the walk read it: a concurrent drop. */
 			desc = getObjectDescription(&e->obj, true);
 			if (desc == NULL)
-			{
-				MemoryContextSwitchTo(oldcxt);
-				MemoryContextReset(rowcxt);
 				continue;
-			}
+			descs[i] = desc;
+
+			oldcxt = MemoryContextSwitchTo(rowcxt);
 
 			memset(nulls, 0, sizeof(nulls));
 			values[0] = Int32GetDatum(++position);
@@ -127,8 +133,14 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 			values[5] = CStringGetTextDatum(str ? str : "");
 			nulls[5] = (str == NULL);
 			values[6] = CStringGetTextDatum(desc);
-			str = OidIsValid(e->dependee.classId) ?
-				getObjectDescription(&e->dependee, true) : NULL;
+			str = NULL;
+			if (OidIsValid(e->dependee.classId))
+			{
+				int			d = drop_walk_lookup(walk, &e->dependee);
+
+				str = (d >= 0 && descs[d]) ? descs[d] :
+					getObjectDescription(&e->dependee, true);
+			}
 			values[7] = CStringGetTextDatum(str ? str : "");
 			nulls[7] = (str == NULL);
 			values[8] = CStringGetTextDatum(dependency_label(e->flags));

@@ -53,6 +53,9 @@ typedef struct DropWalkEntry
 								 * objectId, or -1 */
 } DropWalkEntry;
 
+/* dependency_walk.c's pg_depend scans (private). */
+typedef struct DropWalkScans DropWalkScans;
+
 /* The state of one preview: every batch's entries, in deletion order. */
 typedef struct DropWalk
 {
@@ -66,6 +69,7 @@ typedef struct DropWalk
 	int			maxbatches;		/* size of the three arrays above */
 	HTAB	   *index;			/* (classId, objectId) -> first entry */
 	Relation	depRel;			/* pg_depend, opened AccessShareLock */
+	DropWalkScans *scans;		/* its index scans */
 } DropWalk;
 
 /* dependency_walk.c */
@@ -73,6 +77,7 @@ extern DropWalk *drop_walk_begin(void);
 extern void drop_walk_batch(DropWalk *walk, const ObjectAddress *targets,
 							int ntargets);
 extern bool drop_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj);
+extern int	drop_walk_lookup(DropWalk *walk, const ObjectAddress *obj);
 extern void drop_walk_end(DropWalk *walk);
 extern bool drop_walk_entry_is_reported(const DropWalkEntry *entry);
 

@@ -91,23 +91,27 @@ ri_fk_lookup(Oid relid, const char *conname)
  * ri_fk_read
  *		Fill *fk from the pg_constraint row conoid.  Takes no lock.
  *
- * ERROR 42704 when there is no such constraint, 42809 (wrong object type)
- * when it is not a foreign key or is one of the internal rows PostgreSQL
- * keeps per partition of a partitioned referenced table.
+ * ERROR 42704 when there is no such constraint (or return false, with
+ * missing_ok: for callers working through a list of constraints that one
+ * may have been dropped from meanwhile), 42809 (wrong object type) when it
+ * is not a foreign key or is one of the internal rows PostgreSQL keeps per
+ * partition of a partitioned referenced table.
  */
-void
-ri_fk_read(Oid conoid, FkInfo *fk)
+bool
+ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok)
 {
-	(void) ri_fk_fill(conoid, fk, false);
+	return ri_fk_fill(conoid, fk, missing_ok);
 }
 
 /*
  * ri_fk_lock
  *		Take AccessShareLock on both tables of *fk, then read the constraint
- *		again, now that concurrent DDL on it has to wait for us.
+ *		again, now that concurrent DDL on it has to wait for us.  When it
+ *		was dropped (or its tables changed) meanwhile: ERROR 42704, or false
+ *		with missing_ok.
  */
-void
-ri_fk_lock(FkInfo *fk)
+bool
+ri_fk_lock(FkInfo *fk, bool missing_ok)
 {
 	Oid			conoid = fk->conoid;
 	Oid			fk_relid = fk->fk_relid;
@@ -119,10 +123,20 @@ ri_fk_lock(FkInfo *fk)
 
 	if (!ri_fk_fill(conoid, fk, true) ||
 		fk->fk_relid != fk_relid || fk->pk_relid != pk_relid)
+	{
+		if (missing_ok)
+		{
+			ereport(DEBUG1,
+					(errmsg_internal("skipping foreign key constraint with OID %u, dropped concurrently",
+									 conoid)));
+			return false;
+		}
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("foreign key constraint with OID %u was changed or dropped concurrently",
 						conoid)));
+	}
+	return true;
 }
 
 /*

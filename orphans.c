@@ -130,7 +130,7 @@ static Datum collector_key_jsonb(OrphanCollector *c);
 static char *collector_key_values(OrphanCollector *c);
 static List *relids_from_array(ArrayType *arr);
 static int64 get_nonneg_int_arg(FunctionCallInfo fcinfo, int argno,
-								const char *argname);
+								bool is_int8, const char *argname);
 static void orphans_internal(FunctionCallInfo fcinfo, Oid conoid,
 							 bool has_limit, int64 max_rows);
 static Datum sample_jsonb(OrphanCollector *c);
@@ -396,6 +396,12 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 
 		if (relname == NULL)
 			elog(ERROR, "cache lookup failed for relation %u", relid);
+		/* rows of several partitions may come interleaved: free the old */
+		if (OidIsValid(c->cached_relid))
+		{
+			pfree(DatumGetPointer(c->cached_rel));
+			pfree(DatumGetPointer(c->cached_nsp));
+		}
 		old = MemoryContextSwitchTo(c->cxt);
 		c->cached_relid = relid;
 		c->cached_rel = CStringGetTextDatum(relname);
@@ -612,18 +618,20 @@ relids_from_array(ArrayType *arr)
 
 /*
  * get_nonneg_int_arg
- *		Argument argno as an integer that must be >= 0 (22023 otherwise).
- *		The caller has checked it is not NULL.
+ *		Argument argno (bigint when is_int8, else integer) as an integer that
+ *		must be >= 0 (22023 otherwise).  The caller has checked it is not
+ *		NULL.
  */
 static int64
-get_nonneg_int_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
+get_nonneg_int_arg(FunctionCallInfo fcinfo, int argno, bool is_int8,
+				   const char *argname)
 {
 	int64		v;
 
-	if (get_fn_expr_argtype(fcinfo->flinfo, argno) == INT4OID)
-		v = PG_GETARG_INT32(argno);
-	else
+	if (is_int8)
 		v = PG_GETARG_INT64(argno);
+	else
+		v = PG_GETARG_INT32(argno);
 	if (v < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -660,9 +668,9 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	ri_fk_read(conoid, &fk);
+	ri_fk_read(conoid, &fk, false);
 	ri_fk_require_access(&fk);
-	ri_fk_lock(&fk);
+	ri_fk_lock(&fk, false);
 	ri_fk_require_access(&fk);
 
 	if (has_limit && max_rows == 0)
@@ -709,7 +717,7 @@ ri_audit_orphans(PG_FUNCTION_ARGS)
 				 errmsg("fk cannot be null")));
 	orphans_internal(fcinfo, PG_GETARG_OID(0), !PG_ARGISNULL(1),
 					 PG_ARGISNULL(1) ? 0 :
-					 get_nonneg_int_arg(fcinfo, 1, "max_rows"));
+					 get_nonneg_int_arg(fcinfo, 1, true, "max_rows"));
 	return (Datum) 0;
 }
 
@@ -741,7 +749,7 @@ ri_audit_orphans_by_name(PG_FUNCTION_ARGS)
 	conoid = ri_fk_lookup(PG_GETARG_OID(0), NameStr(*PG_GETARG_NAME(1)));
 	orphans_internal(fcinfo, conoid, !PG_ARGISNULL(2),
 					 PG_ARGISNULL(2) ? 0 :
-					 get_nonneg_int_arg(fcinfo, 2, "max_rows"));
+					 get_nonneg_int_arg(fcinfo, 2, true, "max_rows"));
 	return (Datum) 0;
 }
 
@@ -770,12 +778,13 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	int			nfks;
 	int			start;
 	FkInfo	   *fks;
+	ListCell   *lc;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("sample_size cannot be null")));
-	sample_size = get_nonneg_int_arg(fcinfo, 1, "sample_size");
+	sample_size = get_nonneg_int_arg(fcinfo, 1, false, "sample_size");
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (!PG_ARGISNULL(0))
@@ -785,10 +794,14 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			return (Datum) 0;	/* an empty array: no tables, no rows */
 	}
 	conoids = ri_fk_list(relids, false);
-	nfks = list_length(conoids);
-	fks = palloc0(sizeof(FkInfo) * Max(nfks, 1));
-	for (int i = 0; i < nfks; i++)
-		ri_fk_read(list_nth_oid(conoids, i), &fks[i]);
+	fks = palloc0(sizeof(FkInfo) * Max(list_length(conoids), 1));
+	nfks = 0;
+	foreach(lc, conoids)
+	{
+		/* skip keys dropped since they were listed */
+		if (ri_fk_read(lfirst_oid(lc), &fks[nfks], true))
+			nfks++;
+	}
 
 	/* One group of consecutive keys with the same referencing table. */
 	for (start = 0; start < nfks;)
@@ -798,6 +811,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		FkInfo	   *scan_fks;
 		int		   *scan_index;
 		char	  **skip;
+		bool	   *gone;
 		int			nscan = 0;
 		OrphanCollector *collectors;
 		CollectorSet set;
@@ -811,6 +825,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		scan_fks = palloc(sizeof(FkInfo) * ngroup);
 		scan_index = palloc(sizeof(int) * ngroup);
 		skip = palloc0(sizeof(char *) * ngroup);
+		gone = palloc0(sizeof(bool) * ngroup);
 		for (int i = 0; i < ngroup; i++)
 		{
 			FkInfo	   *fk = &fks[start + i];
@@ -819,7 +834,11 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 
 			if (problem == RI_ACCESS_OK)
 			{
-				ri_fk_lock(fk);
+				if (!ri_fk_lock(fk, true))
+				{
+					gone[i] = true;
+					continue;
+				}
 				problem = ri_fk_access(fk, &relid);
 			}
 			if (problem != RI_ACCESS_OK)
@@ -833,11 +852,14 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		}
 
 		collectors = palloc0(sizeof(OrphanCollector) * Max(nscan, 1));
-		for (int i = 0; i < nscan; i++)
+		for (int i = 0; i < ngroup; i++)
 		{
-			collector_init(&collectors[i], &scan_fks[i], sample_size > 0,
+			if (skip[i] || gone[i])
+				continue;
+			collector_init(&collectors[scan_index[i]],
+						   &scan_fks[scan_index[i]], sample_size > 0,
 						   sample_size);
-			report_progress(&scan_fks[i], start + i + 1, nfks);
+			report_progress(&scan_fks[scan_index[i]], start + i + 1, nfks);
 		}
 		set.collectors = collectors;
 		set.ncollectors = nscan;
@@ -852,6 +874,8 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			Datum		values[10];
 			bool		nulls[10];
 
+			if (gone[i])
+				continue;
 			memset(nulls, 0, sizeof(nulls));
 			values[0] = ObjectIdGetDatum(fk->conoid);
 			values[1] = NameGetDatum(&fk->conname);
@@ -910,6 +934,7 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	int			naffected = 0;
 	int			first = -1;
 	OrphanCollector first_c;
+	ListCell   *lc;
 
 	if (!PG_ARGISNULL(0))
 	{
@@ -919,12 +944,15 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	}
 
 	conoids = ri_fk_list(relids, false);
-	nfks = list_length(conoids);
-	fks = palloc0(sizeof(FkInfo) * Max(nfks, 1));
-	for (int i = 0; i < nfks; i++)
+	fks = palloc0(sizeof(FkInfo) * Max(list_length(conoids), 1));
+	nfks = 0;
+	foreach(lc, conoids)
 	{
-		ri_fk_read(list_nth_oid(conoids, i), &fks[i]);
-		ri_fk_require_access(&fks[i]);
+		/* skip keys dropped since they were listed */
+		if (!ri_fk_read(lfirst_oid(lc), &fks[nfks], true))
+			continue;
+		ri_fk_require_access(&fks[nfks]);
+		nfks++;
 	}
 
 	for (int i = 0; i < nfks; i++)
@@ -933,7 +961,8 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		CollectorSet set = {&c, 1};
 		OrphanSink	sink = {collector_report, &set};
 
-		ri_fk_lock(&fks[i]);
+		if (!ri_fk_lock(&fks[i], true))
+			continue;
 		ri_fk_require_access(&fks[i]);
 		report_progress(&fks[i], i + 1, nfks);
 		/* Keep the first orphan only for the first key that has any. */

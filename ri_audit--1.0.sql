@@ -228,6 +228,31 @@ REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name,
 	FROM PUBLIC;
 
 --
+-- ri_audit.orphans(table_name text, fk_name text, max_rows): the same for
+-- untyped literals.  With only the oid and regclass variants, the natural
+-- call orphans('orders', 'orders_customer_id_fkey') is ambiguous to
+-- PostgreSQL's overload resolution; string-typed parameters win it.  The
+-- body is parsed at creation (BEGIN ATOMIC), so the caller's search_path
+-- only decides which table the text names, as a regclass cast does.
+--
+CREATE FUNCTION @extschema@.orphans(table_name pg_catalog.text,
+									fk_name pg_catalog.text,
+									max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (fk pg_catalog.oid, table_name pg_catalog.regclass,
+			   row_ctid pg_catalog.tid, key pg_catalog.jsonb)
+LANGUAGE sql VOLATILE PARALLEL RESTRICTED
+BEGIN ATOMIC
+	SELECT o.fk, o.table_name, o.row_ctid, o.key
+	  FROM @extschema@.orphans($1::pg_catalog.regclass, $2::pg_catalog.name, $3) o;
+END;
+
+COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8) IS
+'rows violating a foreign key named by table and constraint name, given as text';
+
+REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8)
+	FROM PUBLIC;
+
+--
 -- ri_audit.check_foreign_keys(tables, sample_size): one row per top-level
 -- foreign key of the given referencing tables (NULL: all).
 --

@@ -88,8 +88,8 @@ typedef enum RiAccessProblem
 
 /* fk_catalog.c */
 extern Oid	ri_fk_lookup(Oid relid, const char *conname);
-extern void ri_fk_read(Oid conoid, FkInfo *fk);
-extern void ri_fk_lock(FkInfo *fk);
+extern bool ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok);
+extern bool ri_fk_lock(FkInfo *fk, bool missing_ok);
 extern List *ri_fk_list(List *relids, bool only_not_valid);
 extern RiAccessProblem ri_fk_access(const FkInfo *fk, Oid *relid);
 extern char *ri_fk_access_reason(RiAccessProblem problem, Oid relid);

@@ -66,7 +66,7 @@ static char *lock_timeout_arg(FunctionCallInfo fcinfo, int argno);
 static bool run_validate_command(const FkInfo *fk, const char *lock_timeout,
 								 bool skip_privilege_errors,
 								 char **skip_reason);
-static void validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
+static bool validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
 						 bool skip_unchecked, ValidateResult *res);
 static void put_result_row(ReturnSetInfo *rsinfo, const FkInfo *fk,
 						   const ValidateResult *res);
@@ -180,9 +180,10 @@ run_validate_command(const FkInfo *fk, const char *lock_timeout,
  * validate_one
  *		The work for one foreign key; see the file header.  With
  *		skip_unchecked (validate_all), keys the caller may not check or
- *		alter give a 'skipped: ...' status instead of an error.
+ *		alter give a 'skipped: ...' status instead of an error, and a key
+ *		dropped concurrently makes it return false (no result).
  */
-static void
+static bool
 validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
 			 bool skip_unchecked, ValidateResult *res)
 {
@@ -196,13 +197,14 @@ validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
 	if (fk->convalidated)
 	{
 		res->status = "already valid";
-		return;
+		return true;
 	}
 
 	problem = ri_fk_access(fk, &relid);
 	if (problem == RI_ACCESS_OK)
 	{
-		ri_fk_lock(fk);
+		if (!ri_fk_lock(fk, skip_unchecked))
+			return false;
 		problem = ri_fk_access(fk, &relid);
 	}
 	if (problem != RI_ACCESS_OK)
@@ -211,12 +213,12 @@ validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
 			ri_fk_require_access(fk);
 		res->status = psprintf("skipped: %s",
 							   ri_fk_access_reason(problem, relid));
-		return;
+		return true;
 	}
 	if (fk->convalidated)		/* validated while we waited for the lock */
 	{
 		res->status = "already valid";
-		return;
+		return true;
 	}
 
 	res->orphan_count = ri_count_orphans(fk);
@@ -232,6 +234,7 @@ validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
 		res->status = psprintf("skipped: %s", skip_reason);
 	else
 		res->status = "lock timeout";
+	return true;
 }
 
 /*
@@ -300,8 +303,8 @@ ri_audit_validate(PG_FUNCTION_ARGS)
 	lock_timeout = lock_timeout_arg(fcinfo, 2);
 
 	InitMaterializedSRF(fcinfo, 0);
-	ri_fk_read(PG_GETARG_OID(0), &fk);
-	validate_one(&fk, PG_GETARG_BOOL(1), lock_timeout, false, &res);
+	ri_fk_read(PG_GETARG_OID(0), &fk, false);
+	(void) validate_one(&fk, PG_GETARG_BOOL(1), lock_timeout, false, &res);
 	put_result_row(rsinfo, &fk, &res);
 	return (Datum) 0;
 }
@@ -338,9 +341,11 @@ ri_audit_validate_all(PG_FUNCTION_ARGS)
 		ValidateResult res;
 
 		CHECK_FOR_INTERRUPTS();
-		ri_fk_read(lfirst_oid(lc), &fk);
-		validate_one(&fk, dry_run, lock_timeout, true, &res);
-		put_result_row(rsinfo, &fk, &res);
+		/* skip keys dropped since they were listed */
+		if (!ri_fk_read(lfirst_oid(lc), &fk, true))
+			continue;
+		if (validate_one(&fk, dry_run, lock_timeout, true, &res))
+			put_result_row(rsinfo, &fk, &res);
 	}
 	return (Datum) 0;
 }

@@ -4,22 +4,80 @@
 \set ON_ERROR_STOP on
 \pset footer on
 SET search_path = shop, public;
+SET client_min_messages = warning;
 CREATE EXTENSION ri_audit;
 
-\echo '== Foreign keys (ri_audit.foreign_keys) ========================='
-\echo 'Every foreign key with its columns, actions, validation state and'
-\echo 'whether an index supports it.'
+\echo '== 1. Foreign keys (ri_audit.foreign_keys) ======================'
+\echo 'Every declared foreign key, its validation state, and whether an'
+\echo 'index supports it.'
 SELECT table_name, fk_name, columns, referenced_table AS refs,
-	   on_delete, validated, has_index,
-	   CASE WHEN parent_fk IS NOT NULL THEN 'clone' ELSE '' END AS clone
+	   on_delete, validated, has_index
   FROM ri_audit.foreign_keys
+ WHERE parent_fk IS NULL
  ORDER BY table_name::text, fk_name;
 
 \echo
-\echo '== Foreign keys with no supporting index ======================='
-\echo 'A DELETE or key UPDATE on the referenced table must scan these'
-\echo 'referencing tables in full.'
-SELECT table_name, fk_name, columns
-  FROM ri_audit.foreign_keys
- WHERE NOT has_index AND parent_fk IS NULL
+\echo '== 2. Orphans, per foreign key (ri_audit.check_foreign_keys) ====='
+\echo 'Validated keys can hide orphans too: this database had a bulk load'
+\echo 'run with session_replication_role = replica.'
+SELECT table_name, fk_name, validated, status, rows_checked, orphan_count,
+	   sample
+  FROM ri_audit.check_foreign_keys()
  ORDER BY table_name::text, fk_name;
+
+\echo
+\echo '== 3. Every orphan row of orders_customer_id_fkey (ri_audit.orphans) =='
+SELECT table_name, row_ctid, key
+  FROM ri_audit.orphans('orders'::regclass, 'orders_customer_id_fkey');
+
+\echo
+\echo '== 4. Can the NOT VALID keys be validated? (ri_audit.validate_all, dry run) =='
+SELECT table_name, fk_name, status, orphan_count
+  FROM ri_audit.validate_all(dry_run => true);
+
+\echo
+\echo '== 5. What would DROP TABLE shop.orders CASCADE remove? (ri_audit.drop_preview) =='
+SELECT count(*) AS objects_removed,
+	   count(*) FILTER (WHERE requires_cascade) AS need_cascade,
+	   count(*) FILTER (WHERE dependency IN ('internal', 'auto', 'partition')) AS removed_silently
+  FROM ri_audit.drop_preview('DROP TABLE shop.orders');
+\echo 'The objects a plain DROP TABLE refuses to remove, and why each goes:'
+SELECT position, description, depends_on, dependency
+  FROM ri_audit.drop_preview('DROP TABLE shop.orders')
+ WHERE requires_cascade OR dependency = 'target';
+
+\echo
+\echo '== 6. The same statement as a migration precondition (ri_audit.assert_drop_safe) =='
+DO $$
+BEGIN
+	PERFORM ri_audit.assert_drop_safe('DROP TABLE shop.orders');
+EXCEPTION WHEN dependent_objects_still_exist THEN
+	RAISE WARNING 'assert_drop_safe refused (SQLSTATE %): %', SQLSTATE, SQLERRM;
+END
+$$;
+
+\echo
+\echo '== 7. Load order (ri_audit.load_order) ==========================='
+SELECT level, table_name, depends_on, note
+  FROM ri_audit.load_order()
+ WHERE table_name::text NOT LIKE 'ri_audit.%';
+
+\echo
+\echo '== 8. Foreign keys without a supporting index (ri_audit.unindexed_foreign_keys) =='
+SELECT table_name, fk_name, on_delete, table_rows, suggested_index
+  FROM ri_audit.unindexed_foreign_keys
+ ORDER BY table_name::text, fk_name;
+
+\echo
+\echo '== 9. The migration recipe: fix the orphans, then validate (rolled back here) =='
+BEGIN;
+DELETE FROM shop.reviews r
+ USING ri_audit.orphans('shop.reviews'::regclass, 'reviews_sku_fkey') o
+ WHERE r.ctid = o.row_ctid;
+SELECT table_name, fk_name, status, orphan_count
+  FROM ri_audit.validate((SELECT fk FROM ri_audit.foreign_keys
+						   WHERE fk_name = 'reviews_sku_fkey'),
+						  dry_run => false, lock_timeout => '2s');
+SELECT fk_name, validated FROM ri_audit.foreign_keys
+ WHERE table_name = 'shop.reviews'::regclass ORDER BY fk_name;
+ROLLBACK;

@@ -163,6 +163,27 @@ SELECT d, full_err(d, true) = full_err(d, false) AS same_error,
     'ALTER TABLE users DROP CONSTRAINT users_pkey',
     'DROP INDEX users_pkey']) AS d;
 
+-- No cap: PostgreSQL's detail stops after 100 lines, assert_drop_safe's
+-- lists every dependent.
+CREATE TABLE wide (id int);
+DO $$
+BEGIN
+  FOR i IN 1..105 LOOP
+    EXECUTE format('CREATE VIEW wide_v%s AS SELECT id FROM wide', i);
+  END LOOP;
+END $$;
+SELECT array_length(regexp_split_to_array(full_err('DROP TABLE wide', true),
+                                          E'\n'), 1) - 2 AS assert_lines,
+       array_length(regexp_split_to_array(full_err('DROP TABLE wide', false),
+                                          E'\n'), 1) - 2 AS restrict_lines,
+       split_part(full_err('DROP TABLE wide', false), E'\n', 102) AS restrict_last;
+SELECT count(*) FILTER (WHERE requires_cascade) AS requires_cascade
+  FROM ri_audit.drop_preview('DROP TABLE wide');
+SET client_min_messages = warning;
+DROP TABLE wide CASCADE;
+RESET client_min_messages;
+SET client_min_messages = notice;
+
 -- Privileges: any role may preview; errors say no more than the DROP's.
 CREATE ROLE regress_drop_user;
 REVOKE ALL ON SCHEMA hidden FROM PUBLIC;

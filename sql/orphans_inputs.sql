@@ -72,5 +72,21 @@ SELECT * FROM ri_audit.check_foreign_keys(NULL, -1);
 SELECT count(*) FROM ri_audit.check_foreign_keys('{parent}');
 SELECT fk_name, status FROM ri_audit.check_foreign_keys('{child, child}');
 
+-- The three ways to name a key pick the same rows; untyped literals resolve
+-- to the text variant instead of being ambiguous.
+INSERT INTO parent VALUES (1);
+SET session_replication_role = replica;
+INSERT INTO child VALUES (1, 1), (2, 7), (3, NULL);
+RESET session_replication_role;
+SELECT table_name, key FROM ri_audit.orphans('child', 'child_parent_id_fkey');
+SELECT table_name, key FROM ri_audit.orphans('child'::regclass, 'child_parent_id_fkey');
+SELECT table_name, key FROM ri_audit.orphans((SELECT oid FROM pg_constraint
+	WHERE conname = 'child_parent_id_fkey'));
+SELECT count(*) FROM ri_audit.orphans('orph_in.child', 'child_parent_id_fkey', 0);
+SELECT try('SELECT * FROM ri_audit.orphans(''no_such_table'', ''x'')');
+SELECT try('SELECT * FROM ri_audit.orphans(''child'', NULL::text)');
+SELECT try('SELECT * FROM ri_audit.orphans(''child'', ''child_parent_id_fkey'', -1)');
+TRUNCATE child, parent;
+
 RESET search_path;
 DROP SCHEMA orph_in CASCADE;

@@ -170,6 +170,12 @@ SELECT fk_name, status, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{orders}', 1);
 SELECT fk_name, status, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{orders}', 0);
+-- elapsed is measured per key; progress shows at DEBUG1, one line per key.
+SELECT bool_and(elapsed >= '0') AS timed
+  FROM ri_audit.check_foreign_keys('{orders, items}');
+SET client_min_messages = debug1;
+SELECT fk_name, status FROM ri_audit.check_foreign_keys('{orders, items}');
+SET client_min_messages = warning;
 -- A partition alone has no top-level keys; an empty list checks nothing.
 SELECT count(*) FROM ri_audit.check_foreign_keys('{events_1}');
 SELECT count(*) FROM ri_audit.check_foreign_keys('{}');

@@ -37,75 +37,80 @@ make_args=(PG_CONFIG="$PG_CONFIG")
 [ -n "${ISOLATION:-}" ] && make_args+=(ISOLATION="$ISOLATION")
 [ -n "${PROVE_TESTS:-}" ] && make_args+=(PROVE_TESTS="$PROVE_TESTS")
 
-# count_pg_regress OUTPUT: print the numbers of passed and failed tests in
-# a pg_regress or pg_isolation_regress output.
-count_pg_regress() {
-	local out=$1 ok bad
-	ok=$(grep -cE '\.\.\. ok( |$)' "$out")
-	bad=$(grep -cE '\.\.\. (FAILED|failed)' "$out")
-	echo "$ok $bad"
+# tests_in LIST-VARIABLE: the tests a tier should run, from the Makefile (or
+# the REGRESS/ISOLATION override).
+tests_in() {
+	make -s --no-print-directory "${make_args[@]}" "print-$1"
+}
+
+# count_ok LOG PATTERN: how many tests a runner's log reports as passed; 0
+# when the log is missing.  Every test of a tier that is not reported as
+# passed counts as failed, so a runner that dies, or a log that vanishes,
+# can never look like success.
+count_ok() {
+	[ -s "$1" ] || { echo 0; return; }
+	grep -cE "$2" "$1"
+}
+
+# tally TIER EXPECTED OK: add a tier's results to the totals.
+tally() {
+	local tier=$1 expected=$2 ok=$3
+	[ "$ok" -gt "$expected" ] && ok=$expected
+	passed=$((passed + ok))
+	failed=$((failed + expected - ok))
+	echo "==> $tier: $ok of $expected passed" >&2
 }
 
 for tier in $TIERS; do
 	case $tier in
 	regress)
 		log "pg_regress"
+		expected=$(tests_in REGRESS | wc -w)
 		as_user make -s "${make_args[@]}" installcheck-regress \
 			EXTRA_REGRESS_OPTS="--temp-instance=$work/src/tmp_regress --temp-config=$work/src/test/regress.conf" \
 			>"$work/regress.log" 2>&1
 		rc=$?
 		cat "$work/regress.log"
-		read -r ok bad < <(count_pg_regress "$work/regress.log")
-		passed=$((passed + ok))
-		failed=$((failed + bad))
-		if [ $rc -ne 0 ]; then
-			[ -f regression.diffs ] && cat regression.diffs
-			[ "$bad" -eq 0 ] && failed=$((failed + 1))
-		fi
+		ok=$(count_ok "$work/regress.log" '\.\.\. ok( |$)')
+		[ $rc -ne 0 ] && [ -f regression.diffs ] && cat regression.diffs
+		tally regress "$expected" "$ok"
 		;;
 	isolation)
 		log "isolation"
+		expected=$(tests_in ISOLATION | wc -w)
 		as_user make -s "${make_args[@]}" installcheck-isolation \
 			EXTRA_REGRESS_OPTS="--temp-instance=$work/src/tmp_iso --temp-config=$work/src/test/regress.conf" \
 			>"$work/isolation.log" 2>&1
 		rc=$?
 		cat "$work/isolation.log"
-		read -r ok bad < <(count_pg_regress "$work/isolation.log")
-		passed=$((passed + ok))
-		failed=$((failed + bad))
-		if [ $rc -ne 0 ]; then
-			[ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
-			[ "$bad" -eq 0 ] && failed=$((failed + 1))
-		fi
+		ok=$(count_ok "$work/isolation.log" '\.\.\. ok( |$)')
+		[ $rc -ne 0 ] && [ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
+		tally isolation "$expected" "$ok"
 		;;
 	tap)
 		log "TAP"
-		ntap=$(ls t/*.pl 2>/dev/null | wc -l)
+		if [ -n "${PROVE_TESTS:-}" ]; then
+			expected=$(echo "$PROVE_TESTS" | wc -w)
+		else
+			expected=$(ls t/*.pl 2>/dev/null | wc -l)
+		fi
 		as_user make -s "${make_args[@]}" installcheck-tap \
 			>"$work/tap.log" 2>&1
 		rc=$?
+		# prove prints "t/NNN_x.pl ..... ok" for each file that passed.
+		ok=$(count_ok "$work/tap.log" '^t/[^ ]+\.pl \.+ ok$')
+		[ $rc -ne 0 ] && ok=$((ok < expected ? ok : expected - 1))
 		if [ $rc -eq 0 ]; then
 			grep -E '^(t/|All tests|Files=|Result)' "$work/tap.log"
 		else
 			cat "$work/tap.log"
-		fi
-		if [ -n "${PROVE_TESTS:-}" ]; then
-			ntap=$(echo "$PROVE_TESTS" | wc -w)
-		fi
-		# prove lists each failing file in its summary as "t/NNN_x.pl (Wstat: ...".
-		bad=$(grep -cE '^t/[^ ]+\.pl +\(Wstat' "$work/tap.log")
-		if [ $rc -ne 0 ] && [ "$bad" -eq 0 ]; then
-			bad=$ntap
-		fi
-		if [ "$bad" -gt 0 ]; then
 			for f in tmp_check/log/regress_log_*; do
 				[ -f "$f" ] || continue
 				echo "---- tail of $f"
 				tail -n 40 "$f"
 			done
 		fi
-		passed=$((passed + ntap - bad))
-		failed=$((failed + bad))
+		tally TAP "$expected" "$ok"
 		;;
 	*)
 		echo "unknown tier: $tier" >&2

@@ -1,0 +1,73 @@
+# Copyright (c) 2026, ri_audit developers
+#
+# ri_audit.drop_preview and assert_drop_safe on a hot standby and in a
+# read-only transaction: they only read catalogs and take AccessShareLock at
+# most, so they work there, and the standby's answer is the primary's.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $primary = PostgreSQL::Test::Cluster->new('primary');
+$primary->init(allows_streaming => 1);
+$primary->append_conf('postgresql.conf', "lc_messages = 'C'\n");
+$primary->start;
+
+$primary->safe_psql('postgres', q{
+	CREATE EXTENSION ri_audit;
+	CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);
+	CREATE TABLE orders (id int, user_id int REFERENCES users,
+		email text REFERENCES users (email));
+	CREATE VIEW user_emails AS SELECT email FROM users;
+	CREATE TABLE parts (id int PRIMARY KEY) PARTITION BY RANGE (id);
+	CREATE TABLE parts_1 PARTITION OF parts FOR VALUES FROM (0) TO (10);
+});
+
+$primary->backup('backup');
+my $standby = PostgreSQL::Test::Cluster->new('standby');
+$standby->init_from_backup($primary, 'backup', has_streaming => 1);
+$standby->start;
+$primary->wait_for_catchup($standby);
+
+is($standby->safe_psql('postgres', 'SELECT pg_is_in_recovery()'),
+	't', 'the standby is in recovery');
+
+my $preview = q{
+	SELECT string_agg(concat_ws(':', position, description, dependency,
+							   requires_cascade), ',' ORDER BY position)
+	  FROM ri_audit.drop_preview($1)};
+
+for my $ddl ('DROP TABLE users', 'ALTER TABLE users DROP COLUMN email',
+	'ALTER TABLE users DROP CONSTRAINT users_pkey', 'DROP TABLE parts',
+	'DROP SCHEMA public')
+{
+	my $q = $preview =~ s/\$1/'$ddl'/r;
+	my $on_primary = $primary->safe_psql('postgres', $q);
+	isnt($on_primary, '', "$ddl: the primary previews it");
+	is($standby->safe_psql('postgres', $q), $on_primary,
+		"$ddl: the standby gives the primary's preview");
+	is( $primary->safe_psql(
+			'postgres', "BEGIN TRANSACTION READ ONLY; $q; COMMIT;"),
+		$on_primary,
+		"$ddl: same preview in a read-only transaction");
+}
+
+my ($ret, $out, $err) = $standby->psql('postgres',
+	"SELECT ri_audit.assert_drop_safe('DROP TABLE users')");
+like($err, qr/cannot drop table users because other objects depend on it/,
+	'assert_drop_safe raises on the standby');
+like($err, qr/view user_emails depends on column email of table users|view user_emails depends on table users/,
+	'with the dependents in the detail');
+
+# The table, its row and array types, its toast table and index, two
+# foreign keys with two triggers on each table: 15 objects.
+is($standby->safe_psql('postgres',
+		"SELECT count(*) FROM ri_audit.drop_preview('DROP TABLE orders')"),
+	'15', 'the standby previews a statement that would drop 15 objects');
+
+$standby->stop;
+$primary->stop;
+done_testing();
