@@ -1524,6 +1524,8 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 						continue;
 					orphan = true;
 				}
+				else if (kf->npk == 0)
+					orphan = true;	/* nothing is referenced */
 				else if (kf->kind == KS_SET_BITMAP)
 				{
 					int64		v = ks_int_value(kf->fkcol[0], keyvals[0]);
