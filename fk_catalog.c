@@ -71,8 +71,8 @@ typedef struct FkListEntry
 } FkListEntry;
 
 static bool ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok);
-static bool ri_rel_keys_selectable(Oid relid, const AttrNumber *attnums,
-								   int nkeys, bool with_location);
+static RiAccessProblem ri_rel_access(Oid relid, const AttrNumber *attnums,
+									 int nkeys, bool with_location);
 static int	fk_list_cmp(const void *a, const void *b);
 static void fk_list_add(List **entries, Form_pg_constraint con);
 
@@ -369,36 +369,100 @@ ri_fk_list(List *relids, bool only_not_valid)
 }
 
 /*
- * ri_rel_keys_selectable
- *		May the current user read these columns of relid?  Table-level
- *		SELECT, or column-level SELECT on each; with_location, also on the
- *		ctid and tableoid system columns.
+ * ri_fk_listing
+ *		The facts check_foreign_keys() reports about each listed key even when
+ *		the key is dropped before its turn comes: OID, name, tables, validity.
+ *		About 80 bytes a key, so that the full FkInfo (about 1 kB) is read
+ *		for one referencing table's keys at a time.  Keys dropped since
+ *		ri_fk_list() saw them are passed over: nothing is left to name them.
  */
-static bool
-ri_rel_keys_selectable(Oid relid, const AttrNumber *attnums, int nkeys,
-					   bool with_location)
+FkListing *
+ri_fk_listing(List *conoids, int *nkeys)
+{
+	FkListing  *keys = palloc(sizeof(FkListing) * Max(list_length(conoids), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, conoids)
+	{
+		HeapTuple	tuple;
+		Form_pg_constraint con;
+
+		tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(lfirst_oid(lc)));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		con = (Form_pg_constraint) GETSTRUCT(tuple);
+		keys[n].conoid = con->oid;
+		keys[n].conname = con->conname;
+		keys[n].fk_relid = con->conrelid;
+		keys[n].pk_relid = con->confrelid;
+		keys[n].convalidated = con->convalidated;
+		n++;
+		ReleaseSysCache(tuple);
+	}
+	*nkeys = n;
+	return keys;
+}
+
+/*
+ * ri_rel_access
+ *		What, if anything, keeps the caller from reading the key columns of
+ *		relid (and, with with_location, the ctid and tableoid of its rows):
+ *		the table gone, no USAGE on its schema (the scan names it), no SELECT
+ *		on the columns (table-level SELECT, or column-level SELECT on each),
+ *		row-level security.  Never fails on a table dropped concurrently.
+ */
+static RiAccessProblem
+ri_rel_access(Oid relid, const AttrNumber *attnums, int nkeys,
+			  bool with_location)
 {
 	Oid			userid = GetUserId();
+	Oid			nspid = get_rel_namespace(relid);
+	bool		is_missing = false;
 
-	if (pg_class_aclcheck(relid, userid, ACL_SELECT) == ACLCHECK_OK)
-		return true;
-	for (int i = 0; i < nkeys; i++)
-		if (pg_attribute_aclcheck(relid, attnums[i], userid,
-								  ACL_SELECT) != ACLCHECK_OK)
-			return false;
-	if (with_location &&
-		(pg_attribute_aclcheck(relid, SelfItemPointerAttributeNumber, userid,
-							   ACL_SELECT) != ACLCHECK_OK ||
-		 pg_attribute_aclcheck(relid, TableOidAttributeNumber, userid,
-							   ACL_SELECT) != ACLCHECK_OK))
-		return false;
-	return true;
+	if (!OidIsValid(nspid))
+		return RI_ACCESS_GONE;
+	if (isOtherTempNamespace(nspid))
+		return RI_ACCESS_OTHER_TEMP;
+	if (!SearchSysCacheExists1(NAMESPACEOID, ObjectIdGetDatum(nspid)))
+		return RI_ACCESS_GONE;
+	if (pg_namespace_aclcheck(nspid, userid, ACL_USAGE) != ACLCHECK_OK)
+		return RI_ACCESS_NO_SCHEMA;
+
+	if (pg_class_aclcheck_ext(relid, userid, ACL_SELECT,
+							  &is_missing) != ACLCHECK_OK)
+	{
+		if (is_missing)
+			return RI_ACCESS_GONE;
+		for (int i = 0; i < nkeys; i++)
+		{
+			if (pg_attribute_aclcheck_ext(relid, attnums[i], userid,
+										  ACL_SELECT,
+										  &is_missing) != ACLCHECK_OK)
+				return is_missing ? RI_ACCESS_GONE : RI_ACCESS_NO_SELECT;
+		}
+		if (with_location &&
+			(pg_attribute_aclcheck_ext(relid, SelfItemPointerAttributeNumber,
+									   userid, ACL_SELECT,
+									   &is_missing) != ACLCHECK_OK ||
+			 pg_attribute_aclcheck_ext(relid, TableOidAttributeNumber,
+									   userid, ACL_SELECT,
+									   &is_missing) != ACLCHECK_OK))
+			return is_missing ? RI_ACCESS_GONE : RI_ACCESS_NO_LOCATION;
+	}
+
+	/* check_enable_rls() treats a missing table as one without RLS. */
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		return RI_ACCESS_RLS;
+	return RI_ACCESS_OK;
 }
 
 /*
  * ri_fk_access
- *		May the caller check *fk?  Returns RI_ACCESS_OK or the first problem
- *		found, and sets *relid to the table it concerns.  Catalogs only.
+ *		RI_ACCESS_OK when the caller may check *fk; otherwise the problem,
+ *		with *relid set to the table it concerns.  Safe to call before the
+ *		tables are locked: a table dropped meanwhile is RI_ACCESS_GONE, not
+ *		an error.
  */
 RiAccessProblem
 ri_fk_access(const FkInfo *fk, Oid *relid)
@@ -407,16 +471,13 @@ ri_fk_access(const FkInfo *fk, Oid *relid)
 
 	for (int side = 0; side < 2; side++)
 	{
-		Oid			rel = rels[side];
 		const AttrNumber *attnums = side == 0 ? fk->fk_attnums : fk->pk_attnums;
+		RiAccessProblem problem;
 
-		*relid = rel;
-		if (isOtherTempNamespace(get_rel_namespace(rel)))
-			return RI_ACCESS_OTHER_TEMP;
-		if (!ri_rel_keys_selectable(rel, attnums, fk->nkeys, side == 0))
-			return RI_ACCESS_NO_SELECT;
-		if (check_enable_rls(rel, InvalidOid, true) == RLS_ENABLED)
-			return RI_ACCESS_RLS;
+		*relid = rels[side];
+		problem = ri_rel_access(rels[side], attnums, fk->nkeys, side == 0);
+		if (problem != RI_ACCESS_OK)
+			return problem;
 	}
 	*relid = InvalidOid;
 	return RI_ACCESS_OK;
@@ -430,16 +491,30 @@ char *
 ri_fk_access_reason(RiAccessProblem problem, Oid relid)
 {
 	char	   *relname = get_rel_name(relid);
+	char	   *nspname;
+
+	if (problem != RI_ACCESS_OK && problem != RI_ACCESS_GONE &&
+		relname == NULL)
+		problem = RI_ACCESS_GONE;	/* dropped since it was checked */
 
 	switch (problem)
 	{
 		case RI_ACCESS_OK:
 			break;
+		case RI_ACCESS_GONE:
+			return pstrdup("the constraint or its table was dropped or changed concurrently");
 		case RI_ACCESS_OTHER_TEMP:
 			return psprintf("table \"%s\" is a temporary table of another session",
 							relname);
+		case RI_ACCESS_NO_SCHEMA:
+			nspname = get_namespace_name(get_rel_namespace(relid));
+			return psprintf("permission denied for schema %s",
+							nspname ? nspname : "(dropped)");
 		case RI_ACCESS_NO_SELECT:
 			return psprintf("permission denied for the key columns of table \"%s\"",
+							relname);
+		case RI_ACCESS_NO_LOCATION:
+			return psprintf("permission denied for the ctid and tableoid columns of table \"%s\"",
 							relname);
 		case RI_ACCESS_RLS:
 			return psprintf("row-level security applies to table \"%s\"",
@@ -462,6 +537,8 @@ ri_fk_require_access(const FkInfo *fk)
 	switch (problem)
 	{
 		case RI_ACCESS_OK:
+		case RI_ACCESS_GONE:
+			/* ri_fk_lock() finds out, and says so */
 			break;
 		case RI_ACCESS_OTHER_TEMP:
 			ereport(ERROR,
@@ -471,7 +548,16 @@ ri_fk_require_access(const FkInfo *fk)
 					 errdetail("Table \"%s\" is a temporary table of another session.",
 							   get_rel_name(relid))));
 			break;
+		case RI_ACCESS_NO_SCHEMA:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to check foreign key constraint \"%s\"",
+							NameStr(fk->conname)),
+					 errdetail("Checking it needs USAGE on schema \"%s\".",
+							   get_namespace_name(get_rel_namespace(relid)))));
+			break;
 		case RI_ACCESS_NO_SELECT:
+		case RI_ACCESS_NO_LOCATION:
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to check foreign key constraint \"%s\"",
@@ -501,8 +587,6 @@ ri_fk_require_access(const FkInfo *fk)
 bool
 ri_fk_can_show_key(const FkInfo *fk)
 {
-	if (check_enable_rls(fk->fk_relid, InvalidOid, true) == RLS_ENABLED)
-		return false;
-	return ri_rel_keys_selectable(fk->fk_relid, fk->fk_attnums, fk->nkeys,
-								  false);
+	return ri_rel_access(fk->fk_relid, fk->fk_attnums, fk->nkeys,
+						 false) == RI_ACCESS_OK;
 }

@@ -773,12 +773,12 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	List	   *relids = NIL;
-	List	   *conoids;
 	int64		sample_size;
-	int			nfks;
-	int			start;
-	FkInfo	   *fks;
-	ListCell   *lc;
+	FkListing  *keys;
+	int			nkeys;
+	int			end;
+	MemoryContext groupcxt;
+	MemoryContext oldcxt;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -793,25 +793,25 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		if (relids == NIL)
 			return (Datum) 0;	/* an empty array: no tables, no rows */
 	}
-	conoids = ri_fk_list(relids, false);
-	fks = palloc0(sizeof(FkInfo) * Max(list_length(conoids), 1));
-	nfks = 0;
-	foreach(lc, conoids)
-	{
-		/* skip keys dropped since they were listed */
-		if (ri_fk_read(lfirst_oid(lc), &fks[nfks], true))
-			nfks++;
-	}
+	keys = ri_fk_listing(ri_fk_list(relids, false), &nkeys);
+
+	/*
+	 * Everything one group needs lives in groupcxt, reset after the group's
+	 * rows are in the tuplestore, so memory does not grow with the number of
+	 * keys checked.
+	 */
+	groupcxt = AllocSetContextCreate(CurrentMemoryContext,
+									 "ri_audit check_foreign_keys group",
+									 ALLOCSET_DEFAULT_SIZES);
 
 	/* One group of consecutive keys with the same referencing table. */
-	for (start = 0; start < nfks;)
+	for (int start = 0; start < nkeys; start = end)
 	{
-		int			end = start + 1;
+		FkInfo	   *fks;
 		int			ngroup;
 		FkInfo	   *scan_fks;
 		int		   *scan_index;
 		char	  **skip;
-		bool	   *gone;
 		int			nscan = 0;
 		OrphanCollector *collectors;
 		CollectorSet set;
@@ -819,27 +819,48 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		int64	   *rows_checked;
 		int64	   *elapsed;
 
-		while (end < nfks && fks[end].fk_relid == fks[start].fk_relid)
-			end++;
+		CHECK_FOR_INTERRUPTS();
+		oldcxt = MemoryContextSwitchTo(groupcxt);
+
+		for (end = start + 1;
+			 end < nkeys && keys[end].fk_relid == keys[start].fk_relid;
+			 end++)
+			;
 		ngroup = end - start;
-		scan_fks = palloc(sizeof(FkInfo) * ngroup);
-		scan_index = palloc(sizeof(int) * ngroup);
-		skip = palloc0(sizeof(char *) * ngroup);
-		gone = palloc0(sizeof(bool) * ngroup);
+		fks = palloc0(sizeof(FkInfo) * ngroup);
+		scan_fks = palloc(sizeof(FkInfo) * Max(ngroup, 1));
+		scan_index = palloc(sizeof(int) * Max(ngroup, 1));
+		skip = palloc0(sizeof(char *) * Max(ngroup, 1));
 		for (int i = 0; i < ngroup; i++)
 		{
-			FkInfo	   *fk = &fks[start + i];
+			FkInfo	   *fk = &fks[i];
 			Oid			relid;
-			RiAccessProblem problem = ri_fk_access(fk, &relid);
+			RiAccessProblem problem;
 
+			/*
+			 * Check access before locking (a role may not hold locks on
+			 * tables it cannot read), lock, then check again: privileges or
+			 * the key itself may have changed while we waited.
+			 */
+			if (!ri_fk_read(keys[start + i].conoid, fk, true))
+			{
+				/* dropped since it was listed: report what the list knew */
+				fk->conoid = keys[start + i].conoid;
+				fk->conname = keys[start + i].conname;
+				fk->fk_relid = keys[start + i].fk_relid;
+				fk->pk_relid = keys[start + i].pk_relid;
+				fk->convalidated = keys[start + i].convalidated;
+				problem = RI_ACCESS_GONE;
+				relid = InvalidOid;
+			}
+			else
+				problem = ri_fk_access(fk, &relid);
 			if (problem == RI_ACCESS_OK)
 			{
 				if (!ri_fk_lock(fk, true))
-				{
-					gone[i] = true;
-					continue;
-				}
-				problem = ri_fk_access(fk, &relid);
+					problem = RI_ACCESS_GONE;
+				else
+					problem = ri_fk_access(fk, &relid);
 			}
 			if (problem != RI_ACCESS_OK)
 			{
@@ -854,12 +875,12 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		collectors = palloc0(sizeof(OrphanCollector) * Max(nscan, 1));
 		for (int i = 0; i < ngroup; i++)
 		{
-			if (skip[i] || gone[i])
+			if (skip[i])
 				continue;
 			collector_init(&collectors[scan_index[i]],
 						   &scan_fks[scan_index[i]], sample_size > 0,
 						   sample_size);
-			report_progress(&scan_fks[scan_index[i]], start + i + 1, nfks);
+			report_progress(&scan_fks[scan_index[i]], start + i + 1, nkeys);
 		}
 		set.collectors = collectors;
 		set.ncollectors = nscan;
@@ -870,12 +891,10 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 
 		for (int i = 0; i < ngroup; i++)
 		{
-			FkInfo	   *fk = &fks[start + i];
+			FkInfo	   *fk = &fks[i];
 			Datum		values[10];
 			bool		nulls[10];
 
-			if (gone[i])
-				continue;
 			memset(nulls, 0, sizeof(nulls));
 			values[0] = ObjectIdGetDatum(fk->conoid);
 			values[1] = NameGetDatum(&fk->conname);
@@ -907,8 +926,11 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 								 values, nulls);
 		}
-		start = end;
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(groupcxt);
 	}
+	MemoryContextDelete(groupcxt);
 	return (Datum) 0;
 }
 

@@ -81,12 +81,29 @@ typedef enum RiAccessProblem
 {
 	RI_ACCESS_OK = 0,			/* the caller may check it */
 	RI_ACCESS_OTHER_TEMP,		/* a temporary table of another session */
-	RI_ACCESS_NO_SELECT,		/* no SELECT on the key columns (or on the
-								 * referencing rows' ctid and tableoid) */
+	RI_ACCESS_GONE,				/* a table was dropped concurrently */
+	RI_ACCESS_NO_SCHEMA,		/* no USAGE on a table's schema */
+	RI_ACCESS_NO_SELECT,		/* no SELECT on the key columns */
+	RI_ACCESS_NO_LOCATION,		/* no SELECT on the referencing table's ctid
+								 * and tableoid, which locate the rows */
 	RI_ACCESS_RLS				/* row-level security applies to the caller */
 } RiAccessProblem;
 
+/*
+ * What is known of a listed key before it is read whole: enough to report
+ * it even when it is dropped before its turn comes (fk_catalog.c).
+ */
+typedef struct FkListing
+{
+	Oid			conoid;			/* pg_constraint OID */
+	NameData	conname;		/* constraint name */
+	Oid			fk_relid;		/* referencing table */
+	Oid			pk_relid;		/* referenced table */
+	bool		convalidated;	/* pg_constraint.convalidated */
+} FkListing;
+
 /* fk_catalog.c */
+extern FkListing *ri_fk_listing(List *conoids, int *nkeys);
 extern Oid	ri_fk_lookup(Oid relid, const char *conname);
 extern bool ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok);
 extern bool ri_fk_lock(FkInfo *fk, bool missing_ok);

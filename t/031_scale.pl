@@ -127,8 +127,18 @@ sub memory_dumps
 			$cur->{cache} += $bytes;
 		}
 		elsif ($level == 1
-			&& $name =~ /^(Relcache by OID|LOCALLOCK hash|smgr relation table|MdSmgr|PrivateRefCount|Operator lookup cache|Type information cache|Record information cache)$/)
+			&& $name =~ /^(Relcache by OID|LOCALLOCK hash|smgr relation table|MdSmgr|PrivateRefCount|Operator lookup cache|Type information cache|Record information cache|PgStat Pending|PgStat Shared Ref|PgStat Shared Ref Hash)$/)
 		{
+			# PostgreSQL's own per-relation bookkeeping: every table a
+			# transaction touches gets a lock, a cumulative-statistics entry
+			# and an smgr entry until the transaction ends, whoever reads it.
+			$cur->{hashes} += $bytes;
+		}
+		elsif ($level == 0 && $name eq 'TopMemoryContext')
+		{
+			# Its own blocks hold, among others, the owner arrays of the
+			# local lock table's entries (one per table locked): bookkeeping
+			# of the same kind.  Its child contexts are counted one by one.
 			$cur->{hashes} += $bytes;
 		}
 	}

@@ -4,8 +4,10 @@
 # user: pg_regress (sql/, expected/), isolation (specs/), TAP (t/).  Prints the
 # diffs of failing tests and ends with one line "N passed, N failed".
 #
-# Environment knobs (for development): TIERS="regress isolation tap" picks
-# tiers; REGRESS, ISOLATION and PROVE_TESTS narrow a tier to named tests.
+# Knobs for development, given on make's command line so that they override
+# the Makefile's own lists: make test TIERS="regress isolation tap" picks
+# tiers; REGRESS="...", ISOLATION="..." and PROVE_TESTS="t/..." narrow a
+# tier to the named tests.
 set -u
 cd "$(dirname "$0")/.."
 . tools/common.sh
