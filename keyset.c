@@ -1824,7 +1824,7 @@ keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		table_close(st.leaves[i], NoLock);
 
 	for (f = 0; f < nfks; f++)
-		elog(DEBUG1, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)%s%s%s",
+		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)%s%s%s",
 			 NameStr(st.fks[f].fk->conname),
 			 st.fks[f].kind == KS_SET_BITMAP ? "bitmap" :
 			 st.fks[f].kind == KS_SET_INT ? "hash set of integers" :

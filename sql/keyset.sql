@@ -203,7 +203,7 @@ SELECT * FROM ks_check_both('cbig2');
 -- The number of batches shows the budget was exceeded: one pass over
 -- cbig for the three keys in budget, many batches under 64 kB.
 SET log_temp_files = -1;
-SET client_min_messages = debug1;
+SET client_min_messages = debug2;
 RESET ri_audit.work_mem;
 SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
 SET ri_audit.work_mem = 64;
@@ -233,7 +233,7 @@ SELECT conname, pg_get_constraintdef(oid)
  ORDER BY 1;
 -- (a first run warms the caches, whose growth is also reported at DEBUG1)
 SELECT count(*) FROM ri_audit.check_foreign_keys(ARRAY['cn'::regclass]);
-SET client_min_messages = debug1;
+SET client_min_messages = debug2;
 SELECT fk_name, status FROM ri_audit.check_foreign_keys(ARRAY['cn'::regclass]);
 SET ri_audit.scan_method = planner;
 SELECT fk_name, status FROM ri_audit.check_foreign_keys(ARRAY['cn'::regclass]);
