@@ -73,6 +73,8 @@ typedef struct FkListEntry
 static bool ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok);
 static RiAccessProblem ri_rel_access(Oid relid, const AttrNumber *attnums,
 									 int nkeys, bool with_location);
+static bool ri_att_type(Oid relid, AttrNumber attnum, Oid *type,
+						Oid *collation, bool missing_ok);
 static int	fk_list_cmp(const void *a, const void *b);
 static void fk_list_add(List **entries, Form_pg_constraint con);
 
@@ -136,6 +138,34 @@ ri_fk_lock(FkInfo *fk, bool missing_ok)
 				 errmsg("foreign key constraint with OID %u was changed or dropped concurrently",
 						conoid)));
 	}
+	return true;
+}
+
+/*
+ * ri_att_type
+ *		Type and collation of column attnum of relid, from one syscache
+ *		lookup; false when it is gone and missing_ok, else ERROR.
+ */
+static bool
+ri_att_type(Oid relid, AttrNumber attnum, Oid *type, Oid *collation,
+			bool missing_ok)
+{
+	HeapTuple	tup;
+	Form_pg_attribute att;
+
+	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+						  Int16GetDatum(attnum));
+	if (!HeapTupleIsValid(tup))
+	{
+		if (missing_ok)
+			return false;
+		elog(ERROR, "cache lookup failed for attribute %d of relation %u",
+			 attnum, relid);
+	}
+	att = (Form_pg_attribute) GETSTRUCT(tup);
+	*type = att->atttypid;
+	*collation = att->attcollation;
+	ReleaseSysCache(tup);
 	return true;
 }
 
@@ -219,14 +249,15 @@ ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok)
 
 	for (int i = 0; i < fk->nkeys; i++)
 	{
-		int32		typmod;
-
-		get_atttypetypmodcoll(fk->fk_relid, fk->fk_attnums[i],
-							  &fk->fk_types[i], &typmod,
-							  &fk->fk_collations[i]);
-		get_atttypetypmodcoll(fk->pk_relid, fk->pk_attnums[i],
-							  &fk->pk_types[i], &typmod,
-							  &fk->pk_collations[i]);
+		/*
+		 * Without a lock on the tables, one may have been dropped since the
+		 * constraint was read: with missing_ok, that is "missing" too.
+		 */
+		if (!ri_att_type(fk->fk_relid, fk->fk_attnums[i], &fk->fk_types[i],
+						 &fk->fk_collations[i], missing_ok) ||
+			!ri_att_type(fk->pk_relid, fk->pk_attnums[i], &fk->pk_types[i],
+						 &fk->pk_collations[i], missing_ok))
+			return false;
 	}
 	return true;
 }
