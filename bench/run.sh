@@ -116,7 +116,8 @@ poll_mem() {
 }
 
 # measure SETUP STATEMENT AFTER: run STATEMENT in a fresh session after
-# SETUP (not timed) and before AFTER; print "milliseconds peak_kB".
+# SETUP (not timed) and before AFTER; print "milliseconds peak_kB".  The
+# pause before it lets the memory poller find the backend first.
 measure() {
 	local setup=$1 stmt=$2 after=$3 pidf=$work/pid memf=$work/mem out ms
 	rm -f "$pidf" "$memf"
@@ -129,6 +130,7 @@ measure() {
 SELECT pg_backend_pid();
 \o /dev/null
 $setup
+SELECT pg_sleep(0.1);
 \timing on
 $stmt
 \timing off
