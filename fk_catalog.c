@@ -76,6 +76,7 @@ static RiAccessProblem ri_rel_access(Oid relid, const AttrNumber *attnums,
 static bool ri_att_type(Oid relid, AttrNumber attnum, Oid *type,
 						Oid *collation, bool missing_ok);
 static int	fk_list_cmp(const void *a, const void *b);
+static bool fk_list_wanted(Form_pg_constraint con, bool only_not_valid);
 static void fk_list_add(List **entries, Form_pg_constraint con);
 
 /*
@@ -273,6 +274,19 @@ ri_fk_column_name(const FkInfo *fk, int key)
 }
 
 /*
+ * Does ri_fk_list() list this constraint?  Top-level foreign keys only
+ * (partition copies are covered by their parent), and with only_not_valid
+ * only those not validated yet.
+ */
+static bool
+fk_list_wanted(Form_pg_constraint con, bool only_not_valid)
+{
+	return con->contype == CONSTRAINT_FOREIGN &&
+		!OidIsValid(con->conparentid) &&
+		!(only_not_valid && con->convalidated);
+}
+
+/*
  * fk_list_add
  *		Append one pg_constraint row to a list of FkListEntry.
  */
@@ -343,11 +357,8 @@ ri_fk_list(List *relids, bool only_not_valid)
 			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 
 			CHECK_FOR_INTERRUPTS();
-			if (con->contype != CONSTRAINT_FOREIGN ||
-				OidIsValid(con->conparentid) ||
-				(only_not_valid && con->convalidated))
-				continue;
-			fk_list_add(&entries, con);
+			if (fk_list_wanted(con, only_not_valid))
+				fk_list_add(&entries, con);
 		}
 		systable_endscan(scan);
 	}
@@ -376,11 +387,8 @@ ri_fk_list(List *relids, bool only_not_valid)
 				Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 
 				CHECK_FOR_INTERRUPTS();
-				if (con->contype != CONSTRAINT_FOREIGN ||
-					OidIsValid(con->conparentid) ||
-					(only_not_valid && con->convalidated))
-					continue;
-				fk_list_add(&entries, con);
+				if (fk_list_wanted(con, only_not_valid))
+					fk_list_add(&entries, con);
 			}
 			systable_endscan(scan);
 		}

@@ -397,6 +397,25 @@ keyset_supports(const FkInfo *fk)
 }
 
 /*
+ * Fetch the key columns att[0..nkeys-1] of the row in slot into vals (maxatt
+ * is the highest of them).  False when one is NULL: a referenced row with a
+ * NULL key column can match no referencing row.
+ */
+static inline bool
+ks_slot_keys(TupleTableSlot *slot, const AttrNumber *att, int nkeys,
+			 AttrNumber maxatt, Datum *vals)
+{
+	slot_getsomeattrs(slot, maxatt);
+	for (int i = 0; i < nkeys; i++)
+	{
+		if (slot->tts_isnull[att[i] - 1])
+			return false;
+		vals[i] = slot->tts_values[att[i] - 1];
+	}
+	return true;
+}
+
+/*
  * The tables a scan of relid must read: relid itself when it is a plain
  * table, or every leaf partition of it, as the planner would expand it
  * (partitions being detached concurrently are left out for the same
@@ -582,17 +601,9 @@ ks_count_pk(KsState *st, KsFk *kf)
 		oldcxt = MemoryContextSwitchTo(st->rowcxt);
 		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 		{
-			bool		isnull = false;
-
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(st->rowcxt);
-			slot_getsomeattrs(slot, maxatt);
-			for (i = 0; i < kf->nkeys && !isnull; i++)
-			{
-				vals[i] = slot->tts_values[att[i] - 1];
-				isnull = slot->tts_isnull[att[i] - 1];
-			}
-			if (isnull)
+			if (!ks_slot_keys(slot, att, kf->nkeys, maxatt, vals))
 				continue;
 			kf->npk++;
 			if (kf->single_int)
@@ -1093,7 +1104,6 @@ ks_build_once(KsState *st, KsFk *kf)
 		oldcxt = MemoryContextSwitchTo(st->rowcxt);
 		while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
 		{
-			bool		isnull = false;
 			uint64		h;
 			const char *key;
 			uint32		len;
@@ -1101,13 +1111,7 @@ ks_build_once(KsState *st, KsFk *kf)
 
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(st->rowcxt);
-			slot_getsomeattrs(slot, maxatt);
-			for (i = 0; i < kf->nkeys && !isnull; i++)
-			{
-				vals[i] = slot->tts_values[att[i] - 1];
-				isnull = slot->tts_isnull[att[i] - 1];
-			}
-			if (isnull)
+			if (!ks_slot_keys(slot, att, kf->nkeys, maxatt, vals))
 				continue;
 
 			if (kf->kind == KS_SET_BYTES)
