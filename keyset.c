@@ -261,6 +261,7 @@ static void ks_report(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
 static void ks_report_fetched(KsState *st, KsFk *kf, int leaf,
 							  ItemPointer tid);
 static int	ks_file_of(const KsFk *kf, uint64 h);
+static bool ks_read_spilled(BufFile *file, KsSpillHeader *hdr, StringInfo key);
 static void ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key,
 					 uint32 len, int leaf, ItemPointer tid);
 static void ks_probe_file(KsState *st, KsFk *kf);
@@ -1059,18 +1060,9 @@ ks_build_once(KsState *st, KsFk *kf)
 		initStringInfo(&key);
 		while (ok)
 		{
-			size_t		n;
-
 			CHECK_FOR_INTERRUPTS();
-			n = BufFileRead(file, &hdr, sizeof(hdr));
-			if (n == 0)
+			if (!ks_read_spilled(file, &hdr, &key))
 				break;
-			if (n != sizeof(hdr))
-				elog(ERROR, "could not read temporary file: read only %zu of %zu bytes",
-					 n, sizeof(hdr));
-			enlargeStringInfo(&key, hdr.len);
-			if (BufFileRead(file, key.data, hdr.len) != hdr.len)
-				elog(ERROR, "could not read temporary file");
 			ok = ks_add_key(kf, hdr.hash, key.data, hdr.len);
 		}
 		pfree(key.data);
@@ -1217,6 +1209,27 @@ ks_file_of(const KsFk *kf, uint64 h)
 	return (int) (batch % kf->nfiles);
 }
 
+/*
+ * Read the next record that ks_spill() wrote: its header into *hdr and its
+ * key into key.  False at the end of the file.
+ */
+static bool
+ks_read_spilled(BufFile *file, KsSpillHeader *hdr, StringInfo key)
+{
+	size_t		n;
+
+	n = BufFileRead(file, hdr, sizeof(*hdr));
+	if (n == 0)
+		return false;
+	if (n != sizeof(*hdr))
+		elog(ERROR, "could not read temporary file: read only %zu of %zu bytes",
+			 n, sizeof(*hdr));
+	enlargeStringInfo(key, hdr->len);
+	if (BufFileRead(file, key->data, hdr->len) != hdr->len)
+		elog(ERROR, "could not read temporary file");
+	return true;
+}
+
 /* Write a row whose key is not in the batch in memory to its file. */
 static void
 ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key, uint32 len,
@@ -1310,20 +1323,12 @@ ks_probe_file(KsState *st, KsFk *kf)
 	oldcxt = MemoryContextSwitchTo(st->rowcxt);
 	for (;;)
 	{
-		size_t		n;
 		bool		orphan;
 
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(st->rowcxt);
-		n = BufFileRead(file, &hdr, sizeof(hdr));
-		if (n == 0)
+		if (!ks_read_spilled(file, &hdr, &key))
 			break;
-		if (n != sizeof(hdr))
-			elog(ERROR, "could not read temporary file: read only %zu of %zu bytes",
-				 n, sizeof(hdr));
-		enlargeStringInfo(&key, hdr.len);
-		if (BufFileRead(file, key.data, hdr.len) != hdr.len)
-			elog(ERROR, "could not read temporary file");
 
 		if (kf->kind == KS_SET_BITMAP)
 		{
