@@ -77,7 +77,8 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	MemoryContext rowcxt;
 	MemoryContext oldcxt;
 	int			position = 0;
-
+	int		   *dependee_entry;
+	bool	   *is_dependee;
 	char	  **descs;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -85,11 +86,28 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	walk = run_preview(PG_GETARG_TEXT_PP(0));
 
 	/*
-	 * Each entry's description, once its row is built: the object an entry
-	 * was reached through is usually an entry itself, with an earlier row,
-	 * so depends_on reuses its text instead of describing it again.
+	 * The object an entry was reached through is usually an entry itself,
+	 * with an earlier row, so depends_on reuses that row's description
+	 * instead of describing it again.  Find those entries first, so that
+	 * only their descriptions are kept (a copy of the string, not the
+	 * description's own buffer); every other string of a row is freed with
+	 * the row.
 	 */
+	dependee_entry = palloc(Max(walk->nentries, 1) * sizeof(int));
+	is_dependee = palloc0(Max(walk->nentries, 1) * sizeof(bool));
 	descs = palloc0(Max(walk->nentries, 1) * sizeof(char *));
+	for (int i = 0; i < walk->nentries; i++)
+	{
+		DropWalkEntry *e = &walk->entries[i];
+		int			d = -1;
+
+		CHECK_FOR_INTERRUPTS();
+		if (OidIsValid(e->dependee.classId) && !(e->flags & DW_SUBOBJECT))
+			d = drop_walk_lookup(walk, &e->dependee);
+		dependee_entry[i] = d;
+		if (d >= 0)
+			is_dependee[d] = true;
+	}
 
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 								   "ri_audit drop_preview row",
@@ -113,13 +131,18 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 			if (e->flags & DW_SUBOBJECT)
 				continue;
 
+			oldcxt = MemoryContextSwitchTo(rowcxt);
+
 			/* Gone since the walk read it: a concurrent drop. */
 			desc = getObjectDescription(&e->obj, true);
 			if (desc == NULL)
+			{
+				MemoryContextSwitchTo(oldcxt);
+				MemoryContextReset(rowcxt);
 				continue;
-			descs[i] = desc;
-
-			oldcxt = MemoryContextSwitchTo(rowcxt);
+			}
+			if (is_dependee[i])
+				descs[i] = MemoryContextStrdup(oldcxt, desc);
 
 			memset(nulls, 0, sizeof(nulls));
 			values[0] = Int32GetDatum(++position);
@@ -136,7 +159,7 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 			str = NULL;
 			if (OidIsValid(e->dependee.classId))
 			{
-				int			d = drop_walk_lookup(walk, &e->dependee);
+				int			d = dependee_entry[i];
 
 				str = (d >= 0 && descs[d]) ? descs[d] :
 					getObjectDescription(&e->dependee, true);
