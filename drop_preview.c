@@ -28,9 +28,16 @@
  *
  * Locks: at most AccessShareLock, on the relations named in the statement
  * (and inheritance children visited by DROP COLUMN / DROP CONSTRAINT), on
- * other named objects, and on pg_depend and pg_constraint; none on the
+ * other named objects, and on pg_depend and pg_constraint; while the rows
+ * are described, on the catalogs PostgreSQL's describing functions read
+ * (pg_trigger and pg_rewrite are held until the last row); none on the
  * objects reached through dependencies.  It therefore runs in read-only
  * transactions and on a hot standby.
+ *
+ * Describing 75,000 rows is half the time of a large preview, so the
+ * strings of a relation are computed once for its own row and the rows of
+ * its triggers, rules and table constraints (see describe_row), and only
+ * the descriptions that a later row's depends_on reuses are kept.
  *
  * Copyright (c) 2026, ri_audit developers
  *
