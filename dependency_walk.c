@@ -35,6 +35,14 @@
  * costs what dependency.c's linear search of its target list costs for a
  * handful of objects, and the walk stays linear in the number of objects.
  *
+ * pg_depend is read through its two indexes, two short scans per object as
+ * dependency.c does.  A walk that turns out to be large next to pg_depend
+ * (a DROP SCHEMA of thousands of tables) reads pg_depend once instead,
+ * with the same snapshot, into an array sorted as each index is (key
+ * columns, then heap position, the B-tree's tiebreaker), and answers the
+ * rest of its scans by binary search: the same rows in the same order,
+ * for memory bounded by a multiple of the scans already made.
+ *
  * Locks: pg_depend and its two indexes are opened with AccessShareLock for
  * the whole preview; rows are read with one catalog snapshot taken when the
  * preview starts (dependency.c reads with the catalog snapshot too).  No
@@ -52,6 +60,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/table.h"
@@ -62,7 +71,9 @@
 #include "catalog/pg_depend.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
 #include "utils/fmgroids.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
@@ -117,14 +128,44 @@ struct DropWalkScans
 	Relation	index[2];		/* depender index, reference index */
 	IndexScanDesc scan[2][2];	/* [index][0: 2 keys, 1: 3 keys], lazily */
 	TupleTableSlot *slot;		/* for pg_depend tuples */
+	int64		nscans;			/* scans started so far */
+	int64		next_check;		/* when to consider loading pg_depend */
+	FormData_pg_depend *rows;	/* all of pg_depend once loaded, or NULL */
+	int			nrows;			/* rows loaded */
+	int		   *order[2];		/* row numbers in each index's order */
 };
 
 #define DW_DEPENDER		0		/* scan what an object depends on */
 #define DW_REFERENCE	1		/* scan what depends on an object */
 
-static IndexScanDesc depend_scan(DropWalk *walk, int which,
-								 const ObjectAddress *object);
-static Form_pg_depend depend_next(DropWalk *walk, IndexScanDesc scan);
+/*
+ * A walk that has already scanned pg_depend this many times (index scans
+ * only below it) loads all of pg_depend once pg_depend's estimated size is
+ * at most DW_LOAD_RATIO times the scans made so far: the copy then costs
+ * memory linear in the objects walked, and each later scan is a binary
+ * search instead of a descent of a B-tree.
+ */
+#define DW_LOAD_MIN_SCANS	4096
+#define DW_LOAD_RATIO		8
+
+/* One scan: an index scan, or a range of a loaded order array. */
+typedef struct DependCursor
+{
+	IndexScanDesc scan;			/* index scan, or NULL when loaded */
+	int			which;			/* loaded: DW_DEPENDER or DW_REFERENCE */
+	int			pos;			/* loaded: next position in its order */
+	ObjectAddress key;			/* loaded: the object scanned for */
+	bool		with_subid;		/* loaded: key includes objectSubId */
+} DependCursor;
+
+static void depend_scan(DropWalk *walk, int which,
+						const ObjectAddress *object, DependCursor *cur);
+static Form_pg_depend depend_next(DropWalk *walk, DependCursor *cur);
+static void depend_maybe_load(DropWalk *walk);
+static bool depend_row_below(const FormData_pg_depend *row, int which,
+							 const ObjectAddress *key, bool with_subid);
+static int	depender_cmp(const void *a, const void *b, void *arg);
+static int	reference_cmp(const void *a, const void *b, void *arg);
 static void walk_object(DropWalk *walk, DropWalkBatch *batch,
 						const ObjectAddress *object, int objflags,
 						DropWalkStack *stack);
@@ -173,6 +214,7 @@ drop_walk_begin(void)
 	walk->scans->index[DW_REFERENCE] = index_open(DependReferenceIndexId,
 												  AccessShareLock);
 	walk->scans->slot = table_slot_create(walk->depRel, NULL);
+	walk->scans->next_check = DW_LOAD_MIN_SCANS;
 
 	return walk;
 }
@@ -321,7 +363,7 @@ static void
 walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 			int objflags, DropWalkStack *stack)
 {
-	IndexScanDesc scan;
+	DependCursor scan;
 	Form_pg_depend dep;
 	ObjectAddress other;
 	ObjectAddress owner;
@@ -365,12 +407,12 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	 * What this object depends on: find its owners.  With sub-id 0 the scan
 	 * covers the object's sub-objects too.
 	 */
-	scan = depend_scan(walk, DW_DEPENDER, object);
+	depend_scan(walk, DW_DEPENDER, object, &scan);
 
 	memset(&owner, 0, sizeof(owner));
 	memset(&partowner, 0, sizeof(partowner));
 
-	while ((dep = depend_next(walk, scan)) != NULL)
+	while ((dep = depend_next(walk, &scan)) != NULL)
 	{
 		other.classId = dep->refclassid;
 		other.objectId = dep->refobjid;
@@ -471,13 +513,13 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	}
 
 	/* What depends on this object. */
-	scan = depend_scan(walk, DW_REFERENCE, object);
+	depend_scan(walk, DW_REFERENCE, object, &scan);
 
 	maxdeps = 16;
 	deps = palloc(maxdeps * sizeof(DropWalkDependent));
 	ndeps = 0;
 
-	while ((dep = depend_next(walk, scan)) != NULL)
+	while ((dep = depend_next(walk, &scan)) != NULL)
 	{
 		int			subflags;
 
@@ -554,14 +596,48 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
  *		Start a scan of the pg_depend rows whose depender (DW_DEPENDER) or
  *		referenced object (DW_REFERENCE) is 'object'; with sub-ID 0, the
  *		rows of its sub-objects too.  Read it with depend_next.
+ *
+ * Rows come in the index's order: class, object, sub-object, then heap
+ * position (the B-tree's tiebreaker), whether read through the index or
+ * from the loaded copy, which is sorted the same way.
  */
-static IndexScanDesc
-depend_scan(DropWalk *walk, int which, const ObjectAddress *object)
+static void
+depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
+			DependCursor *cur)
 {
 	DropWalkScans *scans = walk->scans;
 	ScanKeyData key[3];
 	int			nkeys = (object->objectSubId != 0) ? 3 : 2;
 	IndexScanDesc scan;
+
+	scans->nscans++;
+	if (scans->rows == NULL && scans->nscans >= scans->next_check)
+		depend_maybe_load(walk);
+
+	if (scans->rows != NULL)
+	{
+		const int  *order = scans->order[which];
+		int			lo = 0;
+		int			hi = scans->nrows;
+
+		/* The first row not below (class, object[, sub-object]). */
+		while (lo < hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+
+			if (depend_row_below(&scans->rows[order[mid]], which, object,
+								 nkeys == 3))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		cur->scan = NULL;
+		cur->which = which;
+		cur->pos = lo;
+		cur->key = *object;
+		cur->with_subid = (nkeys == 3);
+		return;
+	}
 
 	/* Index columns 1-3 of both indexes: class, object, sub-object. */
 	ScanKeyInit(&key[0], 1, BTEqualStrategyNumber, F_OIDEQ,
@@ -579,7 +655,7 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object)
 		scans->scan[which][nkeys - 2] = scan;
 	}
 	index_rescan(scan, key, nkeys, NULL, 0);
-	return scan;
+	cur->scan = scan;
 }
 
 /*
@@ -587,18 +663,173 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object)
  *		The next row of a depend_scan, or NULL.  Valid until the next call.
  */
 static Form_pg_depend
-depend_next(DropWalk *walk, IndexScanDesc scan)
+depend_next(DropWalk *walk, DependCursor *cur)
 {
+	DropWalkScans *scans = walk->scans;
 	HeapTuple	tup;
 	bool		shouldfree;
+	Form_pg_depend row;
 
-	if (!index_getnext_slot(scan, ForwardScanDirection, walk->scans->slot))
+	if (cur->scan == NULL)
+	{
+		if (cur->pos >= scans->nrows)
+			return NULL;
+		row = &scans->rows[scans->order[cur->which][cur->pos]];
+		if (cur->which == DW_DEPENDER ?
+			(row->classid != cur->key.classId ||
+			 row->objid != cur->key.objectId ||
+			 (cur->with_subid && row->objsubid != cur->key.objectSubId)) :
+			(row->refclassid != cur->key.classId ||
+			 row->refobjid != cur->key.objectId ||
+			 (cur->with_subid && row->refobjsubid != cur->key.objectSubId)))
+			return NULL;
+		cur->pos++;
+		return row;
+	}
+
+	if (!index_getnext_slot(cur->scan, ForwardScanDirection, scans->slot))
 		return NULL;
-	tup = ExecFetchSlotHeapTuple(walk->scans->slot, false, &shouldfree);
+	tup = ExecFetchSlotHeapTuple(scans->slot, false, &shouldfree);
 	Assert(!shouldfree);
 	return (Form_pg_depend) GETSTRUCT(tup);
 }
 
+/*
+ * depend_maybe_load
+ *		Load all of pg_depend if it is small next to the walk so far (see
+ *		DW_LOAD_RATIO); otherwise decide again after twice as many scans.
+ *
+ * The rows are read with the walk's snapshot, so they are the rows the
+ * index scans would return, in heap order (no synchronized scan); sorting
+ * row numbers by key, then by row number, gives each index's order, whose
+ * tiebreaker is the heap position.  (PostgreSQL's updates of pg_depend
+ * rows change the object or the referenced object, both indexed, so no row
+ * is a HOT update whose index entry points at another heap position.)
+ */
+static void
+depend_maybe_load(DropWalk *walk)
+{
+	DropWalkScans *scans = walk->scans;
+	BlockNumber nblocks = RelationGetNumberOfBlocks(walk->depRel);
+	double		estimate;
+	int			maxrows;
+	TableScanDesc hscan;
+	HeapTuple	tup;
+	Form_pg_depend dep;
+	Form_pg_depend row;
+
+	scans->next_check = Max(scans->nscans * 2, DW_LOAD_MIN_SCANS);
+
+	/* At most this many rows fit in a page (header, line pointer). */
+	estimate = (double) nblocks *
+		(BLCKSZ / (MAXALIGN(SizeofHeapTupleHeader +
+							sizeof(FormData_pg_depend)) +
+				   sizeof(ItemIdData)));
+	if (estimate > (double) scans->nscans * DW_LOAD_RATIO ||
+		estimate > (double) (MaxAllocSize / sizeof(FormData_pg_depend)))
+		return;
+
+	maxrows = Max((int) estimate, 1024);
+	scans->rows = palloc(maxrows * sizeof(FormData_pg_depend));
+	scans->nrows = 0;
+
+	hscan = table_beginscan_strat(walk->depRel, scans->snapshot, 0, NULL,
+								  true, false);
+	while ((tup = heap_getnext(hscan, ForwardScanDirection)) != NULL)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (scans->nrows >= maxrows)
+		{
+			maxrows *= 2;
+			scans->rows = repalloc_huge(scans->rows,
+										maxrows * sizeof(FormData_pg_depend));
+		}
+		dep = (Form_pg_depend) GETSTRUCT(tup);
+		row = &scans->rows[scans->nrows++];
+		row->classid = dep->classid;
+		row->objid = dep->objid;
+		row->objsubid = dep->objsubid;
+		row->refclassid = dep->refclassid;
+		row->refobjid = dep->refobjid;
+		row->refobjsubid = dep->refobjsubid;
+		row->deptype = dep->deptype;
+	}
+	table_endscan(hscan);
+
+	for (int which = 0; which < 2; which++)
+	{
+		int		   *order = palloc(Max(scans->nrows, 1) * sizeof(int));
+
+		for (int i = 0; i < scans->nrows; i++)
+			order[i] = i;
+		qsort_arg(order, scans->nrows, sizeof(int),
+				  which == DW_DEPENDER ? depender_cmp : reference_cmp,
+				  scans->rows);
+		scans->order[which] = order;
+	}
+}
+
+/*
+ * depend_row_below
+ *		Does 'row' sort before every row of 'key' in index 'which'?  Without
+ *		a sub-ID, the key covers all of the object's sub-IDs.
+ */
+static bool
+depend_row_below(const FormData_pg_depend *row, int which,
+				 const ObjectAddress *key, bool with_subid)
+{
+	Oid			classid = (which == DW_DEPENDER) ? row->classid : row->refclassid;
+	Oid			objid = (which == DW_DEPENDER) ? row->objid : row->refobjid;
+	int32		subid = (which == DW_DEPENDER) ? row->objsubid : row->refobjsubid;
+
+	if (classid != key->classId)
+		return classid < key->classId;
+	if (objid != key->objectId)
+		return objid < key->objectId;
+	return with_subid && subid < key->objectSubId;
+}
+
+/*
+ * depender_cmp, reference_cmp
+ *		Order row numbers (int) of the loaded rows 'arg' as pg_depend's
+ *		depender and reference indexes do: class, object, sub-object, then
+ *		heap position.
+ */
+static int
+depender_cmp(const void *a, const void *b, void *arg)
+{
+	int			ia = *(const int *) a;
+	int			ib = *(const int *) b;
+	const FormData_pg_depend *rows = (const FormData_pg_depend *) arg;
+	const FormData_pg_depend *ra = &rows[ia];
+	const FormData_pg_depend *rb = &rows[ib];
+
+	if (ra->classid != rb->classid)
+		return (ra->classid < rb->classid) ? -1 : 1;
+	if (ra->objid != rb->objid)
+		return (ra->objid < rb->objid) ? -1 : 1;
+	if (ra->objsubid != rb->objsubid)
+		return (ra->objsubid < rb->objsubid) ? -1 : 1;
+	return (ia < ib) ? -1 : (ia > ib) ? 1 : 0;
+}
+
+static int
+reference_cmp(const void *a, const void *b, void *arg)
+{
+	int			ia = *(const int *) a;
+	int			ib = *(const int *) b;
+	const FormData_pg_depend *rows = (const FormData_pg_depend *) arg;
+	const FormData_pg_depend *ra = &rows[ia];
+	const FormData_pg_depend *rb = &rows[ib];
+
+	if (ra->refclassid != rb->refclassid)
+		return (ra->refclassid < rb->refclassid) ? -1 : 1;
+	if (ra->refobjid != rb->refobjid)
+		return (ra->refobjid < rb->refobjid) ? -1 : 1;
+	if (ra->refobjsubid != rb->refobjsubid)
+		return (ra->refobjsubid < rb->refobjsubid) ? -1 : 1;
+	return (ia < ib) ? -1 : (ia > ib) ? 1 : 0;
+}
 /*
  * entries_present_add_flags
  *		dependency.c's object_address_present_add_flags over the current
