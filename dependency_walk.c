@@ -115,6 +115,15 @@ typedef struct DropWalkBatch
 	int			ntargets;		/* how many */
 } DropWalkBatch;
 
+/* One index entry of a loaded pg_depend: a key and its row. */
+typedef struct DependKey
+{
+	Oid			classid;		/* (ref)classid */
+	Oid			objid;			/* (ref)objid */
+	int32		subid;			/* (ref)objsubid */
+	int			row;			/* row number, in heap order */
+} DependKey;
+
 /*
  * The pg_depend index scans of a walk.  Every scan of the walk runs to its
  * end before the walk recurses, so one scan per index and key count is
@@ -132,7 +141,7 @@ struct DropWalkScans
 	int64		next_check;		/* when to consider loading pg_depend */
 	FormData_pg_depend *rows;	/* all of pg_depend once loaded, or NULL */
 	int			nrows;			/* rows loaded */
-	int		   *order[2];		/* row numbers in each index's order */
+	DependKey  *order[2];		/* each index's keys, in its order */
 };
 
 #define DW_DEPENDER		0		/* scan what an object depends on */
@@ -162,10 +171,9 @@ static void depend_scan(DropWalk *walk, int which,
 						const ObjectAddress *object, DependCursor *cur);
 static Form_pg_depend depend_next(DropWalk *walk, DependCursor *cur);
 static void depend_maybe_load(DropWalk *walk);
-static bool depend_row_below(const FormData_pg_depend *row, int which,
-							 const ObjectAddress *key, bool with_subid);
-static int	depender_cmp(const void *a, const void *b, void *arg);
-static int	reference_cmp(const void *a, const void *b, void *arg);
+static bool depend_key_below(const DependKey *k, const ObjectAddress *key,
+							 bool with_subid);
+static int	depend_key_cmp(const void *a, const void *b);
 static void walk_object(DropWalk *walk, DropWalkBatch *batch,
 						const ObjectAddress *object, int objflags,
 						DropWalkStack *stack);
@@ -616,7 +624,7 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
 
 	if (scans->rows != NULL)
 	{
-		const int  *order = scans->order[which];
+		const DependKey *order = scans->order[which];
 		int			lo = 0;
 		int			hi = scans->nrows;
 
@@ -625,8 +633,7 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
 		{
 			int			mid = lo + (hi - lo) / 2;
 
-			if (depend_row_below(&scans->rows[order[mid]], which, object,
-								 nkeys == 3))
+			if (depend_key_below(&order[mid], object, nkeys == 3))
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -668,23 +675,19 @@ depend_next(DropWalk *walk, DependCursor *cur)
 	DropWalkScans *scans = walk->scans;
 	HeapTuple	tup;
 	bool		shouldfree;
-	Form_pg_depend row;
+	const DependKey *k;
 
 	if (cur->scan == NULL)
 	{
 		if (cur->pos >= scans->nrows)
 			return NULL;
-		row = &scans->rows[scans->order[cur->which][cur->pos]];
-		if (cur->which == DW_DEPENDER ?
-			(row->classid != cur->key.classId ||
-			 row->objid != cur->key.objectId ||
-			 (cur->with_subid && row->objsubid != cur->key.objectSubId)) :
-			(row->refclassid != cur->key.classId ||
-			 row->refobjid != cur->key.objectId ||
-			 (cur->with_subid && row->refobjsubid != cur->key.objectSubId)))
+		k = &scans->order[cur->which][cur->pos];
+		if (k->classid != cur->key.classId ||
+			k->objid != cur->key.objectId ||
+			(cur->with_subid && k->subid != cur->key.objectSubId))
 			return NULL;
 		cur->pos++;
-		return row;
+		return &scans->rows[k->row];
 	}
 
 	if (!index_getnext_slot(cur->scan, ForwardScanDirection, scans->slot))
@@ -701,8 +704,8 @@ depend_next(DropWalk *walk, DependCursor *cur)
  *
  * The rows are read with the walk's snapshot, so they are the rows the
  * index scans would return, in heap order (no synchronized scan); sorting
- * row numbers by key, then by row number, gives each index's order, whose
- * tiebreaker is the heap position.  (PostgreSQL's updates of pg_depend
+ * (key, row number) pairs by key, then by row number, gives each index's
+ * order, whose tiebreaker is the heap position.  (PostgreSQL's updates of pg_depend
  * rows change the object or the referenced object, both indexed, so no row
  * is a HOT update whose index entry points at another heap position.)
  */
@@ -758,78 +761,63 @@ depend_maybe_load(DropWalk *walk)
 
 	for (int which = 0; which < 2; which++)
 	{
-		int		   *order = palloc(Max(scans->nrows, 1) * sizeof(int));
+		DependKey  *order;
 
+		order = palloc_extended(Max(scans->nrows, 1) * sizeof(DependKey),
+								MCXT_ALLOC_HUGE);
 		for (int i = 0; i < scans->nrows; i++)
-			order[i] = i;
-		qsort_arg(order, scans->nrows, sizeof(int),
-				  which == DW_DEPENDER ? depender_cmp : reference_cmp,
-				  scans->rows);
+		{
+			const FormData_pg_depend *row = &scans->rows[i];
+
+			order[i].classid = (which == DW_DEPENDER) ?
+				row->classid : row->refclassid;
+			order[i].objid = (which == DW_DEPENDER) ?
+				row->objid : row->refobjid;
+			order[i].subid = (which == DW_DEPENDER) ?
+				row->objsubid : row->refobjsubid;
+			order[i].row = i;
+		}
+		qsort(order, scans->nrows, sizeof(DependKey), depend_key_cmp);
 		scans->order[which] = order;
 	}
 }
 
 /*
- * depend_row_below
- *		Does 'row' sort before every row of 'key' in index 'which'?  Without
- *		a sub-ID, the key covers all of the object's sub-IDs.
+ * depend_key_below
+ *		Does 'k' sort before every entry of 'key'?  Without a sub-ID, the key
+ *		covers all of the object's sub-IDs.
  */
 static bool
-depend_row_below(const FormData_pg_depend *row, int which,
-				 const ObjectAddress *key, bool with_subid)
+depend_key_below(const DependKey *k, const ObjectAddress *key,
+				 bool with_subid)
 {
-	Oid			classid = (which == DW_DEPENDER) ? row->classid : row->refclassid;
-	Oid			objid = (which == DW_DEPENDER) ? row->objid : row->refobjid;
-	int32		subid = (which == DW_DEPENDER) ? row->objsubid : row->refobjsubid;
-
-	if (classid != key->classId)
-		return classid < key->classId;
-	if (objid != key->objectId)
-		return objid < key->objectId;
-	return with_subid && subid < key->objectSubId;
+	if (k->classid != key->classId)
+		return k->classid < key->classId;
+	if (k->objid != key->objectId)
+		return k->objid < key->objectId;
+	return with_subid && k->subid < key->objectSubId;
 }
 
 /*
- * depender_cmp, reference_cmp
- *		Order row numbers (int) of the loaded rows 'arg' as pg_depend's
- *		depender and reference indexes do: class, object, sub-object, then
- *		heap position.
+ * depend_key_cmp
+ *		Order DependKeys as pg_depend's indexes order their entries: class,
+ *		object (unsigned), sub-object (signed), then heap position.
  */
 static int
-depender_cmp(const void *a, const void *b, void *arg)
+depend_key_cmp(const void *a, const void *b)
 {
-	int			ia = *(const int *) a;
-	int			ib = *(const int *) b;
-	const FormData_pg_depend *rows = (const FormData_pg_depend *) arg;
-	const FormData_pg_depend *ra = &rows[ia];
-	const FormData_pg_depend *rb = &rows[ib];
+	const DependKey *ka = (const DependKey *) a;
+	const DependKey *kb = (const DependKey *) b;
 
-	if (ra->classid != rb->classid)
-		return (ra->classid < rb->classid) ? -1 : 1;
-	if (ra->objid != rb->objid)
-		return (ra->objid < rb->objid) ? -1 : 1;
-	if (ra->objsubid != rb->objsubid)
-		return (ra->objsubid < rb->objsubid) ? -1 : 1;
-	return (ia < ib) ? -1 : (ia > ib) ? 1 : 0;
+	if (ka->classid != kb->classid)
+		return (ka->classid < kb->classid) ? -1 : 1;
+	if (ka->objid != kb->objid)
+		return (ka->objid < kb->objid) ? -1 : 1;
+	if (ka->subid != kb->subid)
+		return (ka->subid < kb->subid) ? -1 : 1;
+	return (ka->row < kb->row) ? -1 : (ka->row > kb->row) ? 1 : 0;
 }
 
-static int
-reference_cmp(const void *a, const void *b, void *arg)
-{
-	int			ia = *(const int *) a;
-	int			ib = *(const int *) b;
-	const FormData_pg_depend *rows = (const FormData_pg_depend *) arg;
-	const FormData_pg_depend *ra = &rows[ia];
-	const FormData_pg_depend *rb = &rows[ib];
-
-	if (ra->refclassid != rb->refclassid)
-		return (ra->refclassid < rb->refclassid) ? -1 : 1;
-	if (ra->refobjid != rb->refobjid)
-		return (ra->refobjid < rb->refobjid) ? -1 : 1;
-	if (ra->refobjsubid != rb->refobjsubid)
-		return (ra->refobjsubid < rb->refobjsubid) ? -1 : 1;
-	return (ia < ib) ? -1 : (ia > ib) ? 1 : 0;
-}
 /*
  * entries_present_add_flags
  *		dependency.c's object_address_present_add_flags over the current
