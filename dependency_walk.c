@@ -35,6 +35,14 @@
  * costs what dependency.c's linear search of its target list costs for a
  * handful of objects, and the walk stays linear in the number of objects.
  *
+ * pg_depend is read through its two indexes, two short scans per object as
+ * dependency.c does.  A walk that turns out to be large next to pg_depend
+ * (a DROP SCHEMA of thousands of tables) reads pg_depend once instead,
+ * with the same snapshot, into an array sorted as each index is (key
+ * columns, then heap position, the B-tree's tiebreaker), and answers the
+ * rest of its scans by binary search: the same rows in the same order,
+ * for memory bounded by a multiple of the scans already made.
+ *
  * Locks: pg_depend and its two indexes are opened with AccessShareLock for
  * the whole preview; rows are read with one catalog snapshot taken when the
  * preview starts (dependency.c reads with the catalog snapshot too).  No
@@ -52,6 +60,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/table.h"
@@ -62,7 +71,9 @@
 #include "catalog/pg_depend.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
 #include "utils/fmgroids.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
@@ -104,6 +115,15 @@ typedef struct DropWalkBatch
 	int			ntargets;		/* how many */
 } DropWalkBatch;
 
+/* One index entry of a loaded pg_depend: a key and its row. */
+typedef struct DependKey
+{
+	Oid			classid;		/* (ref)classid */
+	Oid			objid;			/* (ref)objid */
+	int32		subid;			/* (ref)objsubid */
+	int			row;			/* row number, in heap order */
+} DependKey;
+
 /*
  * The pg_depend index scans of a walk.  Every scan of the walk runs to its
  * end before the walk recurses, so one scan per index and key count is
@@ -117,14 +137,43 @@ struct DropWalkScans
 	Relation	index[2];		/* depender index, reference index */
 	IndexScanDesc scan[2][2];	/* [index][0: 2 keys, 1: 3 keys], lazily */
 	TupleTableSlot *slot;		/* for pg_depend tuples */
+	int64		nscans;			/* scans started so far */
+	int64		next_check;		/* when to consider loading pg_depend */
+	FormData_pg_depend *rows;	/* all of pg_depend once loaded, or NULL */
+	int			nrows;			/* rows loaded */
+	DependKey  *order[2];		/* each index's keys, in its order */
 };
 
 #define DW_DEPENDER		0		/* scan what an object depends on */
 #define DW_REFERENCE	1		/* scan what depends on an object */
 
-static IndexScanDesc depend_scan(DropWalk *walk, int which,
-								 const ObjectAddress *object);
-static Form_pg_depend depend_next(DropWalk *walk, IndexScanDesc scan);
+/*
+ * A walk that has already scanned pg_depend this many times (index scans
+ * only below it) loads all of pg_depend once pg_depend's estimated size is
+ * at most DW_LOAD_RATIO times the scans made so far: the copy then costs
+ * memory linear in the objects walked, and each later scan is a binary
+ * search instead of a descent of a B-tree.
+ */
+#define DW_LOAD_MIN_SCANS	4096
+#define DW_LOAD_RATIO		8
+
+/* One scan: an index scan, or a range of a loaded order array. */
+typedef struct DependCursor
+{
+	IndexScanDesc scan;			/* index scan, or NULL when loaded */
+	int			which;			/* loaded: DW_DEPENDER or DW_REFERENCE */
+	int			pos;			/* loaded: next position in its order */
+	ObjectAddress key;			/* loaded: the object scanned for */
+	bool		with_subid;		/* loaded: key includes objectSubId */
+} DependCursor;
+
+static void depend_scan(DropWalk *walk, int which,
+						const ObjectAddress *object, DependCursor *cur);
+static Form_pg_depend depend_next(DropWalk *walk, DependCursor *cur);
+static void depend_maybe_load(DropWalk *walk);
+static bool depend_key_below(const DependKey *k, const ObjectAddress *key,
+							 bool with_subid);
+static int	depend_key_cmp(const void *a, const void *b);
 static void walk_object(DropWalk *walk, DropWalkBatch *batch,
 						const ObjectAddress *object, int objflags,
 						DropWalkStack *stack);
@@ -173,6 +222,7 @@ drop_walk_begin(void)
 	walk->scans->index[DW_REFERENCE] = index_open(DependReferenceIndexId,
 												  AccessShareLock);
 	walk->scans->slot = table_slot_create(walk->depRel, NULL);
+	walk->scans->next_check = DW_LOAD_MIN_SCANS;
 
 	return walk;
 }
@@ -321,7 +371,7 @@ static void
 walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 			int objflags, DropWalkStack *stack)
 {
-	IndexScanDesc scan;
+	DependCursor scan;
 	Form_pg_depend dep;
 	ObjectAddress other;
 	ObjectAddress owner;
@@ -365,12 +415,12 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	 * What this object depends on: find its owners.  With sub-id 0 the scan
 	 * covers the object's sub-objects too.
 	 */
-	scan = depend_scan(walk, DW_DEPENDER, object);
+	depend_scan(walk, DW_DEPENDER, object, &scan);
 
 	memset(&owner, 0, sizeof(owner));
 	memset(&partowner, 0, sizeof(partowner));
 
-	while ((dep = depend_next(walk, scan)) != NULL)
+	while ((dep = depend_next(walk, &scan)) != NULL)
 	{
 		other.classId = dep->refclassid;
 		other.objectId = dep->refobjid;
@@ -471,13 +521,13 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
 	}
 
 	/* What depends on this object. */
-	scan = depend_scan(walk, DW_REFERENCE, object);
+	depend_scan(walk, DW_REFERENCE, object, &scan);
 
 	maxdeps = 16;
 	deps = palloc(maxdeps * sizeof(DropWalkDependent));
 	ndeps = 0;
 
-	while ((dep = depend_next(walk, scan)) != NULL)
+	while ((dep = depend_next(walk, &scan)) != NULL)
 	{
 		int			subflags;
 
@@ -554,14 +604,47 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
  *		Start a scan of the pg_depend rows whose depender (DW_DEPENDER) or
  *		referenced object (DW_REFERENCE) is 'object'; with sub-ID 0, the
  *		rows of its sub-objects too.  Read it with depend_next.
+ *
+ * Rows come in the index's order: class, object, sub-object, then heap
+ * position (the B-tree's tiebreaker), whether read through the index or
+ * from the loaded copy, which is sorted the same way.
  */
-static IndexScanDesc
-depend_scan(DropWalk *walk, int which, const ObjectAddress *object)
+static void
+depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
+			DependCursor *cur)
 {
 	DropWalkScans *scans = walk->scans;
 	ScanKeyData key[3];
 	int			nkeys = (object->objectSubId != 0) ? 3 : 2;
 	IndexScanDesc scan;
+
+	scans->nscans++;
+	if (scans->rows == NULL && scans->nscans >= scans->next_check)
+		depend_maybe_load(walk);
+
+	if (scans->rows != NULL)
+	{
+		const DependKey *order = scans->order[which];
+		int			lo = 0;
+		int			hi = scans->nrows;
+
+		/* The first row not below (class, object[, sub-object]). */
+		while (lo < hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+
+			if (depend_key_below(&order[mid], object, nkeys == 3))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		cur->scan = NULL;
+		cur->which = which;
+		cur->pos = lo;
+		cur->key = *object;
+		cur->with_subid = (nkeys == 3);
+		return;
+	}
 
 	/* Index columns 1-3 of both indexes: class, object, sub-object. */
 	ScanKeyInit(&key[0], 1, BTEqualStrategyNumber, F_OIDEQ,
@@ -579,7 +662,7 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object)
 		scans->scan[which][nkeys - 2] = scan;
 	}
 	index_rescan(scan, key, nkeys, NULL, 0);
-	return scan;
+	cur->scan = scan;
 }
 
 /*
@@ -587,16 +670,152 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object)
  *		The next row of a depend_scan, or NULL.  Valid until the next call.
  */
 static Form_pg_depend
-depend_next(DropWalk *walk, IndexScanDesc scan)
+depend_next(DropWalk *walk, DependCursor *cur)
 {
+	DropWalkScans *scans = walk->scans;
 	HeapTuple	tup;
 	bool		shouldfree;
+	const DependKey *k;
 
-	if (!index_getnext_slot(scan, ForwardScanDirection, walk->scans->slot))
+	if (cur->scan == NULL)
+	{
+		if (cur->pos >= scans->nrows)
+			return NULL;
+		k = &scans->order[cur->which][cur->pos];
+		if (k->classid != cur->key.classId ||
+			k->objid != cur->key.objectId ||
+			(cur->with_subid && k->subid != cur->key.objectSubId))
+			return NULL;
+		cur->pos++;
+		return &scans->rows[k->row];
+	}
+
+	if (!index_getnext_slot(cur->scan, ForwardScanDirection, scans->slot))
 		return NULL;
-	tup = ExecFetchSlotHeapTuple(walk->scans->slot, false, &shouldfree);
+	tup = ExecFetchSlotHeapTuple(scans->slot, false, &shouldfree);
 	Assert(!shouldfree);
 	return (Form_pg_depend) GETSTRUCT(tup);
+}
+
+/*
+ * depend_maybe_load
+ *		Load all of pg_depend if it is small next to the walk so far (see
+ *		DW_LOAD_RATIO); otherwise decide again after twice as many scans.
+ *
+ * The rows are read with the walk's snapshot, so they are the rows the
+ * index scans would return, in heap order (no synchronized scan); sorting
+ * (key, row number) pairs by key, then by row number, gives each index's
+ * order, whose tiebreaker is the heap position.  (PostgreSQL's updates of pg_depend
+ * rows change the object or the referenced object, both indexed, so no row
+ * is a HOT update whose index entry points at another heap position.)
+ */
+static void
+depend_maybe_load(DropWalk *walk)
+{
+	DropWalkScans *scans = walk->scans;
+	BlockNumber nblocks = RelationGetNumberOfBlocks(walk->depRel);
+	double		estimate;
+	int			maxrows;
+	TableScanDesc hscan;
+	HeapTuple	tup;
+	Form_pg_depend dep;
+	Form_pg_depend row;
+
+	scans->next_check = Max(scans->nscans * 2, DW_LOAD_MIN_SCANS);
+
+	/* At most this many rows fit in a page (header, line pointer). */
+	estimate = (double) nblocks *
+		(BLCKSZ / (MAXALIGN(SizeofHeapTupleHeader +
+							sizeof(FormData_pg_depend)) +
+				   sizeof(ItemIdData)));
+	if (estimate > (double) scans->nscans * DW_LOAD_RATIO ||
+		estimate > (double) (MaxAllocSize / sizeof(FormData_pg_depend)))
+		return;
+
+	maxrows = Max((int) estimate, 1024);
+	scans->rows = palloc(maxrows * sizeof(FormData_pg_depend));
+	scans->nrows = 0;
+
+	hscan = table_beginscan_strat(walk->depRel, scans->snapshot, 0, NULL,
+								  true, false);
+	while ((tup = heap_getnext(hscan, ForwardScanDirection)) != NULL)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (scans->nrows >= maxrows)
+		{
+			maxrows *= 2;
+			scans->rows = repalloc_huge(scans->rows,
+										maxrows * sizeof(FormData_pg_depend));
+		}
+		dep = (Form_pg_depend) GETSTRUCT(tup);
+		row = &scans->rows[scans->nrows++];
+		row->classid = dep->classid;
+		row->objid = dep->objid;
+		row->objsubid = dep->objsubid;
+		row->refclassid = dep->refclassid;
+		row->refobjid = dep->refobjid;
+		row->refobjsubid = dep->refobjsubid;
+		row->deptype = dep->deptype;
+	}
+	table_endscan(hscan);
+
+	for (int which = 0; which < 2; which++)
+	{
+		DependKey  *order;
+
+		order = palloc_extended(Max(scans->nrows, 1) * sizeof(DependKey),
+								MCXT_ALLOC_HUGE);
+		for (int i = 0; i < scans->nrows; i++)
+		{
+			const FormData_pg_depend *row = &scans->rows[i];
+
+			order[i].classid = (which == DW_DEPENDER) ?
+				row->classid : row->refclassid;
+			order[i].objid = (which == DW_DEPENDER) ?
+				row->objid : row->refobjid;
+			order[i].subid = (which == DW_DEPENDER) ?
+				row->objsubid : row->refobjsubid;
+			order[i].row = i;
+		}
+		qsort(order, scans->nrows, sizeof(DependKey), depend_key_cmp);
+		scans->order[which] = order;
+	}
+}
+
+/*
+ * depend_key_below
+ *		Does 'k' sort before every entry of 'key'?  Without a sub-ID, the key
+ *		covers all of the object's sub-IDs.
+ */
+static bool
+depend_key_below(const DependKey *k, const ObjectAddress *key,
+				 bool with_subid)
+{
+	if (k->classid != key->classId)
+		return k->classid < key->classId;
+	if (k->objid != key->objectId)
+		return k->objid < key->objectId;
+	return with_subid && k->subid < key->objectSubId;
+}
+
+/*
+ * depend_key_cmp
+ *		Order DependKeys as pg_depend's indexes order their entries: class,
+ *		object (unsigned), sub-object (signed), then heap position.
+ */
+static int
+depend_key_cmp(const void *a, const void *b)
+{
+	const DependKey *ka = (const DependKey *) a;
+	const DependKey *kb = (const DependKey *) b;
+
+	if (ka->classid != kb->classid)
+		return (ka->classid < kb->classid) ? -1 : 1;
+	if (ka->objid != kb->objid)
+		return (ka->objid < kb->objid) ? -1 : 1;
+	if (ka->subid != kb->subid)
+		return (ka->subid < kb->subid) ? -1 : 1;
+	return (ka->row < kb->row) ? -1 : (ka->row > kb->row) ? 1 : 0;
 }
 
 /*

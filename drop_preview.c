@@ -28,9 +28,16 @@
  *
  * Locks: at most AccessShareLock, on the relations named in the statement
  * (and inheritance children visited by DROP COLUMN / DROP CONSTRAINT), on
- * other named objects, and on pg_depend and pg_constraint; none on the
+ * other named objects, and on pg_depend and pg_constraint; while the rows
+ * are described, on the catalogs PostgreSQL's describing functions read
+ * (pg_trigger and pg_rewrite are held until the last row); none on the
  * objects reached through dependencies.  It therefore runs in read-only
  * transactions and on a hot standby.
+ *
+ * Describing 75,000 rows is half the time of a large preview, so the
+ * strings of a relation are computed once for its own row and the rows of
+ * its triggers, rules and table constraints (see describe_row), and only
+ * the descriptions that a later row's depends_on reuses are kept.
  *
  * Copyright (c) 2026, ri_audit developers
  *
@@ -41,13 +48,28 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/objectaddress.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
 #include "drop_preview.h"
@@ -57,8 +79,48 @@ PG_FUNCTION_INFO_V1(ri_audit_assert_drop_safe);
 
 #define DROP_PREVIEW_COLS 10
 
+/*
+ * A relation's three strings, computed once for its own row and for every
+ * trigger, rule and table constraint row that names it (most rows of a large
+ * preview are such sub-objects of a few thousand tables).
+ */
+typedef struct RelStrings
+{
+	Oid			relid;			/* hash key: must be first */
+	char	   *type;			/* getObjectTypeDescription() */
+	char	   *identity;		/* getObjectIdentity() */
+	char	   *desc;			/* getObjectDescription() */
+} RelStrings;
+
+/* A catalog read by its OID index, with one scan rescanned per lookup. */
+typedef struct OidLookup
+{
+	Oid			relid;			/* the catalog */
+	Oid			indexid;		/* its OID index */
+	Relation	rel;			/* opened AccessShareLock, or NULL */
+	Relation	index;			/* likewise */
+	IndexScanDesc scan;			/* one-key scan, rescanned per lookup */
+	TupleTableSlot *slot;		/* for its tuples */
+} OidLookup;
+
+/* What describing the rows of one preview keeps between rows. */
+typedef struct RowDescriber
+{
+	MemoryContext cxt;			/* where the cached strings live */
+	HTAB	   *rels;			/* relid -> RelStrings */
+	Snapshot	snapshot;		/* registered catalog snapshot, or NULL */
+	OidLookup	trigger;		/* pg_trigger by OID */
+	OidLookup	rule;			/* pg_rewrite by OID */
+} RowDescriber;
+
 static DropWalk *run_preview(text *ddl);
 static const char *dependency_label(int flags);
+static void describer_init(RowDescriber *d);
+static void describer_end(RowDescriber *d);
+static bool describe_row(RowDescriber *d, const ObjectAddress *obj,
+						 char **type, char **identity, char **desc);
+static RelStrings *rel_strings(RowDescriber *d, Oid relid, bool missing_ok);
+static HeapTuple lookup_by_oid(RowDescriber *d, OidLookup *l, Oid oid);
 
 /*
  * ri_audit.drop_preview(ddl text) RETURNS TABLE (position int, classid oid,
@@ -77,20 +139,40 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	MemoryContext rowcxt;
 	MemoryContext oldcxt;
 	int			position = 0;
-
+	int		   *dependee_entry;
+	bool	   *is_dependee;
 	char	  **descs;
+	RowDescriber describer;
 
 	InitMaterializedSRF(fcinfo, 0);
 
 	walk = run_preview(PG_GETARG_TEXT_PP(0));
 
 	/*
-	 * Each entry's description, once its row is built: the object an entry
-	 * was reached through is usually an entry itself, with an earlier row,
-	 * so depends_on reuses its text instead of describing it again.
+	 * The object an entry was reached through is usually an entry itself,
+	 * with an earlier row, so depends_on reuses that row's description
+	 * instead of describing it again.  Find those entries first, so that
+	 * only their descriptions are kept (a copy of the string, not the
+	 * description's own buffer); every other string of a row is freed with
+	 * the row.
 	 */
+	dependee_entry = palloc(Max(walk->nentries, 1) * sizeof(int));
+	is_dependee = palloc0(Max(walk->nentries, 1) * sizeof(bool));
 	descs = palloc0(Max(walk->nentries, 1) * sizeof(char *));
+	for (int i = 0; i < walk->nentries; i++)
+	{
+		DropWalkEntry *e = &walk->entries[i];
+		int			d = -1;
 
+		CHECK_FOR_INTERRUPTS();
+		if (OidIsValid(e->dependee.classId) && !(e->flags & DW_SUBOBJECT))
+			d = drop_walk_lookup(walk, &e->dependee);
+		dependee_entry[i] = d;
+		if (d >= 0)
+			is_dependee[d] = true;
+	}
+
+	describer_init(&describer);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 								   "ri_audit drop_preview row",
 								   ALLOCSET_DEFAULT_SIZES);
@@ -106,6 +188,8 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 			DropWalkEntry *e = &walk->entries[i];
 			Datum		values[DROP_PREVIEW_COLS];
 			bool		nulls[DROP_PREVIEW_COLS];
+			char	   *type;
+			char	   *identity;
 			char	   *desc;
 			char	   *str;
 
@@ -113,30 +197,32 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 			if (e->flags & DW_SUBOBJECT)
 				continue;
 
-			/* Gone since the walk read it: a concurrent drop. */
-			desc = getObjectDescription(&e->obj, true);
-			if (desc == NULL)
-				continue;
-			descs[i] = desc;
-
 			oldcxt = MemoryContextSwitchTo(rowcxt);
+
+			/* Gone since the walk read it: a concurrent drop. */
+			if (!describe_row(&describer, &e->obj, &type, &identity, &desc))
+			{
+				MemoryContextSwitchTo(oldcxt);
+				MemoryContextReset(rowcxt);
+				continue;
+			}
+			if (is_dependee[i])
+				descs[i] = MemoryContextStrdup(oldcxt, desc);
 
 			memset(nulls, 0, sizeof(nulls));
 			values[0] = Int32GetDatum(++position);
 			values[1] = ObjectIdGetDatum(e->obj.classId);
 			values[2] = ObjectIdGetDatum(e->obj.objectId);
 			values[3] = Int32GetDatum(e->obj.objectSubId);
-			str = getObjectTypeDescription(&e->obj, true);
-			values[4] = CStringGetTextDatum(str ? str : "");
-			nulls[4] = (str == NULL);
-			str = getObjectIdentity(&e->obj, true);
-			values[5] = CStringGetTextDatum(str ? str : "");
-			nulls[5] = (str == NULL);
+			values[4] = CStringGetTextDatum(type ? type : "");
+			nulls[4] = (type == NULL);
+			values[5] = CStringGetTextDatum(identity ? identity : "");
+			nulls[5] = (identity == NULL);
 			values[6] = CStringGetTextDatum(desc);
 			str = NULL;
 			if (OidIsValid(e->dependee.classId))
 			{
-				int			d = drop_walk_lookup(walk, &e->dependee);
+				int			d = dependee_entry[i];
 
 				str = (d >= 0 && descs[d]) ? descs[d] :
 					getObjectDescription(&e->dependee, true);
@@ -155,6 +241,7 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	}
 
 	MemoryContextDelete(rowcxt);
+	describer_end(&describer);
 	drop_walk_end(walk);
 
 	return (Datum) 0;
@@ -271,4 +358,226 @@ dependency_label(int flags)
 	if (flags & DW_NORMAL)
 		return "normal";
 	return "owner";
+}
+
+/*
+ * describer_init
+ *		Start describing rows; strings kept between rows go to the current
+ *		memory context.
+ */
+static void
+describer_init(RowDescriber *d)
+{
+	HASHCTL		ctl;
+
+	memset(d, 0, sizeof(*d));
+	d->cxt = CurrentMemoryContext;
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RelStrings);
+	ctl.hcxt = CurrentMemoryContext;
+	d->rels = hash_create("ri_audit drop preview relations", 256, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	d->trigger.relid = TriggerRelationId;
+	d->trigger.indexid = TriggerOidIndexId;
+	d->rule.relid = RewriteRelationId;
+	d->rule.indexid = RewriteOidIndexId;
+}
+
+/*
+ * describer_end
+ *		Close the catalogs describe_row opened.
+ */
+static void
+describer_end(RowDescriber *d)
+{
+	OidLookup  *lookups[2] = {&d->trigger, &d->rule};
+
+	for (int i = 0; i < 2; i++)
+	{
+		OidLookup  *l = lookups[i];
+
+		if (l->rel == NULL)
+			continue;
+		index_endscan(l->scan);
+		ExecDropSingleTupleTableSlot(l->slot);
+		index_close(l->index, AccessShareLock);
+		table_close(l->rel, AccessShareLock);
+		l->rel = NULL;
+	}
+	if (d->snapshot)
+		UnregisterSnapshot(d->snapshot);
+	d->snapshot = NULL;
+}
+
+/*
+ * describe_row
+ *		The object_type, object_identity and description of a row, exactly
+ *		as getObjectTypeDescription(), getObjectIdentity() and
+ *		getObjectDescription() give them (missing_ok); false when the object
+ *		is gone (no description).  The strings live in the current memory
+ *		context or in the describer's cache: the caller must not free them.
+ *
+ * For a whole relation, a trigger, a rule and a table constraint, those
+ * three functions compose the relation's own description and identity
+ * with the sub-object's name; here the relation's strings come from a
+ * cache, so each relation is described once, and a trigger or rule is
+ * read once instead of twice.  The texts are PostgreSQL's own
+ * (objectaddress.c); t/020_drop_differential.pl compares them with what
+ * pg_describe_object() says.  Everything else is left to PostgreSQL.
+ */
+static bool
+describe_row(RowDescriber *d, const ObjectAddress *obj,
+			 char **type, char **identity, char **desc)
+{
+	if (obj->classId == RelationRelationId && obj->objectSubId == 0)
+	{
+		RelStrings *rs = rel_strings(d, obj->objectId, true);
+
+		if (rs == NULL)
+			return false;
+		*type = rs->type;
+		*identity = rs->identity;
+		*desc = rs->desc;
+		return true;
+	}
+
+	if (obj->classId == TriggerRelationId ||
+		obj->classId == RewriteRelationId)
+	{
+		bool		is_trigger = (obj->classId == TriggerRelationId);
+		HeapTuple	tup;
+		char	   *name;
+		Oid			relid;
+		RelStrings *rs;
+
+		tup = lookup_by_oid(d, is_trigger ? &d->trigger : &d->rule,
+							obj->objectId);
+		if (tup == NULL)
+			return false;
+		if (is_trigger)
+		{
+			Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+
+			name = pstrdup(NameStr(trig->tgname));
+			relid = trig->tgrelid;
+		}
+		else
+		{
+			Form_pg_rewrite rule = (Form_pg_rewrite) GETSTRUCT(tup);
+
+			name = pstrdup(NameStr(rule->rulename));
+			relid = rule->ev_class;
+		}
+		rs = rel_strings(d, relid, false);
+		*type = is_trigger ? "trigger" : "rule";
+		*identity = psprintf("%s on %s", quote_identifier(name),
+							 rs->identity);
+		/* translator: second %s is, e.g., "table %s" */
+		*desc = is_trigger ? psprintf(_("trigger %s on %s"), name, rs->desc) :
+			psprintf(_("rule %s on %s"), name, rs->desc);
+		return true;
+	}
+
+	if (obj->classId == ConstraintRelationId)
+	{
+		HeapTuple	tup;
+		Form_pg_constraint con;
+
+		tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(obj->objectId));
+		if (!HeapTupleIsValid(tup))
+			return false;
+		con = (Form_pg_constraint) GETSTRUCT(tup);
+		if (OidIsValid(con->conrelid))
+		{
+			RelStrings *rs = rel_strings(d, con->conrelid, false);
+
+			*type = "table constraint";
+			*identity = psprintf("%s on %s",
+								 quote_identifier(NameStr(con->conname)),
+								 rs->identity);
+			/* translator: second %s is, e.g., "table %s" */
+			*desc = psprintf(_("constraint %s on %s"),
+							 NameStr(con->conname), rs->desc);
+			ReleaseSysCache(tup);
+			return true;
+		}
+		ReleaseSysCache(tup);
+		/* a domain constraint: PostgreSQL's functions below */
+	}
+
+	*desc = getObjectDescription(obj, true);
+	if (*desc == NULL)
+		return false;
+	*type = getObjectTypeDescription(obj, true);
+	*identity = getObjectIdentity(obj, true);
+	return true;
+}
+
+/*
+ * rel_strings
+ *		A relation's cached strings, computed on first use; NULL when it is
+ *		missing and missing_ok (an error otherwise, as PostgreSQL's functions
+ *		raise when a sub-object names a relation that is gone).
+ */
+static RelStrings *
+rel_strings(RowDescriber *d, Oid relid, bool missing_ok)
+{
+	RelStrings *rs;
+	bool		found;
+	ObjectAddress addr;
+	char	   *desc;
+	char	   *type;
+	char	   *identity;
+
+	rs = hash_search(d->rels, &relid, HASH_FIND, NULL);
+	if (rs)
+		return rs;
+
+	/* Described in the caller's (per-row) context; only copies are kept. */
+	ObjectAddressSet(addr, RelationRelationId, relid);
+	desc = getObjectDescription(&addr, missing_ok);
+	if (desc == NULL)
+		return NULL;
+	type = getObjectTypeDescription(&addr, missing_ok);
+	identity = getObjectIdentity(&addr, missing_ok);
+
+	rs = hash_search(d->rels, &relid, HASH_ENTER, &found);
+	rs->desc = MemoryContextStrdup(d->cxt, desc);
+	rs->type = type ? MemoryContextStrdup(d->cxt, type) : NULL;
+	rs->identity = identity ? MemoryContextStrdup(d->cxt, identity) : NULL;
+	return rs;
+}
+
+/*
+ * lookup_by_oid
+ *		The row of catalog 'l' whose OID is 'oid', or NULL; valid until the
+ *		next lookup in the same catalog.  The catalog is opened with
+ *		AccessShareLock on first use, until describer_end, and read with one
+ *		catalog snapshot registered at that time.
+ */
+static HeapTuple
+lookup_by_oid(RowDescriber *d, OidLookup *l, Oid oid)
+{
+	ScanKeyData key;
+	bool		shouldfree;
+
+	if (l->rel == NULL)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(d->cxt);
+
+		if (d->snapshot == NULL)
+			d->snapshot = RegisterSnapshot(GetCatalogSnapshot(l->relid));
+		l->rel = table_open(l->relid, AccessShareLock);
+		l->index = index_open(l->indexid, AccessShareLock);
+		l->scan = index_beginscan(l->rel, l->index, d->snapshot, 1, 0);
+		l->slot = table_slot_create(l->rel, NULL);
+		MemoryContextSwitchTo(oldcxt);
+	}
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(oid));
+	index_rescan(l->scan, &key, 1, NULL, 0);
+	if (!index_getnext_slot(l->scan, ForwardScanDirection, l->slot))
+		return NULL;
+	return ExecFetchSlotHeapTuple(l->slot, false, &shouldfree);
 }
