@@ -78,6 +78,7 @@
 #include "utils/snapmgr.h"
 
 #include "drop_preview.h"
+#include "ri_audit.h"
 
 /* Key and value of the entry index. */
 typedef struct DropWalkIndexKey
@@ -222,7 +223,8 @@ drop_walk_begin(void)
 	walk->scans->index[DW_REFERENCE] = index_open(DependReferenceIndexId,
 												  AccessShareLock);
 	walk->scans->slot = table_slot_create(walk->depRel, NULL);
-	walk->scans->next_check = DW_LOAD_MIN_SCANS;
+	/* ri_audit.debug_load_depend: load at the first scan (for the tests) */
+	walk->scans->next_check = ri_audit_debug_load_depend ? 0 : DW_LOAD_MIN_SCANS;
 
 	return walk;
 }
@@ -728,7 +730,8 @@ depend_maybe_load(DropWalk *walk)
 		(BLCKSZ / (MAXALIGN(SizeofHeapTupleHeader +
 							sizeof(FormData_pg_depend)) +
 				   sizeof(ItemIdData)));
-	if (estimate > (double) scans->nscans * DW_LOAD_RATIO ||
+	if ((!ri_audit_debug_load_depend &&
+		 estimate > (double) scans->nscans * DW_LOAD_RATIO) ||
 		estimate > (double) (MaxAllocSize / sizeof(FormData_pg_depend)))
 		return;
 

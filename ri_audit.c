@@ -35,6 +35,9 @@ int			ri_audit_scan_method = RI_AUDIT_SCAN_AUTO;
 /* ri_audit.work_mem: the fast scan path's budget in kB, -1 for work_mem */
 int			ri_audit_work_mem = -1;
 
+/* ri_audit.debug_load_depend: see dependency_walk.c */
+bool		ri_audit_debug_load_depend = false;
+
 static const struct config_enum_entry scan_method_options[] = {
 	{"auto", RI_AUDIT_SCAN_AUTO, false},
 	{"fast", RI_AUDIT_SCAN_FAST, false},
@@ -86,6 +89,17 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_KB,
 							check_work_mem, NULL, NULL);
+
+	DefineCustomBoolVariable("ri_audit.debug_load_depend",
+							 "Makes drop_preview() read pg_depend in bulk from its first lookup.",
+							 "A developer option: drop_preview() switches to a "
+							 "bulk read of pg_depend only on large walks; this "
+							 "lets the tests run that code on small schemas.",
+							 &ri_audit_debug_load_depend,
+							 false,
+							 PGC_USERSET,
+							 GUC_NOT_IN_SAMPLE,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("ri_audit");
 }

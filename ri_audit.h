@@ -141,6 +141,9 @@ typedef enum RiAuditScanMethod
 } RiAuditScanMethod;
 
 extern PGDLLIMPORT int ri_audit_scan_method;
+
+/* ri_audit.debug_load_depend: drop_preview() loads pg_depend at once */
+extern PGDLLIMPORT bool ri_audit_debug_load_depend;
 extern PGDLLIMPORT int ri_audit_work_mem;
 
 extern bool keyset_supports(const FkInfo *fk);

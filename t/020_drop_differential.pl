@@ -421,6 +421,10 @@ for my $cand (@cands)
 SET client_min_messages = notice;
 \\echo ==PREVIEW==
 SELECT oracle.preview(\$ddl\$$plain\$ddl\$);
+\\echo ==LOADED==
+SET ri_audit.debug_load_depend = on;
+SELECT oracle.preview(\$ddl\$$plain\$ddl\$);
+RESET ri_audit.debug_load_depend;
 \\echo ==ASSERT==
 SELECT oracle.assert_text(\$ddl\$$plain\$ddl\$);
 \\echo ==DROPPED==
@@ -450,7 +454,13 @@ EOS
 	}
 
 	# stdout sections
-	my ($preview_txt) = $out =~ /==PREVIEW==\n(.*?)==ASSERT==\n/s;
+	my ($preview_txt) = $out =~ /==PREVIEW==\n(.*?)==LOADED==\n/s;
+	my ($loaded_txt)  = $out =~ /==LOADED==\n(.*?)==ASSERT==\n/s;
+
+	# The bulk read of pg_depend (normally only on large walks) must give
+	# the very same rows, in the same order.
+	is($loaded_txt, $preview_txt,
+		"$plain: same preview with pg_depend read in bulk");
 	my ($assert_txt)  = $out =~ /==ASSERT==\n(.*?)\n==DROPPED==/s;
 	my ($dropped_txt) = $out =~ /==DROPPED==\n(.*)\z/s;
 	my @preview = grep { length } split /\n/, ($preview_txt // '');
