@@ -164,18 +164,36 @@ SELECT count(*) || ' ' || count(*) FILTER (WHERE status = 'orphans') || ' '
 			  ORDER BY oid));
 \echo finished
 });
-	# Ask for a dump every 150 ms until the call is over.
-	my $asked = 0;
-	my $deadline = time() + $PostgreSQL::Test::Utils::timeout_default;
-	while (time() < $deadline)
-	{
-		my $state = $node->safe_psql('postgres',
-			"SELECT state FROM pg_stat_activity WHERE pid = $pid");
-		last if $state ne 'active';
-		$node->safe_psql('postgres', "SELECT pg_log_backend_memory_contexts($pid)");
-		$asked++;
-		usleep(150_000);
-	}
+	# Ask for a dump every 50 ms until the call is over, from one loop in
+	# another backend (no client round trips between the samples, so even a
+	# call of a second gets many).  pg_stat_clear_snapshot() makes each
+	# iteration see the current state.
+	my $asked = $node->safe_psql('postgres', qq{
+		CREATE FUNCTION pg_temp.sample_memory(target int) RETURNS int
+		LANGUAGE plpgsql AS \$\$
+		DECLARE
+			n int := 0;
+		BEGIN
+			-- The call may not have started yet: wait for it (10 s at most).
+			FOR i IN 1..200 LOOP
+				PERFORM pg_stat_clear_snapshot();
+				EXIT WHEN (SELECT state FROM pg_stat_activity
+							WHERE pid = target) = 'active';
+				PERFORM pg_sleep(0.05);
+			END LOOP;
+			LOOP
+				PERFORM pg_stat_clear_snapshot();
+				EXIT WHEN (SELECT state FROM pg_stat_activity
+							WHERE pid = target) IS DISTINCT FROM 'active';
+				PERFORM pg_log_backend_memory_contexts(target);
+				n := n + 1;
+				EXIT WHEN n >= 6000;
+				PERFORM pg_sleep(0.05);
+			END LOOP;
+			RETURN n;
+		END \$\$;
+		SELECT pg_temp.sample_memory($pid);
+	});
 	my $result = $worker->query_until(qr/finished/, '');
 	$result =~ s/\s*finished\s*$//;
 	is($result, '10000 1000 1000',
