@@ -31,8 +31,8 @@ SELECT table_name, key
   FROM ri_audit.orphans((SELECT oid FROM pg_constraint
 						  WHERE conname = 'orders_customer_id_fkey'), 2);
 SELECT count(*) FROM ri_audit.orphans('orders'::regclass, 'orders_customer_id_fkey', 0);
--- Named notation needs no cast (two untyped literals would be ambiguous
--- between the two variants).
+-- Named notation works too (untyped literals pick the text variant,
+-- which casts them to regclass and name).
 SELECT count(*) FROM ri_audit.orphans(table_name => 'orders',
 									  fk_name => 'orders_customer_id_fkey');
 -- The result agrees with the rows themselves.
