@@ -134,6 +134,7 @@ static int64 get_nonneg_int_arg(FunctionCallInfo fcinfo, int argno,
 static void orphans_internal(FunctionCallInfo fcinfo, Oid conoid,
 							 bool has_limit, int64 max_rows);
 static Datum sample_jsonb(OrphanCollector *c);
+static void jsonb_as_value(Jsonb *j, JsonbValue *v);
 static void report_progress(const FkInfo *fk, int done, int total);
 
 /* ------------------------------------------------------------------------
@@ -489,6 +490,24 @@ collector_end(OrphanCollector *c)
 }
 
 /*
+ * jsonb_as_value
+ *		*v becomes j as a value to push into another jsonb being built: its
+ *		scalar, or its container by reference.
+ */
+static void
+jsonb_as_value(Jsonb *j, JsonbValue *v)
+{
+	if (JB_ROOT_IS_SCALAR(j))
+		JsonbExtractScalar(&j->root, v);
+	else
+	{
+		v->type = jbvBinary;
+		v->val.binary.data = &j->root;
+		v->val.binary.len = VARSIZE(j) - VARHDRSZ;
+	}
+}
+
+/*
  * collector_key_jsonb
  *		The key of the row in c->slot as {"column": value, ...}, each value
  *		as to_jsonb() converts it.  Allocated in the current context.
@@ -518,14 +537,7 @@ collector_key_jsonb(OrphanCollector *c)
 
 			j = DatumGetJsonbP(FunctionCall1(&c->tojsonb[k],
 											 c->slot->tts_values[SORT_ATT_KEY(k) - 1]));
-			if (JB_ROOT_IS_SCALAR(j))
-				JsonbExtractScalar(&j->root, &val);
-			else
-			{
-				val.type = jbvBinary;
-				val.val.binary.data = &j->root;
-				val.val.binary.len = VARSIZE(j) - VARHDRSZ;
-			}
+			jsonb_as_value(j, &val);
 		}
 		pushJsonbValue(&state, WJB_VALUE, &val);
 	}
@@ -571,12 +583,9 @@ sample_jsonb(OrphanCollector *c)
 	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	while (collector_next(c))
 	{
-		Jsonb	   *j = DatumGetJsonbP(collector_key_jsonb(c));
 		JsonbValue	v;
 
-		v.type = jbvBinary;
-		v.val.binary.data = &j->root;
-		v.val.binary.len = VARSIZE(j) - VARHDRSZ;
+		jsonb_as_value(DatumGetJsonbP(collector_key_jsonb(c)), &v);
 		pushJsonbValue(&state, WJB_ELEM, &v);
 	}
 	res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
