@@ -359,9 +359,12 @@ collector_init(OrphanCollector *c, const FkInfo *fk, bool sorted, int64 bound)
 		for (int i = 0; i < nsortkeys; i++)
 			nullsfirst[i] = false;
 
+		/* A sort may only be bounded when begun with ALLOWBOUNDED. */
 		c->sort = tuplesort_begin_heap(c->sortdesc, nsortkeys, attnums,
 									   sortops, colls, nullsfirst,
-									   work_mem, NULL, TUPLESORT_NONE);
+									   work_mem, NULL,
+									   bound > 0 ? TUPLESORT_ALLOWBOUNDED :
+									   TUPLESORT_NONE);
 		c->bound = bound;
 		if (bound > 0)
 			tuplesort_set_bound(c->sort, bound);
