@@ -6,12 +6,13 @@
  *	  as the table owner under SECURITY_RESTRICTED_OPERATION.
  *
  * Checking a foreign key compares values of the referencing and referenced
- * columns.  Besides the constraint's equality operator, that comparison may
- * run a cast (the referencing column's type converted to the operator's
- * input type, perhaps through an implicit cast a type owner created), the
- * support functions of the operator families the planner may use for a hash
- * or merge join, and, for arrays, ranges and composite types, the
- * comparison code of their element, subtype or column types.  Any of these
+ * columns.  Besides the constraint's equality operator (and its selectivity
+ * estimators, which the planner calls), that comparison may run a cast (the
+ * referencing column's type converted to the operator's input type,
+ * perhaps through an implicit cast a type owner created), the members of
+ * the operator families the planner may use for a hash or merge join, a
+ * sort or a memoized lookup, and, for arrays, ranges and composite types,
+ * the comparison code of their element, subtype or column types.  Any of these
  * functions may belong to a table owner, who can replace its body at any
  * time (CREATE OR REPLACE FUNCTION).  Run with the caller's rights, a
  * superuser's audit would run that owner's code as a superuser: the hole
@@ -128,12 +129,28 @@ function_if_foreign(Oid funcid)
 
 /*
  * operator_if_foreign
- *		The operator's function when it is foreign, else InvalidOid.
+ *		The operator's function, or its restriction or join selectivity
+ *		estimator (which the planner calls), when it is foreign; else
+ *		InvalidOid.
  */
 static Oid
 operator_if_foreign(Oid oprid)
 {
-	return function_if_foreign(get_opcode(oprid));
+	HeapTuple	tup;
+	Form_pg_operator opr;
+	Oid			found;
+
+	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	opr = (Form_pg_operator) GETSTRUCT(tup);
+	found = function_if_foreign(opr->oprcode);
+	if (!OidIsValid(found))
+		found = function_if_foreign(opr->oprrest);
+	if (!OidIsValid(found))
+		found = function_if_foreign(opr->oprjoin);
+	ReleaseSysCache(tup);
+	return found;
 }
 
 /*
