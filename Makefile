@@ -43,7 +43,8 @@ REGRESS = setup foreign_keys \
 	hardening_privileges \
 	keyset \
 	orphans_shapes_planner \
-	security_owner_code
+	security_owner_code \
+	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
