@@ -23,10 +23,12 @@ OBJS = \
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
-DATA = $(EXTENSION)--$(EXTVERSION).sql
+# The base script and every upgrade script: CREATE EXTENSION installs the
+# default version by running the base script and the upgrades after it.
+DATA = $(wildcard $(EXTENSION)--*.sql)
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
-REGRESS = setup foreign_keys \
+REGRESS = setup extension_members foreign_keys \
 	load_order unindexed_foreign_keys foreign_key_graph \
 	orphans_shapes \
 	orphans_inputs \
