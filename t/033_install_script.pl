@@ -51,9 +51,11 @@ sub check_script
 	# Remove comments and string literals (keeping dollar-quoted bodies, whose
 	# code must be qualified too, but removing their quote marks).
 	my $code = $text;
-	$code =~ s/--[^\n]*//g;
 	$code =~ s{/\*.*?\*/}{}gs;
+	$code =~ s/--[^\n]*//g;
 	$code =~ s/'(?:[^']|'')*'/''/g;
+	# The psql guard is not a statement.
+	$code =~ s/^\\echo[^\n]*\n//mg;
 	# A dollar-quoted body is part of its CREATE statement: its semicolons
 	# do not end statements.
 	$code =~ s{(\$\w*\$)(.*?)\1}{my ($q, $b) = ($1, $2); $b =~ s/;/ /g; "$q$b$q"}gse;
