@@ -25,7 +25,8 @@ EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
 # The base script and every upgrade script: CREATE EXTENSION installs the
 # default version by running the base script and the upgrades after it.
-DATA = $(wildcard $(EXTENSION)--*.sql)
+# Named relative to $(srcdir), so that VPATH builds (pg_buildext) find them.
+DATA = $(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/$(EXTENSION)--*.sql))
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
 REGRESS = setup extension_members foreign_keys \
@@ -85,9 +86,13 @@ installcheck-isolation:
 installcheck-tap:
 	$(prove_installcheck)
 
-.PHONY: test demo bench
+.PHONY: test demo bench deb
 test:
 	@bash tools/test.sh
+# The Debian package postgresql-15-ri-audit, built from a copy of the tree in
+# DEB_DIR (default /tmp/ri_audit_deb), which also receives the .deb.
+deb:
+	@bash tools/deb.sh
 demo:
 	@bash tools/demo.sh
 bench:

@@ -10,7 +10,7 @@ export PG_CONFIG
 
 # Packages the build and every test tier need.
 RI_PACKAGES=(make gcc postgresql-15 postgresql-server-dev-15
-	postgresql-common libipc-run-perl perl rsync util-linux)
+	postgresql-common libipc-run-perl perl rsync util-linux graphviz)
 
 if [ "$(id -u)" = 0 ]; then
 	AS_ROOT=()
