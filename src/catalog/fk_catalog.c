@@ -36,7 +36,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/fk_catalog.c
+ *	  ri_audit/src/catalog/fk_catalog.c
  *
  *-------------------------------------------------------------------------
  */
@@ -59,7 +59,8 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
-#include "ri_audit.h"
+#include "ri_fk_catalog.h"
+#include "ri_owner_code.h"
 
 /* One listed constraint, with the names it is ordered by. */
 typedef struct FkListEntry
@@ -573,24 +574,6 @@ ri_fk_scan_role(const FkInfo *fk)
 	if (!OidIsValid(ri_fk_foreign_function(fk)))
 		return InvalidOid;
 	return ri_rel_owner(fk->fk_relid);
-}
-
-/*
- * ri_rel_owner
- *		The owner of relation relid; InvalidOid when it was dropped.
- */
-Oid
-ri_rel_owner(Oid relid)
-{
-	HeapTuple	tup;
-	Oid			owner;
-
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tup))
-		return InvalidOid;
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
 }
 
 /*
