@@ -617,8 +617,8 @@ preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
  *
  *	 with recursion, count 1 and not local:  drop the child's column
  *											 (constraint), and recurse
- *	 with recursion, otherwise:				 count - 1, child not visited
- *	 ONLY:									 count - 1, local, not visited
+ *	 with recursion, otherwise:				 count - 1, no recursion
+ *	 ONLY:									 count - 1, local, no recursion
  *
  * Dropping does not change the count, as in the command.  Keep this code in
  * step with tablecmds.c when it changes.
