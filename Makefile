@@ -37,6 +37,7 @@ REGRESS = setup foreign_keys \
 	drop_preview_constraints \
 	drop_preview_objects \
 	drop_preview_errors \
+	drop_preview_memory \
 	hardening_install \
 	hardening_names \
 	hardening_privileges \
