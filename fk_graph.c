@@ -121,11 +121,11 @@ ri_audit_foreign_key_graph(PG_FUNCTION_ARGS)
 					 c + 1);
 		}
 		validated = DatumGetBool(SPI_getbinval(tuple, tupdesc, 5, &isnull));
+		if (!isnull)
+			has_index = DatumGetBool(SPI_getbinval(tuple, tupdesc, 6,
+												   &isnull));
 		if (isnull)
-			validated = true;
-		has_index = DatumGetBool(SPI_getbinval(tuple, tupdesc, 6, &isnull));
-		if (isnull)
-			has_index = true;
+			elog(ERROR, "unexpected null in the foreign key graph query");
 
 		appendStringInfoChar(&buf, '\t');
 		append_dot_string(&buf, text[0]);
