@@ -46,6 +46,7 @@ REGRESS = setup foreign_keys \
 	drop_preview_objects \
 	drop_preview_errors \
 	drop_preview_inheritance \
+	drop_preview_memory \
 	hardening_install \
 	hardening_names \
 	hardening_privileges \
@@ -61,7 +62,8 @@ ISOLATION = foreign_keys_locks \
 	hardening_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \
-	hardening_concurrent_drop
+	hardening_concurrent_drop \
+	load_order_concurrent_drop
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
