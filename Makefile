@@ -18,11 +18,11 @@ OBJS = \
 	src/engine/validate_key.o \
 	src/api/orphans_api.o \
 	src/api/validate_api.o \
-	load_order.o \
-	fk_graph.o \
-	drop_target.o \
-	dependency_walk.o \
-	drop_preview.o
+	src/engine/dependency_walk.o \
+	src/engine/drop_target.o \
+	src/engine/load_order.o \
+	src/api/drop_preview_api.o \
+	src/api/fk_graph_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
 # the top.

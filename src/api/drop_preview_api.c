@@ -72,7 +72,7 @@
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
-#include "drop_preview.h"
+#include "ri_drop.h"
 
 PG_FUNCTION_INFO_V1(ri_audit_drop_preview);
 PG_FUNCTION_INFO_V1(ri_audit_assert_drop_safe);

@@ -77,7 +77,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
-#include "drop_preview.h"
+#include "ri_drop.h"
 #include "ri_audit.h"
 
 /* Key and value of the entry index. */

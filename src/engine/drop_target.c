@@ -74,7 +74,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "drop_preview.h"
+#include "ri_drop.h"
 
 /* The relation kinds RemoveRelations() accepts, with its messages. */
 typedef struct DropRelKind
