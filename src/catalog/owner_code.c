@@ -38,9 +38,9 @@
  *	  only when the owner can read both tables' key columns with no
  *	  row-level security; when it cannot, the key is refused
  *	  (RI_ACCESS_FOREIGN_CODE: a 'skipped' status, or 42501 naming the
- *	  function and its owner).  The fast path (keyset.c) only admits
+ *	  function and its owner).  The fast path (orphan_keyset.c) only admits
  *	  built-in operators on built-in types and never reaches foreign code.
- *	- showing and ordering keys (orphans.c): never through foreign code.
+ *	- showing and ordering keys (orphan_scan.c): never through foreign code.
  *	  Keys are rendered by ri_key_jsonb(), which uses to_jsonb() only for
  *	  built-in types (for which to_jsonb() looks up no cast) and the type's
  *	  output function otherwise; a key type whose ordering reaches foreign
@@ -57,7 +57,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/owner_code.c
+ *	  ri_audit/src/catalog/owner_code.c
  *
  *-------------------------------------------------------------------------
  */
@@ -88,7 +88,7 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
-#include "ri_audit.h"
+#include "ri_owner_code.h"
 
 /* How deep types may nest (arrays of composites of ranges ...). */
 #define RI_MAX_TYPE_DEPTH	32
