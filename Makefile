@@ -22,6 +22,7 @@ OBJS = \
 	src/engine/drop_target.o \
 	src/engine/load_order.o \
 	src/api/drop_preview_api.o \
+	src/engine/fk_graph.o \
 	src/api/fk_graph_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
@@ -48,6 +49,7 @@ REGRESS = setup extension_members foreign_keys \
 	drop_preview_constraints \
 	drop_preview_objects \
 	drop_preview_errors \
+	assert_drop_safe_allow \
 	drop_preview_inheritance \
 	drop_preview_memory \
 	hardening_install \
