@@ -88,6 +88,13 @@ all install installcheck:
 	@exit 1
 endif
 
+# A VPATH build (pg_buildext builds in debian's build-15/) needs the
+# folders of the objects (absolute: VPATH would find the source folders).
+OBJDIRS = $(addprefix $(CURDIR)/,$(sort $(filter-out ./,$(dir $(filter %.o,$(OBJS))))))
+$(filter %.o,$(OBJS)): | $(OBJDIRS)
+$(OBJDIRS):
+	$(MKDIR_P) $@
+
 # One target per test tier, so tools/test.sh can run every tier even when
 # an earlier one fails, and count each.
 .PHONY: installcheck-regress installcheck-isolation installcheck-tap
