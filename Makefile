@@ -19,6 +19,7 @@ OBJS = \
 	src/api/orphans_api.o \
 	src/api/validate_api.o \
 	src/engine/dependency_walk.o \
+	src/import/dependency.o \
 	src/engine/drop_target.o \
 	src/engine/load_order.o \
 	src/api/drop_preview_api.o \

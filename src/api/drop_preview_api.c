@@ -42,7 +42,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/drop_preview.c
+ *	  ri_audit/src/api/drop_preview_api.c
  *
  *-------------------------------------------------------------------------
  */
@@ -72,6 +72,7 @@
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
+#include "ri_audit.h"
 #include "ri_drop.h"
 
 PG_FUNCTION_INFO_V1(ri_audit_drop_preview);
@@ -150,6 +151,10 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	bool	   *is_dependee;
 	char	  **descs;
 	RowDescriber describer;
+	RiWalkIter	it;
+	const DropWalkEntry *e;
+	int			i;
+	int			nentries;
 
 	InitMaterializedSRF(fcinfo, 0);
 
@@ -163,17 +168,18 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	 * description's own buffer); every other string of a row is freed with
 	 * the row.
 	 */
-	dependee_entry = palloc(Max(walk->nentries, 1) * sizeof(int));
-	is_dependee = palloc0(Max(walk->nentries, 1) * sizeof(bool));
-	descs = palloc0(Max(walk->nentries, 1) * sizeof(char *));
-	for (int i = 0; i < walk->nentries; i++)
+	nentries = ri_walk_nentries(walk);
+	dependee_entry = palloc(Max(nentries, 1) * sizeof(int));
+	is_dependee = palloc0(Max(nentries, 1) * sizeof(bool));
+	descs = palloc0(Max(nentries, 1) * sizeof(char *));
+	ri_walk_iter_init(&it, walk);
+	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
 	{
-		DropWalkEntry *e = &walk->entries[i];
 		int			d = -1;
 
 		CHECK_FOR_INTERRUPTS();
 		if (OidIsValid(e->dependee.classId) && !(e->flags & DW_SUBOBJECT))
-			d = drop_walk_lookup(walk, &e->dependee);
+			d = ri_walk_lookup(walk, &e->dependee);
 		dependee_entry[i] = d;
 		if (d >= 0)
 			is_dependee[d] = true;
@@ -184,72 +190,65 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 								   "ri_audit drop_preview row",
 								   ALLOCSET_DEFAULT_SIZES);
 
-	for (int b = 0; b < walk->nbatches; b++)
+	ri_walk_iter_init(&it, walk);
+	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
 	{
-		int			start = walk->batch_start[b];
-		int			end = (b + 1 < walk->nbatches) ?
-			walk->batch_start[b + 1] : walk->nentries;
+		Datum		values[DROP_PREVIEW_COLS];
+		bool		nulls[DROP_PREVIEW_COLS];
+		char	   *type;
+		char	   *identity;
+		char	   *desc;
+		char	   *str;
 
-		for (int i = end - 1; i >= start; i--)
+		CHECK_FOR_INTERRUPTS();
+		if (e->flags & DW_SUBOBJECT)
+			continue;
+
+		oldcxt = MemoryContextSwitchTo(rowcxt);
+
+		/* Gone since the walk read it: a concurrent drop. */
+		if (!describe_row(&describer, &e->obj, &type, &identity, &desc))
 		{
-			DropWalkEntry *e = &walk->entries[i];
-			Datum		values[DROP_PREVIEW_COLS];
-			bool		nulls[DROP_PREVIEW_COLS];
-			char	   *type;
-			char	   *identity;
-			char	   *desc;
-			char	   *str;
-
-			CHECK_FOR_INTERRUPTS();
-			if (e->flags & DW_SUBOBJECT)
-				continue;
-
-			oldcxt = MemoryContextSwitchTo(rowcxt);
-
-			/* Gone since the walk read it: a concurrent drop. */
-			if (!describe_row(&describer, &e->obj, &type, &identity, &desc))
-			{
-				MemoryContextSwitchTo(oldcxt);
-				MemoryContextReset(rowcxt);
-				continue;
-			}
-			if (is_dependee[i])
-				descs[i] = MemoryContextStrdup(oldcxt, desc);
-
-			memset(nulls, 0, sizeof(nulls));
-			values[0] = Int32GetDatum(++position);
-			values[1] = ObjectIdGetDatum(e->obj.classId);
-			values[2] = ObjectIdGetDatum(e->obj.objectId);
-			values[3] = Int32GetDatum(e->obj.objectSubId);
-			values[4] = CStringGetTextDatum(type ? type : "");
-			nulls[4] = (type == NULL);
-			values[5] = CStringGetTextDatum(identity ? identity : "");
-			nulls[5] = (identity == NULL);
-			values[6] = CStringGetTextDatum(desc);
-			str = NULL;
-			if (OidIsValid(e->dependee.classId))
-			{
-				int			d = dependee_entry[i];
-
-				str = (d >= 0 && descs[d]) ? descs[d] :
-					getObjectDescription(&e->dependee, true);
-			}
-			values[7] = CStringGetTextDatum(str ? str : "");
-			nulls[7] = (str == NULL);
-			values[8] = CStringGetTextDatum(dependency_label(e->flags));
-			values[9] = BoolGetDatum(drop_walk_entry_is_reported(e));
-
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
-								 values, nulls);
-
 			MemoryContextSwitchTo(oldcxt);
 			MemoryContextReset(rowcxt);
+			continue;
 		}
+		if (is_dependee[i])
+			descs[i] = MemoryContextStrdup(oldcxt, desc);
+
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = Int32GetDatum(++position);
+		values[1] = ObjectIdGetDatum(e->obj.classId);
+		values[2] = ObjectIdGetDatum(e->obj.objectId);
+		values[3] = Int32GetDatum(e->obj.objectSubId);
+		values[4] = CStringGetTextDatum(type ? type : "");
+		nulls[4] = (type == NULL);
+		values[5] = CStringGetTextDatum(identity ? identity : "");
+		nulls[5] = (identity == NULL);
+		values[6] = CStringGetTextDatum(desc);
+		str = NULL;
+		if (OidIsValid(e->dependee.classId))
+		{
+			int			d = dependee_entry[i];
+
+			str = (d >= 0 && descs[d]) ? descs[d] :
+				getObjectDescription(&e->dependee, true);
+		}
+		values[7] = CStringGetTextDatum(str ? str : "");
+		nulls[7] = (str == NULL);
+		values[8] = CStringGetTextDatum(dependency_label(e->flags));
+		values[9] = BoolGetDatum(ri_walk_entry_is_reported(e));
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+							 values, nulls);
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(rowcxt);
 	}
 
 	MemoryContextDelete(rowcxt);
 	describer_end(&describer);
-	drop_walk_end(walk);
+	ri_walk_end(walk);
 
 	return (Datum) 0;
 }
@@ -268,52 +267,48 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 {
 	DropWalk   *walk = run_preview(PG_GETARG_TEXT_PP(0));
 	StringInfoData detail;
+	RiWalkIter	it;
+	const DropWalkEntry *e;
+	int			i;
 	int			failing_batch = -1;
 
 	initStringInfo(&detail);
 
-	for (int b = 0; b < walk->nbatches; b++)
+	ri_walk_iter_init(&it, walk);
+	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
 	{
-		int			start = walk->batch_start[b];
-		int			end = (b + 1 < walk->nbatches) ?
-			walk->batch_start[b + 1] : walk->nentries;
+		char	   *desc;
+		char	   *otherdesc;
 
-		for (int i = end - 1; i >= start; i--)
-		{
-			DropWalkEntry *e = &walk->entries[i];
-			char	   *desc;
-			char	   *otherdesc;
-
-			CHECK_FOR_INTERRUPTS();
-			if (!drop_walk_entry_is_reported(e))
-				continue;
-			desc = getObjectDescription(&e->obj, true);
-			if (desc == NULL)
-				continue;
-			if (failing_batch < 0)
-				failing_batch = b;
-			otherdesc = getObjectDescription(&e->dependee, true);
-			if (otherdesc == NULL)
-				continue;
-			if (detail.len > 0)
-				appendStringInfoChar(&detail, '\n');
-			appendStringInfo(&detail, _("%s depends on %s"), desc, otherdesc);
-			pfree(desc);
-			pfree(otherdesc);
-		}
+		CHECK_FOR_INTERRUPTS();
+		if (!ri_walk_entry_is_reported(e))
+			continue;
+		desc = getObjectDescription(&e->obj, true);
+		if (desc == NULL)
+			continue;
+		if (failing_batch < 0)
+			failing_batch = e->batch;
+		otherdesc = getObjectDescription(&e->dependee, true);
+		if (otherdesc == NULL)
+			continue;
+		if (detail.len > 0)
+			appendStringInfoChar(&detail, '\n');
+		appendStringInfo(&detail, _("%s depends on %s"), desc, otherdesc);
+		pfree(desc);
+		pfree(otherdesc);
 	}
 
-	drop_walk_end(walk);
+	ri_walk_end(walk);
 
 	if (failing_batch < 0)
 		PG_RETURN_VOID();
 
 	/* The first deletion call that fails gives the message's wording. */
-	if (walk->batch_ntargets[failing_batch] == 1)
+	if (ri_walk_batch_ntargets(walk, failing_batch) == 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("cannot drop %s because other objects depend on it",
-						getObjectDescription(&walk->batch_first[failing_batch],
+						getObjectDescription(ri_walk_batch_first(walk, failing_batch),
 											 false)),
 				 errdetail_internal("%s", detail.data),
 				 errhint("Use DROP ... CASCADE to drop the dependent objects too.")));
@@ -335,9 +330,9 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 static DropWalk *
 run_preview(text *ddl)
 {
-	DropWalk   *walk = drop_walk_begin();
+	DropWalk   *walk = ri_walk_begin(ri_audit_debug_load_depend);
 
-	drop_target_preview(text_to_cstring(ddl), walk);
+	ri_drop_targets(text_to_cstring(ddl), walk);
 	return walk;
 }
 

@@ -41,7 +41,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/drop_target.c
+ *	  ri_audit/src/engine/drop_target.c
  *
  *-------------------------------------------------------------------------
  */
@@ -196,7 +196,7 @@ static void target_add(TargetList *list, Oid classId, Oid objectId,
  *		statement would make into 'walk'.
  */
 void
-drop_target_preview(const char *ddl, DropWalk *walk)
+ri_drop_targets(const char *ddl, DropWalk *walk)
 {
 	Node	   *stmt = parse_one_statement(ddl);
 
@@ -394,7 +394,7 @@ preview_drop_relations(DropStmt *stmt, DropWalk *walk)
 		target_add(&targets, RelationRelationId, relid, 0);
 	}
 
-	drop_walk_batch(walk, targets.addrs, targets.n);
+	ri_walk_batch(walk, targets.addrs, targets.n);
 }
 
 /*
@@ -437,7 +437,7 @@ preview_drop_objects(DropStmt *stmt, DropWalk *walk)
 				   address.objectSubId);
 	}
 
-	drop_walk_batch(walk, targets.addrs, targets.n);
+	ri_walk_batch(walk, targets.addrs, targets.n);
 }
 
 /*
@@ -497,7 +497,7 @@ preview_drop_user_mapping(DropUserMappingStmt *stmt, DropWalk *walk)
 	}
 
 	ObjectAddressSet(target, UserMappingRelationId, umid);
-	drop_walk_batch(walk, &target, 1);
+	ri_walk_batch(walk, &target, 1);
 }
 
 /*
@@ -596,7 +596,7 @@ preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 
 			drop_column(walk, rel, cmd->name, recurse, false,
 						cmd->missing_ok, counts, &targets);
-			drop_walk_batch(walk, targets.addrs, targets.n);
+			ri_walk_batch(walk, targets.addrs, targets.n);
 		}
 		else
 			drop_constraint(walk, rel, cmd->name, recurse, false,
@@ -657,7 +657,7 @@ drop_column(DropWalk *walk, Relation rel, const char *colname,
 		/* An earlier subcommand of the statement may have dropped it. */
 		ObjectAddressSubSet(colobj, RelationRelationId, RelationGetRelid(rel),
 							((Form_pg_attribute) GETSTRUCT(tup))->attnum);
-		if (drop_walk_is_dropped(walk, &colobj))
+		if (ri_walk_is_dropped(walk, &colobj))
 		{
 			ReleaseSysCache(tup);
 			tup = NULL;
@@ -800,7 +800,7 @@ drop_constraint(DropWalk *walk, Relation rel, const char *conname,
 		ObjectAddressSet(conobj, ConstraintRelationId, con->oid);
 
 		/* An earlier subcommand may have dropped it already. */
-		if (!drop_walk_is_dropped(walk, &conobj))
+		if (!ri_walk_is_dropped(walk, &conobj))
 		{
 			if (con->coninhcount > 0 && !recursing)
 				ereport(ERROR,
@@ -811,7 +811,7 @@ drop_constraint(DropWalk *walk, Relation rel, const char *conname,
 			contype = con->contype;
 			found = true;
 			systable_endscan(scan);
-			drop_walk_batch(walk, &conobj, 1);
+			ri_walk_batch(walk, &conobj, 1);
 		}
 	}
 	if (!found)
