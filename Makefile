@@ -21,6 +21,8 @@ OBJS = \
 	src/engine/dependency_walk.o \
 	src/import/dependency.o \
 	src/engine/drop_target.o \
+	src/engine/drop_describe.o \
+	src/import/objectaddress.o \
 	src/import/dropcmds.o \
 	src/import/tablecmds.o \
 	src/engine/load_order.o \

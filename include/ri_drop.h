@@ -86,6 +86,20 @@ extern const ObjectAddress *ri_walk_batch_first(const DropWalk *walk,
 extern void ri_walk_iter_init(RiWalkIter *it, const DropWalk *walk);
 extern const DropWalkEntry *ri_walk_iter_next(RiWalkIter *it, int *index);
 
+/* src/engine/drop_describe.c: the strings of each row (opaque state) */
+typedef struct RiDescriber RiDescriber;
+
+extern RiDescriber *ri_describer_begin(void);
+extern bool ri_describe_object(RiDescriber *d, const ObjectAddress *obj,
+							   char **type, char **identity, char **desc);
+extern void ri_describer_end(RiDescriber *d);
+
+/* src/import/objectaddress.c */
+extern void ri_subobject_strings(Oid classId, const char *name,
+								 const char *rel_identity,
+								 const char *rel_desc, char **type,
+								 char **identity, char **desc);
+
 /* src/engine/drop_target.c */
 extern void ri_drop_targets(const char *ddl, DropWalk *walk);
 
