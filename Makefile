@@ -27,6 +27,7 @@ OBJS = \
 	src/import/tablecmds.o \
 	src/engine/load_order.o \
 	src/api/drop_preview_api.o \
+	src/api/load_order_api.o \
 	src/api/fk_graph_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
