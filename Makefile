@@ -99,7 +99,9 @@ installcheck-isolation:
 installcheck-tap:
 	$(prove_installcheck)
 
-.PHONY: test demo bench
+.PHONY: test demo bench typedefs
+typedefs:
+	@bash tools/typedefs.sh
 test:
 	@bash tools/test.sh
 demo:
