@@ -19,9 +19,15 @@ OBJS = \
 	src/api/orphans_api.o \
 	src/api/validate_api.o \
 	src/engine/dependency_walk.o \
+	src/import/dependency.o \
 	src/engine/drop_target.o \
+	src/engine/drop_describe.o \
+	src/import/objectaddress.o \
+	src/import/dropcmds.o \
+	src/import/tablecmds.o \
 	src/engine/load_order.o \
 	src/api/drop_preview_api.o \
+	src/api/load_order_api.o \
 	src/engine/fk_graph.o \
 	src/api/fk_graph_api.o
 
@@ -105,7 +111,9 @@ installcheck-isolation:
 installcheck-tap:
 	$(prove_installcheck)
 
-.PHONY: test demo bench deb
+.PHONY: test demo bench typedefs deb
+typedefs:
+	@bash tools/typedefs.sh
 test:
 	@bash tools/test.sh
 # The Debian package postgresql-15-ri-audit, built from a copy of the tree in

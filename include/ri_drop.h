@@ -1,25 +1,27 @@
 /*-------------------------------------------------------------------------
  *
- * drop_preview.h
- *	  Declarations shared by the DROP preview files.
+ * ri_drop.h
+ *	  The drop preview engine: statement text to deletion batches
+ *	  (src/engine/drop_target.c), and the walk of what each batch deletes
+ *	  (src/engine/dependency_walk.c, src/import/dependency.c).
  *
  * drop_target.c turns the text of one DROP or ALTER TABLE ... DROP statement
  * into "deletion batches": each batch is what one performDeletion() or
  * performMultipleDeletions() call of PostgreSQL would receive.  For every
- * batch it calls drop_walk_batch() (dependency_walk.c), which computes what
+ * batch it calls ri_walk_batch() (dependency_walk.c), which computes what
  * that call would delete, exactly as findDependentObjects() does, without
- * taking object locks.  drop_preview.c owns the SQL entry points and turns
+ * taking object locks.  src/api/drop_preview_api.c owns the SQL entry points and turns
  * the walk's entries into rows and messages.
  *
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/drop_preview.h
+ *	  ri_audit/include/ri_drop.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef DROP_PREVIEW_H
-#define DROP_PREVIEW_H
+#ifndef RI_DROP_H
+#define RI_DROP_H
 
 #include "catalog/objectaddress.h"
 #include "utils/hsearch.h"
@@ -53,35 +55,52 @@ typedef struct DropWalkEntry
 								 * objectId, or -1 */
 } DropWalkEntry;
 
-/* dependency_walk.c's pg_depend scans (private). */
-typedef struct DropWalkScans DropWalkScans;
+/* The state of one preview (opaque; src/engine/dependency_walk.c). */
+typedef struct DropWalk DropWalk;
 
-/* The state of one preview: every batch's entries, in deletion order. */
-typedef struct DropWalk
+/*
+ * Steps through a walk's entries in report order: batch by batch, each
+ * batch from its last deleted entry to its first (the order of
+ * PostgreSQL's "drop cascades to" notice: targets first, every object after
+ * the one it was reached through).
+ */
+typedef struct RiWalkIter
 {
-	DropWalkEntry *entries;		/* all batches, each in deletion order */
-	int			nentries;		/* entries used */
-	int			maxentries;		/* entries allocated */
-	int			nbatches;		/* batches walked so far */
-	int		   *batch_start;	/* first entry of each batch */
-	int		   *batch_ntargets; /* number of targets given to each batch */
-	ObjectAddress *batch_first; /* the first target given to each batch */
-	int			maxbatches;		/* size of the three arrays above */
-	HTAB	   *index;			/* (classId, objectId) -> first entry */
-	Relation	depRel;			/* pg_depend, opened AccessShareLock */
-	DropWalkScans *scans;		/* its index scans */
-} DropWalk;
+	const DropWalk *walk;		/* the walk */
+	int			batch;			/* current batch */
+	int			next;			/* entry to return next; -1 before a batch */
+} RiWalkIter;
 
-/* dependency_walk.c */
-extern DropWalk *drop_walk_begin(void);
-extern void drop_walk_batch(DropWalk *walk, const ObjectAddress *targets,
-							int ntargets);
-extern bool drop_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj);
-extern int	drop_walk_lookup(DropWalk *walk, const ObjectAddress *obj);
-extern void drop_walk_end(DropWalk *walk);
-extern bool drop_walk_entry_is_reported(const DropWalkEntry *entry);
+/* src/engine/dependency_walk.c */
+extern DropWalk *ri_walk_begin(bool load_depend_at_once);
+extern void ri_walk_batch(DropWalk *walk, const ObjectAddress *targets,
+						  int ntargets);
+extern bool ri_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj);
+extern int	ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj);
+extern void ri_walk_end(DropWalk *walk);
+extern bool ri_walk_entry_is_reported(const DropWalkEntry *entry);
+extern int	ri_walk_nentries(const DropWalk *walk);
+extern int	ri_walk_batch_ntargets(const DropWalk *walk, int batch);
+extern const ObjectAddress *ri_walk_batch_first(const DropWalk *walk,
+												int batch);
+extern void ri_walk_iter_init(RiWalkIter *it, const DropWalk *walk);
+extern const DropWalkEntry *ri_walk_iter_next(RiWalkIter *it, int *index);
 
-/* drop_target.c */
-extern void drop_target_preview(const char *ddl, DropWalk *walk);
+/* src/engine/drop_describe.c: the strings of each row (opaque state) */
+typedef struct RiDescriber RiDescriber;
 
-#endif							/* DROP_PREVIEW_H */
+extern RiDescriber *ri_describer_begin(void);
+extern bool ri_describe_object(RiDescriber *d, const ObjectAddress *obj,
+							   char **type, char **identity, char **desc);
+extern void ri_describer_end(RiDescriber *d);
+
+/* src/import/objectaddress.c */
+extern void ri_subobject_strings(Oid classId, const char *name,
+								 const char *rel_identity,
+								 const char *rel_desc, char **type,
+								 char **identity, char **desc);
+
+/* src/engine/drop_target.c */
+extern void ri_drop_targets(const char *ddl, DropWalk *walk);
+
+#endif							/* RI_DROP_H */
