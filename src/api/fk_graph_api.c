@@ -26,7 +26,7 @@
 
 #include "ri_audit.h"
 #include "ri_fk_catalog.h"
-#include "ri_fk_graph.h"
+#include "ri_graph.h"
 
 PG_FUNCTION_INFO_V1(ri_audit_foreign_key_graph);
 

@@ -47,7 +47,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "ri_fk_graph.h"
+#include "ri_graph.h"
 
 /* Columns of the edge query. */
 #define EDGE_QUERY_COLS 10
