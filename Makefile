@@ -14,6 +14,7 @@ OBJS = \
 	fk_catalog.o \
 	orphan_sql.o \
 	orphans.o \
+	owner_code.o \
 	validate.o \
 	drop_target.o \
 	dependency_walk.o \
@@ -41,7 +42,8 @@ REGRESS = setup foreign_keys \
 	hardening_names \
 	hardening_privileges \
 	keyset \
-	orphans_shapes_planner
+	orphans_shapes_planner \
+	security_owner_code
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \

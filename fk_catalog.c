@@ -71,7 +71,10 @@ typedef struct FkListEntry
 } FkListEntry;
 
 static bool ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok);
-static RiAccessProblem ri_rel_access(Oid relid, const AttrNumber *attnums,
+static RiAccessProblem ri_fk_role_access(const FkInfo *fk, Oid userid,
+										 Oid *relid);
+static RiAccessProblem ri_rel_access(Oid userid, Oid relid,
+									 const AttrNumber *attnums,
 									 int nkeys, bool with_location);
 static bool ri_att_type(Oid relid, AttrNumber attnum, Oid *type,
 						Oid *collation, bool missing_ok);
@@ -445,17 +448,16 @@ ri_fk_listing(List *conoids, int *nkeys)
 
 /*
  * ri_rel_access
- *		What, if anything, keeps the caller from reading the key columns of
+ *		What, if anything, keeps role userid from reading the key columns of
  *		relid (and, with with_location, the ctid and tableoid of its rows):
  *		the table gone, no USAGE on its schema (the scan names it), no SELECT
  *		on the columns (table-level SELECT, or column-level SELECT on each),
  *		row-level security.  Never fails on a table dropped concurrently.
  */
 static RiAccessProblem
-ri_rel_access(Oid relid, const AttrNumber *attnums, int nkeys,
+ri_rel_access(Oid userid, Oid relid, const AttrNumber *attnums, int nkeys,
 			  bool with_location)
 {
-	Oid			userid = GetUserId();
 	Oid			nspid = get_rel_namespace(relid);
 	bool		is_missing = false;
 
@@ -491,7 +493,7 @@ ri_rel_access(Oid relid, const AttrNumber *attnums, int nkeys,
 	}
 
 	/* check_enable_rls() treats a missing table as one without RLS. */
-	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+	if (check_enable_rls(relid, userid, true) == RLS_ENABLED)
 		return RI_ACCESS_RLS;
 	return RI_ACCESS_OK;
 }
@@ -506,6 +508,41 @@ ri_rel_access(Oid relid, const AttrNumber *attnums, int nkeys,
 RiAccessProblem
 ri_fk_access(const FkInfo *fk, Oid *relid)
 {
+	RiAccessProblem problem;
+	Oid			scan_role;
+
+	problem = ri_fk_role_access(fk, GetUserId(), relid);
+	if (problem != RI_ACCESS_OK)
+		return problem;
+
+	/*
+	 * When comparing the keys runs another role's code, the comparison runs
+	 * as the referencing table's owner, which must then see exactly what
+	 * the caller sees: both key column sets, no row-level security.
+	 */
+	scan_role = ri_fk_scan_role(fk);
+	if (OidIsValid(scan_role))
+	{
+		problem = ri_fk_role_access(fk, scan_role, relid);
+		if (problem == RI_ACCESS_GONE)
+			return problem;
+		if (problem != RI_ACCESS_OK)
+			return RI_ACCESS_FOREIGN_CODE;
+	}
+	*relid = InvalidOid;
+	return RI_ACCESS_OK;
+}
+
+/*
+ * ri_fk_role_access
+ *		ri_fk_access's rule for role userid: RI_ACCESS_OK when it may read
+ *		the key columns of both tables (and the ctid and tableoid of the
+ *		referencing one) with no row-level security; otherwise the problem,
+ *		with *relid set to the table it concerns.
+ */
+static RiAccessProblem
+ri_fk_role_access(const FkInfo *fk, Oid userid, Oid *relid)
+{
 	Oid			rels[2] = {fk->fk_relid, fk->pk_relid};
 
 	for (int side = 0; side < 2; side++)
@@ -514,7 +551,8 @@ ri_fk_access(const FkInfo *fk, Oid *relid)
 		RiAccessProblem problem;
 
 		*relid = rels[side];
-		problem = ri_rel_access(rels[side], attnums, fk->nkeys, side == 0);
+		problem = ri_rel_access(userid, rels[side], attnums, fk->nkeys,
+								side == 0);
 		if (problem != RI_ACCESS_OK)
 			return problem;
 	}
@@ -523,14 +561,66 @@ ri_fk_access(const FkInfo *fk, Oid *relid)
 }
 
 /*
+ * ri_fk_scan_role
+ *		The role the planner path's query for *fk must run as: InvalidOid
+ *		(the caller) when comparing its keys runs only trusted code, else
+ *		the owner of the referencing table (owner_code.c says why).  A table
+ *		dropped meanwhile gives InvalidOid; ri_fk_lock() finds out.
+ */
+Oid
+ri_fk_scan_role(const FkInfo *fk)
+{
+	if (!OidIsValid(ri_fk_foreign_function(fk)))
+		return InvalidOid;
+	return ri_rel_owner(fk->fk_relid);
+}
+
+/*
+ * ri_rel_owner
+ *		The owner of relation relid; InvalidOid when it was dropped.
+ */
+Oid
+ri_rel_owner(Oid relid)
+{
+	HeapTuple	tup;
+	Oid			owner;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
+ * ri_fk_foreign_code_text
+ *		What ri_fk_access's RI_ACCESS_FOREIGN_CODE is about: the foreign
+ *		function, and the role it would run as.
+ */
+static void
+ri_fk_foreign_code_text(const FkInfo *fk, char **function, char **role)
+{
+	Oid			funcid = ri_fk_foreign_function(fk);
+	Oid			owner = ri_fk_scan_role(fk);
+	char	   *rolname = OidIsValid(owner) ? GetUserNameFromId(owner, true) : NULL;
+
+	*function = OidIsValid(funcid) ? ri_foreign_function_text(funcid) :
+		pstrdup("code of another role");
+	*role = rolname ? pstrdup(quote_identifier(rolname)) : pstrdup("(dropped)");
+}
+
+/*
  * ri_fk_access_reason
  *		The problem as a lower-case phrase, for "skipped: <reason>".
  */
 char *
-ri_fk_access_reason(RiAccessProblem problem, Oid relid)
+ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem, Oid relid)
 {
 	char	   *relname = get_rel_name(relid);
 	char	   *nspname;
+	char	   *function;
+	char	   *role;
 
 	if (problem != RI_ACCESS_OK && problem != RI_ACCESS_GONE &&
 		relname == NULL)
@@ -558,6 +648,10 @@ ri_fk_access_reason(RiAccessProblem problem, Oid relid)
 		case RI_ACCESS_RLS:
 			return psprintf("row-level security applies to table \"%s\"",
 							relname);
+		case RI_ACCESS_FOREIGN_CODE:
+			ri_fk_foreign_code_text(fk, &function, &role);
+			return psprintf("comparing its keys runs %s, which runs only as table owner %s, who cannot read table \"%s\"",
+							function, role, relname);
 	}
 	return NULL;
 }
@@ -614,6 +708,23 @@ ri_fk_require_access(const FkInfo *fk)
 					 errdetail("Rows hidden by a policy would make the result wrong."),
 					 errhint("Check it as a role that bypasses row-level security or owns the table.")));
 			break;
+		case RI_ACCESS_FOREIGN_CODE:
+			{
+				char	   *function;
+				char	   *role;
+
+				ri_fk_foreign_code_text(fk, &function, &role);
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("cannot check foreign key constraint \"%s\" because comparing its keys runs %s",
+								NameStr(fk->conname), function),
+						 errdetail("Code of another role runs only as the owner of table \"%s\", role %s, and that role cannot read the key columns of table \"%s\" without row-level security.",
+								   get_rel_name(fk->fk_relid), role,
+								   get_rel_name(relid)),
+						 errhint("Grant role %s SELECT on the key columns of table \"%s\", or check the key as a role that owns the function.",
+								 role, get_rel_name(relid))));
+			}
+			break;
 	}
 }
 
@@ -626,6 +737,6 @@ ri_fk_require_access(const FkInfo *fk)
 bool
 ri_fk_can_show_key(const FkInfo *fk)
 {
-	return ri_rel_access(fk->fk_relid, fk->fk_attnums, fk->nkeys,
-						 false) == RI_ACCESS_OK;
+	return ri_rel_access(GetUserId(), fk->fk_relid, fk->fk_attnums,
+						 fk->nkeys, false) == RI_ACCESS_OK;
 }

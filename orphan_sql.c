@@ -35,9 +35,14 @@
  * settings live in a GUC nest level (NewGUCNestLevel / AtEOXact_GUC, as
  * amcheck and RI do), so they are undone on return and on error.
  *
- * The query runs as the calling user (no user or security context switch):
- * the caller's privileges were checked by fk_catalog.c, and the executor
- * checks them again.  It runs read-only in the caller's snapshot, so it
+ * The query runs as the calling user when comparing the keys runs only
+ * trusted code: the caller's privileges were checked by fk_catalog.c, and
+ * the executor checks them again.  When the comparison reaches a function
+ * of another role (a cast, an operator's function, an operator family
+ * member: see owner_code.c), the query runs as the referencing table's
+ * owner under SECURITY_RESTRICTED_OPERATION instead, after fk_catalog.c has
+ * checked that the owner, too, can read both key column sets with no
+ * row-level security, so the answer is the same.  It runs read-only in the caller's snapshot, so it
  * works in read-only transactions and on a hot standby, and every key
  * checked by one call sees the same data.  Results are fetched through an
  * SPI cursor in batches, so memory stays bounded whatever the number of
@@ -207,8 +212,14 @@ ri_planner_scan(const FkInfo *fk, int fk_index, OrphanSink *sink,
 	char		workmembuf[32];
 	Datum		keyvals[INDEX_MAX_KEYS];
 	bool		keynulls[INDEX_MAX_KEYS];
+	Oid			scan_role = ri_fk_scan_role(fk);
+	RiOwnerSwitch owner_switch;
 
 	query = build_orphan_query(fk);
+
+	/* Another role's code in the comparison runs as the table's owner. */
+	if (OidIsValid(scan_role))
+		ri_become_owner(scan_role, &owner_switch);
 
 	/* Pin the search_path; give the join RI's memory budget. */
 	save_nestlevel = NewGUCNestLevel();
@@ -280,4 +291,6 @@ ri_planner_scan(const FkInfo *fk, int fk_index, OrphanSink *sink,
 		elog(ERROR, "SPI_finish failed");
 
 	AtEOXact_GUC(true, save_nestlevel);
+	if (OidIsValid(scan_role))
+		ri_restore_caller(&owner_switch);
 }

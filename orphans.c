@@ -23,8 +23,11 @@
  * pg_regress expected files can rely on.  Results are returned through a
  * tuplestore (InitMaterializedSRF), which also spills to disk.
  *
- * Keys are shown as jsonb objects {"column": value}, each value converted
- * as to_jsonb() converts it.
+ * Keys are shown as jsonb objects {"column": value}: values of built-in
+ * types as to_jsonb() converts them, others as their type's output text
+ * (ri_key_jsonb), so that showing a key never runs a cast to json that a
+ * type owner wrote.  For the same reason a key type whose ordering reaches
+ * another role's code is sorted by its text (owner_code.c).
  *
  * Locks: AccessShareLock on each referencing and referenced table checked
  * (and, through the scan, on the partitions scanned), held to end of
@@ -102,8 +105,7 @@ typedef struct OrphanCollector
 	int64		bound;			/* keep at most this many rows; 0: all */
 	int64		nread;			/* rows read back from the sort */
 	bool		fallback[INDEX_MAX_KEYS];	/* key ordered by its text? */
-	FmgrInfo	outfuncs[INDEX_MAX_KEYS];	/* key output functions */
-	FmgrInfo	tojsonb[INDEX_MAX_KEYS];	/* to_jsonb() for each key type */
+	RiKeyRenderer render[INDEX_MAX_KEYS];	/* shows each key column */
 	char	   *keynames[INDEX_MAX_KEYS];	/* referencing column names */
 
 	/* per row */
@@ -288,24 +290,16 @@ collector_init(OrphanCollector *c, const FkInfo *fk, bool sorted, int64 bound)
 
 	for (int k = 0; k < n; k++)
 	{
-		Oid			outfunc;
-		bool		varlena;
-		FuncExpr   *expr;
-
 		c->keynames[k] = ri_fk_column_name(fk, k);
-		getTypeOutputInfo(fk->fk_types[k], &outfunc, &varlena);
-		fmgr_info_cxt(outfunc, &c->outfuncs[k], c->cxt);
+		ri_key_jsonb_init(fk->fk_types[k], &c->render[k], c->cxt);
 
-		/* to_jsonb(anyelement) learns its argument type from fn_expr. */
-		fmgr_info_cxt(F_TO_JSONB, &c->tojsonb[k], c->cxt);
-		expr = makeFuncExpr(F_TO_JSONB, JSONBOID,
-							list_make1(makeNullConst(fk->fk_types[k], -1,
-													 fk->fk_collations[k])),
-							InvalidOid, InvalidOid, COERCE_EXPLICIT_CALL);
-		fmgr_info_set_expr((Node *) expr, &c->tojsonb[k]);
-
+		/*
+		 * The sort runs as the caller: a type whose ordering would run
+		 * another role's code is ordered by its text instead.
+		 */
 		c->fallback[k] = !OidIsValid(lookup_type_cache(fk->fk_types[k],
-													   TYPECACHE_LT_OPR)->lt_opr);
+													   TYPECACHE_LT_OPR)->lt_opr) ||
+			!ri_type_ordering_is_trusted(fk->fk_types[k]);
 	}
 
 	if (sorted)
@@ -359,9 +353,12 @@ collector_init(OrphanCollector *c, const FkInfo *fk, bool sorted, int64 bound)
 		for (int i = 0; i < nsortkeys; i++)
 			nullsfirst[i] = false;
 
+		/* A sort may only be bounded when begun with ALLOWBOUNDED. */
 		c->sort = tuplesort_begin_heap(c->sortdesc, nsortkeys, attnums,
 									   sortops, colls, nullsfirst,
-									   work_mem, NULL, TUPLESORT_NONE);
+									   work_mem, NULL,
+									   bound > 0 ? TUPLESORT_ALLOWBOUNDED :
+									   TUPLESORT_NONE);
 		c->bound = bound;
 		if (bound > 0)
 			tuplesort_set_bound(c->sort, bound);
@@ -431,7 +428,7 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 		if (c->fallback[k] && !keynulls[k])
 		{
 			values[SORT_ATT_KEYTEXT(n, k) - 1] =
-				CStringGetTextDatum(OutputFunctionCall(&c->outfuncs[k],
+				CStringGetTextDatum(OutputFunctionCall(&c->render[k].outfunc,
 													   keyvals[k]));
 			isnull[SORT_ATT_KEYTEXT(n, k) - 1] = false;
 		}
@@ -535,8 +532,8 @@ collector_key_jsonb(OrphanCollector *c)
 		{
 			Jsonb	   *j;
 
-			j = DatumGetJsonbP(FunctionCall1(&c->tojsonb[k],
-											 c->slot->tts_values[SORT_ATT_KEY(k) - 1]));
+			j = ri_key_jsonb(&c->render[k],
+							 c->slot->tts_values[SORT_ATT_KEY(k) - 1]);
 			jsonb_as_value(j, &val);
 		}
 		pushJsonbValue(&state, WJB_VALUE, &val);
@@ -564,7 +561,7 @@ collector_key_values(OrphanCollector *c)
 			appendStringInfoString(&buf, "null");
 		else
 			appendStringInfoString(&buf,
-								   OutputFunctionCall(&c->outfuncs[k],
+								   OutputFunctionCall(&c->render[k].outfunc,
 													  c->slot->tts_values[SORT_ATT_KEY(k) - 1]));
 	}
 	return buf.data;
@@ -874,7 +871,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			if (problem != RI_ACCESS_OK)
 			{
 				skip[i] = psprintf("skipped: %s",
-								   ri_fk_access_reason(problem, relid));
+								   ri_fk_access_reason(fk, problem, relid));
 				continue;
 			}
 			scan_index[i] = nscan;

@@ -21,9 +21,11 @@
 #define RI_AUDIT_H
 
 #include "access/attnum.h"
+#include "fmgr.h"
 #include "nodes/pg_list.h"
 #include "pg_config_manual.h"
 #include "storage/itemptr.h"
+#include "utils/jsonb.h"
 #include "utils/snapshot.h"
 
 /*
@@ -86,7 +88,11 @@ typedef enum RiAccessProblem
 	RI_ACCESS_NO_SELECT,		/* no SELECT on the key columns */
 	RI_ACCESS_NO_LOCATION,		/* no SELECT on the referencing table's ctid
 								 * and tableoid, which locate the rows */
-	RI_ACCESS_RLS				/* row-level security applies to the caller */
+	RI_ACCESS_RLS,				/* row-level security applies to the caller */
+	RI_ACCESS_FOREIGN_CODE		/* comparing the keys runs code of another
+								 * role, and the referencing table's owner,
+								 * who would run it, cannot read both key
+								 * column sets (owner_code.c) */
 } RiAccessProblem;
 
 /*
@@ -109,10 +115,45 @@ extern bool ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok);
 extern bool ri_fk_lock(FkInfo *fk, bool missing_ok);
 extern List *ri_fk_list(List *relids, bool only_not_valid);
 extern RiAccessProblem ri_fk_access(const FkInfo *fk, Oid *relid);
-extern char *ri_fk_access_reason(RiAccessProblem problem, Oid relid);
+extern char *ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem,
+								 Oid relid);
+extern Oid	ri_fk_scan_role(const FkInfo *fk);
+extern Oid	ri_rel_owner(Oid relid);
 extern void ri_fk_require_access(const FkInfo *fk);
 extern bool ri_fk_can_show_key(const FkInfo *fk);
 extern char *ri_fk_column_name(const FkInfo *fk, int key);
+
+/*
+ * Code of other roles (owner_code.c).
+ *
+ * "Foreign" code is a function owned by a role that is neither the caller
+ * nor a superuser; it is never run with the caller's rights.
+ */
+
+/* What ri_become_owner() saved, for ri_restore_caller(). */
+typedef struct RiOwnerSwitch
+{
+	Oid			save_userid;	/* the caller's user ID */
+	int			save_sec_context;	/* the caller's security context */
+	int			save_nestlevel; /* GUC nest level to unwind */
+} RiOwnerSwitch;
+
+/* How one key column's values are shown as jsonb (ri_key_jsonb). */
+typedef struct RiKeyRenderer
+{
+	bool		builtin;		/* a built-in type: rendered by to_jsonb() */
+	FmgrInfo	tojsonb;		/* to_jsonb() for the type, when builtin */
+	FmgrInfo	outfunc;		/* the type's output function */
+} RiKeyRenderer;
+
+extern bool ri_role_is_trusted(Oid roleid);
+extern Oid	ri_fk_foreign_function(const FkInfo *fk);
+extern bool ri_type_ordering_is_trusted(Oid typid);
+extern char *ri_foreign_function_text(Oid funcid);
+extern void ri_become_owner(Oid owner, RiOwnerSwitch *sw);
+extern void ri_restore_caller(RiOwnerSwitch *sw);
+extern void ri_key_jsonb_init(Oid typid, RiKeyRenderer *r, MemoryContext cxt);
+extern Jsonb *ri_key_jsonb(RiKeyRenderer *r, Datum value);
 
 /* orphan_sql.c: the planner path */
 extern void ri_planner_scan(const FkInfo *fk, int fk_index,

@@ -12,7 +12,12 @@
  *		ALTER TABLE schema.table VALIDATE CONSTRAINT name
  *
  * through SPI, so the server itself re-checks the rows and sets
- * convalidated, with all of ALTER TABLE's rules: ownership of the table,
+ * convalidated.  The command runs as the table's owner, under
+ * SECURITY_RESTRICTED_OPERATION, once the caller has passed ALTER TABLE's
+ * ownership check (a superuser, or a member of the owning role): the check
+ * it makes may run code the owner wrote (a cast or an operator's function
+ * in the key comparison), which must not run with the caller's rights.  It
+ * keeps all of ALTER TABLE's rules: ownership of the table,
  * ShareUpdateExclusiveLock on the referencing table and RowShareLock on the
  * referenced one, and PostgreSQL's handling of partitioned tables.  The
  * command runs in a subtransaction with lock_timeout set to the caller's
@@ -43,6 +48,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -130,7 +136,20 @@ run_validate_command(const FkInfo *fk, const char *lock_timeout,
 
 	PG_TRY();
 	{
-		int			save_nestlevel = NewGUCNestLevel();
+		RiOwnerSwitch owner_switch;
+		bool		as_owner;
+		int			save_nestlevel;
+
+		/*
+		 * Once the caller has passed ALTER TABLE's ownership check, run the
+		 * command as the table's owner: the check it makes may run code the
+		 * owner wrote.  A caller who is not an owner gets ALTER TABLE's own
+		 * error.
+		 */
+		as_owner = pg_class_ownercheck(fk->fk_relid, GetUserId());
+		if (as_owner)
+			ri_become_owner(ri_rel_owner(fk->fk_relid), &owner_switch);
+		save_nestlevel = NewGUCNestLevel();
 
 		(void) set_config_option("lock_timeout", lock_timeout,
 								 PGC_USERSET, PGC_S_SESSION,
@@ -145,6 +164,8 @@ run_validate_command(const FkInfo *fk, const char *lock_timeout,
 		if (SPI_finish() != SPI_OK_FINISH)
 			elog(ERROR, "SPI_finish failed");
 		AtEOXact_GUC(true, save_nestlevel);
+		if (as_owner)
+			ri_restore_caller(&owner_switch);
 
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
@@ -212,7 +233,7 @@ validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
 		if (!skip_unchecked)
 			ri_fk_require_access(fk);
 		res->status = psprintf("skipped: %s",
-							   ri_fk_access_reason(problem, relid));
+							   ri_fk_access_reason(fk, problem, relid));
 		return true;
 	}
 	if (fk->convalidated)		/* validated while we waited for the lock */
