@@ -14,7 +14,8 @@
 # rebuilt only when postgresql-15 is upgraded.  The build log stays beside
 # the prefix, the tarball in $RI_AUDIT_CACHE/src (the replay test reads the
 # regression scripts from it), and PostgreSQL's Valgrind suppressions are
-# installed as $prefix/share/valgrind.supp for "make test-valgrind".
+# installed as $prefix/share/valgrind.supp for "make test-valgrind"; the
+# contrib modules the tests use are installed too.
 set -euo pipefail
 
 cache=${RI_AUDIT_CACHE:-/var/cache/ri_audit}
@@ -31,21 +32,49 @@ use_version() {
 	tarball=postgresql-15_$upstream.orig.tar.bz2
 }
 
-# install_supp: copy src/tools/valgrind.supp from the tarball into the
-# prefix (also for a prefix cached before the copy was made).
-install_supp() {
-	[ -f "$prefix/share/valgrind.supp" ] && return 0
-	[ -f "$cache/src/$tarball" ] || return 0
-	tar -xjOf "$cache/src/$tarball" "postgresql-$upstream/src/tools/valgrind.supp" \
-		>"$prefix/share/valgrind.supp.tmp"
-	chmod 644 "$prefix/share/valgrind.supp.tmp"
-	mv "$prefix/share/valgrind.supp.tmp" "$prefix/share/valgrind.supp"
+# Contrib modules the tests create (built with PGXS against the installed
+# server, so a cached prefix gets them without a rebuild).
+contrib_modules="citext hstore"
+
+# install_extras: valgrind.supp from the tarball, and the contrib modules,
+# into a complete prefix that lacks them (also one cached before they were
+# added).  Under the build lock.
+install_extras() {
+	local want="$contrib_modules" tmp m
+	if [ -f "$prefix/share/valgrind.supp" ] &&
+		[ "$(cat "$prefix/.contrib" 2>/dev/null)" = "$want" ]; then
+		return 0
+	fi
+	[ -f "$cache/src/$tarball" ] || { echo "no $cache/src/$tarball" >&2; exit 1; }
+	mkdir -p "$cache"
+	exec 8>"$cache/build.lock"
+	flock 8
+	if [ ! -f "$prefix/share/valgrind.supp" ]; then
+		tar -xjOf "$cache/src/$tarball" "postgresql-$upstream/src/tools/valgrind.supp" \
+			>"$prefix/share/valgrind.supp.tmp"
+		chmod 644 "$prefix/share/valgrind.supp.tmp"
+		mv "$prefix/share/valgrind.supp.tmp" "$prefix/share/valgrind.supp"
+	fi
+	if [ "$(cat "$prefix/.contrib" 2>/dev/null)" != "$want" ]; then
+		say "installing contrib modules into $prefix: $want"
+		tmp=$(mktemp -d "$cache/contrib.XXXXXX")
+		for m in $want; do
+			tar -xjf "$cache/src/$tarball" -C "$tmp" "postgresql-$upstream/contrib/$m"
+			make -s -C "$tmp/postgresql-$upstream/contrib/$m" USE_PGXS=1 \
+				PG_CONFIG="$prefix/bin/pg_config" install >>"$log" 2>&1 ||
+				{ echo "contrib/$m failed to build; see $log" >&2; rm -rf "$tmp"; exit 1; }
+		done
+		rm -rf "$tmp"
+		chmod -R a+rX "$prefix"
+		echo "$want" >"$prefix/.contrib"
+	fi
+	flock -u 8
 }
 
 # done_if_built: print the bindir and stop when the prefix is complete.
 done_if_built() {
 	if [ -f "$prefix/.complete" ]; then
-		install_supp
+		install_extras
 		echo "$prefix/bin"
 		exit 0
 	fi
