@@ -30,7 +30,7 @@ ensure_packages || { echo "0 passed, 1 failed"; exit 1; }
 # Several checkouts on one machine share the server's extension directory:
 # hold a lock from install until the last test has run.
 exec 9>"$(install_lock_file)"
-flock 9
+flock -n 9 || { log "waiting for $(install_lock_file): another run uses this server"; flock 9; }
 log "${label}server: $PG_BINDIR"
 
 if ! build_and_install; then

@@ -39,8 +39,9 @@ tarball=$cache/src/postgresql-15_$version.orig.tar.bz2
 [ -f "$tarball" ] || fail_early "no $tarball"
 
 exec 9>"$(install_lock_file)"
-flock 9
+flock -n 9 || { log "waiting for $(install_lock_file): another run uses this server"; flock 9; }
 log "[replay] server: $bindir"
+t_begin=$(date +%s)
 build_and_install || fail_early "build failed"
 
 work=$(mktemp -d /tmp/ri_audit_replay.XXXXXX)
@@ -109,7 +110,9 @@ stop_server() {
 }
 trap stop_server EXIT
 
-as_user pg_ctl -D "$data" -l "$work/log/postmaster.log" -w start >/dev/null ||
+# -c: a crashing backend leaves a core file in the data directory, and its
+# backtrace is printed below.
+as_user pg_ctl -D "$data" -l "$work/log/postmaster.log" -c -w start >/dev/null ||
 	fail_early "the server did not start"
 
 psql_as_user() {
@@ -170,14 +173,25 @@ for t in $tests; do
 	printf '%s %s %s\n' "$t" "$rc" "$(($(date +%s) - t0))" >>"$work/scripts.txt"
 	printf '  %-28s rc=%s %ss\n' "$t" "$rc" "$(($(date +%s) - t0))" >&2
 done
-log "[replay] $(wc -l <"$work/scripts.txt") scripts in $(($(date +%s) - start)) s"
+log "[replay] $(wc -l <"$work/scripts.txt") scripts in $(($(date +%s) - start)) s ($(($(date +%s) - t_begin)) s with the build and setup)"
 
 stop_server
 trap - EXIT
 
+# Backtraces of the backends that crashed.
+if command -v gdb >/dev/null; then
+	for core in "$data"/core*; do
+		[ -f "$core" ] || continue
+		echo "==> [replay] backtrace of $core:"
+		gdb -batch -nx -ex 'bt 25' "$bindir/postgres" "$core" 2>/dev/null |
+			grep -E '^#[0-9]+' | head -n 25
+	done >"$work/backtraces.txt"
+fi
+
 perl tools/replay_report.pl "$work/log/server.log" "$work/scripts.txt" \
 	"$work/report.txt"
 rc=$?
+[ -s "$work/backtraces.txt" ] && cat "$work/backtraces.txt"
 cat "$work/report.txt"
 if [ $rc -eq 0 ] && [ -z "${REPLAY_KEEP:-}" ]; then
 	rm -rf "$work"

@@ -21,13 +21,16 @@
 
 CREATE EXTENSION ri_audit;
 CREATE SCHEMA ri_replay;
+-- The triggers run as whatever role the script has switched to.
+GRANT USAGE ON SCHEMA ri_replay TO PUBLIC;
 
 CREATE FUNCTION ri_replay.on_start() RETURNS event_trigger
 LANGUAGE plpgsql AS $fn$
 DECLARE
 	q text := pg_catalog.current_query();
 	k text;
-	first_word text;
+	first_words text;
+	ts text;
 	nested boolean;
 	rows_json text;
 	st text;
@@ -43,14 +46,20 @@ BEGIN
 	END IF;
 	PERFORM pg_catalog.set_config('ri_replay.tracked', 'on', false);
 
-	-- A statement run from a function or DO block: current_query() is the
-	-- outer statement, not this one.
+	-- A statement run from a function, a DO block or another event
+	-- trigger: current_query() is the outer statement, whose text does not
+	-- begin with this command's tag, or which began another DROP or ALTER
+	-- TABLE of this session already (same statement_timestamp()).
 	-- (E'' strings: the scripts change standard_conforming_strings.)
-	first_word := pg_catalog.upper(pg_catalog.substring(
-		pg_catalog.regexp_replace(q,
-			E'^(\\s|--[^\\n]*(\\n|$)|/\\*([^*]|\\*+[^*/])*\\*+/)+', ''),
-		E'^([A-Za-z]+)'));
-	nested := first_word IS DISTINCT FROM pg_catalog.split_part(tg_tag, ' ', 1);
+	first_words := pg_catalog.upper(pg_catalog.regexp_replace(q,
+		E'^(\\s|--[^\\n]*(\\n|$)|/\\*([^*]|\\*+[^*/])*\\*+/)+', ''));
+	ts := pg_catalog.extract('epoch', pg_catalog.statement_timestamp())::text;
+	nested := NOT COALESCE(first_words OPERATOR(pg_catalog.~)
+				(E'^' OPERATOR(pg_catalog.||)
+				 pg_catalog.replace(tg_tag, ' ', E'\\s+')
+				 OPERATOR(pg_catalog.||) E'\\M'), false)
+		OR pg_catalog.current_setting('ri_replay.stmt_ts', true) IS NOT DISTINCT FROM ts;
+	PERFORM pg_catalog.set_config('ri_replay.stmt_ts', ts, false);
 
 	RAISE LOG 'ri_replay %', pg_catalog.json_build_object(
 		'ev', 'start', 'key', k, 'tag', tg_tag, 'nested', nested,
