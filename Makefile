@@ -9,17 +9,24 @@ MODULE_big = ri_audit
 OBJS = \
 	$(WIN32RES) \
 	ri_audit.o \
+	src/catalog/fk_catalog.o \
+	src/catalog/names.o \
+	src/catalog/owner_code.o \
+	src/engine/orphan_scan.o \
+	src/engine/orphan_planner.o \
+	src/engine/orphan_keyset.o \
+	src/engine/validate_key.o \
+	src/api/orphans_api.o \
+	src/api/validate_api.o \
 	load_order.o \
 	fk_graph.o \
-	fk_catalog.o \
-	orphan_sql.o \
-	orphans.o \
-	owner_code.o \
-	validate.o \
 	drop_target.o \
 	dependency_walk.o \
-	drop_preview.o \
-	keyset.o
+	drop_preview.o
+
+# Headers of every layer live in include/; ri_audit.h (the settings) at
+# the top.
+PG_CPPFLAGS = -I$(srcdir)/include -I$(srcdir)
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
@@ -38,12 +45,15 @@ REGRESS = setup foreign_keys \
 	drop_preview_constraints \
 	drop_preview_objects \
 	drop_preview_errors \
+	drop_preview_inheritance \
+	drop_preview_memory \
 	hardening_install \
 	hardening_names \
 	hardening_privileges \
 	keyset \
 	orphans_shapes_planner \
-	security_owner_code
+	security_owner_code \
+	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
@@ -52,7 +62,8 @@ ISOLATION = foreign_keys_locks \
 	hardening_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \
-	hardening_concurrent_drop
+	hardening_concurrent_drop \
+	load_order_concurrent_drop
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1

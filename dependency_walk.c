@@ -131,9 +131,17 @@ typedef struct DependKey
  * enough: it is rescanned for each object instead of being set up anew,
  * which is most of the cost of a scan this short.  All scans use one
  * registered catalog snapshot, so the whole walk sees one catalog state.
+ *
+ * The scans, their slot and the loaded copy of pg_depend live in the memory
+ * context current at drop_walk_begin (the walk's), and the scans are begun,
+ * rescanned and read with that context current, whatever context the
+ * caller of drop_walk_batch is in: a B-tree scan allocates part of its
+ * state lazily in the current context (the array of dead index entries,
+ * the first time it meets one) and uses it on every later rescan.
  */
 struct DropWalkScans
 {
+	MemoryContext cxt;			/* the walk's memory context */
 	Snapshot	snapshot;		/* registered catalog snapshot */
 	Relation	index[2];		/* depender index, reference index */
 	IndexScanDesc scan[2][2];	/* [index][0: 2 keys, 1: 3 keys], lazily */
@@ -193,7 +201,8 @@ static int	address_comparator(const void *a, const void *b);
 /*
  * drop_walk_begin
  *		Start a preview: an empty entry list, and pg_depend opened with
- *		AccessShareLock until drop_walk_end.
+ *		AccessShareLock until drop_walk_end.  The walk lives in the current
+ *		memory context, which must last until the entries have been read.
  */
 DropWalk *
 drop_walk_begin(void)
@@ -216,6 +225,7 @@ drop_walk_begin(void)
 
 	walk->depRel = table_open(DependRelationId, AccessShareLock);
 	walk->scans = palloc0(sizeof(DropWalkScans));
+	walk->scans->cxt = CurrentMemoryContext;
 	walk->scans->snapshot =
 		RegisterSnapshot(GetCatalogSnapshot(DependRelationId));
 	walk->scans->index[DW_DEPENDER] = index_open(DependDependerIndexId,
@@ -619,6 +629,7 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
 	ScanKeyData key[3];
 	int			nkeys = (object->objectSubId != 0) ? 3 : 2;
 	IndexScanDesc scan;
+	MemoryContext oldcxt;
 
 	scans->nscans++;
 	if (scans->rows == NULL && scans->nscans >= scans->next_check)
@@ -656,6 +667,7 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
 	ScanKeyInit(&key[2], 3, BTEqualStrategyNumber, F_INT4EQ,
 				Int32GetDatum(object->objectSubId));
 
+	oldcxt = MemoryContextSwitchTo(scans->cxt);
 	scan = scans->scan[which][nkeys - 2];
 	if (scan == NULL)
 	{
@@ -664,6 +676,7 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
 		scans->scan[which][nkeys - 2] = scan;
 	}
 	index_rescan(scan, key, nkeys, NULL, 0);
+	MemoryContextSwitchTo(oldcxt);
 	cur->scan = scan;
 }
 
@@ -678,6 +691,8 @@ depend_next(DropWalk *walk, DependCursor *cur)
 	HeapTuple	tup;
 	bool		shouldfree;
 	const DependKey *k;
+	MemoryContext oldcxt;
+	bool		found;
 
 	if (cur->scan == NULL)
 	{
@@ -692,7 +707,11 @@ depend_next(DropWalk *walk, DependCursor *cur)
 		return &scans->rows[k->row];
 	}
 
-	if (!index_getnext_slot(cur->scan, ForwardScanDirection, scans->slot))
+	/* In the scan's own context: see DropWalkScans. */
+	oldcxt = MemoryContextSwitchTo(scans->cxt);
+	found = index_getnext_slot(cur->scan, ForwardScanDirection, scans->slot);
+	MemoryContextSwitchTo(oldcxt);
+	if (!found)
 		return NULL;
 	tup = ExecFetchSlotHeapTuple(scans->slot, false, &shouldfree);
 	Assert(!shouldfree);
@@ -722,6 +741,7 @@ depend_maybe_load(DropWalk *walk)
 	HeapTuple	tup;
 	Form_pg_depend dep;
 	Form_pg_depend row;
+	MemoryContext oldcxt;
 
 	scans->next_check = Max(scans->nscans * 2, DW_LOAD_MIN_SCANS);
 
@@ -735,6 +755,8 @@ depend_maybe_load(DropWalk *walk)
 		estimate > (double) (MaxAllocSize / sizeof(FormData_pg_depend)))
 		return;
 
+	/* The copy, like the scans, lives in the walk's context. */
+	oldcxt = MemoryContextSwitchTo(scans->cxt);
 	maxrows = Max((int) estimate, 1024);
 	scans->rows = palloc(maxrows * sizeof(FormData_pg_depend));
 	scans->nrows = 0;
@@ -783,6 +805,7 @@ depend_maybe_load(DropWalk *walk)
 		qsort(order, scans->nrows, sizeof(DependKey), depend_key_cmp);
 		scans->order[which] = order;
 	}
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /*

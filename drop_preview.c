@@ -103,10 +103,17 @@ typedef struct OidLookup
 	TupleTableSlot *slot;		/* for its tuples */
 } OidLookup;
 
-/* What describing the rows of one preview keeps between rows. */
+/*
+ * What describing the rows of one preview keeps between rows.  Everything
+ * it allocates lives in its own memory context, deleted by describer_end:
+ * the cached strings, the hash table, and the index scans and slots of the
+ * lookups, which are also always advanced with that context current (a
+ * B-tree scan allocates part of its state lazily, in whatever context is
+ * current when it first needs it).
+ */
 typedef struct RowDescriber
 {
-	MemoryContext cxt;			/* where the cached strings live */
+	MemoryContext cxt;			/* "ri_audit drop_preview describer" */
 	HTAB	   *rels;			/* relid -> RelStrings */
 	Snapshot	snapshot;		/* registered catalog snapshot, or NULL */
 	OidLookup	trigger;		/* pg_trigger by OID */
@@ -362,8 +369,8 @@ dependency_label(int flags)
 
 /*
  * describer_init
- *		Start describing rows; strings kept between rows go to the current
- *		memory context.
+ *		Start describing rows, in a new memory context that is a child of the
+ *		current one.
  */
 static void
 describer_init(RowDescriber *d)
@@ -371,10 +378,12 @@ describer_init(RowDescriber *d)
 	HASHCTL		ctl;
 
 	memset(d, 0, sizeof(*d));
-	d->cxt = CurrentMemoryContext;
+	d->cxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "ri_audit drop_preview describer",
+								   ALLOCSET_DEFAULT_SIZES);
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(RelStrings);
-	ctl.hcxt = CurrentMemoryContext;
+	ctl.hcxt = d->cxt;
 	d->rels = hash_create("ri_audit drop preview relations", 256, &ctl,
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	d->trigger.relid = TriggerRelationId;
@@ -385,7 +394,8 @@ describer_init(RowDescriber *d)
 
 /*
  * describer_end
- *		Close the catalogs describe_row opened.
+ *		Close the catalogs describe_row opened and free the describer's
+ *		memory; strings describe_row returned from its cache are gone too.
  */
 static void
 describer_end(RowDescriber *d)
@@ -407,6 +417,9 @@ describer_end(RowDescriber *d)
 	if (d->snapshot)
 		UnregisterSnapshot(d->snapshot);
 	d->snapshot = NULL;
+	MemoryContextDelete(d->cxt);
+	d->cxt = NULL;
+	d->rels = NULL;
 }
 
 /*
@@ -554,30 +567,41 @@ rel_strings(RowDescriber *d, Oid relid, bool missing_ok)
  *		next lookup in the same catalog.  The catalog is opened with
  *		AccessShareLock on first use, until describer_end, and read with one
  *		catalog snapshot registered at that time.
+ *
+ * The scan and its slot live in the describer's context, and are begun,
+ * rescanned and read with that context current, whatever the caller's
+ * (describe_row runs in a context reset after every row).  This matters:
+ * the first time a B-tree scan returns a tuple whose index entry it can
+ * mark dead, btgettuple allocates the array of such entries in the current
+ * context, and every later rescan reads and writes that array.
  */
 static HeapTuple
 lookup_by_oid(RowDescriber *d, OidLookup *l, Oid oid)
 {
+	MemoryContext oldcxt = MemoryContextSwitchTo(d->cxt);
 	ScanKeyData key;
+	HeapTuple	tup = NULL;
 	bool		shouldfree;
 
 	if (l->rel == NULL)
 	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(d->cxt);
-
 		if (d->snapshot == NULL)
 			d->snapshot = RegisterSnapshot(GetCatalogSnapshot(l->relid));
 		l->rel = table_open(l->relid, AccessShareLock);
 		l->index = index_open(l->indexid, AccessShareLock);
 		l->scan = index_beginscan(l->rel, l->index, d->snapshot, 1, 0);
 		l->slot = table_slot_create(l->rel, NULL);
-		MemoryContextSwitchTo(oldcxt);
 	}
 
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(oid));
 	index_rescan(l->scan, &key, 1, NULL, 0);
-	if (!index_getnext_slot(l->scan, ForwardScanDirection, l->slot))
-		return NULL;
-	return ExecFetchSlotHeapTuple(l->slot, false, &shouldfree);
+	if (index_getnext_slot(l->scan, ForwardScanDirection, l->slot))
+	{
+		/* A buffer tuple: no copy is made, the slot keeps its pin. */
+		tup = ExecFetchSlotHeapTuple(l->slot, false, &shouldfree);
+		Assert(!shouldfree);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return tup;
 }

@@ -18,8 +18,14 @@
  * FUNCTION, inherited columns and constraints, partition key columns and
  * system columns are refused as the command refuses them.  DROP COLUMN and
  * CHECK-constraint drops recurse into inheritance children and partitions
- * by hand, as tablecmds.c does.  Each deletion call the command would make
- * is handed to dependency_walk.c as one batch, in the command's order.
+ * by hand, as tablecmds.c does: a child is visited once per inheritance
+ * path from the table named in the statement, and each visit either drops
+ * the child's column (constraint) or lowers its inheritance count.  The
+ * command writes the lowered counts to the catalogs as it goes; the
+ * preview keeps them in a map that lives for one ALTER TABLE statement
+ * (see InhCount), so that in a diamond the second path finds the count the
+ * first one left.  Each deletion call the command would make is handed to
+ * dependency_walk.c as one batch, in the command's order.
  *
  * Not reproduced, on purpose: ownership checks (the preview shows catalog
  * facts that pg_depend and pg_class show to every role, so it does not
@@ -138,6 +144,28 @@ typedef struct TargetList
 	int			max;			/* allocated */
 } TargetList;
 
+/*
+ * The inheritance count of one child column or CHECK constraint, as the
+ * statement's recursion has left it so far.  ATExecDropColumn() and
+ * ATExecDropConstraint() decrement attinhcount / coninhcount (and, under
+ * ONLY, set attislocal / conislocal) in the catalogs, with a
+ * CommandCounterIncrement() after each change, so a later visit of the same
+ * child, through another parent or in a later subcommand, sees the new
+ * values.  The preview changes nothing in the catalogs; it keeps the new
+ * values here instead, in a hash table of the one ALTER TABLE statement
+ * (created in preview_alter_table(), in the caller's memory context, and
+ * destroyed at its end).  An entry is made at the first visit, from the
+ * catalog row.
+ */
+typedef struct InhCount
+{
+	ObjectAddress obj;			/* hash key: the child's column (class
+								 * pg_class, its relation, its attnum) or
+								 * constraint (class pg_constraint, its OID) */
+	int			inhcount;		/* attinhcount / coninhcount now */
+	bool		islocal;		/* attislocal / conislocal now */
+} InhCount;
+
 static Node *parse_one_statement(const char *ddl);
 static void parse_error_callback(void *arg);
 static void preview_drop_relations(DropStmt *stmt, DropWalk *walk);
@@ -147,9 +175,12 @@ static void preview_drop_user_mapping(DropUserMappingStmt *stmt,
 static void preview_alter_table(AlterTableStmt *stmt, DropWalk *walk);
 static void drop_column(DropWalk *walk, Relation rel, const char *colname,
 						bool recurse, bool recursing, bool missing_ok,
-						TargetList *targets);
+						HTAB *counts, TargetList *targets);
 static void drop_constraint(DropWalk *walk, Relation rel, const char *conname,
-							bool recurse, bool recursing, bool missing_ok);
+							bool recurse, bool recursing, bool missing_ok,
+							HTAB *counts);
+static InhCount *inh_count_get(HTAB *counts, const ObjectAddress *obj,
+							   int catalog_inhcount, bool catalog_islocal);
 static void check_alter_relkind(Relation rel, AlterTableType cmdtype);
 static const DropRelKind *rel_kind_entry(char relkind);
 static void report_missing_object(ObjectType objtype, Node *object);
@@ -482,6 +513,8 @@ preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 	Relation	rel;
 	ListCell   *lc;
 	bool		recurse = stmt->relation->inh;
+	HASHCTL		ctl;
+	HTAB	   *counts;
 
 	foreach(lc, stmt->cmds)
 	{
@@ -541,7 +574,17 @@ preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 					 errmsg("cannot drop column from typed table")));
 	}
 
-	/* Execution phase: the DROP pass runs the subcommands in order. */
+	/*
+	 * Execution phase: the DROP pass runs the subcommands in order.  The
+	 * inheritance counts they lower are shared by all of them, as the
+	 * catalogs are in the command.
+	 */
+	ctl.keysize = sizeof(ObjectAddress);
+	ctl.entrysize = sizeof(InhCount);
+	ctl.hcxt = CurrentMemoryContext;
+	counts = hash_create("ri_audit inheritance counts", 16, &ctl,
+						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
 	foreach(lc, stmt->cmds)
 	{
 		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
@@ -552,27 +595,47 @@ preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 			TargetList	targets = {0};
 
 			drop_column(walk, rel, cmd->name, recurse, false,
-						cmd->missing_ok, &targets);
+						cmd->missing_ok, counts, &targets);
 			drop_walk_batch(walk, targets.addrs, targets.n);
 		}
 		else
 			drop_constraint(walk, rel, cmd->name, recurse, false,
-							cmd->missing_ok);
+							cmd->missing_ok, counts);
 	}
 
+	hash_destroy(counts);
 	relation_close(rel, NoLock);
 }
+
+/* ------------------------------------------------------------------------
+ * The code from here to the "end" line below follows ATExecDropColumn /
+ * ATExecDropConstraint in src/backend/commands/tablecmds.c, PostgreSQL 15:
+ * the same checks in the same order, the same recursion into
+ * find_inheritance_children() one level at a time, and for each child the
+ * same decision, taken on the inheritance count as the statement has left
+ * it (InhCount), not on the stored one:
+ *
+ *	 with recursion, count 1 and not local:  drop the child's column
+ *											 (constraint), and recurse
+ *	 with recursion, otherwise:				 count - 1, no recursion
+ *	 ONLY:									 count - 1, local, no recursion
+ *
+ * Dropping does not change the count, as in the command.  Keep this code in
+ * step with tablecmds.c when it changes.
+ * ------------------------------------------------------------------------
+ */
 
 /*
  * drop_column
  *		ATExecDropColumn(): the column of 'rel' and, recursively, the
- *		children's columns that only exist through it, collected into one
- *		batch.
+ *		children's columns whose last inheritance path it is, collected into
+ *		one batch (children first, as the command collects them).  'counts'
+ *		holds the statement's inheritance counts.
  */
 static void
 drop_column(DropWalk *walk, Relation rel, const char *colname,
 			bool recurse, bool recursing, bool missing_ok,
-			TargetList *targets)
+			HTAB *counts, TargetList *targets)
 {
 	HeapTuple	tup;
 	Form_pg_attribute att;
@@ -646,6 +709,8 @@ drop_column(DropWalk *walk, Relation rel, const char *colname,
 		Oid			childid = lfirst_oid(lc);
 		Relation	childrel;
 		Form_pg_attribute childatt;
+		ObjectAddress childobj;
+		InhCount   *count;
 
 		childrel = relation_open(childid, NoLock);
 		tup = SearchSysCacheAttName(childid, colname);
@@ -653,22 +718,34 @@ drop_column(DropWalk *walk, Relation rel, const char *colname,
 			elog(ERROR, "cache lookup failed for attribute \"%s\" of relation %u",
 				 colname, childid);
 		childatt = (Form_pg_attribute) GETSTRUCT(tup);
-		if (childatt->attinhcount <= 0)
+		ObjectAddressSubSet(childobj, RelationRelationId, childid,
+							childatt->attnum);
+		count = inh_count_get(counts, &childobj, childatt->attinhcount,
+							  childatt->attislocal);
+		ReleaseSysCache(tup);
+
+		if (count->inhcount <= 0)
 			elog(ERROR, "relation %u has non-inherited attribute \"%s\"",
 				 childid, colname);
 
-		/*
-		 * Only a column inherited from this parent alone, and not also
-		 * defined locally, goes; the others just lose one inheritance count
-		 * (or, under ONLY, become local).
-		 */
-		if (recurse && childatt->attinhcount == 1 && !childatt->attislocal)
+		if (recurse)
 		{
-			ReleaseSysCache(tup);
-			drop_column(walk, childrel, colname, true, true, false, targets);
+			/*
+			 * A column with no other definition source goes, with its own
+			 * children's; any other just loses one inheritance count.
+			 */
+			if (count->inhcount == 1 && !count->islocal)
+				drop_column(walk, childrel, colname, true, true, false,
+							counts, targets);
+			else
+				count->inhcount--;
 		}
 		else
-			ReleaseSysCache(tup);
+		{
+			/* ONLY: the child's column becomes locally defined. */
+			count->inhcount--;
+			count->islocal = true;
+		}
 		relation_close(childrel, NoLock);
 	}
 
@@ -679,12 +756,13 @@ drop_column(DropWalk *walk, Relation rel, const char *colname,
  * drop_constraint
  *		ATExecDropConstraint(): one batch for the constraint, then, for
  *		CHECK constraints of tables with inheritance children (and of
- *		partitioned tables), one batch per child constraint that only exists
- *		through it, depth first.
+ *		partitioned tables), one batch per child constraint whose last
+ *		inheritance path it is, depth first.  'counts' holds the statement's
+ *		inheritance counts.
  */
 static void
 drop_constraint(DropWalk *walk, Relation rel, const char *conname,
-				bool recurse, bool recursing, bool missing_ok)
+				bool recurse, bool recursing, bool missing_ok, HTAB *counts)
 {
 	Relation	conrel;
 	ScanKeyData skey[3];
@@ -772,7 +850,9 @@ drop_constraint(DropWalk *walk, Relation rel, const char *conname,
 	{
 		Oid			childid = lfirst_oid(lc);
 		Relation	childrel;
-		bool		drop_child;
+		ObjectAddress childobj;
+		InhCount   *count;
+		bool		drop_child = false;
 
 		childrel = relation_open(childid, NoLock);
 		ScanKeyInit(&skey[0], Anum_pg_constraint_conrelid,
@@ -791,21 +871,66 @@ drop_constraint(DropWalk *walk, Relation rel, const char *conname,
 					 errmsg("constraint \"%s\" of relation \"%s\" does not exist",
 							conname, RelationGetRelationName(childrel))));
 		con = (Form_pg_constraint) GETSTRUCT(tup);
+		ObjectAddressSet(childobj, ConstraintRelationId, con->oid);
+		count = inh_count_get(counts, &childobj, con->coninhcount,
+							  con->conislocal);
 		if (con->contype != CONSTRAINT_CHECK)
 			elog(ERROR, "inherited constraint is not a CHECK constraint");
-		if (con->coninhcount <= 0)
-			elog(ERROR, "relation %u has non-inherited constraint \"%s\"",
-				 childid, conname);
-		drop_child = (recurse && con->coninhcount == 1 && !con->conislocal);
 		systable_endscan(scan);
 
+		if (count->inhcount <= 0)
+			elog(ERROR, "relation %u has non-inherited constraint \"%s\"",
+				 childid, conname);
+
+		if (recurse)
+		{
+			/*
+			 * A constraint with no other definition source goes, with its
+			 * own children's; any other just loses one inheritance count.
+			 */
+			if (count->inhcount == 1 && !count->islocal)
+				drop_child = true;
+			else
+				count->inhcount--;
+		}
+		else
+		{
+			/* ONLY: the child's constraint becomes locally defined. */
+			count->inhcount--;
+			count->islocal = true;
+		}
+
 		if (drop_child)
-			drop_constraint(walk, childrel, conname, true, true, false);
+			drop_constraint(walk, childrel, conname, true, true, false,
+							counts);
 		relation_close(childrel, NoLock);
 	}
 
 	table_close(conrel, AccessShareLock);
 }
+
+/*
+ * inh_count_get
+ *		The entry of 'counts' for a child's column or constraint, made from
+ *		its catalog values at the first visit.
+ */
+static InhCount *
+inh_count_get(HTAB *counts, const ObjectAddress *obj, int catalog_inhcount,
+			  bool catalog_islocal)
+{
+	InhCount   *count;
+	bool		found;
+
+	count = hash_search(counts, obj, HASH_ENTER, &found);
+	if (!found)
+	{
+		count->inhcount = catalog_inhcount;
+		count->islocal = catalog_islocal;
+	}
+	return count;
+}
+
+/* ---- end of the code that follows tablecmds.c ---- */
 
 /*
  * check_alter_relkind

@@ -11,6 +11,13 @@
  *
  * Locks: none on user tables.  Only system catalogs are read.
  *
+ * Concurrent DDL: the whole graph comes from one query, run read-only in
+ * the caller's snapshot, and every name in it is read from the catalog
+ * rows that snapshot sees (not from the catalog caches, which may already
+ * show a table as dropped).  So a table dropped while the function runs
+ * is drawn as that snapshot sees it, with all its edges, or not at all; no
+ * name is ever missing.
+ *
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
@@ -64,7 +71,8 @@ ri_audit_foreign_key_graph(PG_FUNCTION_ARGS)
 						   "\tnode [shape=box, fontname=\"Helvetica\"];\n"
 						   "\tedge [fontname=\"Helvetica\", fontsize=10];\n");
 
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	ret = SPI_execute_with_args(
 		"SELECT g.from_table, g.to_table, g.fk_name, g.columns,"
 		"       g.validated, g.has_index"
@@ -89,6 +97,10 @@ ri_audit_foreign_key_graph(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_execute_with_args failed: %s",
 			 SPI_result_code_string(ret));
 
+	/*
+	 * The rows live in SPI's memory until SPI_finish; buf was allocated
+	 * before SPI_connect, in the caller's context, and outlives it.
+	 */
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[i];
@@ -96,27 +108,39 @@ ri_audit_foreign_key_graph(PG_FUNCTION_ARGS)
 		bool		isnull;
 		bool		validated;
 		bool		has_index;
+		char	   *text[4];
 
 		CHECK_FOR_INTERRUPTS();
 
+		/* The query's columns are never NULL; do not trust that blindly. */
+		for (int c = 0; c < 4; c++)
+		{
+			text[c] = SPI_getvalue(tuple, tupdesc, c + 1);
+			if (text[c] == NULL)
+				elog(ERROR, "unexpected null in column %d of the foreign key graph query",
+					 c + 1);
+		}
 		validated = DatumGetBool(SPI_getbinval(tuple, tupdesc, 5, &isnull));
-		has_index = DatumGetBool(SPI_getbinval(tuple, tupdesc, 6, &isnull));
+		if (!isnull)
+			has_index = DatumGetBool(SPI_getbinval(tuple, tupdesc, 6,
+												   &isnull));
+		if (isnull)
+			elog(ERROR, "unexpected null in the foreign key graph query");
 
 		appendStringInfoChar(&buf, '\t');
-		append_dot_string(&buf, SPI_getvalue(tuple, tupdesc, 1));
+		append_dot_string(&buf, text[0]);
 		appendStringInfoString(&buf, " -> ");
-		append_dot_string(&buf, SPI_getvalue(tuple, tupdesc, 2));
+		append_dot_string(&buf, text[1]);
 		appendStringInfoString(&buf, " [label=");
-		append_dot_string(&buf, psprintf("%s\n(%s)",
-										 SPI_getvalue(tuple, tupdesc, 3),
-										 SPI_getvalue(tuple, tupdesc, 4)));
+		append_dot_string(&buf, psprintf("%s\n(%s)", text[2], text[3]));
 		if (!validated)
 			appendStringInfoString(&buf, ", style=dashed");
 		if (!has_index)
 			appendStringInfoString(&buf, ", color=red");
 		appendStringInfoString(&buf, "];\n");
 	}
-	SPI_finish();
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
 
 	appendStringInfoString(&buf, "}\n");
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));

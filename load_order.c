@@ -28,6 +28,15 @@
  * Locks: none on user tables.  Only system catalogs are read, with the
  * AccessShareLock every catalog scan takes.
  *
+ * Concurrent DDL: without a lock, a table may be dropped while the graph is
+ * built.  The scans of pg_class and pg_constraint then still see rows that
+ * the catalog caches, which the names and key columns are read from, no
+ * longer have.  Such a table, or foreign key, is left out, as fk_catalog.c
+ * leaves out the keys it lists: a table whose name or schema cannot be read
+ * gets no node (even when the table list names it), and a foreign key whose
+ * constraint row or key columns are gone gets no edge.  Every node that is
+ * kept has its names, so the output order never compares a missing name.
+ *
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
@@ -56,6 +65,7 @@
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "ri_audit.h"
@@ -117,7 +127,8 @@ static int	add_node(LoadOrderGraph *graph, Oid relid);
 static int	lookup_node(LoadOrderGraph *graph, Oid relid);
 static void collect_tables(LoadOrderGraph *graph, ArrayType *tables);
 static void collect_foreign_keys(LoadOrderGraph *graph);
-static bool fk_key_can_be_null(Form_pg_constraint con);
+static bool fk_key_can_be_null(Relation conRel, HeapTuple contup,
+							   bool *nullable);
 static void find_components(LoadOrderGraph *graph);
 static void compute_levels(LoadOrderGraph *graph);
 static bool component_acyclic_without(LoadOrderGraph *graph, int comp,
@@ -269,7 +280,9 @@ table_is_listed_by_default(Form_pg_class classForm)
 }
 
 /*
- * Add a node for relid (a root table) unless it has one; return its index.
+ * Add a node for relid (a root table) unless it has one; return its index,
+ * or -1 when the table's name or schema cannot be read: it was dropped
+ * concurrently (see the file header), and gets no node.
  */
 static int
 add_node(LoadOrderGraph *graph, Oid relid)
@@ -277,10 +290,23 @@ add_node(LoadOrderGraph *graph, Oid relid)
 	LoadOrderMapEntry *entry;
 	LoadOrderNode *node;
 	bool		found;
+	char	   *relname;
+	char	   *nspname;
+
+	entry = hash_search(graph->map, &relid, HASH_FIND, NULL);
+	if (entry)
+		return entry->node;
+
+	/* No lock is held: a NULL here is a table dropped concurrently. */
+	relname = get_rel_name(relid);
+	if (relname == NULL)
+		return -1;
+	nspname = get_namespace_name(get_rel_namespace(relid));
+	if (nspname == NULL)
+		return -1;
 
 	entry = hash_search(graph->map, &relid, HASH_ENTER, &found);
-	if (found)
-		return entry->node;
+	Assert(!found);
 
 	if (graph->nnodes == graph->maxnodes)
 	{
@@ -291,8 +317,8 @@ add_node(LoadOrderGraph *graph, Oid relid)
 	node = &graph->nodes[graph->nnodes];
 	memset(node, 0, sizeof(LoadOrderNode));
 	node->relid = relid;
-	node->nspname = get_namespace_name(get_rel_namespace(relid));
-	node->relname = get_rel_name(relid);
+	node->nspname = nspname;
+	node->relname = relname;
 	node->tarjan_index = -1;
 	entry->node = graph->nnodes;
 	return graph->nnodes++;
@@ -311,7 +337,9 @@ lookup_node(LoadOrderGraph *graph, Oid relid)
 }
 
 /*
- * Make the graph's nodes: the given tables, or every table.
+ * Make the graph's nodes: the given tables, or every table.  A given OID
+ * that names no table is an error; a table dropped while the nodes are
+ * made is left out (add_node).
  */
 static void
 collect_tables(LoadOrderGraph *graph, ArrayType *tables)
@@ -346,10 +374,16 @@ collect_tables(LoadOrderGraph *graph, ArrayType *tables)
 			if (relkind != RELKIND_RELATION &&
 				relkind != RELKIND_PARTITIONED_TABLE &&
 				relkind != RELKIND_FOREIGN_TABLE)
+			{
+				char	   *relname = get_rel_name(relid);
+
+				if (relname == NULL)
+					continue;	/* dropped since get_rel_relkind() */
 				ereport(ERROR,
 						(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-						 errmsg("\"%s\" is not a table", get_rel_name(relid))));
-			add_node(graph, root_table(relid));
+						 errmsg("\"%s\" is not a table", relname)));
+			}
+			(void) add_node(graph, root_table(relid));
 		}
 	}
 	else
@@ -366,7 +400,7 @@ collect_tables(LoadOrderGraph *graph, ArrayType *tables)
 
 			CHECK_FOR_INTERRUPTS();
 			if (table_is_listed_by_default(classForm))
-				add_node(graph, classForm->oid);
+				(void) add_node(graph, classForm->oid);
 		}
 		systable_endscan(scan);
 		table_close(classRel, AccessShareLock);
@@ -375,7 +409,8 @@ collect_tables(LoadOrderGraph *graph, ArrayType *tables)
 
 /*
  * Add an edge for every top-level foreign key between two tables of the
- * graph.
+ * graph; a key whose table was dropped concurrently (its key columns are
+ * gone) gets none.
  */
 static void
 collect_foreign_keys(LoadOrderGraph *graph)
@@ -405,12 +440,16 @@ collect_foreign_keys(LoadOrderGraph *graph)
 				lappend_oid(graph->nodes[from].self_fks, con->oid);
 		else
 		{
-			LoadOrderEdge *edge = palloc(sizeof(LoadOrderEdge));
+			LoadOrderEdge *edge;
+			bool		nullable;
 
+			if (!fk_key_can_be_null(conRel, tuple, &nullable))
+				continue;		/* its table was dropped concurrently */
+			edge = palloc(sizeof(LoadOrderEdge));
 			edge->target = to;
 			edge->conoid = con->oid;
 			edge->deferrable = con->condeferrable;
-			edge->nullable = fk_key_can_be_null(con);
+			edge->nullable = nullable;
 			graph->nodes[from].edges = lappend(graph->nodes[from].edges, edge);
 		}
 	}
@@ -421,12 +460,15 @@ collect_foreign_keys(LoadOrderGraph *graph)
 /*
  * Can a row be inserted with this foreign key's columns NULL, so that the
  * key is not checked?  MATCH SIMPLE needs one nullable key column, MATCH
- * FULL needs all of them nullable.
+ * FULL needs all of them nullable.  The key columns are read from contup,
+ * the pg_constraint row the scan of conRel returned; false (and *nullable
+ * unset) when one of them is gone from the catalog cache, which happens
+ * only when the table was dropped concurrently.
  */
 static bool
-fk_key_can_be_null(Form_pg_constraint con)
+fk_key_can_be_null(Relation conRel, HeapTuple contup, bool *nullable)
 {
-	HeapTuple	contup;
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(contup);
 	Datum		datum;
 	bool		isnull;
 	ArrayType  *arr;
@@ -434,14 +476,14 @@ fk_key_can_be_null(Form_pg_constraint con)
 	int			nkeys;
 	int			nnullable = 0;
 
-	contup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(con->oid));
-	if (!HeapTupleIsValid(contup))
-		elog(ERROR, "cache lookup failed for constraint %u", con->oid);
-	datum = SysCacheGetAttr(CONSTROID, contup, Anum_pg_constraint_conkey,
-							&isnull);
+	datum = heap_getattr(contup, Anum_pg_constraint_conkey,
+						 RelationGetDescr(conRel), &isnull);
 	if (isnull)
 		elog(ERROR, "null conkey for constraint %u", con->oid);
-	arr = DatumGetArrayTypeP(datum);
+	arr = DatumGetArrayTypeP(datum);	/* detoasted copy if toasted */
+	if (ARR_NDIM(arr) != 1 || ARR_HASNULL(arr) ||
+		ARR_ELEMTYPE(arr) != INT2OID)
+		elog(ERROR, "conkey is not a 1-D smallint array");
 	nkeys = ARR_DIMS(arr)[0];
 	attnums = (int16 *) ARR_DATA_PTR(arr);
 
@@ -452,17 +494,17 @@ fk_key_can_be_null(Form_pg_constraint con)
 		atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(con->conrelid),
 								 Int16GetDatum(attnums[i]));
 		if (!HeapTupleIsValid(atttup))
-			elog(ERROR, "cache lookup failed for attribute %d of relation %u",
-				 attnums[i], con->conrelid);
+			return false;
 		if (!((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull)
 			nnullable++;
 		ReleaseSysCache(atttup);
 	}
-	ReleaseSysCache(contup);
 
 	if (con->confmatchtype == FKCONSTR_MATCH_FULL)
-		return nnullable == nkeys;
-	return nnullable > 0;
+		*nullable = (nnullable == nkeys);
+	else
+		*nullable = (nnullable > 0);
+	return true;
 }
 
 /*
@@ -669,6 +711,7 @@ cycle_note(LoadOrderGraph *graph, int comp)
 
 /*
  * qsort_arg comparator: level, then schema name, then table name, then OID.
+ * Every node has both names (add_node).
  */
 static int
 compare_nodes_by_name(const void *a, const void *b, void *arg)

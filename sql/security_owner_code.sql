@@ -304,6 +304,24 @@ SELECT fk_name, status, orphan_count
 RESET ROLE;
 SELECT DISTINCT vector, who, is_super FROM oc.calls ORDER BY 1, 2;
 
+-- The verdict follows the catalogs.  While a superuser owns the
+-- operator's function it is trusted and runs as the caller; handed to the
+-- owner after that audit, it is foreign at the next one.
+CREATE OR REPLACE FUNCTION oc.int_same(int, int) RETURNS bool
+	LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+	INSERT INTO oc.calls VALUES ('operator function', current_user, NULL);
+	RETURN $1 = $2;
+END $$;
+ALTER FUNCTION oc.int_same(int, int) OWNER TO CURRENT_USER;
+TRUNCATE oc.calls;
+SELECT fk_name, status FROM ri_audit.check_foreign_keys('{oc.op_fk}');
+SELECT DISTINCT vector, who = current_user AS caller FROM oc.calls;
+ALTER FUNCTION oc.int_same(int, int) OWNER TO regress_oc_owner;
+TRUNCATE oc.calls;
+SELECT fk_name, status FROM ri_audit.check_foreign_keys('{oc.op_fk}');
+SELECT DISTINCT vector, who FROM oc.calls;
+
 DROP SCHEMA oc, oc_other CASCADE;
 REVOKE ALL ON SCHEMA ri_audit FROM regress_oc_auditor;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA ri_audit FROM regress_oc_auditor;

@@ -6,8 +6,9 @@
 # Generated schemas rich in dependencies (foreign keys both ways, views on
 # views, SQL-standard function bodies, expression indexes, generated
 # columns, defaults, domains, enums, composite types, policies, triggers,
-# rules, statistics, partitioned and inherited tables, an extension).  For
-# every candidate statement:
+# rules, statistics, partitioned and inherited tables, multiple inheritance
+# (diamonds, a parent and its child as parents, four levels), an
+# extension).  For every candidate statement:
 #   1. the preview and assert_drop_safe() run first;
 #   2. the statement runs for real with CASCADE in a transaction that is
 #      rolled back, while a sql_drop event trigger records
@@ -199,6 +200,44 @@ sub world_sql
 	push @sql, "CREATE TABLE $s.ip2 (c int, z int);";
 	push @sql, "CREATE TABLE $s.igc (CHECK (z > 0)) INHERITS ($s.ic1, $s.ip2);";
 	push @sql, "CREATE VIEW $s.igc_v AS SELECT a, c FROM $s.igc;";
+
+	# Multiple inheritance, where DROP COLUMN / DROP CONSTRAINT reach a
+	# child once per path and only the last path drops its column: a
+	# diamond (dm inherits from dl and dr, both children of dp) with a
+	# fourth level below it, a table inheriting from dp and from its child
+	# dl, the same shape with the bottom table older than its second parent
+	# (so the recursion meets the children in the other order), and three
+	# parents, two of them unrelated, merging a column and a constraint.
+	# Some paths define the column or constraint locally, by seed.
+	push @sql, "CREATE TABLE $s.dp (a int CONSTRAINT a_pos CHECK (a > 0), "
+	  . "b int, c int CHECK (c <> 0));";
+	push @sql, "CREATE TABLE $s.dl () INHERITS ($s.dp);";
+	push @sql, "CREATE TABLE $s.dr ("
+	  . (rand() < 0.5 ? "b int" : "") . ") INHERITS ($s.dp);";
+	push @sql, "CREATE TABLE $s.dm ("
+	  . (rand() < 0.3 ? "c int" : "") . ") INHERITS ($s.dl, $s.dr);";
+	push @sql, "CREATE TABLE $s.dmm () INHERITS ($s.dm);";
+	push @sql, "CREATE TABLE $s.dmmm (d int) INHERITS ($s.dmm);";
+	push @sql, "CREATE VIEW $s.dm_v AS SELECT a, b FROM $s.dm;";
+	push @sql, "CREATE VIEW $s.dmmm_v AS SELECT a, c FROM $s.dmmm;";
+	push @sql, "CREATE TABLE $s.pc ("
+	  . (rand() < 0.3 ? "CONSTRAINT a_pos CHECK (a > 0)" : "")
+	  . ") INHERITS ($s.dp, $s.dl);";
+	push @sql, "CREATE VIEW $s.pc_v AS SELECT a FROM $s.pc;";
+	push @sql, "CREATE TABLE $s.xp (a int CONSTRAINT a_pos CHECK (a > 0), "
+	  . "b int);";
+	push @sql, "CREATE TABLE $s.xg () INHERITS ($s.xp);";
+	push @sql, "CREATE TABLE $s.x1 () INHERITS ($s.xp);";
+	push @sql, "ALTER TABLE $s.xg INHERIT $s.x1;";
+	push @sql, "CREATE VIEW $s.xg_v AS SELECT a, b FROM $s.xg;";
+	push @sql, "CREATE TABLE $s2.mp1 (a int CONSTRAINT a_pos CHECK (a > 0), "
+	  . "k int);";
+	push @sql, "CREATE TABLE $s2.mp2 (a int CONSTRAINT a_pos CHECK (a > 0), "
+	  . "k int);";
+	push @sql, "CREATE TABLE $s2.mg ("
+	  . (rand() < 0.5 ? "k int" : "")
+	  . ") INHERITS ($s2.mp1, $s2.mp2, $s.dr);";
+	push @sql, "CREATE VIEW $s2.mg_v AS SELECT a, k FROM $s2.mg;";
 	return join("\n", @sql);
 }
 
@@ -364,6 +403,18 @@ my $cands = $node->safe_psql('postgres', q{
 	SELECT 'single|ALTER TABLE ONLY w1a.ip DROP COLUMN b%B'
 	UNION ALL
 	SELECT 'multi|ALTER TABLE ONLY w1a.ip DROP CONSTRAINT a_pos%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE w1a.dp DROP CONSTRAINT a_pos%B, DROP COLUMN a%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE w2a.dp DROP COLUMN b%B, DROP COLUMN a%B, DROP COLUMN c%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE w3a.dp DROP COLUMN a%B, DROP CONSTRAINT IF EXISTS a_pos%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE w1b.mp1 DROP CONSTRAINT a_pos%B, DROP COLUMN a%B'
+	UNION ALL
+	SELECT 'single|ALTER TABLE ONLY w2a.dp DROP COLUMN a%B'
+	UNION ALL
+	SELECT 'multi|ALTER TABLE ONLY w3a.xp DROP CONSTRAINT a_pos%B'
 	UNION ALL
 	SELECT 'single|' || x FROM unnest(ARRAY[
 		'DROP OPERATOR w9a.~~~ (int, int)%B',

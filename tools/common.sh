@@ -83,6 +83,10 @@ build_and_install() {
 	log "building (-Wall -Werror)"
 	make -s PG_CONFIG="$PG_CONFIG" PG_CFLAGS="-Wall -Werror" "$@" || return 1
 	log "installing"
+	# Scripts of versions this tree does not have (left by another checkout
+	# or an older build) would be offered to CREATE and ALTER EXTENSION.
+	"${AS_ROOT[@]}" rm -f "$("$PG_CONFIG" --sharedir)"/extension/ri_audit--*.sql \
+		"$("$PG_CONFIG" --sharedir)"/extension/ri_audit.control
 	"${AS_ROOT[@]}" make -s PG_CONFIG="$PG_CONFIG" install >/dev/null || return 1
 }
 

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * orphan_sql.c
+ * orphan_planner.c
  *	  The planner path of the orphan finder: one anti-join query per foreign
  *	  key, run through SPI, each result row reported to an OrphanSink.
  *
@@ -56,7 +56,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/orphan_sql.c
+ *	  ri_audit/src/engine/orphan_planner.c
  *
  *-------------------------------------------------------------------------
  */
@@ -73,7 +73,8 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "ri_audit.h"
+#include "ri_orphan_scan.h"
+#include "ri_owner_code.h"
 
 /* Rows fetched from the cursor at a time. */
 #define RI_FETCH_BATCH	1000
@@ -90,15 +91,9 @@ static char *build_count_query(const FkInfo *fk);
 static void
 append_relation(StringInfo buf, Oid relid)
 {
-	char	   *relname = get_rel_name(relid);
-	char	   *nspname;
-
-	if (relname == NULL)
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	nspname = get_namespace_name(get_rel_namespace(relid));
 	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
 		appendStringInfoString(buf, "ONLY ");
-	appendStringInfoString(buf, quote_qualified_identifier(nspname, relname));
+	appendStringInfoString(buf, ri_qualified_relname(relid));
 }
 
 /*

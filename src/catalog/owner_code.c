@@ -38,9 +38,9 @@
  *	  only when the owner can read both tables' key columns with no
  *	  row-level security; when it cannot, the key is refused
  *	  (RI_ACCESS_FOREIGN_CODE: a 'skipped' status, or 42501 naming the
- *	  function and its owner).  The fast path (keyset.c) only admits
+ *	  function and its owner).  The fast path (orphan_keyset.c) only admits
  *	  built-in operators on built-in types and never reaches foreign code.
- *	- showing and ordering keys (orphans.c): never through foreign code.
+ *	- showing and ordering keys (orphan_scan.c): never through foreign code.
  *	  Keys are rendered by ri_key_jsonb(), which uses to_jsonb() only for
  *	  built-in types (for which to_jsonb() looks up no cast) and the type's
  *	  output function otherwise; a key type whose ordering reaches foreign
@@ -50,12 +50,14 @@
  *	  has passed PostgreSQL's own ownership check.
  *
  * Reads pg_proc, pg_operator, pg_amop, pg_amproc, pg_type, pg_cast,
- * pg_range and pg_attribute through the syscache; takes no locks.
+ * pg_range and pg_attribute through the syscache; takes no locks.  What an
+ * operator family's members show of their owners is kept for the backend's
+ * life, dropped on any change to those catalogs or to pg_authid.
  *
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/owner_code.c
+ *	  ri_audit/src/catalog/owner_code.c
  *
  *-------------------------------------------------------------------------
  */
@@ -77,13 +79,16 @@
 #include "utils/catcache.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
-#include "ri_audit.h"
+#include "ri_owner_code.h"
 
 /* How deep types may nest (arrays of composites of ranges ...). */
 #define RI_MAX_TYPE_DEPTH	32
@@ -154,39 +159,166 @@ operator_if_foreign(Oid oprid)
 }
 
 /*
+ * What the members of one operator family show of their owners: the first
+ * two distinct roles that own member functions and are not superusers,
+ * with a function of each.  Two suffice: the caller is at most one of them.
+ * Kept for the backend's life in a hash table, dropped whenever pg_proc,
+ * pg_operator, pg_amop, pg_amproc or pg_authid changes, since a family's
+ * members are many (the integer family has over a hundred) and every key
+ * asks about the same few families.
+ */
+typedef struct FamilyOwners
+{
+	Oid			opfamily;		/* hash key */
+	int			nowners;		/* roles kept in owners[], 0 to 2 */
+	Oid			owners[2];		/* roles, not superusers, owning members */
+	Oid			funcs[2];		/* a member function of each */
+} FamilyOwners;
+
+static HTAB *family_owners = NULL;
+static bool family_owners_stale = false;
+static bool family_owners_callbacks = false;
+
+/*
+ * family_owners_invalidate
+ *		Syscache callback: a catalog the cached answers rest on changed.
+ */
+static void
+family_owners_invalidate(Datum arg, int cacheid, uint32 hashvalue)
+{
+	family_owners_stale = true;
+}
+
+/*
+ * note_function_owner
+ *		Count funcid's owner in *fo when it is not a superuser.
+ */
+static void
+note_function_owner(FamilyOwners *fo, Oid funcid)
+{
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(funcid))
+		return;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	if (!HeapTupleIsValid(tup))
+		return;
+	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+	ReleaseSysCache(tup);
+	if (superuser_arg(owner))
+		return;
+	for (int i = 0; i < fo->nowners; i++)
+		if (fo->owners[i] == owner)
+			return;
+	if (fo->nowners < 2)
+	{
+		fo->owners[fo->nowners] = owner;
+		fo->funcs[fo->nowners++] = funcid;
+	}
+}
+
+/*
+ * family_owners_scan
+ *		Fill *fo from every member of opfamily: its operators' functions and
+ *		selectivity estimators, and its support functions.
+ */
+static void
+family_owners_scan(Oid opfamily, FamilyOwners *fo)
+{
+	CatCList   *list;
+
+	fo->nowners = 0;
+	list = SearchSysCacheList1(AMOPSTRATEGY, ObjectIdGetDatum(opfamily));
+	for (int i = 0; i < list->n_members; i++)
+	{
+		Form_pg_amop amop = (Form_pg_amop) GETSTRUCT(&list->members[i]->tuple);
+		HeapTuple	tup;
+
+		tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(amop->amopopr));
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_operator opr = (Form_pg_operator) GETSTRUCT(tup);
+
+			note_function_owner(fo, opr->oprcode);
+			note_function_owner(fo, opr->oprrest);
+			note_function_owner(fo, opr->oprjoin);
+			ReleaseSysCache(tup);
+		}
+	}
+	ReleaseSysCacheList(list);
+
+	list = SearchSysCacheList1(AMPROCNUM, ObjectIdGetDatum(opfamily));
+	for (int i = 0; i < list->n_members; i++)
+	{
+		Form_pg_amproc amproc = (Form_pg_amproc) GETSTRUCT(&list->members[i]->tuple);
+
+		note_function_owner(fo, amproc->amproc);
+	}
+	ReleaseSysCacheList(list);
+}
+
+/*
  * opfamily_if_foreign
- *		The first foreign function among the operators' functions and the
- *		support functions of an operator family, else InvalidOid.
+ *		A foreign function among the members of an operator family (its
+ *		operators' functions and estimators, its support functions), else
+ *		InvalidOid.
  */
 static Oid
 opfamily_if_foreign(Oid opfamily)
 {
-	CatCList   *list;
-	Oid			found = InvalidOid;
+	FamilyOwners *fo;
+	bool		found;
 
 	if (!OidIsValid(opfamily))
 		return InvalidOid;
 
-	list = SearchSysCacheList1(AMOPSTRATEGY, ObjectIdGetDatum(opfamily));
-	for (int i = 0; i < list->n_members && !OidIsValid(found); i++)
+	if (!family_owners_callbacks)
 	{
-		Form_pg_amop amop = (Form_pg_amop) GETSTRUCT(&list->members[i]->tuple);
-
-		found = operator_if_foreign(amop->amopopr);
+		CacheRegisterSyscacheCallback(PROCOID, family_owners_invalidate, 0);
+		CacheRegisterSyscacheCallback(OPEROID, family_owners_invalidate, 0);
+		CacheRegisterSyscacheCallback(AMOPSTRATEGY, family_owners_invalidate, 0);
+		CacheRegisterSyscacheCallback(AMPROCNUM, family_owners_invalidate, 0);
+		CacheRegisterSyscacheCallback(AUTHOID, family_owners_invalidate, 0);
+		family_owners_callbacks = true;
 	}
-	ReleaseSysCacheList(list);
-	if (OidIsValid(found))
-		return found;
-
-	list = SearchSysCacheList1(AMPROCNUM, ObjectIdGetDatum(opfamily));
-	for (int i = 0; i < list->n_members && !OidIsValid(found); i++)
+	if (family_owners != NULL && family_owners_stale)
 	{
-		Form_pg_amproc amproc = (Form_pg_amproc) GETSTRUCT(&list->members[i]->tuple);
-
-		found = function_if_foreign(amproc->amproc);
+		hash_destroy(family_owners);
+		family_owners = NULL;
 	}
-	ReleaseSysCacheList(list);
-	return found;
+	if (family_owners == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(FamilyOwners);
+		ctl.hcxt = CacheMemoryContext;
+		family_owners = hash_create("ri_audit operator family owners", 64,
+									&ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		family_owners_stale = false;
+	}
+
+	fo = hash_search(family_owners, &opfamily, HASH_ENTER, &found);
+	if (!found)
+	{
+		PG_TRY();
+		{
+			family_owners_scan(opfamily, fo);
+		}
+		PG_CATCH();
+		{
+			hash_search(family_owners, &opfamily, HASH_REMOVE, NULL);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
+
+	for (int i = 0; i < fo->nowners; i++)
+		if (fo->owners[i] != GetUserId())
+			return fo->funcs[i];
+	return InvalidOid;
 }
 
 /*

@@ -36,7 +36,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/fk_catalog.c
+ *	  ri_audit/src/catalog/fk_catalog.c
  *
  *-------------------------------------------------------------------------
  */
@@ -59,7 +59,8 @@
 #include "utils/rls.h"
 #include "utils/syscache.h"
 
-#include "ri_audit.h"
+#include "ri_fk_catalog.h"
+#include "ri_owner_code.h"
 
 /* One listed constraint, with the names it is ordered by. */
 typedef struct FkListEntry
@@ -77,7 +78,7 @@ static RiAccessProblem ri_rel_access(Oid userid, Oid relid,
 									 const AttrNumber *attnums,
 									 int nkeys, bool with_location);
 static bool ri_att_type(Oid relid, AttrNumber attnum, Oid *type,
-						Oid *collation, bool missing_ok);
+						Oid *collation);
 static int	fk_list_cmp(const void *a, const void *b);
 static bool fk_list_wanted(Form_pg_constraint con, bool only_not_valid);
 static void fk_list_add(List **entries, Form_pg_constraint con);
@@ -148,11 +149,10 @@ ri_fk_lock(FkInfo *fk, bool missing_ok)
 /*
  * ri_att_type
  *		Type and collation of column attnum of relid, from one syscache
- *		lookup; false when it is gone and missing_ok, else ERROR.
+ *		lookup; false when it is gone.
  */
 static bool
-ri_att_type(Oid relid, AttrNumber attnum, Oid *type, Oid *collation,
-			bool missing_ok)
+ri_att_type(Oid relid, AttrNumber attnum, Oid *type, Oid *collation)
 {
 	HeapTuple	tup;
 	Form_pg_attribute att;
@@ -160,12 +160,7 @@ ri_att_type(Oid relid, AttrNumber attnum, Oid *type, Oid *collation,
 	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
 						  Int16GetDatum(attnum));
 	if (!HeapTupleIsValid(tup))
-	{
-		if (missing_ok)
-			return false;
-		elog(ERROR, "cache lookup failed for attribute %d of relation %u",
-			 attnum, relid);
-	}
+		return false;
 	att = (Form_pg_attribute) GETSTRUCT(tup);
 	*type = att->atttypid;
 	*collation = att->attcollation;
@@ -255,13 +250,21 @@ ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok)
 	{
 		/*
 		 * Without a lock on the tables, one may have been dropped since the
-		 * constraint was read: with missing_ok, that is "missing" too.
+		 * constraint was read, and the constraint with it: that is
+		 * "missing" too, with the error ri_fk_lock() gives for it.
 		 */
 		if (!ri_att_type(fk->fk_relid, fk->fk_attnums[i], &fk->fk_types[i],
-						 &fk->fk_collations[i], missing_ok) ||
+						 &fk->fk_collations[i]) ||
 			!ri_att_type(fk->pk_relid, fk->pk_attnums[i], &fk->pk_types[i],
-						 &fk->pk_collations[i], missing_ok))
-			return false;
+						 &fk->pk_collations[i]))
+		{
+			if (missing_ok)
+				return false;
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("foreign key constraint with OID %u was changed or dropped concurrently",
+							conoid)));
+		}
 	}
 	return true;
 }
@@ -576,24 +579,6 @@ ri_fk_scan_role(const FkInfo *fk)
 }
 
 /*
- * ri_rel_owner
- *		The owner of relation relid; InvalidOid when it was dropped.
- */
-Oid
-ri_rel_owner(Oid relid)
-{
-	HeapTuple	tup;
-	Oid			owner;
-
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tup))
-		return InvalidOid;
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return owner;
-}
-
-/*
  * ri_fk_foreign_code_text
  *		What ri_fk_access's RI_ACCESS_FOREIGN_CODE is about: the foreign
  *		function, and the role it would run as.
@@ -660,12 +645,30 @@ ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem, Oid relid)
  * ri_fk_require_access
  *		ERROR 42501 (or 0A000 for another session's temporary table) when the
  *		caller may not check *fk.
+ *
+ * Callers may come here before the tables are locked: the names the
+ * messages need are read first, and a table whose name is gone by then
+ * was dropped concurrently, which ri_fk_lock() reports.
  */
 void
 ri_fk_require_access(const FkInfo *fk)
 {
 	Oid			relid;
 	RiAccessProblem problem = ri_fk_access(fk, &relid);
+	char	   *relname = NULL;
+	char	   *nspname = NULL;
+	char	   *fk_relname = NULL;
+	char	   *pk_relname = NULL;
+
+	if (problem == RI_ACCESS_OK || problem == RI_ACCESS_GONE)
+		return;
+	relname = get_rel_name(relid);
+	nspname = get_namespace_name(get_rel_namespace(relid));
+	fk_relname = get_rel_name(fk->fk_relid);
+	pk_relname = get_rel_name(fk->pk_relid);
+	if (relname == NULL || nspname == NULL || fk_relname == NULL ||
+		pk_relname == NULL)
+		return;					/* dropped concurrently */
 
 	switch (problem)
 	{
@@ -679,7 +682,7 @@ ri_fk_require_access(const FkInfo *fk)
 					 errmsg("cannot check foreign key constraint \"%s\"",
 							NameStr(fk->conname)),
 					 errdetail("Table \"%s\" is a temporary table of another session.",
-							   get_rel_name(relid))));
+							   relname)));
 			break;
 		case RI_ACCESS_NO_SCHEMA:
 			ereport(ERROR,
@@ -687,7 +690,7 @@ ri_fk_require_access(const FkInfo *fk)
 					 errmsg("permission denied to check foreign key constraint \"%s\"",
 							NameStr(fk->conname)),
 					 errdetail("Checking it needs USAGE on schema \"%s\".",
-							   get_namespace_name(get_rel_namespace(relid)))));
+							   nspname)));
 			break;
 		case RI_ACCESS_NO_SELECT:
 		case RI_ACCESS_NO_LOCATION:
@@ -696,15 +699,13 @@ ri_fk_require_access(const FkInfo *fk)
 					 errmsg("permission denied to check foreign key constraint \"%s\"",
 							NameStr(fk->conname)),
 					 errdetail("Checking it needs SELECT on the key columns of tables \"%s\" and \"%s\", and on the ctid and tableoid columns of table \"%s\".",
-							   get_rel_name(fk->fk_relid),
-							   get_rel_name(fk->pk_relid),
-							   get_rel_name(fk->fk_relid))));
+							   fk_relname, pk_relname, fk_relname)));
 			break;
 		case RI_ACCESS_RLS:
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("cannot check foreign key constraint \"%s\" because row-level security applies to table \"%s\"",
-							NameStr(fk->conname), get_rel_name(relid)),
+							NameStr(fk->conname), relname),
 					 errdetail("Rows hidden by a policy would make the result wrong."),
 					 errhint("Check it as a role that bypasses row-level security or owns the table.")));
 			break;

@@ -1,11 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * validate.c
- *	  validate() and validate_all(): check NOT VALID foreign keys for
- *	  orphans, and validate the clean ones with PostgreSQL's own command.
+ *	  Validating one NOT VALID foreign key: count its orphans, then validate
+ *	  it, if clean, with PostgreSQL's own command.
  *
  * For each NOT VALID top-level foreign key, the orphans are counted first
- * (orphans.c, AccessShareLock on both tables, concurrent writes go on).
+ * (the orphan scan, AccessShareLock on both tables, concurrent writes go on).
  * With orphans the key is left alone ('orphans'); without, a dry run says
  * 'would validate', and a real run executes
  *
@@ -37,75 +37,28 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/validate.c
+ *	  ri_audit/src/engine/validate_key.c
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "datatype/timestamp.h"
 #include "executor/spi.h"
-#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/resowner.h"
-#include "utils/timestamp.h"
 
-#include "ri_audit.h"
+#include "ri_orphan_scan.h"
+#include "ri_owner_code.h"
 
-PG_FUNCTION_INFO_V1(ri_audit_validate);
-PG_FUNCTION_INFO_V1(ri_audit_validate_all);
-
-/* The outcome for one foreign key. */
-typedef struct ValidateResult
-{
-	char	   *status;			/* one of the statuses in the header */
-	int64		orphan_count;	/* orphans found */
-	bool		count_null;		/* orphan_count not computed */
-} ValidateResult;
-
-static char *lock_timeout_arg(FunctionCallInfo fcinfo, int argno);
 static bool run_validate_command(const FkInfo *fk, const char *lock_timeout,
 								 bool skip_privilege_errors,
 								 char **skip_reason);
-static bool validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
-						 bool skip_unchecked, ValidateResult *res);
-static void put_result_row(ReturnSetInfo *rsinfo, const FkInfo *fk,
-						   const ValidateResult *res);
-static void check_common_args(FunctionCallInfo fcinfo, int first);
-
-/*
- * lock_timeout_arg
- *		The interval argument as a lock_timeout setting in milliseconds.
- *		Zero means no limit, as for the GUC; negative or too large: 22023.
- */
-static char *
-lock_timeout_arg(FunctionCallInfo fcinfo, int argno)
-{
-	Interval   *iv = PG_GETARG_INTERVAL_P(argno);
-	double		ms;
-
-	ms = ((double) iv->time +
-		  (double) iv->day * USECS_PER_DAY +
-		  (double) iv->month * DAYS_PER_MONTH * USECS_PER_DAY) / 1000.0;
-	if (ms < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("lock_timeout must not be negative")));
-	if (ms > INT_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("lock_timeout must be less than %d milliseconds",
-						INT_MAX)));
-	/* round up a positive fraction of a millisecond rather than to 0 */
-	if (ms > 0 && ms < 1)
-		ms = 1;
-	return psprintf("%d", (int) ms);
-}
 
 /*
  * run_validate_command
@@ -121,14 +74,12 @@ run_validate_command(const FkInfo *fk, const char *lock_timeout,
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	char	   *relname = get_rel_name(fk->fk_relid);
 	char	   *cmd;
 	bool		done = false;
 
 	*skip_reason = NULL;
 	cmd = psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
-				   quote_qualified_identifier(get_namespace_name(get_rel_namespace(fk->fk_relid)),
-											  relname),
+				   ri_qualified_relname(fk->fk_relid),
 				   quote_identifier(NameStr(fk->conname)));
 
 	BeginInternalSubTransaction(NULL);
@@ -198,15 +149,15 @@ run_validate_command(const FkInfo *fk, const char *lock_timeout,
 }
 
 /*
- * validate_one
+ * ri_validate_key
  *		The work for one foreign key; see the file header.  With
  *		skip_unchecked (validate_all), keys the caller may not check or
  *		alter give a 'skipped: ...' status instead of an error, and a key
  *		dropped concurrently makes it return false (no result).
  */
-static bool
-validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
-			 bool skip_unchecked, ValidateResult *res)
+bool
+ri_validate_key(FkInfo *fk, bool dry_run, const char *lock_timeout,
+				bool skip_unchecked, RiValidateResult *res)
 {
 	Oid			relid;
 	RiAccessProblem problem;
@@ -256,117 +207,4 @@ validate_one(FkInfo *fk, bool dry_run, const char *lock_timeout,
 	else
 		res->status = "lock timeout";
 	return true;
-}
-
-/*
- * put_result_row
- *		(fk, fk_name, table_name, status, orphan_count)
- */
-static void
-put_result_row(ReturnSetInfo *rsinfo, const FkInfo *fk,
-			   const ValidateResult *res)
-{
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
-
-	values[0] = ObjectIdGetDatum(fk->conoid);
-	values[1] = NameGetDatum(&fk->conname);
-	values[2] = ObjectIdGetDatum(fk->fk_relid);
-	values[3] = CStringGetTextDatum(res->status);
-	values[4] = Int64GetDatum(res->orphan_count);
-	nulls[4] = res->count_null;
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-}
-
-/*
- * check_common_args
- *		dry_run and lock_timeout (arguments first, first + 1) must not be
- *		NULL.
- */
-static void
-check_common_args(FunctionCallInfo fcinfo, int first)
-{
-	if (PG_ARGISNULL(first))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("dry_run cannot be null")));
-	if (PG_ARGISNULL(first + 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("lock_timeout cannot be null")));
-}
-
-/*
- * ri_audit.validate(fk oid, dry_run boolean DEFAULT true,
- *					 lock_timeout interval DEFAULT '5s')
- *		RETURNS TABLE (fk oid, fk_name name, table_name regclass,
- *					   status text, orphan_count bigint)
- *
- * Check foreign key fk for orphans and, unless dry_run, validate it when
- * clean.  Acquires AccessShareLock on both tables, and when validating,
- * what ALTER TABLE ... VALIDATE CONSTRAINT acquires.  ERROR 42501 when the
- * caller may not check the key, and ALTER TABLE's own errors (e.g. not the
- * owner) when validating.
- */
-Datum
-ri_audit_validate(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	FkInfo		fk;
-	ValidateResult res;
-	char	   *lock_timeout;
-
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("fk cannot be null")));
-	check_common_args(fcinfo, 1);
-	lock_timeout = lock_timeout_arg(fcinfo, 2);
-
-	InitMaterializedSRF(fcinfo, 0);
-	ri_fk_read(PG_GETARG_OID(0), &fk, false);
-	(void) validate_one(&fk, PG_GETARG_BOOL(1), lock_timeout, false, &res);
-	put_result_row(rsinfo, &fk, &res);
-	return (Datum) 0;
-}
-
-/*
- * ri_audit.validate_all(dry_run boolean DEFAULT true,
- *						 lock_timeout interval DEFAULT '5s')
- *		RETURNS TABLE (fk oid, fk_name name, table_name regclass,
- *					   status text, orphan_count bigint)
- *
- * validate() for every NOT VALID top-level foreign key of the database, by
- * schema, table and constraint name; keys the caller may not check (or,
- * when not a dry run, not alter) get a 'skipped: ...' row.  Locks as
- * validate(), one key at a time, all held to end of transaction.
- */
-Datum
-ri_audit_validate_all(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	List	   *conoids;
-	ListCell   *lc;
-	char	   *lock_timeout;
-	bool		dry_run;
-
-	check_common_args(fcinfo, 0);
-	dry_run = PG_GETARG_BOOL(0);
-	lock_timeout = lock_timeout_arg(fcinfo, 1);
-
-	InitMaterializedSRF(fcinfo, 0);
-	conoids = ri_fk_list(NIL, true);
-	foreach(lc, conoids)
-	{
-		FkInfo		fk;
-		ValidateResult res;
-
-		CHECK_FOR_INTERRUPTS();
-		/* skip keys dropped since they were listed */
-		if (!ri_fk_read(lfirst_oid(lc), &fk, true))
-			continue;
-		if (validate_one(&fk, dry_run, lock_timeout, true, &res))
-			put_result_row(rsinfo, &fk, &res);
-	}
-	return (Datum) 0;
 }

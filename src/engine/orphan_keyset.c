@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * keyset.c
+ * orphan_keyset.c
  *	  The fast orphan scan path: an in-memory set of the referenced keys,
  *	  probed during one heap scan of the referencing table.
  *
@@ -15,7 +15,7 @@
  * where equality is plain equality of a canonical encoding: int2, int4 and
  * int8 in any mix (compared as int64), uuid (16 bytes), and text and varchar
  * under deterministic collations (texteq compares the bytes then).
- * keyset_supports() admits a constraint only when every conpfeqop is
+ * ri_keyset_supports() admits a constraint only when every conpfeqop is
  * implemented by one of those built-in functions (looked up by the
  * operator's oprcode, never by name) and the column types are the
  * operator's own input types (or binary-identical domains and varchar), so
@@ -51,14 +51,14 @@
  *
  * Locks: AccessShareLock on the referencing and referenced tables and on
  * each of their partitions, held until the end of the transaction.  No
- * privilege or row security check is made here: the caller (orphans.c,
+ * privilege or row security check is made here: the caller (the SQL entry points,
  * through fk_catalog.c) has refused whoever may not read the key columns,
  * or is subject to row security on either table, before choosing a path.
  *
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/keyset.c
+ *	  ri_audit/src/engine/orphan_keyset.c
  *
  *-------------------------------------------------------------------------
  */
@@ -84,6 +84,7 @@
 #include "utils/uuid.h"
 
 #include "ri_audit.h"
+#include "ri_orphan_scan.h"
 
 /* How one key column's Datum is read and encoded. */
 typedef enum KsColKind
@@ -143,7 +144,7 @@ typedef struct KsSlot
 #define KS_FILL_NUM		3
 #define KS_FILL_DEN		4
 
-/* State of one foreign key during keyset_check(). */
+/* State of one foreign key during ri_keyset_check(). */
 typedef struct KsFk
 {
 	/* set up once */
@@ -229,7 +230,7 @@ typedef struct KsSpillHeader
 	ItemPointerData tid;
 } KsSpillHeader;
 
-/* State of one keyset_check() call. */
+/* State of one ri_keyset_check() call. */
 typedef struct KsState
 {
 	KsFk	   *fks;			/* one per foreign key */
@@ -279,7 +280,7 @@ static bool ks_lookup_bytes(const KsFk *kf, const char *key, uint32 len,
 static Size ks_budget(void);
 
 /*
- * The memory budget of a keyset_check() call, in bytes:
+ * The memory budget of a ri_keyset_check() call, in bytes:
  * ri_audit.work_mem, or work_mem when that is -1.
  */
 static Size
@@ -337,7 +338,7 @@ ks_column_kind(Oid typid, KsColKind *kind)
  * Takes no locks; reads pg_operator, pg_type and pg_collation.
  */
 bool
-keyset_supports(const FkInfo *fk)
+ri_keyset_supports(const FkInfo *fk)
 {
 	int			i;
 
@@ -1673,7 +1674,7 @@ ks_share(KsFk *kf, bool plan)
 /*
  * keyset_check
  *		Report every orphan of the foreign keys fks[0 .. nfks-1], which all
- *		have the same referencing table and pass keyset_supports().
+ *		have the same referencing table and pass ri_keyset_supports().
  *
  * Each orphan goes to sink->report() once, in the memory context current
  * at the call, with fk_index its constraint's index in fks; orphans come
@@ -1685,7 +1686,7 @@ ks_share(KsFk *kf, bool plan)
  * tables and all their partitions.
  */
 void
-keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
+ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 			 OrphanSink *sink, int64 *rows_scanned)
 {
 	KsState		st;
@@ -1721,7 +1722,7 @@ keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 
 		if (fk->fk_relid != fks[0]->fk_relid)
 			elog(ERROR, "foreign keys of different tables given to keyset_check");
-		if (!keyset_supports(fk))
+		if (!ri_keyset_supports(fk))
 			elog(ERROR, "foreign key constraint \"%s\" is not supported by the fast scan path",
 				 NameStr(fk->conname));
 

@@ -1,0 +1,106 @@
+/*-------------------------------------------------------------------------
+ *
+ * ri_fk_catalog.h
+ *	  The catalog layer: foreign keys read from pg_constraint, the caller's
+ *	  access to them, names and arguments (src/catalog/).
+ *
+ * Every read of pg_constraint, every privilege and row-level security
+ * decision, every qualified name and every regclass[] argument goes
+ * through the functions declared here; the engines and the SQL entry
+ * points do not read those catalogs themselves.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/include/ri_fk_catalog.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RI_FK_CATALOG_H
+#define RI_FK_CATALOG_H
+
+#include "access/attnum.h"
+#include "fmgr.h"
+#include "nodes/pg_list.h"
+#include "pg_config_manual.h"
+#include "utils/array.h"
+
+/*
+ * Everything the orphan scan needs to know about one foreign key constraint,
+ * read from pg_constraint and pg_attribute.  Attribute numbers are those of
+ * the tables named in the constraint (the top-level tables when either side
+ * is partitioned); a scan of a partition maps them by column name.
+ */
+typedef struct FkInfo
+{
+	Oid			conoid;			/* pg_constraint OID */
+	NameData	conname;		/* constraint name */
+	Oid			fk_relid;		/* referencing table, as declared */
+	Oid			pk_relid;		/* referenced table, as declared */
+	char		confmatchtype;	/* FKCONSTR_MATCH_SIMPLE or _FULL */
+	bool		convalidated;	/* pg_constraint.convalidated */
+	int			nkeys;			/* number of key columns */
+	AttrNumber	fk_attnums[INDEX_MAX_KEYS];	/* referencing columns, key order */
+	AttrNumber	pk_attnums[INDEX_MAX_KEYS];	/* referenced columns, key order */
+	Oid			pf_eq_oprs[INDEX_MAX_KEYS];	/* conpfeqop: "pk = fk" operators */
+	Oid			fk_types[INDEX_MAX_KEYS];	/* referencing column types */
+	Oid			pk_types[INDEX_MAX_KEYS];	/* referenced column types */
+	Oid			fk_collations[INDEX_MAX_KEYS];	/* referencing column collations */
+	Oid			pk_collations[INDEX_MAX_KEYS];	/* referenced column collations;
+												 * RI compares under these */
+} FkInfo;
+
+/* Why a caller may not check a foreign key (fk_catalog.c). */
+typedef enum RiAccessProblem
+{
+	RI_ACCESS_OK = 0,			/* the caller may check it */
+	RI_ACCESS_OTHER_TEMP,		/* a temporary table of another session */
+	RI_ACCESS_GONE,				/* a table was dropped concurrently */
+	RI_ACCESS_NO_SCHEMA,		/* no USAGE on a table's schema */
+	RI_ACCESS_NO_SELECT,		/* no SELECT on the key columns */
+	RI_ACCESS_NO_LOCATION,		/* no SELECT on the referencing table's ctid
+								 * and tableoid, which locate the rows */
+	RI_ACCESS_RLS,				/* row-level security applies to the caller */
+	RI_ACCESS_FOREIGN_CODE		/* comparing the keys runs code of another
+								 * role, and the referencing table's owner,
+								 * who would run it, cannot read both key
+								 * column sets (owner_code.c) */
+} RiAccessProblem;
+
+/*
+ * What is known of a listed key before it is read whole: enough to report
+ * it even when it is dropped before its turn comes (fk_catalog.c).
+ */
+typedef struct FkListing
+{
+	Oid			conoid;			/* pg_constraint OID */
+	NameData	conname;		/* constraint name */
+	Oid			fk_relid;		/* referencing table */
+	Oid			pk_relid;		/* referenced table */
+	bool		convalidated;	/* pg_constraint.convalidated */
+} FkListing;
+
+/* src/catalog/fk_catalog.c: foreign keys and access to them */
+extern FkListing *ri_fk_listing(List *conoids, int *nkeys);
+extern Oid	ri_fk_lookup(Oid relid, const char *conname);
+extern bool ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok);
+extern bool ri_fk_lock(FkInfo *fk, bool missing_ok);
+extern List *ri_fk_list(List *relids, bool only_not_valid);
+extern RiAccessProblem ri_fk_access(const FkInfo *fk, Oid *relid);
+extern char *ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem,
+								 Oid relid);
+extern void ri_fk_require_access(const FkInfo *fk);
+extern bool ri_fk_can_show_key(const FkInfo *fk);
+extern char *ri_fk_column_name(const FkInfo *fk, int key);
+extern Oid	ri_fk_scan_role(const FkInfo *fk);
+
+/* src/catalog/names.c: relations, names and arguments */
+extern Oid	ri_rel_owner(Oid relid);
+extern char *ri_qualified_relname(Oid relid);
+extern List *ri_regclass_array_arg(ArrayType *arr, const char *argname);
+extern int64 ri_nonneg_int_arg(FunctionCallInfo fcinfo, int argno,
+							   bool is_int8, const char *argname);
+extern void ri_require_arg(FunctionCallInfo fcinfo, int argno,
+						   const char *argname);
+
+#endif							/* RI_FK_CATALOG_H */

@@ -1,0 +1,104 @@
+/*-------------------------------------------------------------------------
+ *
+ * ri_orphan_scan.h
+ *	  The orphan scan engine (src/engine/orphan_*.c) and the validation
+ *	  engine built on it (src/engine/validate_key.c).
+ *
+ * The engine has one dispatcher, ri_scan_table_fks() (orphan_scan.c), that
+ * hands the foreign keys of one referencing table to two scan paths: the
+ * planner path (orphan_planner.c, one anti-join query run through SPI) and
+ * the fast path (orphan_keyset.c, an in-memory key set probed during one
+ * heap scan).  Both report orphans to an OrphanSink.  The collector
+ * (orphan_scan.c) is the sink the SQL entry points use: it counts, orders
+ * and renders what the paths report.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/include/ri_orphan_scan.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RI_ORPHAN_SCAN_H
+#define RI_ORPHAN_SCAN_H
+
+#include "storage/itemptr.h"
+#include "utils/jsonb.h"
+#include "utils/snapshot.h"
+
+#include "ri_fk_catalog.h"
+
+/*
+ * Where a scan path reports the orphans it finds.  A path calls report()
+ * once per orphan row, in whatever order it finds them; the sink's owner
+ * counts, orders and returns them.
+ */
+typedef struct OrphanSink OrphanSink;
+
+struct OrphanSink
+{
+	/*
+	 * fk_index: which of the constraints given to the scan (0-based);
+	 * relid: the table holding the row (a leaf partition when the
+	 * referencing table is partitioned); tid: the row's ctid; keyvals and
+	 * keynulls: the row's key columns in key order, of the referencing
+	 * columns' types.  Values are only valid during the call.
+	 */
+	void		(*report) (OrphanSink *sink, int fk_index, Oid relid,
+						   ItemPointer tid, Datum *keyvals, bool *keynulls);
+	void	   *arg;			/* the sink owner's private state */
+};
+
+/* orphan_scan.c: the dispatcher */
+extern void ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
+							  int64 *rows_checked, int64 *elapsed_us);
+extern int64 ri_count_orphans(const FkInfo *fk);
+
+/*
+ * orphan_scan.c: the collector, the sink of the SQL entry points.  One
+ * collector per foreign key; ri_collector_sink() makes the sink that
+ * routes fk_index i to collectors[i].  A collector keeps its rows in
+ * output order (sorted) or only counts them; ri_collector_next() then
+ * steps through the kept rows, and the ri_collector_row_* functions read
+ * the current one.
+ */
+typedef struct OrphanCollector OrphanCollector;
+
+extern OrphanCollector *ri_collector_create(const FkInfo *fk, bool sorted,
+											int64 bound);
+extern OrphanSink *ri_collector_sink(OrphanCollector **collectors, int n);
+extern int64 ri_collector_count(const OrphanCollector *c);
+extern bool ri_collector_next(OrphanCollector *c);
+extern Oid	ri_collector_row_relid(const OrphanCollector *c);
+extern ItemPointer ri_collector_row_tid(const OrphanCollector *c);
+extern Jsonb *ri_collector_row_key(OrphanCollector *c);
+extern bool ri_collector_row_has_null(const OrphanCollector *c);
+extern char *ri_collector_row_key_text(OrphanCollector *c);
+extern char *ri_collector_key_names(const OrphanCollector *c);
+extern Jsonb *ri_collector_sample(OrphanCollector *c);
+extern MemoryContext ri_collector_row_context(const OrphanCollector *c);
+extern void ri_collector_end(OrphanCollector *c);
+
+/* orphan_planner.c: the planner path */
+extern void ri_planner_scan(const FkInfo *fk, int fk_index,
+							OrphanSink *sink, int64 *rows_checked);
+
+/* orphan_keyset.c: the fast path */
+extern bool ri_keyset_supports(const FkInfo *fk);
+extern void ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
+							OrphanSink *sink, int64 *rows_scanned);
+
+/* validate_key.c: validating one NOT VALID foreign key */
+typedef struct RiValidateResult
+{
+	const char *status;			/* 'already valid', 'orphans', 'would
+								 * validate', 'validated', 'lock timeout'
+								 * or 'skipped: ...' */
+	int64		orphan_count;	/* orphans found */
+	bool		count_null;		/* orphan_count not computed */
+} RiValidateResult;
+
+extern bool ri_validate_key(FkInfo *fk, bool dry_run, const char *lock_timeout,
+							bool skip_unchecked, RiValidateResult *res);
+
+#endif							/* RI_ORPHAN_SCAN_H */

@@ -1,0 +1,655 @@
+/*-------------------------------------------------------------------------
+ *
+ * orphan_scan.c
+ *	  The orphan scan's dispatcher, which picks a scan path for each foreign
+ *	  key, and the collector, the sink that counts, orders and renders what
+ *	  the paths report.
+ *
+ * An orphan is a row of the referencing table that PostgreSQL's own RI
+ * check would reject if it were inserted now (see orphan_planner.c for the
+ * exact semantics).  ri_scan_table_fks() is the single place that picks a
+ * scan path; the path reports each orphan, in any order, to an OrphanSink.
+ *
+ * The collector counts the orphans of each key and, when rows are wanted,
+ * puts them into a tuplesort (bounded by work_mem, spilling to disk;
+ * bounded to the first N rows when only N are wanted) ordered by the schema
+ * and name of the table holding the row (bytewise), then the key columns
+ * (each by its type's default btree ordering under the referencing
+ * column's collation; a type without one, or whose ordering would run
+ * another role's code, is ordered by its text output, bytewise), then
+ * ctid.  So every scan path yields the same output, in an order that
+ * pg_regress expected files can rely on.
+ *
+ * Keys are shown as jsonb objects {"column": value}: values of built-in
+ * types as to_jsonb() converts them, others as their type's output text
+ * (ri_key_jsonb), so that showing a key never runs a cast to json that a
+ * type owner wrote (owner_code.c).
+ *
+ * Memory: a collector lives in a context of its own, a child of the
+ * context current when it is created, deleted by ri_collector_end(); its
+ * per-row context is reset after each reported row and after each row the
+ * caller reads back.
+ *
+ * Locks: none of its own.  The callers hold AccessShareLock on every table
+ * involved (ri_fk_lock) and have checked access; the scan paths lock the
+ * partitions they read.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/src/engine/orphan_scan.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/tuplesort.h"
+#include "utils/typcache.h"
+
+#include "ri_audit.h"
+#include "ri_orphan_scan.h"
+#include "ri_owner_code.h"
+
+/* Attribute numbers of the sort tuple (see ri_collector_create). */
+#define SORT_ATT_NSP		1	/* schema of the holding table, text */
+#define SORT_ATT_REL		2	/* name of the holding table, text */
+#define SORT_ATT_CTID		3	/* the row's ctid */
+#define SORT_ATT_RELID		4	/* OID of the holding table */
+#define SORT_ATT_KEY(k)		(5 + (k))	/* key column k, its own type */
+#define SORT_ATT_KEYTEXT(n, k)	(5 + (n) + (k))	/* text of key k, when its
+												 * type is ordered by text */
+
+/*
+ * What the collector keeps for one foreign key.
+ */
+struct OrphanCollector
+{
+	/* set up once */
+	const FkInfo *fk;			/* the constraint */
+	MemoryContext cxt;			/* long-lived allocations */
+	MemoryContext rowcxt;		/* reset after each reported row */
+	TupleDesc	sortdesc;		/* layout of the sort tuples */
+	TupleTableSlot *inslot;		/* virtual slot, to put rows in the sort */
+	TupleTableSlot *slot;		/* minimal tuple slot, the current row read
+								 * back from the sort */
+	Tuplesortstate *sort;		/* orphans in output order, or NULL when
+								 * only counting */
+	bool		sorted;			/* tuplesort_performsort done? */
+	int64		bound;			/* keep at most this many rows; 0: all */
+	int64		nread;			/* rows read back from the sort */
+	bool		fallback[INDEX_MAX_KEYS];	/* key ordered by its text? */
+	RiKeyRenderer render[INDEX_MAX_KEYS];	/* shows each key column */
+	char	   *keynames[INDEX_MAX_KEYS];	/* referencing column names */
+
+	/* per row */
+	int64		count;			/* orphans reported so far */
+	Oid			cached_relid;	/* holding table of the last row */
+	Datum		cached_nsp;		/* its schema name, text */
+	Datum		cached_rel;		/* its name, text */
+};
+
+/* The collectors' sink: fk_index i goes to collectors[i]. */
+typedef struct CollectorSink
+{
+	OrphanSink	sink;			/* what the scan paths report to */
+	OrphanCollector **collectors;	/* one per foreign key of the scan */
+	int			ncollectors;	/* their number */
+} CollectorSink;
+
+static void collector_report(OrphanSink *sink, int fk_index, Oid relid,
+							 ItemPointer tid, Datum *keyvals, bool *keynulls);
+static void jsonb_as_value(Jsonb *j, JsonbValue *v);
+
+/* ------------------------------------------------------------------------
+ * THE SCAN PATH CHOICE
+ *
+ * ri_scan_table_fks
+ *		Find the orphans of the foreign keys fks[0..nfks-1], all declared on
+ *		the same referencing table, and report them to sink, fks[i] as
+ *		fk_index i.  When rows_checked / elapsed_us are not NULL, fill them
+ *		per key: the rows of the referencing table covered, and the time
+ *		spent in microseconds.
+ *
+ * This is the only place that decides how orphans are found.  Under
+ * ri_audit.scan_method = auto (the default) or fast, every key the fast
+ * path supports (ri_keyset_supports(): integer, uuid, and text/varchar keys
+ * under deterministic collations) is checked by orphan_keyset.c, all of
+ * them in one pass over the table; the others, and every key under "planner", go
+ * through the planner path (one anti-join query per key, orphan_planner.c).
+ * Both read the statement's snapshot and report to the same sink, so
+ * callers and output do not depend on the path.  The time of a shared pass
+ * is divided evenly among its keys.  The caller holds AccessShareLock on
+ * every table involved and has checked access.
+ * ------------------------------------------------------------------------
+ */
+
+/* Renumbers the fast path's reports to the caller's fk_index. */
+typedef struct FastSink
+{
+	OrphanSink	sink;			/* what ri_keyset_check() reports to */
+	OrphanSink *target;			/* the caller's sink */
+	const int  *fk_index;		/* fast key i is the caller's fk_index[i] */
+} FastSink;
+
+static void
+fast_sink_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
+				 Datum *keyvals, bool *keynulls)
+{
+	FastSink   *fs = (FastSink *) sink;
+
+	fs->target->report(fs->target, fs->fk_index[fk_index], relid, tid,
+					   keyvals, keynulls);
+}
+
+void
+ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
+				  int64 *rows_checked, int64 *elapsed_us)
+{
+	const FkInfo **fast = palloc(Max(nfks, 1) * sizeof(FkInfo *));
+	int		   *fast_index = palloc(Max(nfks, 1) * sizeof(int));
+	bool	   *is_fast = palloc0(Max(nfks, 1) * sizeof(bool));
+	int			nfast = 0;
+
+	if (ri_audit_scan_method != RI_AUDIT_SCAN_PLANNER)
+	{
+		for (int i = 0; i < nfks; i++)
+		{
+			if (ri_keyset_supports(&fks[i]))
+			{
+				fast[nfast] = &fks[i];
+				fast_index[nfast++] = i;
+				is_fast[i] = true;
+			}
+		}
+	}
+
+	if (nfast > 0)
+	{
+		TimestampTz start = GetCurrentTimestamp();
+		FastSink	fs;
+		int64		rows = 0;
+		int64		elapsed;
+
+		fs.sink.report = fast_sink_report;
+		fs.sink.arg = NULL;
+		fs.target = sink;
+		fs.fk_index = fast_index;
+		CHECK_FOR_INTERRUPTS();
+		ri_keyset_check(fast, nfast, GetActiveSnapshot(), &fs.sink, &rows);
+		elapsed = (GetCurrentTimestamp() - start) / nfast;
+		for (int j = 0; j < nfast; j++)
+		{
+			if (rows_checked)
+				rows_checked[fast_index[j]] = rows;
+			if (elapsed_us)
+				elapsed_us[fast_index[j]] = elapsed;
+		}
+	}
+
+	for (int i = 0; i < nfks; i++)
+	{
+		TimestampTz start = GetCurrentTimestamp();
+
+		if (is_fast[i])
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		ri_planner_scan(&fks[i], i, sink,
+						rows_checked ? &rows_checked[i] : NULL);
+		if (elapsed_us)
+			elapsed_us[i] = GetCurrentTimestamp() - start;
+	}
+
+	pfree(fast);
+	pfree(fast_index);
+	pfree(is_fast);
+}
+
+/*
+ * ri_count_orphans
+ *		Number of orphans of *fk.  The caller holds AccessShareLock on both
+ *		tables (ri_fk_lock) and has checked access.
+ */
+int64
+ri_count_orphans(const FkInfo *fk)
+{
+	OrphanCollector *c = ri_collector_create(fk, false, 0);
+	int64		count;
+
+	ri_scan_table_fks(fk, 1, ri_collector_sink(&c, 1), NULL, NULL);
+	count = ri_collector_count(c);
+	ri_collector_end(c);
+	pfree(c);
+	return count;
+}
+
+/*
+ * ri_collector_create
+ *		A collector for *fk, allocated in the current memory context (its
+ *		working memory in a child context).  With sorted, it keeps the rows
+ *		in output order; with bound > 0, only the first bound of them.
+ */
+OrphanCollector *
+ri_collector_create(const FkInfo *fk, bool sorted, int64 bound)
+{
+	OrphanCollector *c = palloc0(sizeof(OrphanCollector));
+	int			n = fk->nkeys;
+	int			nsortkeys = 2 + n + 1;
+	AttrNumber	attnums[2 + INDEX_MAX_KEYS + 1];
+	Oid			sortops[2 + INDEX_MAX_KEYS + 1];
+	Oid			colls[2 + INDEX_MAX_KEYS + 1];
+	bool		nullsfirst[2 + INDEX_MAX_KEYS + 1];
+	Oid			text_lt = lookup_type_cache(TEXTOID, TYPECACHE_LT_OPR)->lt_opr;
+	MemoryContext old;
+	int			s = 0;
+
+	c->fk = fk;
+	c->cxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "ri_audit orphan collector",
+								   ALLOCSET_DEFAULT_SIZES);
+	c->rowcxt = AllocSetContextCreate(c->cxt, "ri_audit orphan row",
+									  ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(c->cxt);
+
+	for (int k = 0; k < n; k++)
+	{
+		c->keynames[k] = ri_fk_column_name(fk, k);
+		ri_key_jsonb_init(fk->fk_types[k], &c->render[k], c->cxt);
+
+		/*
+		 * The sort runs as the caller: a type whose ordering would run
+		 * another role's code is ordered by its text instead.
+		 */
+		c->fallback[k] = !OidIsValid(lookup_type_cache(fk->fk_types[k],
+													   TYPECACHE_LT_OPR)->lt_opr) ||
+			!ri_type_ordering_is_trusted(fk->fk_types[k]);
+	}
+
+	if (sorted)
+	{
+		c->sortdesc = CreateTemplateTupleDesc(4 + 2 * n);
+		TupleDescInitEntry(c->sortdesc, SORT_ATT_NSP, "nsp", TEXTOID, -1, 0);
+		TupleDescInitEntry(c->sortdesc, SORT_ATT_REL, "rel", TEXTOID, -1, 0);
+		TupleDescInitEntry(c->sortdesc, SORT_ATT_CTID, "ctid", TIDOID, -1, 0);
+		TupleDescInitEntry(c->sortdesc, SORT_ATT_RELID, "relid", OIDOID, -1, 0);
+		for (int k = 0; k < n; k++)
+		{
+			TupleDescInitEntry(c->sortdesc, SORT_ATT_KEY(k), NULL,
+							   fk->fk_types[k], -1, 0);
+			TupleDescInitEntryCollation(c->sortdesc, SORT_ATT_KEY(k),
+										fk->fk_collations[k]);
+			TupleDescInitEntry(c->sortdesc, SORT_ATT_KEYTEXT(n, k), NULL,
+							   TEXTOID, -1, 0);
+		}
+		c->inslot = MakeSingleTupleTableSlot(c->sortdesc, &TTSOpsVirtual);
+		c->slot = MakeSingleTupleTableSlot(c->sortdesc, &TTSOpsMinimalTuple);
+
+		/* schema, table: bytewise */
+		attnums[s] = SORT_ATT_NSP;
+		sortops[s] = text_lt;
+		colls[s++] = C_COLLATION_OID;
+		attnums[s] = SORT_ATT_REL;
+		sortops[s] = text_lt;
+		colls[s++] = C_COLLATION_OID;
+		/* the key columns */
+		for (int k = 0; k < n; k++)
+		{
+			if (c->fallback[k])
+			{
+				attnums[s] = SORT_ATT_KEYTEXT(n, k);
+				sortops[s] = text_lt;
+				colls[s++] = C_COLLATION_OID;
+			}
+			else
+			{
+				attnums[s] = SORT_ATT_KEY(k);
+				sortops[s] = lookup_type_cache(fk->fk_types[k],
+											   TYPECACHE_LT_OPR)->lt_opr;
+				colls[s++] = fk->fk_collations[k];
+			}
+		}
+		/* ctid, for rows with equal keys */
+		attnums[s] = SORT_ATT_CTID;
+		sortops[s] = lookup_type_cache(TIDOID, TYPECACHE_LT_OPR)->lt_opr;
+		colls[s++] = InvalidOid;
+		Assert(s == nsortkeys);
+		for (int i = 0; i < nsortkeys; i++)
+			nullsfirst[i] = false;
+
+		/* A sort may only be bounded when begun with ALLOWBOUNDED. */
+		c->sort = tuplesort_begin_heap(c->sortdesc, nsortkeys, attnums,
+									   sortops, colls, nullsfirst,
+									   work_mem, NULL,
+									   bound > 0 ? TUPLESORT_ALLOWBOUNDED :
+									   TUPLESORT_NONE);
+		c->bound = bound;
+		if (bound > 0)
+			tuplesort_set_bound(c->sort, bound);
+	}
+	MemoryContextSwitchTo(old);
+	return c;
+}
+
+/*
+ * ri_collector_sink
+ *		The sink that routes what a scan reports for fk_index i to
+ *		collectors[i].  Allocated in the current memory context.
+ */
+OrphanSink *
+ri_collector_sink(OrphanCollector **collectors, int n)
+{
+	CollectorSink *cs = palloc(sizeof(CollectorSink));
+
+	cs->sink.report = collector_report;
+	cs->sink.arg = NULL;
+	cs->collectors = collectors;
+	cs->ncollectors = n;
+	return &cs->sink;
+}
+
+/*
+ * ri_collector_count
+ *		The number of orphans reported to c so far.
+ */
+int64
+ri_collector_count(const OrphanCollector *c)
+{
+	return c->count;
+}
+
+/*
+ * collector_report
+ *		OrphanSink.report: count the orphan and, when sorting, keep it.
+ */
+static void
+collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
+				 Datum *keyvals, bool *keynulls)
+{
+	CollectorSink *cs = (CollectorSink *) sink;
+	OrphanCollector *c;
+	int			n;
+	Datum	   *values;
+	bool	   *isnull;
+	MemoryContext old;
+
+	Assert(fk_index >= 0 && fk_index < cs->ncollectors);
+	c = cs->collectors[fk_index];
+	c->count++;
+	if (c->sort == NULL)
+		return;
+
+	n = c->fk->nkeys;
+	if (relid != c->cached_relid)
+	{
+		char	   *relname = get_rel_name(relid);
+
+		if (relname == NULL)
+			elog(ERROR, "cache lookup failed for relation %u", relid);
+		/* rows of several partitions may come interleaved: free the old */
+		if (OidIsValid(c->cached_relid))
+		{
+			pfree(DatumGetPointer(c->cached_rel));
+			pfree(DatumGetPointer(c->cached_nsp));
+		}
+		old = MemoryContextSwitchTo(c->cxt);
+		c->cached_relid = relid;
+		c->cached_rel = CStringGetTextDatum(relname);
+		c->cached_nsp =
+			CStringGetTextDatum(get_namespace_name(get_rel_namespace(relid)));
+		MemoryContextSwitchTo(old);
+	}
+
+	old = MemoryContextSwitchTo(c->rowcxt);
+	ExecClearTuple(c->inslot);
+	values = c->inslot->tts_values;
+	isnull = c->inslot->tts_isnull;
+	values[SORT_ATT_NSP - 1] = c->cached_nsp;
+	isnull[SORT_ATT_NSP - 1] = false;
+	values[SORT_ATT_REL - 1] = c->cached_rel;
+	isnull[SORT_ATT_REL - 1] = false;
+	values[SORT_ATT_CTID - 1] = PointerGetDatum(tid);
+	isnull[SORT_ATT_CTID - 1] = false;
+	values[SORT_ATT_RELID - 1] = ObjectIdGetDatum(relid);
+	isnull[SORT_ATT_RELID - 1] = false;
+	for (int k = 0; k < n; k++)
+	{
+		values[SORT_ATT_KEY(k) - 1] = keyvals[k];
+		isnull[SORT_ATT_KEY(k) - 1] = keynulls[k];
+		isnull[SORT_ATT_KEYTEXT(n, k) - 1] = true;
+		if (c->fallback[k] && !keynulls[k])
+		{
+			values[SORT_ATT_KEYTEXT(n, k) - 1] =
+				CStringGetTextDatum(OutputFunctionCall(&c->render[k].outfunc,
+													   keyvals[k]));
+			isnull[SORT_ATT_KEYTEXT(n, k) - 1] = false;
+		}
+	}
+	ExecStoreVirtualTuple(c->inslot);
+	tuplesort_puttupleslot(c->sort, c->inslot);	/* copies the tuple */
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(c->rowcxt);
+}
+
+/*
+ * ri_collector_next
+ *		Make the next orphan in output order the current row; false at the
+ *		end.  The first call sorts.  Resets the row context, so what was
+ *		made from the previous row in it is gone.
+ */
+bool
+ri_collector_next(OrphanCollector *c)
+{
+	MemoryContextReset(c->rowcxt);
+	if (c->sort == NULL)
+		return false;
+	if (!c->sorted)
+	{
+		tuplesort_performsort(c->sort);
+		c->sorted = true;
+	}
+	/* A bounded sort must not be read past its bound. */
+	if (c->bound > 0 && c->nread >= c->bound)
+		return false;
+	if (!tuplesort_gettupleslot(c->sort, true, false, c->slot, NULL))
+		return false;
+	c->nread++;
+	slot_getallattrs(c->slot);
+	return true;
+}
+
+/*
+ * ri_collector_row_relid, ri_collector_row_tid
+ *		The table holding the current row, and the row's ctid.
+ */
+Oid
+ri_collector_row_relid(const OrphanCollector *c)
+{
+	return DatumGetObjectId(c->slot->tts_values[SORT_ATT_RELID - 1]);
+}
+
+ItemPointer
+ri_collector_row_tid(const OrphanCollector *c)
+{
+	return (ItemPointer) DatumGetPointer(c->slot->tts_values[SORT_ATT_CTID - 1]);
+}
+
+/*
+ * ri_collector_row_has_null
+ *		Does the current row's key have a NULL column (MATCH FULL's
+ *		partly-NULL keys)?
+ */
+bool
+ri_collector_row_has_null(const OrphanCollector *c)
+{
+	for (int k = 0; k < c->fk->nkeys; k++)
+		if (c->slot->tts_isnull[SORT_ATT_KEY(k) - 1])
+			return true;
+	return false;
+}
+
+/*
+ * ri_collector_key_names
+ *		The referencing columns as core's errdetail names them: "c1, c2".
+ */
+char *
+ri_collector_key_names(const OrphanCollector *c)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int k = 0; k < c->fk->nkeys; k++)
+		appendStringInfo(&buf, "%s%s", k > 0 ? ", " : "", c->keynames[k]);
+	return buf.data;
+}
+
+/*
+ * ri_collector_row_context
+ *		A context reset when the next row is read: for what the caller
+ *		makes from the current row.
+ */
+MemoryContext
+ri_collector_row_context(const OrphanCollector *c)
+{
+	return c->rowcxt;
+}
+
+/*
+ * ri_collector_end
+ *		Release the collector's sort and memory (its count stays readable;
+ *		the struct itself is the caller's to free).
+ */
+void
+ri_collector_end(OrphanCollector *c)
+{
+	if (c->sort)
+	{
+		tuplesort_end(c->sort);
+		c->sort = NULL;
+	}
+	if (c->slot)
+	{
+		ExecDropSingleTupleTableSlot(c->slot);
+		ExecDropSingleTupleTableSlot(c->inslot);
+		c->slot = c->inslot = NULL;
+	}
+	MemoryContextDelete(c->cxt);
+	c->cxt = NULL;
+}
+
+/*
+ * jsonb_as_value
+ *		*v becomes j as a value to push into another jsonb being built: its
+ *		scalar, or its container by reference.
+ */
+static void
+jsonb_as_value(Jsonb *j, JsonbValue *v)
+{
+	if (JB_ROOT_IS_SCALAR(j))
+		JsonbExtractScalar(&j->root, v);
+	else
+	{
+		v->type = jbvBinary;
+		v->val.binary.data = &j->root;
+		v->val.binary.len = VARSIZE(j) - VARHDRSZ;
+	}
+}
+
+/*
+ * ri_collector_row_key
+ *		The current row's key as {"column": value, ...}, each value as
+ *		ri_key_jsonb() renders it.  Allocated in the current context.
+ */
+Jsonb *
+ri_collector_row_key(OrphanCollector *c)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int k = 0; k < c->fk->nkeys; k++)
+	{
+		JsonbValue	key;
+		JsonbValue	val;
+
+		key.type = jbvString;
+		key.val.string.val = c->keynames[k];
+		key.val.string.len = strlen(c->keynames[k]);
+		pushJsonbValue(&state, WJB_KEY, &key);
+
+		if (c->slot->tts_isnull[SORT_ATT_KEY(k) - 1])
+			val.type = jbvNull;
+		else
+		{
+			Jsonb	   *j;
+
+			j = ri_key_jsonb(&c->render[k],
+							 c->slot->tts_values[SORT_ATT_KEY(k) - 1]);
+			jsonb_as_value(j, &val);
+		}
+		pushJsonbValue(&state, WJB_VALUE, &val);
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(res);
+}
+
+/*
+ * ri_collector_row_key_text
+ *		The current row's key as core's errdetail prints it: "v1, v2", NULL
+ *		as "null".  Allocated in the current context.
+ */
+char *
+ri_collector_row_key_text(OrphanCollector *c)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int k = 0; k < c->fk->nkeys; k++)
+	{
+		if (k > 0)
+			appendStringInfoString(&buf, ", ");
+		if (c->slot->tts_isnull[SORT_ATT_KEY(k) - 1])
+			appendStringInfoString(&buf, "null");
+		else
+			appendStringInfoString(&buf,
+								   OutputFunctionCall(&c->render[k].outfunc,
+													  c->slot->tts_values[SORT_ATT_KEY(k) - 1]));
+	}
+	return buf.data;
+}
+
+/*
+ * ri_collector_sample
+ *		A jsonb array of the keys of the orphans kept by c, in output order.
+ *		Allocated in the current context.
+ */
+Jsonb *
+ri_collector_sample(OrphanCollector *c)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+
+	/*
+	 * The keys are built in the current context, not the row context: the
+	 * array's values point into them until it is flattened.
+	 */
+	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+	while (ri_collector_next(c))
+	{
+		JsonbValue	v;
+
+		jsonb_as_value(ri_collector_row_key(c), &v);
+		pushJsonbValue(&state, WJB_ELEM, &v);
+	}
+	res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	return JsonbValueToJsonb(res);
+}
