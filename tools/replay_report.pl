@@ -154,7 +154,7 @@ while (<$sf>)
 }
 close $sf;
 
-my %n = map { $_ => 0 } qw(tracked nested multi previewed rows err refused
+my %n = map { $_ => 0 } qw(tracked nested multi previewed rows err refused refused_dropping
   completed compared agreed mismatched failed_stmt temp_toast order_diff
   err_agreed);
 my (@refused, @mismatches, @order_diffs);
@@ -181,10 +181,16 @@ for my $k (@order)
 			$n{multi}++;
 			next;
 		}
-		if ($p->{sqlstate} eq '0A000')
+		# The preview's own refusals; other 0A000 errors are PostgreSQL's
+		# ("cannot drop system column"), checked as any error.
+		if ($p->{sqlstate} eq '0A000'
+			&& $p->{message} =~ /^(cannot preview|no statement to preview)/)
 		{
 			$n{refused}++;
-			push @refused, "$s->{tag}: $p->{message} [$q]";
+			my $dropped = $s->{end} && @{ $s->{drops} };
+			$n{refused_dropping}++ if $dropped;
+			push @refused, "$s->{tag}: $p->{message} [$q]"
+			  . ($dropped ? ' (dropped ' . scalar(@{ $s->{drops} }) . ' objects)' : '');
 			next;
 		}
 		$n{err}++;
@@ -283,7 +289,8 @@ say_ "    rows returned: $n{rows} (statement then completed: $n{completed}; fail
 say_ "    error raised: $n{err} ("
   . join(', ', map { "$_: $err_states{$_}" } sort keys %err_states)
   . "; the statement failed too: $n{err_agreed})";
-say_ "    refused with 0A000: $n{refused}";
+say_ "    refused with 0A000 (\"cannot preview ...\"): $n{refused} "
+  . "(of which completed and dropped objects: $n{refused_dropping})";
 say_ "  dropping statements compared: $n{compared}; agreed: $n{agreed}; "
   . "mismatches: $n{mismatched}";
 say_ "  (temporary tables whose toast table the catalogs show dropped: $n{temp_toast}; "
@@ -320,7 +327,7 @@ if (@refused)
 	my %by;
 	for (@refused)
 	{
-		my ($m) = /^[^:]*: (.*?) \[/;
+		my ($m) = /^([^:]*: .*?) \[/;
 		$by{$m}++;
 	}
 	say_ "REFUSED WITH 0A000 (not failures), by message:";
