@@ -129,7 +129,7 @@ nlogs=0
 for f in "$vg"/*.log; do
 	[ -f "$f" ] || continue
 	nlogs=$((nlogs + 1))
-	if grep -qE 'VALGRINDERROR-BEGIN|ERROR SUMMARY: [1-9]' "$f"; then
+	if grep -qE 'VALGRINDERROR-BEGIN|ERROR SUMMARY: [1-9]|Invalid (read|write|free)|uninitialised' "$f"; then
 		bad=$((bad + 1))
 		if [ $bad -le 5 ]; then
 			echo "==> [valgrind] $f:"
