@@ -172,13 +172,15 @@ log "[replay] $(wc -l <"$work/scripts.txt") scripts in $(($(date +%s) - start)) 
 stop_server
 trap - EXIT
 
-# Backtraces of the backends that crashed.
+# Backtraces of the backends that crashed (with this machine's
+# kernel.core_pattern "core", of the last one only: each core overwrites
+# the previous).
 if command -v gdb >/dev/null; then
 	for core in "$data"/core*; do
 		[ -f "$core" ] || continue
 		echo "==> [replay] backtrace of $core:"
 		gdb -batch -nx -ex 'bt 25' "$bindir/postgres" "$core" 2>/dev/null |
-			grep -E '^#[0-9]+' | head -n 25
+			grep -E '^#[0-9]+' | awk '!seen[$0]++' | head -n 25
 	done >"$work/backtraces.txt"
 fi
 
