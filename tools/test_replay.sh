@@ -165,6 +165,10 @@ for t in $tests; do
 		-v HIDE_TOAST_COMPRESSION=on <"$f" >"$out/$t.out" 2>&1
 	rc=$?
 	printf '%s %s %s\n' "$t" "$rc" "$(($(date +%s) - t0))" >>"$work/scripts.txt"
+	# A lost connection is usually a crash: the postmaster then ends every
+	# session and reinitializes; let it begin before the next script
+	# connects, or that script is ended with this crash.
+	[ $rc -eq 2 ] && sleep 3
 	[ $rc -ne 0 ] && printf '  %-28s psql exited with %s after %ss\n' "$t" "$rc" "$(($(date +%s) - t0))" >&2
 done
 log "[replay] $(wc -l <"$work/scripts.txt") scripts in $(($(date +%s) - start)) s ($(($(date +%s) - t_begin)) s with the build and setup)"
