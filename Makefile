@@ -18,11 +18,17 @@ OBJS = \
 	src/engine/validate_key.o \
 	src/api/orphans_api.o \
 	src/api/validate_api.o \
-	load_order.o \
-	fk_graph.o \
-	drop_target.o \
-	dependency_walk.o \
-	drop_preview.o
+	src/engine/dependency_walk.o \
+	src/import/dependency.o \
+	src/engine/drop_target.o \
+	src/engine/drop_describe.o \
+	src/import/objectaddress.o \
+	src/import/dropcmds.o \
+	src/import/tablecmds.o \
+	src/engine/load_order.o \
+	src/api/drop_preview_api.o \
+	src/api/load_order_api.o \
+	src/api/fk_graph_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
 # the top.
@@ -93,7 +99,9 @@ installcheck-isolation:
 installcheck-tap:
 	$(prove_installcheck)
 
-.PHONY: test demo bench
+.PHONY: test demo bench typedefs
+typedefs:
+	@bash tools/typedefs.sh
 test:
 	@bash tools/test.sh
 

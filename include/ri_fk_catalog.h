@@ -80,7 +80,31 @@ typedef struct FkListing
 	bool		convalidated;	/* pg_constraint.convalidated */
 } FkListing;
 
+/*
+ * One top-level foreign key as the graph algorithms see it: catalog facts
+ * only (ri_fk_edges).
+ */
+typedef struct FkEdge
+{
+	Oid			conoid;			/* pg_constraint OID */
+	NameData	conname;		/* constraint name */
+	Oid			fk_relid;		/* referencing table */
+	Oid			pk_relid;		/* referenced table */
+	bool		deferrable;		/* condeferrable */
+	bool		validated;		/* convalidated */
+	char		matchtype;		/* confmatchtype */
+	char		deltype;		/* confdeltype: FKCONSTR_ACTION_* */
+	char		updtype;		/* confupdtype: FKCONSTR_ACTION_* */
+	int			nkeys;			/* number of key columns */
+	AttrNumber	fk_attnums[INDEX_MAX_KEYS];	/* referencing columns */
+	AttrNumber	pk_attnums[INDEX_MAX_KEYS];	/* referenced columns */
+	bool		key_can_be_null;	/* a row may leave the key NULL, so that
+									 * it is not checked (MATCH SIMPLE: one
+									 * nullable column; FULL: all) */
+} FkEdge;
+
 /* src/catalog/fk_catalog.c: foreign keys and access to them */
+extern List *ri_fk_edges(void);
 extern FkListing *ri_fk_listing(List *conoids, int *nkeys);
 extern Oid	ri_fk_lookup(Oid relid, const char *conname);
 extern bool ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok);

@@ -47,6 +47,7 @@
 #include "access/table.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "miscadmin.h"
@@ -81,6 +82,7 @@ static bool ri_att_type(Oid relid, AttrNumber attnum, Oid *type,
 						Oid *collation);
 static int	fk_list_cmp(const void *a, const void *b);
 static bool fk_list_wanted(Form_pg_constraint con, bool only_not_valid);
+static bool fk_is_top_level(Form_pg_constraint con);
 static void fk_list_add(List **entries, Form_pg_constraint con);
 
 /*
@@ -287,9 +289,93 @@ ri_fk_column_name(const FkInfo *fk, int key)
 static bool
 fk_list_wanted(Form_pg_constraint con, bool only_not_valid)
 {
-	return con->contype == CONSTRAINT_FOREIGN &&
-		!OidIsValid(con->conparentid) &&
-		!(only_not_valid && con->convalidated);
+	return fk_is_top_level(con) && !(only_not_valid && con->convalidated);
+}
+
+/*
+ * fk_is_top_level
+ *		Is this pg_constraint row a top-level foreign key?  Partition clones
+ *		(conparentid <> 0) are covered by their parent: the clones on the
+ *		referencing side by the scan of the partitioned table, the rows
+ *		PostgreSQL adds per partition of a partitioned referenced table by
+ *		the parent row, which references the whole table.
+ */
+static bool
+fk_is_top_level(Form_pg_constraint con)
+{
+	return con->contype == CONSTRAINT_FOREIGN && !OidIsValid(con->conparentid);
+}
+
+/*
+ * ri_fk_edges
+ *		Every top-level foreign key of the database as an FkEdge, in
+ *		pg_constraint's heap order, from one scan of pg_constraint with the
+ *		catalog snapshot.  A key whose table was dropped while the scan ran
+ *		(a key column gone from the catalog cache) is left out.  Takes
+ *		AccessShareLock on pg_constraint only; no user table is locked.
+ */
+List *
+ri_fk_edges(void)
+{
+	Relation	conRel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *edges = NIL;
+
+	conRel = table_open(ConstraintRelationId, AccessShareLock);
+	scan = systable_beginscan(conRel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tuple);
+		FkEdge	   *e;
+		int			nnullable = 0;
+		bool		gone = false;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!fk_is_top_level(con))
+			continue;
+
+		e = palloc0(sizeof(FkEdge));
+		e->conoid = con->oid;
+		namestrcpy(&e->conname, NameStr(con->conname));
+		e->fk_relid = con->conrelid;
+		e->pk_relid = con->confrelid;
+		e->deferrable = con->condeferrable;
+		e->validated = con->convalidated;
+		e->matchtype = con->confmatchtype;
+		e->deltype = con->confdeltype;
+		e->updtype = con->confupdtype;
+		DeconstructFkConstraintRow(tuple, &e->nkeys, e->fk_attnums,
+								   e->pk_attnums, NULL, NULL, NULL, NULL, NULL);
+
+		/* MATCH SIMPLE: one nullable column; MATCH FULL: all of them */
+		for (int i = 0; i < e->nkeys && !gone; i++)
+		{
+			HeapTuple	atttup;
+
+			atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(e->fk_relid),
+									 Int16GetDatum(e->fk_attnums[i]));
+			if (!HeapTupleIsValid(atttup))
+			{
+				gone = true;
+				break;
+			}
+			if (!((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull)
+				nnullable++;
+			ReleaseSysCache(atttup);
+		}
+		if (gone)
+		{
+			pfree(e);
+			continue;
+		}
+		e->key_can_be_null = (e->matchtype == FKCONSTR_MATCH_FULL) ?
+			(nnullable == e->nkeys) : (nnullable > 0);
+		edges = lappend(edges, e);
+	}
+	systable_endscan(scan);
+	table_close(conRel, AccessShareLock);
+	return edges;
 }
 
 /*

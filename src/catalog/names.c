@@ -71,7 +71,8 @@ ri_qualified_relname(Oid relid)
 /*
  * ri_regclass_array_arg
  *		The OIDs of a regclass[] argument named argname, in order; ERROR
- *		22004 on NULL elements and 42P01 on OIDs that name no relation.
+ *		2202E for an array of more than one dimension, 22004 on NULL
+ *		elements and 42P01 on OIDs that name no relation.
  */
 List *
 ri_regclass_array_arg(ArrayType *arr, const char *argname)
@@ -81,6 +82,10 @@ ri_regclass_array_arg(ArrayType *arr, const char *argname)
 	int			nelems;
 	List	   *result = NIL;
 
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", argname)));
 	deconstruct_array(arr, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT,
 					  &elems, &nulls, &nelems);
 	for (int i = 0; i < nelems; i++)

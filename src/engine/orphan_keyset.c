@@ -399,6 +399,25 @@ ri_keyset_supports(const FkInfo *fk)
 }
 
 /*
+ * ks_getnext
+ *		The next row of scan into slot.  The loops that call it keep the
+ *		per-row context current, which is reset for every row; the row is
+ *		fetched with the context the scan was begun in (st->cxt) current
+ *		instead, so that whatever a table access method allocates lazily
+ *		for the scan lives as long as the scan.
+ */
+static bool
+ks_getnext(KsState *st, TableScanDesc scan, TupleTableSlot *slot)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->cxt);
+	bool		found;
+
+	found = table_scan_getnextslot(scan, ForwardScanDirection, slot);
+	MemoryContextSwitchTo(oldcxt);
+	return found;
+}
+
+/*
  * Fetch the key columns att[0..nkeys-1] of the row in slot into vals (maxatt
  * is the highest of them).  False when one is NULL: a referenced row with a
  * NULL key column can match no referencing row.
@@ -601,7 +620,7 @@ ks_count_pk(KsState *st, KsFk *kf)
 			maxatt = Max(maxatt, att[i]);
 
 		oldcxt = MemoryContextSwitchTo(st->rowcxt);
-		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		while (ks_getnext(st, scan, slot))
 		{
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(st->rowcxt);
@@ -1095,7 +1114,7 @@ ks_build_once(KsState *st, KsFk *kf)
 			maxatt = Max(maxatt, att[i]);
 
 		oldcxt = MemoryContextSwitchTo(st->rowcxt);
-		while (ok && table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		while (ok && ks_getnext(st, scan, slot))
 		{
 			uint64		h;
 			const char *key;
@@ -1467,7 +1486,7 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 		}
 
 		oldcxt = MemoryContextSwitchTo(st->rowcxt);
-		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		while (ks_getnext(st, scan, slot))
 		{
 			CHECK_FOR_INTERRUPTS();
 			MemoryContextReset(st->rowcxt);

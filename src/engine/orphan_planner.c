@@ -105,6 +105,7 @@ append_collation(StringInfo buf, Oid collid)
 {
 	HeapTuple	tup;
 	Form_pg_collation coll;
+	char	   *nspname;
 
 	if (!OidIsValid(collid))
 		return;
@@ -112,8 +113,12 @@ append_collation(StringInfo buf, Oid collid)
 	if (!HeapTupleIsValid(tup))
 		elog(ERROR, "cache lookup failed for collation %u", collid);
 	coll = (Form_pg_collation) GETSTRUCT(tup);
+	nspname = get_namespace_name(coll->collnamespace);
+	if (nspname == NULL)
+		elog(ERROR, "cache lookup failed for namespace %u",
+			 coll->collnamespace);
 	appendStringInfo(buf, " COLLATE %s",
-					 quote_qualified_identifier(get_namespace_name(coll->collnamespace),
+					 quote_qualified_identifier(nspname,
 												NameStr(coll->collname)));
 	ReleaseSysCache(tup);
 }

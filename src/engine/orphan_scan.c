@@ -392,8 +392,10 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 	if (relid != c->cached_relid)
 	{
 		char	   *relname = get_rel_name(relid);
+		char	   *nspname = get_namespace_name(get_rel_namespace(relid));
 
-		if (relname == NULL)
+		/* the scan holds a lock on the table: it cannot be gone */
+		if (relname == NULL || nspname == NULL)
 			elog(ERROR, "cache lookup failed for relation %u", relid);
 		/* rows of several partitions may come interleaved: free the old */
 		if (OidIsValid(c->cached_relid))
@@ -404,8 +406,7 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 		old = MemoryContextSwitchTo(c->cxt);
 		c->cached_relid = relid;
 		c->cached_rel = CStringGetTextDatum(relname);
-		c->cached_nsp =
-			CStringGetTextDatum(get_namespace_name(get_rel_namespace(relid)));
+		c->cached_nsp = CStringGetTextDatum(nspname);
 		MemoryContextSwitchTo(old);
 	}
 

@@ -53,7 +53,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/dependency_walk.c
+ *	  ri_audit/src/engine/dependency_walk.c
  *
  *-------------------------------------------------------------------------
  */
@@ -77,44 +77,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
-#include "drop_preview.h"
-#include "ri_audit.h"
-
-/* Key and value of the entry index. */
-typedef struct DropWalkIndexKey
-{
-	Oid			classId;
-	Oid			objectId;
-} DropWalkIndexKey;
-
-typedef struct DropWalkIndexEntry
-{
-	DropWalkIndexKey key;		/* hash key: must be first */
-	int			newest;			/* newest entry for this object */
-} DropWalkIndexEntry;
-
-/* The objects being visited, innermost first (dependency.c's stack). */
-typedef struct DropWalkStack
-{
-	const ObjectAddress *object;	/* object being visited */
-	int			flags;			/* its flags so far */
-	struct DropWalkStack *next; /* next outer level */
-} DropWalkStack;
-
-/* A dependent found by the reference scan, with the flags it inherits. */
-typedef struct DropWalkDependent
-{
-	ObjectAddress obj;			/* must be first: sorted as ObjectAddress */
-	int			subflags;		/* DW_* bit for the dependency type */
-} DropWalkDependent;
-
-/* What the current batch is: its first entry and its targets. */
-typedef struct DropWalkBatch
-{
-	int			start;			/* first entry of the batch */
-	const ObjectAddress *targets;	/* the batch's targets (pendingObjects) */
-	int			ntargets;		/* how many */
-} DropWalkBatch;
+#include "ri_dependency_walk_int.h"
 
 /* One index entry of a loaded pg_depend: a key and its row. */
 typedef struct DependKey
@@ -133,9 +96,9 @@ typedef struct DependKey
  * registered catalog snapshot, so the whole walk sees one catalog state.
  *
  * The scans, their slot and the loaded copy of pg_depend live in the memory
- * context current at drop_walk_begin (the walk's), and the scans are begun,
+ * context current at ri_walk_begin (the walk's), and the scans are begun,
  * rescanned and read with that context current, whatever context the
- * caller of drop_walk_batch is in: a B-tree scan allocates part of its
+ * caller of ri_walk_batch is in: a B-tree scan allocates part of its
  * state lazily in the current context (the array of dead index entries,
  * the first time it meets one) and uses it on every later rescan.
  */
@@ -148,13 +111,12 @@ struct DropWalkScans
 	TupleTableSlot *slot;		/* for pg_depend tuples */
 	int64		nscans;			/* scans started so far */
 	int64		next_check;		/* when to consider loading pg_depend */
+	bool		load_at_once;	/* load pg_depend at the first scan, whatever
+								 * its size (ri_walk_begin's argument) */
 	FormData_pg_depend *rows;	/* all of pg_depend once loaded, or NULL */
 	int			nrows;			/* rows loaded */
 	DependKey  *order[2];		/* each index's keys, in its order */
 };
-
-#define DW_DEPENDER		0		/* scan what an object depends on */
-#define DW_REFERENCE	1		/* scan what depends on an object */
 
 /*
  * A walk that has already scanned pg_depend this many times (index scans
@@ -166,46 +128,19 @@ struct DropWalkScans
 #define DW_LOAD_MIN_SCANS	4096
 #define DW_LOAD_RATIO		8
 
-/* One scan: an index scan, or a range of a loaded order array. */
-typedef struct DependCursor
-{
-	IndexScanDesc scan;			/* index scan, or NULL when loaded */
-	int			which;			/* loaded: DW_DEPENDER or DW_REFERENCE */
-	int			pos;			/* loaded: next position in its order */
-	ObjectAddress key;			/* loaded: the object scanned for */
-	bool		with_subid;		/* loaded: key includes objectSubId */
-} DependCursor;
-
-static void depend_scan(DropWalk *walk, int which,
-						const ObjectAddress *object, DependCursor *cur);
-static Form_pg_depend depend_next(DropWalk *walk, DependCursor *cur);
 static void depend_maybe_load(DropWalk *walk);
 static bool depend_key_below(const DependKey *k, const ObjectAddress *key,
 							 bool with_subid);
 static int	depend_key_cmp(const void *a, const void *b);
-static void walk_object(DropWalk *walk, DropWalkBatch *batch,
-						const ObjectAddress *object, int objflags,
-						DropWalkStack *stack);
-static bool entries_present_add_flags(DropWalk *walk, DropWalkBatch *batch,
-									  DropWalkIndexEntry *ie,
-									  const ObjectAddress *object, int flags);
-static bool stack_present_add_flags(const ObjectAddress *object, int flags,
-									DropWalkStack *stack);
-static bool dropped_before(DropWalk *walk, int limit,
-						   const ObjectAddress *obj);
-static void append_entry(DropWalk *walk, DropWalkIndexEntry *ie,
-						 const ObjectAddress *obj, int flags,
-						 const ObjectAddress *dependee);
-static int	address_comparator(const void *a, const void *b);
 
 /*
- * drop_walk_begin
+ * ri_walk_begin
  *		Start a preview: an empty entry list, and pg_depend opened with
- *		AccessShareLock until drop_walk_end.  The walk lives in the current
+ *		AccessShareLock until ri_walk_end.  The walk lives in the current
  *		memory context, which must last until the entries have been read.
  */
 DropWalk *
-drop_walk_begin(void)
+ri_walk_begin(bool load_depend_at_once)
 {
 	DropWalk   *walk = palloc0(sizeof(DropWalk));
 	HASHCTL		ctl;
@@ -233,19 +168,20 @@ drop_walk_begin(void)
 	walk->scans->index[DW_REFERENCE] = index_open(DependReferenceIndexId,
 												  AccessShareLock);
 	walk->scans->slot = table_slot_create(walk->depRel, NULL);
-	/* ri_audit.debug_load_depend: load at the first scan (for the tests) */
-	walk->scans->next_check = ri_audit_debug_load_depend ? 0 : DW_LOAD_MIN_SCANS;
+	/* the tests load at the first scan, to run that code on small schemas */
+	walk->scans->load_at_once = load_depend_at_once;
+	walk->scans->next_check = load_depend_at_once ? 0 : DW_LOAD_MIN_SCANS;
 
 	return walk;
 }
 
 /*
- * drop_walk_end
+ * ri_walk_end
  *		Close pg_depend.  The entries stay readable until the memory context
  *		they were allocated in goes away.
  */
 void
-drop_walk_end(DropWalk *walk)
+ri_walk_end(DropWalk *walk)
 {
 	DropWalkScans *scans = walk->scans;
 
@@ -267,34 +203,34 @@ drop_walk_end(DropWalk *walk)
 }
 
 /*
- * drop_walk_entry_is_reported
+ * ri_walk_entry_is_reported
  *		Would PostgreSQL list this entry in its "drop cascades to" notice
  *		(and so fail the statement without CASCADE)?  The same test as
  *		reportDependentObjects().
  */
 bool
-drop_walk_entry_is_reported(const DropWalkEntry *entry)
+ri_walk_entry_is_reported(const DropWalkEntry *entry)
 {
 	return (entry->flags & (DW_ORIGINAL | DW_SUBOBJECT | DW_SILENT)) == 0;
 }
 
 /*
- * drop_walk_is_dropped
+ * ri_walk_is_dropped
  *		Has a batch walked so far deleted this object (or, for a column, its
  *		whole table)?
  */
 bool
-drop_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj)
+ri_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj)
 {
-	return dropped_before(walk, walk->nentries, obj);
+	return ri_walk_dropped_before(walk, walk->nentries, obj);
 }
 
 /*
- * drop_walk_lookup
+ * ri_walk_lookup
  *		The newest entry for exactly this object, or -1.
  */
 int
-drop_walk_lookup(DropWalk *walk, const ObjectAddress *obj)
+ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj)
 {
 	DropWalkIndexKey key;
 	DropWalkIndexEntry *ie;
@@ -313,13 +249,75 @@ drop_walk_lookup(DropWalk *walk, const ObjectAddress *obj)
 }
 
 /*
- * drop_walk_batch
+ * ri_walk_nentries
+ *		How many entries the batches walked so far have.
+ */
+int
+ri_walk_nentries(const DropWalk *walk)
+{
+	return walk->nentries;
+}
+
+/*
+ * ri_walk_batch_ntargets, ri_walk_batch_first
+ *		How many targets deletion call batch was given, and the first.
+ */
+int
+ri_walk_batch_ntargets(const DropWalk *walk, int batch)
+{
+	Assert(batch >= 0 && batch < walk->nbatches);
+	return walk->batch_ntargets[batch];
+}
+
+const ObjectAddress *
+ri_walk_batch_first(const DropWalk *walk, int batch)
+{
+	Assert(batch >= 0 && batch < walk->nbatches);
+	return &walk->batch_first[batch];
+}
+
+/*
+ * ri_walk_iter_init, ri_walk_iter_next
+ *		Step through the walk's entries in report order (see RiWalkIter).
+ *		ri_walk_iter_next returns NULL after the last, and sets *index to
+ *		the entry's number, the one ri_walk_lookup() returns.  The walk must
+ *		not grow while it is stepped through.
+ */
+void
+ri_walk_iter_init(RiWalkIter *it, const DropWalk *walk)
+{
+	it->walk = walk;
+	it->batch = -1;
+	it->next = -1;
+}
+
+const DropWalkEntry *
+ri_walk_iter_next(RiWalkIter *it, int *index)
+{
+	const DropWalk *walk = it->walk;
+
+	while (it->next < 0 ||
+		   it->next < walk->batch_start[it->batch])
+	{
+		if (it->batch + 1 >= walk->nbatches)
+			return NULL;
+		it->batch++;
+		/* a batch's entries end where the next batch's begin */
+		it->next = (it->batch + 1 < walk->nbatches ?
+					walk->batch_start[it->batch + 1] : walk->nentries) - 1;
+	}
+	*index = it->next;
+	return &walk->entries[it->next--];
+}
+
+/*
+ * ri_walk_batch
  *		Walk what performMultipleDeletions(targets) would delete, appending
  *		the entries in deletion order, then apply reportDependentObjects()'
  *		partition check.  Errors are PostgreSQL's own.
  */
 void
-drop_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
+ri_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
 {
 	DropWalkBatch batch;
 
@@ -345,7 +343,7 @@ drop_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
 	batch.ntargets = ntargets;
 
 	for (int i = 0; i < ntargets; i++)
-		walk_object(walk, &batch, &targets[i], DW_ORIGINAL, NULL);
+		ri_walk_object(walk, &batch, &targets[i], DW_ORIGINAL, NULL);
 
 	walk->nbatches++;
 
@@ -371,247 +369,6 @@ drop_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
 }
 
 /*
- * walk_object
- *		findDependentObjects() without locks: add 'object' and everything
- *		that depends on it to the current batch, dependents first.
- *
- * objflags: why this object is visited now (DW_* bit of the dependency, or
- * DW_ORIGINAL, or DW_REVERSE); stack: the objects being visited, NULL at
- * the outermost level.
- */
-static void
-walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
-			int objflags, DropWalkStack *stack)
-{
-	DependCursor scan;
-	Form_pg_depend dep;
-	ObjectAddress other;
-	ObjectAddress owner;
-	ObjectAddress partowner;
-	DropWalkDependent *deps;
-	int			ndeps;
-	int			maxdeps;
-	DropWalkStack mystack;
-	bool		later_batch = (batch->start > 0);
-	DropWalkIndexKey key;
-	DropWalkIndexEntry *ie;
-	bool		found;
-
-	/* Already being visited further out: report the flags back there. */
-	if (stack_present_add_flags(object, objflags, stack))
-		return;
-
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
-
-	/*
-	 * Already scheduled by this batch?  The index entry found here stays
-	 * valid through the recursion (dynahash never moves entries), and is
-	 * where this object's own entry is linked in at the end.
-	 */
-	key.classId = object->classId;
-	key.objectId = object->objectId;
-	ie = hash_search(walk->index, &key, HASH_ENTER, &found);
-	if (!found)
-		ie->newest = -1;
-	if (entries_present_add_flags(walk, batch, ie, object, objflags))
-		return;
-
-	if (IsPinnedObject(object->classId, object->objectId))
-		ereport(ERROR,
-				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-				 errmsg("cannot drop %s because it is required by the database system",
-						getObjectDescription(object, false))));
-
-	/*
-	 * What this object depends on: find its owners.  With sub-id 0 the scan
-	 * covers the object's sub-objects too.
-	 */
-	depend_scan(walk, DW_DEPENDER, object, &scan);
-
-	memset(&owner, 0, sizeof(owner));
-	memset(&partowner, 0, sizeof(partowner));
-
-	while ((dep = depend_next(walk, &scan)) != NULL)
-	{
-		other.classId = dep->refclassid;
-		other.objectId = dep->refobjid;
-		other.objectSubId = dep->refobjsubid;
-
-		/* A sub-object depending on its own object (partitioning). */
-		if (other.classId == object->classId &&
-			other.objectId == object->objectId &&
-			object->objectSubId == 0)
-			continue;
-
-		/* Rows of objects an earlier batch deleted are gone by now. */
-		if (later_batch && dropped_before(walk, batch->start, &other))
-			continue;
-
-		switch (dep->deptype)
-		{
-			case DEPENDENCY_NORMAL:
-			case DEPENDENCY_AUTO:
-			case DEPENDENCY_AUTO_EXTENSION:
-				break;
-
-			case DEPENDENCY_EXTENSION:
-			case DEPENDENCY_INTERNAL:
-
-				/*
-				 * (A preview never runs inside an extension script, so
-				 * dependency.c's creating_extension exception cannot apply.)
-				 *
-				 * At the outermost level: fine if the owner is a target of
-				 * the batch (it will bring this object along), else an
-				 * error after the scan.
-				 */
-				if (stack == NULL)
-				{
-					for (int i = 0; i < batch->ntargets; i++)
-					{
-						const ObjectAddress *t = &batch->targets[i];
-
-						if (t->classId == other.classId &&
-							t->objectId == other.objectId &&
-							(t->objectSubId == other.objectSubId ||
-							 t->objectSubId == 0))
-							return;
-					}
-					if (!OidIsValid(owner.classId) ||
-						dep->deptype == DEPENDENCY_EXTENSION)
-						owner = other;
-					break;
-				}
-
-				/* Reached from the owner (or from a whole owner): fine. */
-				if (stack_present_add_flags(&other, 0, stack))
-					break;
-
-				/*
-				 * Otherwise drop the owner instead; its walk comes back to
-				 * this object.  This object is not pushed on the stack.
-				 * (The scan is left unfinished: the next rescan resets it.)
-				 */
-				walk_object(walk, batch, &other, DW_REVERSE, stack);
-				if (!entries_present_add_flags(walk, batch, ie, object,
-											   objflags))
-					elog(ERROR, "deletion of owning object %s failed to delete %s",
-						 getObjectDescription(&other, false),
-						 getObjectDescription(object, false));
-				return;
-
-			case DEPENDENCY_PARTITION_PRI:
-				objflags |= DW_IS_PART;
-				partowner = other;
-				break;
-
-			case DEPENDENCY_PARTITION_SEC:
-				if (!(objflags & DW_IS_PART))
-					partowner = other;
-				objflags |= DW_IS_PART;
-				break;
-
-			default:
-				elog(ERROR, "unrecognized dependency type '%c' for %s",
-					 dep->deptype, getObjectDescription(object, false));
-				break;
-		}
-	}
-
-	if (OidIsValid(owner.classId))
-	{
-		char	   *otherdesc;
-
-		otherdesc = getObjectDescription(OidIsValid(partowner.classId) ?
-										 &partowner : &owner, false);
-		ereport(ERROR,
-				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-				 errmsg("cannot drop %s because %s requires it",
-						getObjectDescription(object, false), otherdesc),
-				 errhint("You can drop %s instead.", otherdesc)));
-	}
-
-	/* What depends on this object. */
-	depend_scan(walk, DW_REFERENCE, object, &scan);
-
-	maxdeps = 16;
-	deps = palloc(maxdeps * sizeof(DropWalkDependent));
-	ndeps = 0;
-
-	while ((dep = depend_next(walk, &scan)) != NULL)
-	{
-		int			subflags;
-
-		other.classId = dep->classid;
-		other.objectId = dep->objid;
-		other.objectSubId = dep->objsubid;
-
-		if (other.classId == object->classId &&
-			other.objectId == object->objectId &&
-			object->objectSubId == 0)
-			continue;
-
-		if (later_batch && dropped_before(walk, batch->start, &other))
-			continue;
-
-		switch (dep->deptype)
-		{
-			case DEPENDENCY_NORMAL:
-				subflags = DW_NORMAL;
-				break;
-			case DEPENDENCY_AUTO:
-			case DEPENDENCY_AUTO_EXTENSION:
-				subflags = DW_AUTO;
-				break;
-			case DEPENDENCY_INTERNAL:
-				subflags = DW_INTERNAL;
-				break;
-			case DEPENDENCY_PARTITION_PRI:
-			case DEPENDENCY_PARTITION_SEC:
-				subflags = DW_PARTITION;
-				break;
-			case DEPENDENCY_EXTENSION:
-				subflags = DW_EXTENSION;
-				break;
-			default:
-				elog(ERROR, "unrecognized dependency type '%c' for %s",
-					 dep->deptype, getObjectDescription(object, false));
-				subflags = 0;	/* keep compiler quiet */
-				break;
-		}
-
-		if (ndeps >= maxdeps)
-		{
-			maxdeps *= 2;
-			deps = repalloc(deps, maxdeps * sizeof(DropWalkDependent));
-		}
-		deps[ndeps].obj = other;
-		deps[ndeps].subflags = subflags;
-		ndeps++;
-	}
-
-	if (ndeps > 1)
-		qsort(deps, ndeps, sizeof(DropWalkDependent), address_comparator);
-
-	mystack.object = object;
-	mystack.flags = objflags;
-	mystack.next = stack;
-
-	for (int i = 0; i < ndeps; i++)
-		walk_object(walk, batch, &deps[i].obj, deps[i].subflags, &mystack);
-
-	pfree(deps);
-
-	/* Dependents are in; now this object, with every flag it collected. */
-	if (mystack.flags & DW_IS_PART)
-		append_entry(walk, ie, object, mystack.flags, &partowner);
-	else
-		append_entry(walk, ie, object, mystack.flags,
-					 stack ? stack->object : NULL);
-}
-
-/*
  * depend_scan
  *		Start a scan of the pg_depend rows whose depender (DW_DEPENDER) or
  *		referenced object (DW_REFERENCE) is 'object'; with sub-ID 0, the
@@ -621,8 +378,8 @@ walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object,
  * position (the B-tree's tiebreaker), whether read through the index or
  * from the loaded copy, which is sorted the same way.
  */
-static void
-depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
+void
+ri_depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
 			DependCursor *cur)
 {
 	DropWalkScans *scans = walk->scans;
@@ -684,8 +441,8 @@ depend_scan(DropWalk *walk, int which, const ObjectAddress *object,
  * depend_next
  *		The next row of a depend_scan, or NULL.  Valid until the next call.
  */
-static Form_pg_depend
-depend_next(DropWalk *walk, DependCursor *cur)
+Form_pg_depend
+ri_depend_next(DropWalk *walk, DependCursor *cur)
 {
 	DropWalkScans *scans = walk->scans;
 	HeapTuple	tup;
@@ -750,7 +507,7 @@ depend_maybe_load(DropWalk *walk)
 		(BLCKSZ / (MAXALIGN(SizeofHeapTupleHeader +
 							sizeof(FormData_pg_depend)) +
 				   sizeof(ItemIdData)));
-	if ((!ri_audit_debug_load_depend &&
+	if ((!scans->load_at_once &&
 		 estimate > (double) scans->nscans * DW_LOAD_RATIO) ||
 		estimate > (double) (MaxAllocSize / sizeof(FormData_pg_depend)))
 		return;
@@ -845,80 +602,11 @@ depend_key_cmp(const void *a, const void *b)
 }
 
 /*
- * entries_present_add_flags
- *		dependency.c's object_address_present_add_flags over the current
- *		batch's entries; 'ie' is the object's index entry.
- */
-static bool
-entries_present_add_flags(DropWalk *walk, DropWalkBatch *batch,
-						  DropWalkIndexEntry *ie,
-						  const ObjectAddress *object, int flags)
-{
-	bool		result = false;
-
-	for (int i = ie->newest; i >= batch->start; i = walk->entries[i].next_same)
-	{
-		DropWalkEntry *e = &walk->entries[i];
-
-		if (e->obj.objectSubId == object->objectSubId)
-		{
-			e->flags |= flags;
-			result = true;
-		}
-		else if (e->obj.objectSubId == 0)
-		{
-			/* The whole table is scheduled: the column comes with it. */
-			result = true;
-		}
-		else if (object->objectSubId == 0)
-		{
-			/* A column was scheduled before its whole table. */
-			if (flags)
-				e->flags |= (flags | DW_SUBOBJECT);
-		}
-	}
-	return result;
-}
-
-/*
- * stack_present_add_flags
- *		dependency.c's stack_address_present_add_flags.
- */
-static bool
-stack_present_add_flags(const ObjectAddress *object, int flags,
-						DropWalkStack *stack)
-{
-	bool		result = false;
-
-	for (DropWalkStack *s = stack; s; s = s->next)
-	{
-		const ObjectAddress *thisobj = s->object;
-
-		if (object->classId != thisobj->classId ||
-			object->objectId != thisobj->objectId)
-			continue;
-		if (object->objectSubId == thisobj->objectSubId)
-		{
-			s->flags |= flags;
-			result = true;
-		}
-		else if (thisobj->objectSubId == 0)
-			result = true;
-		else if (object->objectSubId == 0)
-		{
-			if (flags)
-				s->flags |= (flags | DW_SUBOBJECT);
-		}
-	}
-	return result;
-}
-
-/*
  * dropped_before
  *		Is 'obj' (or its whole object) among the entries before 'limit'?
  */
-static bool
-dropped_before(DropWalk *walk, int limit, const ObjectAddress *obj)
+bool
+ri_walk_dropped_before(DropWalk *walk, int limit, const ObjectAddress *obj)
 {
 	DropWalkIndexKey key;
 	DropWalkIndexEntry *ie;
@@ -947,8 +635,8 @@ dropped_before(DropWalk *walk, int limit, const ObjectAddress *obj)
  *		Record one object at the end of the deletion order, linked from its
  *		index entry 'ie'.
  */
-static void
-append_entry(DropWalk *walk, DropWalkIndexEntry *ie, const ObjectAddress *obj,
+void
+ri_walk_append_entry(DropWalk *walk, DropWalkIndexEntry *ie, const ObjectAddress *obj,
 			 int flags, const ObjectAddress *dependee)
 {
 	DropWalkEntry *e;
@@ -972,30 +660,4 @@ append_entry(DropWalk *walk, DropWalkIndexEntry *ie, const ObjectAddress *obj,
 	ie->newest = walk->nentries;
 
 	walk->nentries++;
-}
-
-/*
- * address_comparator
- *		dependency.c's visiting order: OID descending, then class ID, then
- *		sub-ID as unsigned (so the whole object comes first).
- */
-static int
-address_comparator(const void *a, const void *b)
-{
-	const ObjectAddress *obja = (const ObjectAddress *) a;
-	const ObjectAddress *objb = (const ObjectAddress *) b;
-
-	if (obja->objectId > objb->objectId)
-		return -1;
-	if (obja->objectId < objb->objectId)
-		return 1;
-	if (obja->classId < objb->classId)
-		return -1;
-	if (obja->classId > objb->classId)
-		return 1;
-	if ((unsigned int) obja->objectSubId < (unsigned int) objb->objectSubId)
-		return -1;
-	if ((unsigned int) obja->objectSubId > (unsigned int) objb->objectSubId)
-		return 1;
-	return 0;
 }

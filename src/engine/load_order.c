@@ -4,13 +4,14 @@
  *	  The order in which tables can be loaded (or emptied) without violating
  *	  a foreign key.
  *
- * ri_audit.load_order() sorts tables topologically by their foreign keys:
+ * ri_load_order() (for ri_audit.load_order(), src/api/load_order_api.c)
+ * sorts tables topologically by their foreign keys:
  * a table of level 0 references no other table, a table of level n only
  * tables of lower levels, so loading level by level never meets a missing
  * referenced row, and emptying in descending level never leaves an orphan.
  *
- * How: the tables and the top-level foreign keys between them (pg_constraint
- * rows with conparentid = 0) form a directed graph, each edge going from the
+ * How: the tables and the top-level foreign keys between them (from the
+ * catalog layer, ri_fk_edges) form a directed graph, each edge going from the
  * referencing to the referenced table.  A partition stands for its root
  * partitioned table, since data is loaded through the root and every
  * partition's constraints are clones of the root's.  Tarjan's algorithm
@@ -40,7 +41,7 @@
  * Copyright (c) 2026, ri_audit developers
  *
  * IDENTIFICATION
- *	  ri_audit/load_order.c
+ *	  ri_audit/src/engine/load_order.c
  *
  *-------------------------------------------------------------------------
  */
@@ -68,9 +69,8 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "ri_audit.h"
-
-PG_FUNCTION_INFO_V1(ri_audit_load_order);
+#include "ri_fk_catalog.h"
+#include "ri_graph.h"
 
 /* One foreign key between two tables of the graph. */
 typedef struct LoadOrderEdge
@@ -125,10 +125,8 @@ static Oid	root_table(Oid relid);
 static bool table_is_listed_by_default(Form_pg_class classForm);
 static int	add_node(LoadOrderGraph *graph, Oid relid);
 static int	lookup_node(LoadOrderGraph *graph, Oid relid);
-static void collect_tables(LoadOrderGraph *graph, ArrayType *tables);
+static void collect_tables(LoadOrderGraph *graph, List *relids);
 static void collect_foreign_keys(LoadOrderGraph *graph);
-static bool fk_key_can_be_null(Relation conRel, HeapTuple contup,
-							   bool *nullable);
 static void find_components(LoadOrderGraph *graph);
 static void compute_levels(LoadOrderGraph *graph);
 static bool component_acyclic_without(LoadOrderGraph *graph, int comp,
@@ -137,28 +135,24 @@ static char *cycle_note(LoadOrderGraph *graph, int comp);
 static int	compare_nodes_by_name(const void *a, const void *b, void *arg);
 
 /*
- * ri_audit.load_order(tables regclass[] DEFAULT NULL)
- *	  RETURNS TABLE (level int, table_name regclass, depends_on regclass[],
- *					 self_reference bool, cycle int, note text)
- *
- * One row per table, ordered by level and then by schema and name.  With
- * tables NULL, every ordinary, partitioned and foreign table that is not a
- * partition, outside the system schemas, is listed; otherwise only the given
- * tables (partitions stand for their roots), with the foreign keys among
- * them.  depends_on lists the other tables each references; cycle numbers
- * the tables of one cycle alike.  Takes no lock on any user table.
+ * ri_load_order
+ *		The answer of ri_audit.load_order(): one row per table, ordered by
+ *		level and then by schema and name.  With all_tables, every ordinary,
+ *		partitioned and foreign table that is not a partition, outside the
+ *		system schemas; otherwise the tables in relids (partitions stand for
+ *		their roots; ERROR 42809 for a relation that is not a table), with
+ *		the foreign keys among them.  The rows are allocated in the current
+ *		memory context.  Takes no lock on any user table.
  */
-Datum
-ri_audit_load_order(PG_FUNCTION_ARGS)
+RiLoadOrderRow *
+ri_load_order(List *relids, bool all_tables, int *nrows)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	LoadOrderGraph graph;
 	HASHCTL		hashctl;
 	int		   *order;
 	int			cycle_number = 0;
 	int		   *cycle_of_component;
-
-	InitMaterializedSRF(fcinfo, 0);
+	RiLoadOrderRow *rows;
 
 	memset(&graph, 0, sizeof(graph));
 	graph.maxnodes = 64;
@@ -168,9 +162,9 @@ ri_audit_load_order(PG_FUNCTION_ARGS)
 	hashctl.hcxt = CurrentMemoryContext;
 	graph.map = hash_create("ri_audit load order", 256, &hashctl,
 							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	graph.all_tables = PG_ARGISNULL(0);
+	graph.all_tables = all_tables;
 
-	collect_tables(&graph, graph.all_tables ? NULL : PG_GETARG_ARRAYTYPE_P(0));
+	collect_tables(&graph, relids);
 	collect_foreign_keys(&graph);
 	find_components(&graph);
 	compute_levels(&graph);
@@ -189,56 +183,40 @@ ri_audit_load_order(PG_FUNCTION_ARGS)
 		order[i] = i;
 	qsort_arg(order, graph.nnodes, sizeof(int), compare_nodes_by_name, &graph);
 
+	rows = palloc0(sizeof(RiLoadOrderRow) * Max(graph.nnodes, 1));
 	for (int i = 0; i < graph.nnodes; i++)
 	{
 		LoadOrderNode *node = &graph.nodes[order[i]];
 		int			comp = node->component;
-		Datum		values[6];
-		bool		nulls[6] = {0};
-		Datum	   *parents;
-		int			nparents = 0;
+		RiLoadOrderRow *row = &rows[i];
 		ListCell   *lc;
 
 		CHECK_FOR_INTERRUPTS();
 
-		parents = palloc(sizeof(Datum) * Max(list_length(node->edges), 1));
+		row->depends_on = palloc(sizeof(Oid) * Max(list_length(node->edges), 1));
 		foreach(lc, node->edges)
 		{
 			LoadOrderEdge *edge = lfirst(lc);
-			Datum		target = ObjectIdGetDatum(graph.nodes[edge->target].relid);
+			Oid			target = graph.nodes[edge->target].relid;
 			bool		seen = false;
 
-			for (int k = 0; k < nparents; k++)
-				seen |= (parents[k] == target);
+			for (int k = 0; k < row->ndepends; k++)
+				seen |= (row->depends_on[k] == target);
 			if (!seen)
-				parents[nparents++] = target;
+				row->depends_on[row->ndepends++] = target;
 		}
 
-		values[0] = Int32GetDatum(graph.components[comp].level);
-		values[1] = ObjectIdGetDatum(node->relid);
-		values[2] = PointerGetDatum(construct_array(parents, nparents,
-													REGCLASSOID, sizeof(Oid),
-													true, TYPALIGN_INT));
-		values[3] = BoolGetDatum(node->self_fks != NIL);
-		if (cycle_of_component[comp] > 0)
-		{
-			values[4] = Int32GetDatum(cycle_of_component[comp]);
-			values[5] = CStringGetTextDatum(cycle_note(&graph, comp));
-		}
-		else
-		{
-			nulls[4] = true;
-			if (node->self_fks != NIL)
-				values[5] = CStringGetTextDatum("self-reference: load referenced rows first, or defer the constraint if it is deferrable");
-			else
-				nulls[5] = true;
-		}
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
-							 values, nulls);
+		row->level = graph.components[comp].level;
+		row->relid = node->relid;
+		row->self_reference = (node->self_fks != NIL);
+		row->cycle = cycle_of_component[comp];
+		if (row->cycle > 0)
+			row->note = cycle_note(&graph, comp);
+		else if (node->self_fks != NIL)
+			row->note = pstrdup("self-reference: load referenced rows first, or defer the constraint if it is deferrable");
 	}
-
-	return (Datum) 0;
+	*nrows = graph.nnodes;
+	return rows;
 }
 
 /*
@@ -342,35 +320,19 @@ lookup_node(LoadOrderGraph *graph, Oid relid)
  * made is left out (add_node).
  */
 static void
-collect_tables(LoadOrderGraph *graph, ArrayType *tables)
+collect_tables(LoadOrderGraph *graph, List *relids)
 {
-	if (tables != NULL)
+	if (!graph->all_tables)
 	{
-		Datum	   *elems;
-		bool	   *elemnulls;
-		int			nelems;
+		ListCell   *lc;
 
-		if (ARR_NDIM(tables) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("table list must be one-dimensional")));
-		deconstruct_array(tables, REGCLASSOID, sizeof(Oid), true,
-						  TYPALIGN_INT, &elems, &elemnulls, &nelems);
-		for (int i = 0; i < nelems; i++)
+		foreach(lc, relids)
 		{
-			Oid			relid;
-			char		relkind;
+			Oid			relid = lfirst_oid(lc);
+			char		relkind = get_rel_relkind(relid);
 
-			if (elemnulls[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("table list must not contain nulls")));
-			relid = DatumGetObjectId(elems[i]);
-			relkind = get_rel_relkind(relid);
 			if (relkind == '\0')
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_TABLE),
-						 errmsg("relation with OID %u does not exist", relid)));
+				continue;		/* dropped since the argument was read */
 			if (relkind != RELKIND_RELATION &&
 				relkind != RELKIND_PARTITIONED_TABLE &&
 				relkind != RELKIND_FOREIGN_TABLE)
@@ -415,97 +377,36 @@ collect_tables(LoadOrderGraph *graph, ArrayType *tables)
 static void
 collect_foreign_keys(LoadOrderGraph *graph)
 {
-	Relation	conRel;
-	SysScanDesc scan;
-	HeapTuple	tuple;
+	ListCell   *lc;
 
-	conRel = table_open(ConstraintRelationId, AccessShareLock);
-	scan = systable_beginscan(conRel, InvalidOid, false, NULL, 0, NULL);
-	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	foreach(lc, ri_fk_edges())
 	{
-		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tuple);
+		FkEdge	   *fk = lfirst(lc);
 		int			from;
 		int			to;
 
 		CHECK_FOR_INTERRUPTS();
-		if (con->contype != CONSTRAINT_FOREIGN || OidIsValid(con->conparentid))
-			continue;
-		from = lookup_node(graph, root_table(con->conrelid));
-		to = lookup_node(graph, root_table(con->confrelid));
+		from = lookup_node(graph, root_table(fk->fk_relid));
+		to = lookup_node(graph, root_table(fk->pk_relid));
 		if (from < 0 || to < 0)
 			continue;
 
 		if (from == to)
 			graph->nodes[from].self_fks =
-				lappend_oid(graph->nodes[from].self_fks, con->oid);
+				lappend_oid(graph->nodes[from].self_fks, fk->conoid);
 		else
 		{
-			LoadOrderEdge *edge;
-			bool		nullable;
+			LoadOrderEdge *edge = palloc(sizeof(LoadOrderEdge));
 
-			if (!fk_key_can_be_null(conRel, tuple, &nullable))
-				continue;		/* its table was dropped concurrently */
-			edge = palloc(sizeof(LoadOrderEdge));
 			edge->target = to;
-			edge->conoid = con->oid;
-			edge->deferrable = con->condeferrable;
-			edge->nullable = nullable;
+			edge->conoid = fk->conoid;
+			edge->deferrable = fk->deferrable;
+			edge->nullable = fk->key_can_be_null;
 			graph->nodes[from].edges = lappend(graph->nodes[from].edges, edge);
 		}
 	}
-	systable_endscan(scan);
-	table_close(conRel, AccessShareLock);
 }
 
-/*
- * Can a row be inserted with this foreign key's columns NULL, so that the
- * key is not checked?  MATCH SIMPLE needs one nullable key column, MATCH
- * FULL needs all of them nullable.  The key columns are read from contup,
- * the pg_constraint row the scan of conRel returned; false (and *nullable
- * unset) when one of them is gone from the catalog cache, which happens
- * only when the table was dropped concurrently.
- */
-static bool
-fk_key_can_be_null(Relation conRel, HeapTuple contup, bool *nullable)
-{
-	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(contup);
-	Datum		datum;
-	bool		isnull;
-	ArrayType  *arr;
-	int16	   *attnums;
-	int			nkeys;
-	int			nnullable = 0;
-
-	datum = heap_getattr(contup, Anum_pg_constraint_conkey,
-						 RelationGetDescr(conRel), &isnull);
-	if (isnull)
-		elog(ERROR, "null conkey for constraint %u", con->oid);
-	arr = DatumGetArrayTypeP(datum);	/* detoasted copy if toasted */
-	if (ARR_NDIM(arr) != 1 || ARR_HASNULL(arr) ||
-		ARR_ELEMTYPE(arr) != INT2OID)
-		elog(ERROR, "conkey is not a 1-D smallint array");
-	nkeys = ARR_DIMS(arr)[0];
-	attnums = (int16 *) ARR_DATA_PTR(arr);
-
-	for (int i = 0; i < nkeys; i++)
-	{
-		HeapTuple	atttup;
-
-		atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(con->conrelid),
-								 Int16GetDatum(attnums[i]));
-		if (!HeapTupleIsValid(atttup))
-			return false;
-		if (!((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull)
-			nnullable++;
-		ReleaseSysCache(atttup);
-	}
-
-	if (con->confmatchtype == FKCONSTR_MATCH_FULL)
-		*nullable = (nnullable == nkeys);
-	else
-		*nullable = (nnullable > 0);
-	return true;
-}
 
 /*
  * Tarjan's strongly connected components, iteratively.  Components are

@@ -1,0 +1,318 @@
+/*-------------------------------------------------------------------------
+ *
+ * drop_preview.c
+ *	  SQL entry points ri_audit.drop_preview() and ri_audit.assert_drop_safe().
+ *
+ * Both take the text of one DROP statement (or ALTER TABLE ... DROP COLUMN /
+ * DROP CONSTRAINT), never execute it, and compute from the catalogs exactly
+ * what the statement with CASCADE would delete: src/engine/drop_target.c
+ * finds the targets and the deletion calls the command would make,
+ * src/engine/dependency_walk.c walks pg_depend as findDependentObjects()
+ * does.  drop_preview() returns
+ * one row per object; assert_drop_safe() raises the error the statement
+ * without CASCADE would raise.
+ *
+ * Row order ("position"): the deletion calls in the order the command makes
+ * them, and within each, PostgreSQL's report order: the reverse of its
+ * deletion order, so targets come first and every object comes after the
+ * object it was reached through.  This is the order of the "drop cascades
+ * to" notice, and of pg_event_trigger_dropped_objects() for statements that
+ * make one deletion call.  A column whose table is dropped too is not a row
+ * (PostgreSQL does not report it either).
+ *
+ * Privileges: EXECUTE is granted to PUBLIC.  The rows are catalog facts
+ * that pg_depend, pg_class and pg_describe_object() show to every role; no
+ * row data is read.  The functions do not require the ownership the DROP
+ * itself needs.  Lookup errors are those the DROP raises before its own
+ * ownership check (including "permission denied for schema" when a
+ * qualified name needs USAGE), so no error says more than the DROP's would.
+ *
+ * Locks: at most AccessShareLock, on the relations named in the statement
+ * (and inheritance children visited by DROP COLUMN / DROP CONSTRAINT), on
+ * other named objects, and on pg_depend and pg_constraint; while the rows
+ * are described, on the catalogs PostgreSQL's describing functions read
+ * (pg_trigger and pg_rewrite are held until the last row); none on the
+ * objects reached through dependencies.  It therefore runs in read-only
+ * transactions and on a hot standby.
+ *
+ * The rows' strings come from src/engine/drop_describe.c, which computes
+ * a relation's strings once for its own row and the rows of its triggers,
+ * rules and table constraints; only the descriptions that a later row's
+ * depends_on reuses are kept.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/src/api/drop_preview_api.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/tuplestore.h"
+
+#include "ri_audit.h"
+#include "ri_drop.h"
+
+PG_FUNCTION_INFO_V1(ri_audit_drop_preview);
+PG_FUNCTION_INFO_V1(ri_audit_assert_drop_safe);
+
+#define DROP_PREVIEW_COLS 10
+
+static DropWalk *run_preview(text *ddl);
+static const char *dependency_label(int flags);
+
+/*
+ * ri_audit.drop_preview(ddl text) RETURNS TABLE (position int, classid oid,
+ *	 objid oid, objsubid int, object_type text, object_identity text,
+ *	 description text, depends_on text, dependency text,
+ *	 requires_cascade boolean)
+ *
+ * Every object the statement in 'ddl' would delete with CASCADE.  Takes
+ * AccessShareLock at most (see the file comment).
+ */
+Datum
+ri_audit_drop_preview(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	DropWalk   *walk;
+	MemoryContext rowcxt;
+	MemoryContext oldcxt;
+	int			position = 0;
+	int		   *dependee_entry;
+	bool	   *is_dependee;
+	char	  **descs;
+	RiDescriber *describer;
+	RiWalkIter	it;
+	const DropWalkEntry *e;
+	int			i;
+	int			nentries;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	walk = run_preview(PG_GETARG_TEXT_PP(0));
+
+	/*
+	 * The object an entry was reached through is usually an entry itself,
+	 * with an earlier row, so depends_on reuses that row's description
+	 * instead of describing it again.  Find those entries first, so that
+	 * only their descriptions are kept (a copy of the string, not the
+	 * description's own buffer); every other string of a row is freed with
+	 * the row.
+	 */
+	nentries = ri_walk_nentries(walk);
+	dependee_entry = palloc(Max(nentries, 1) * sizeof(int));
+	is_dependee = palloc0(Max(nentries, 1) * sizeof(bool));
+	descs = palloc0(Max(nentries, 1) * sizeof(char *));
+	ri_walk_iter_init(&it, walk);
+	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
+	{
+		int			d = -1;
+
+		CHECK_FOR_INTERRUPTS();
+		if (OidIsValid(e->dependee.classId) && !(e->flags & DW_SUBOBJECT))
+			d = ri_walk_lookup(walk, &e->dependee);
+		dependee_entry[i] = d;
+		if (d >= 0)
+			is_dependee[d] = true;
+	}
+
+	describer = ri_describer_begin();
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "ri_audit drop_preview row",
+								   ALLOCSET_DEFAULT_SIZES);
+
+	ri_walk_iter_init(&it, walk);
+	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
+	{
+		Datum		values[DROP_PREVIEW_COLS];
+		bool		nulls[DROP_PREVIEW_COLS];
+		char	   *type;
+		char	   *identity;
+		char	   *desc;
+		char	   *str;
+
+		CHECK_FOR_INTERRUPTS();
+		if (e->flags & DW_SUBOBJECT)
+			continue;
+
+		oldcxt = MemoryContextSwitchTo(rowcxt);
+
+		/* Gone since the walk read it: a concurrent drop. */
+		if (!ri_describe_object(describer, &e->obj, &type, &identity, &desc))
+		{
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(rowcxt);
+			continue;
+		}
+		if (is_dependee[i])
+			descs[i] = MemoryContextStrdup(oldcxt, desc);
+
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = Int32GetDatum(++position);
+		values[1] = ObjectIdGetDatum(e->obj.classId);
+		values[2] = ObjectIdGetDatum(e->obj.objectId);
+		values[3] = Int32GetDatum(e->obj.objectSubId);
+		values[4] = CStringGetTextDatum(type ? type : "");
+		nulls[4] = (type == NULL);
+		values[5] = CStringGetTextDatum(identity ? identity : "");
+		nulls[5] = (identity == NULL);
+		values[6] = CStringGetTextDatum(desc);
+		str = NULL;
+		if (OidIsValid(e->dependee.classId))
+		{
+			int			d = dependee_entry[i];
+
+			str = (d >= 0 && descs[d]) ? descs[d] :
+				getObjectDescription(&e->dependee, true);
+		}
+		values[7] = CStringGetTextDatum(str ? str : "");
+		nulls[7] = (str == NULL);
+		values[8] = CStringGetTextDatum(dependency_label(e->flags));
+		values[9] = BoolGetDatum(ri_walk_entry_is_reported(e));
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
+							 values, nulls);
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(rowcxt);
+	}
+
+	MemoryContextDelete(rowcxt);
+	ri_describer_end(describer);
+	ri_walk_end(walk);
+
+	return (Datum) 0;
+}
+
+/*
+ * ri_audit.assert_drop_safe(ddl text) RETURNS void
+ *
+ * Raise what the statement in 'ddl' without CASCADE would raise when other
+ * objects depend on its targets (2BP01, PostgreSQL's message and hint),
+ * with a detail that lists every such dependent, without PostgreSQL's
+ * 100-line cap.  Return quietly when the statement needs no CASCADE.
+ * Takes AccessShareLock at most (see the file comment).
+ */
+Datum
+ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
+{
+	DropWalk   *walk = run_preview(PG_GETARG_TEXT_PP(0));
+	StringInfoData detail;
+	RiWalkIter	it;
+	const DropWalkEntry *e;
+	int			i;
+	int			failing_batch = -1;
+
+	initStringInfo(&detail);
+
+	ri_walk_iter_init(&it, walk);
+	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
+	{
+		char	   *desc;
+		char	   *otherdesc;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!ri_walk_entry_is_reported(e))
+			continue;
+		desc = getObjectDescription(&e->obj, true);
+		if (desc == NULL)
+			continue;
+		if (failing_batch < 0)
+			failing_batch = e->batch;
+		otherdesc = getObjectDescription(&e->dependee, true);
+		if (otherdesc == NULL)
+			continue;
+		if (detail.len > 0)
+			appendStringInfoChar(&detail, '\n');
+		appendStringInfo(&detail, _("%s depends on %s"), desc, otherdesc);
+		pfree(desc);
+		pfree(otherdesc);
+	}
+
+	ri_walk_end(walk);
+
+	if (failing_batch < 0)
+		PG_RETURN_VOID();
+
+	/* The first deletion call that fails gives the message's wording. */
+	if (ri_walk_batch_ntargets(walk, failing_batch) == 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop %s because other objects depend on it",
+						getObjectDescription(ri_walk_batch_first(walk, failing_batch),
+											 false)),
+				 errdetail_internal("%s", detail.data),
+				 errhint("Use DROP ... CASCADE to drop the dependent objects too.")));
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop desired object(s) because other objects depend on them"),
+				 errdetail_internal("%s", detail.data),
+				 errhint("Use DROP ... CASCADE to drop the dependent objects too.")));
+
+	PG_RETURN_VOID();
+}
+
+/*
+ * run_preview
+ *		Resolve and walk the statement; the result lives in the current
+ *		memory context.
+ */
+static DropWalk *
+run_preview(text *ddl)
+{
+	DropWalk   *walk = ri_walk_begin(ri_audit_debug_load_depend);
+
+	ri_drop_targets(text_to_cstring(ddl), walk);
+	return walk;
+}
+
+/*
+ * dependency_label
+ *		How an entry was reached, for the "dependency" column: 'target' for
+ *		the statement's own targets; otherwise the silent kinds first (one of
+ *		them is enough to drop the object silently), then 'normal', then
+ *		'owner' for an object pulled in only because something it owns
+ *		through an internal or extension dependency had to go.
+ */
+static const char *
+dependency_label(int flags)
+{
+	if (flags & DW_ORIGINAL)
+		return "target";
+	if (flags & DW_INTERNAL)
+		return "internal";
+	if (flags & DW_EXTENSION)
+		return "extension";
+	if (flags & DW_PARTITION)
+		return "partition";
+	if (flags & DW_AUTO)
+		return "auto";
+	if (flags & DW_NORMAL)
+		return "normal";
+	return "owner";
+}
+
