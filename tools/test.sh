@@ -168,7 +168,11 @@ for tier in $TIERS; do
 		tally TAP "$expected" "$ok"
 		# The nodes' server logs, not the harness's regress_log_* files
 		# (which quote logs that tests matched against these patterns).
-		scan_logs TAP $(ls tmp_check/log/*.log 2>/dev/null | grep -v '/regress_log_')
+		node_logs=()
+		for f in tmp_check/log/*.log; do
+			case $f in */regress_log_*) ;; *) node_logs+=("$f") ;; esac
+		done
+		scan_logs TAP "${node_logs[@]}"
 		;;
 	*)
 		echo "unknown tier: $tier" >&2

@@ -6,7 +6,7 @@
 # is built against that server's PGXS and installed into its private
 # prefix.  Ends with one line "[cassert] N passed, N failed".
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tools/common.sh
 
 ensure_packages || { echo "[cassert] 0 passed, 1 failed"; exit 1; }

@@ -17,7 +17,7 @@
 # scripts (test_setup is always replayed first, the others depend on it);
 # REPLAY_KEEP=1 keeps the work directory.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tools/common.sh
 
 fail_early() {
@@ -32,7 +32,6 @@ PG_CONFIG=$bindir/pg_config
 PG_BINDIR=$bindir
 export PG_CONFIG
 
-prefix=$(dirname "$bindir")
 version=$("$PG_CONFIG" --version | sed 's/^PostgreSQL \([0-9.]*\).*/\1/')
 cache=${RI_AUDIT_CACHE:-/var/cache/ri_audit}
 tarball=$cache/src/postgresql-15_$version.orig.tar.bz2

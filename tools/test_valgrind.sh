@@ -22,7 +22,7 @@
 # every file of the Makefile's REGRESS list named setup, drop_preview_*,
 # orphans_* or keyset*.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tools/common.sh
 
 fail_early() {
@@ -51,7 +51,7 @@ build_and_install || fail_early "build failed"
 work=$(mktemp -d /tmp/ri_audit_valgrind.XXXXXX)
 chmod 755 "$work"
 stage_tree "$work/src"
-cd "$work/src"
+cd "$work/src" || exit 1
 
 if [ -n "${VALGRIND_REGRESS:-}" ]; then
 	tests=$VALGRIND_REGRESS
