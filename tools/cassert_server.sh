@@ -134,6 +134,16 @@ if [ ! -f "$tarball" ]; then
 	apt-get source --download-only "postgresql-15=$deb_version" >/dev/null 2>&1 ||
 		apt-get source --download-only postgresql-15 >/dev/null 2>&1 || true
 fi
+# On a new machine nothing is cached yet: try every other 15.x source the
+# archive lists, newest first, until one downloads.
+if [ ! -f "$tarball" ] && [ -z "$(fallback_version)" ]; then
+	for v in $(apt-cache showsrc postgresql-15 2>/dev/null |
+		sed -n 's/^Version: //p' | sort -Vr -u); do
+		say "trying the postgresql-15 source package $v"
+		apt-get source --download-only "postgresql-15=$v" >/dev/null 2>&1 &&
+			[ -n "$(fallback_version)" ] && break
+	done
+fi
 if [ ! -f "$tarball" ]; then
 	fb=$(fallback_version)
 	[ -n "$fb" ] || { echo "no $tarball after apt-get source, and none cached" >&2; exit 1; }
