@@ -120,6 +120,19 @@ test:
 # DEB_DIR (default /tmp/ri_audit_deb), which also receives the .deb.
 deb:
 	@bash tools/deb.sh
+
+# The same tiers against an assert-enabled PostgreSQL 15 built once per
+# machine (tools/cassert_server.sh), ri_audit built against its headers and
+# installed into its private prefix; then Valgrind on the preview and
+# orphan regress files, and the replay of PostgreSQL's regression scripts
+# with every DROP and ALTER TABLE previewed.  .ci/run runs them all.
+.PHONY: test-cassert test-valgrind test-replay
+test-cassert:
+	@bash tools/test_cassert.sh
+test-valgrind:
+	@bash tools/test_valgrind.sh
+test-replay:
+	@bash tools/test_replay.sh
 demo:
 	@bash tools/demo.sh
 bench:

@@ -1,12 +1,44 @@
-# tools/common.sh: shared by test.sh, demo.sh and bench/run.sh.
+# tools/common.sh: shared by test.sh, demo.sh, bench/run.sh and the other
+# test tiers.
 #
 # Installs what is missing (Debian 12 packages), builds and installs the
 # extension, and runs commands as an unprivileged user, since initdb and
 # postgres refuse to run as root.
+#
+# The server built against and tested is Debian's PostgreSQL 15, unless
+# PG_CONFIG in the environment names another installation's pg_config
+# ("make test-cassert" passes the assert-enabled server's).  Its bindir
+# comes first in the PATH of every command run as the test user, so initdb,
+# postgres, psql and pg_ctl are that installation's; PGXS finds pg_regress,
+# pg_isolation_regress and the TAP modules under its pgxs directory.
 
-PG_BINDIR=/usr/lib/postgresql/15/bin
-PG_CONFIG=$PG_BINDIR/pg_config
+DEBIAN_PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+PG_CONFIG=${PG_CONFIG:-$DEBIAN_PG_CONFIG}
+case $PG_CONFIG in
+*/*) ;;
+*) PG_CONFIG=$(command -v "$PG_CONFIG" || echo "$PG_CONFIG") ;;
+esac
+if [ "$PG_CONFIG" = "$DEBIAN_PG_CONFIG" ]; then
+	# Known before postgresql-server-dev-15 is installed.
+	PG_BINDIR=/usr/lib/postgresql/15/bin
+elif [ -x "$PG_CONFIG" ]; then
+	PG_BINDIR=$("$PG_CONFIG" --bindir)
+else
+	echo "PG_CONFIG=$PG_CONFIG is not an executable pg_config" >&2
+	exit 1
+fi
 export PG_CONFIG
+
+# install_lock_file: the lock that serializes installing into, and testing
+# against, this server's directories, shared by every checkout on the
+# machine.  Debian's server keeps the historical name.
+install_lock_file() {
+	if [ "$PG_CONFIG" = "$DEBIAN_PG_CONFIG" ]; then
+		echo /tmp/ri_audit_make_test.lock
+	else
+		echo "/tmp/ri_audit_make_test.$(printf '%s' "$PG_BINDIR" | tr -c 'A-Za-z0-9' _).lock"
+	fi
+}
 
 # Packages the build and every test tier need.
 RI_PACKAGES=(make gcc postgresql-15 postgresql-server-dev-15

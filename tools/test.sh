@@ -8,11 +8,20 @@
 # the Makefile's own lists: make test TIERS="regress isolation tap" picks
 # tiers; REGRESS="...", ISOLATION="..." and PROVE_TESTS="t/..." narrow a
 # tier to the named tests.
+#
+# The server is Debian's PostgreSQL 15 unless PG_CONFIG names another one
+# (see tools/common.sh); "make test-cassert" runs this script with the
+# assert-enabled server's pg_config and TEST_LABEL=cassert.  After each
+# tier the server logs of its clusters are searched for failed assertions,
+# crashes and memory corruption reports; each log with such a report counts
+# as one more failed test, since a postmaster that restarted after a crash
+# can let later tests pass.
 set -u
 cd "$(dirname "$0")/.."
 . tools/common.sh
 
 TIERS=${TIERS:-regress isolation tap}
+label=${TEST_LABEL:+[$TEST_LABEL] }
 passed=0
 failed=0
 
@@ -23,8 +32,9 @@ export RI_AUDIT_MERMAID_DIR
 
 # Several checkouts on one machine share the server's extension directory:
 # hold a lock from install until the last test has run.
-exec 9>/tmp/ri_audit_make_test.lock
-flock 9
+exec 9>"$(install_lock_file)"
+flock -n 9 || { log "waiting for $(install_lock_file): another run uses this server"; flock 9; }
+log "${label}server: $PG_BINDIR"
 
 if ! build_and_install; then
 	echo "build failed"
@@ -57,13 +67,54 @@ count_ok() {
 	grep -cE "$2" "$1"
 }
 
+# temp_config TIER: a --temp-config for pg_regress's temporary instance:
+# test/regress.conf, plus a logging collector writing outside the instance,
+# since pg_regress removes the instance (and its log) when all tests pass,
+# and the log must be searched for crashes all the same.
+temp_config() {
+	local conf=$work/$1.conf dir=$work/serverlog-$1
+	mkdir -p "$dir"
+	[ "$(id -u)" = 0 ] && chown "$RUN_USER" "$dir"
+	{
+		cat "$work/src/test/regress.conf"
+		echo "logging_collector = on"
+		echo "log_directory = '$dir'"
+	} >"$conf"
+	chmod 644 "$conf"
+	echo "$conf"
+}
+
 # tally TIER EXPECTED OK: add a tier's results to the totals.
 tally() {
 	local tier=$1 expected=$2 ok=$3
 	[ "$ok" -gt "$expected" ] && ok=$expected
 	passed=$((passed + ok))
 	failed=$((failed + expected - ok))
-	echo "==> $tier: $ok of $expected passed" >&2
+	echo "==> $label$tier: $ok of $expected passed" >&2
+}
+
+# What a server log says when a backend failed an assertion, died on a
+# signal, or glibc caught heap corruption; "terminating connection because
+# of crash" is what the other backends see.
+CRASH_PATTERN='TRAP: |was terminated by signal|server process \(PID [0-9]+\) was terminated|terminating connection because of crash|PANIC:  |double free|corrupted (size|double-linked|top size)|malloc\(\): |free\(\): '
+
+# scan_logs TIER LOG...: count each server log that reports a crash as one
+# failed test, and print the lines that say so.
+scan_logs() {
+	local tier=$1 f bad=0
+	shift
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		if grep -qE "$CRASH_PATTERN" "$f"; then
+			bad=$((bad + 1))
+			echo "==> $label$tier: server log $f reports a crash or a failed assertion:"
+			grep -nE -B3 -A3 "$CRASH_PATTERN" "$f" | head -n 60
+		fi
+	done
+	if [ $bad -gt 0 ]; then
+		failed=$((failed + bad))
+		echo "==> $label$tier: $bad server log(s) with a crash" >&2
+	fi
 }
 
 for tier in $TIERS; do
@@ -72,25 +123,27 @@ for tier in $TIERS; do
 		log "pg_regress"
 		expected=$(tests_in REGRESS | wc -w)
 		as_user make -s "${make_args[@]}" installcheck-regress \
-			EXTRA_REGRESS_OPTS="--temp-instance=$work/src/tmp_regress --temp-config=$work/src/test/regress.conf" \
+			EXTRA_REGRESS_OPTS="--temp-instance=$work/src/tmp_regress --temp-config=$(temp_config regress)" \
 			>"$work/regress.log" 2>&1
 		rc=$?
 		cat "$work/regress.log"
 		ok=$(count_ok "$work/regress.log" '\.\.\. ok( |$)')
 		[ $rc -ne 0 ] && [ -f regression.diffs ] && cat regression.diffs
 		tally regress "$expected" "$ok"
+		scan_logs regress "$work"/serverlog-regress/* tmp_regress/log/*.log
 		;;
 	isolation)
 		log "isolation"
 		expected=$(tests_in ISOLATION | wc -w)
 		as_user make -s "${make_args[@]}" installcheck-isolation \
-			EXTRA_REGRESS_OPTS="--temp-instance=$work/src/tmp_iso --temp-config=$work/src/test/regress.conf" \
+			EXTRA_REGRESS_OPTS="--temp-instance=$work/src/tmp_iso --temp-config=$(temp_config isolation)" \
 			>"$work/isolation.log" 2>&1
 		rc=$?
 		cat "$work/isolation.log"
 		ok=$(count_ok "$work/isolation.log" '\.\.\. ok( |$)')
 		[ $rc -ne 0 ] && [ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
 		tally isolation "$expected" "$ok"
+		scan_logs isolation "$work"/serverlog-isolation/* tmp_iso/log/*.log
 		;;
 	tap)
 		log "TAP"
@@ -116,6 +169,13 @@ for tier in $TIERS; do
 			done
 		fi
 		tally TAP "$expected" "$ok"
+		# The nodes' server logs, not the harness's regress_log_* files
+		# (which quote logs that tests matched against these patterns).
+		node_logs=()
+		for f in tmp_check/log/*.log; do
+			case $f in */regress_log_*) ;; *) node_logs+=("$f") ;; esac
+		done
+		scan_logs TAP "${node_logs[@]}"
 		;;
 	*)
 		echo "unknown tier: $tier" >&2
@@ -130,5 +190,5 @@ if [ "$failed" -eq 0 ]; then
 else
 	echo "test outputs kept in $work"
 fi
-echo "$passed passed, $failed failed"
+echo "$label$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

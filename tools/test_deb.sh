@@ -42,7 +42,7 @@ expected=$(( $(make -s --no-print-directory print-REGRESS | wc -w) +
 	$(make -s --no-print-directory print-ISOLATION | wc -w) +
 	$(ls t/*.pl | wc -l) ))
 
-exec 9>/tmp/ri_audit_make_test.lock
+exec 9>"$(install_lock_file)"
 flock 9
 
 log "dpkg -i $(basename "$deb")"

@@ -224,10 +224,10 @@ typedef struct KsFk
  */
 typedef struct KsSpillHeader
 {
-	uint64		hash;
-	uint32		len;
-	uint32		leaf;
-	ItemPointerData tid;
+	uint64		hash;			/* the key's hash */
+	uint32		len;			/* bytes of the encoded key that follow */
+	uint32		leaf;			/* the leaf partition's index */
+	ItemPointerData tid;		/* the row's ctid */
 } KsSpillHeader;
 
 /* State of one ri_keyset_check() call. */
@@ -1269,6 +1269,8 @@ ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key, uint32 len,
 			kf->files[i] = BufFileCreateTemp(false);
 		MemoryContextSwitchTo(oldcxt);
 	}
+	/* the struct's tail padding is written too: no uninitialised bytes */
+	memset(&hdr, 0, sizeof(hdr));
 	hdr.hash = h;
 	hdr.len = len;
 	hdr.leaf = (uint32) leaf;
