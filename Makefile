@@ -28,6 +28,7 @@ OBJS = \
 	src/engine/load_order.o \
 	src/api/drop_preview_api.o \
 	src/api/load_order_api.o \
+	src/engine/fk_graph.o \
 	src/api/fk_graph_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
@@ -36,10 +37,13 @@ PG_CPPFLAGS = -I$(srcdir)/include -I$(srcdir)
 
 EXTENSION = ri_audit
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
-DATA = $(EXTENSION)--$(EXTVERSION).sql
+# The base script and every upgrade script: CREATE EXTENSION installs the
+# default version by running the base script and the upgrades after it.
+# Named relative to $(srcdir), so that VPATH builds (pg_buildext) find them.
+DATA = $(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/$(EXTENSION)--*.sql))
 PGFILEDESC = "ri_audit - referential integrity audit and DROP preview"
 
-REGRESS = setup foreign_keys \
+REGRESS = setup extension_members foreign_keys \
 	load_order unindexed_foreign_keys foreign_key_graph \
 	orphans_shapes \
 	orphans_inputs \
@@ -51,6 +55,7 @@ REGRESS = setup foreign_keys \
 	drop_preview_constraints \
 	drop_preview_objects \
 	drop_preview_errors \
+	assert_drop_safe_allow \
 	drop_preview_inheritance \
 	drop_preview_memory \
 	hardening_install \
@@ -89,6 +94,13 @@ all install installcheck:
 	@exit 1
 endif
 
+# A VPATH build (pg_buildext builds in debian's build-15/) needs the
+# folders of the objects (absolute: VPATH would find the source folders).
+OBJDIRS = $(addprefix $(CURDIR)/,$(sort $(filter-out ./,$(dir $(filter %.o,$(OBJS))))))
+$(filter %.o,$(OBJS)): | $(OBJDIRS)
+$(OBJDIRS):
+	$(MKDIR_P) $@
+
 # One target per test tier, so tools/test.sh can run every tier even when
 # an earlier one fails, and count each.
 .PHONY: installcheck-regress installcheck-isolation installcheck-tap
@@ -99,11 +111,15 @@ installcheck-isolation:
 installcheck-tap:
 	$(prove_installcheck)
 
-.PHONY: test demo bench typedefs
+.PHONY: test demo bench typedefs deb
 typedefs:
 	@bash tools/typedefs.sh
 test:
 	@bash tools/test.sh
+# The Debian package postgresql-15-ri-audit, built from a copy of the tree in
+# DEB_DIR (default /tmp/ri_audit_deb), which also receives the .deb.
+deb:
+	@bash tools/deb.sh
 
 # The same tiers against an assert-enabled PostgreSQL 15 built once per
 # machine (tools/cassert_server.sh), ri_audit built against its headers and

@@ -1,7 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * ri_graph.h
- *	  Graph algorithms over the foreign keys (src/engine/load_order.c).
+ *	  Graph algorithms over the foreign keys: the load order
+ *	  (src/engine/load_order.c) and the drawn graph, as Graphviz DOT or a
+ *	  Mermaid erDiagram (src/engine/fk_graph.c).
  *
  * Copyright (c) 2026, ri_audit developers
  *
@@ -29,5 +31,31 @@ typedef struct RiLoadOrderRow
 
 extern RiLoadOrderRow *ri_load_order(List *relids, bool all_tables,
 									 int *nrows);
+
+/* One top-level foreign key: an edge from the referencing table. */
+typedef struct RiFkEdge
+{
+	Oid			from_rel;		/* referencing table */
+	Oid			to_rel;			/* referenced table */
+	char	   *from_name;		/* qualified, quoted where needed */
+	char	   *to_name;
+	char	   *fk_name;		/* constraint name */
+	char	   *columns;		/* referencing columns, "a, b" */
+	char	   *on_delete;		/* "NO ACTION", "CASCADE", ... */
+	bool		validated;		/* false: NOT VALID */
+	bool		has_index;		/* foreign_keys.has_index */
+	bool		not_null;		/* every referencing column NOT NULL */
+} RiFkEdge;
+
+typedef enum RiGraphFormat
+{
+	RI_GRAPH_DOT,
+	RI_GRAPH_MERMAID
+} RiGraphFormat;
+
+/* src/engine/fk_graph.c */
+extern List *ri_fk_graph_edges(void);
+extern List *ri_fk_graph_near(List *edges, List *relids, int depth);
+extern char *ri_fk_graph_text(List *edges, RiGraphFormat format);
 
 #endif							/* RI_GRAPH_H */

@@ -82,7 +82,8 @@ SELECT preview_err('DROP TABLE');
 SELECT preview_err('DROP TABEL users');
 SELECT ri_audit.drop_preview('DROP TABLE users,');
 
--- NULL gives NULL (the functions are strict).
+-- NULL: drop_preview is strict (no rows); assert_drop_safe raises, since
+-- an assertion that passes on a NULL statement would check nothing.
 SELECT count(*) FROM ri_audit.drop_preview(NULL);
 SELECT ri_audit.assert_drop_safe(NULL);
 

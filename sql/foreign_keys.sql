@@ -92,7 +92,7 @@ CREATE TABLE stores (id int, region_id int REFERENCES regions);
 -- fk and parent_fk columns are shown as names.
 SELECT f.fk_name, f.table_name, f.columns, f.referenced_table,
 	   f.referenced_columns, f.match_type, f.on_update, f.on_delete,
-	   f.set_columns, f.deferrable, f.initially_deferred, f.validated,
+	   f.set_columns, f.is_deferrable, f.initially_deferred, f.validated,
 	   p.fk_name AS parent_fk_name, p.table_name AS parent_table,
 	   f.has_index
   FROM ri_audit.foreign_keys f

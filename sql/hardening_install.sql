@@ -4,8 +4,9 @@
 -- t/033_install_script.pl.)
 --
 -- Functions that only read catalogs (drop_preview, assert_drop_safe,
--- load_order, foreign_key_graph) may be run by everyone; every other
--- function reads or changes table data and must not be executable by PUBLIC.
+-- load_order, foreign_key_graph, unindexed_foreign_keys) may be run by
+-- everyone; every other function reads or changes table data and must not
+-- be executable by PUBLIC.
 --
 CREATE TEMP VIEW members AS
 SELECT p.oid, p.proname, p.oid::regprocedure::text AS signature,
@@ -40,7 +41,7 @@ SELECT signature, proparallel
 SELECT signature
   FROM members
  WHERE proname NOT IN ('drop_preview', 'assert_drop_safe', 'load_order',
-                       'foreign_key_graph')
+                       'foreign_key_graph', 'unindexed_foreign_keys')
    AND has_function_privilege('public', oid, 'EXECUTE');
 
 -- Rule 3: every function runs as its caller.
@@ -75,6 +76,7 @@ SELECT c.relname, c.relkind,
    AND d.deptype = 'e'
  ORDER BY c.relname;
 
--- The extension is not trusted: only a superuser may create it.
-SELECT trusted, superuser FROM pg_available_extension_versions
- WHERE name = 'ri_audit';
+-- The extension is not trusted: only a superuser may create or update it,
+-- at any version.
+SELECT version, trusted, superuser FROM pg_available_extension_versions
+ WHERE name = 'ri_audit' ORDER BY version;

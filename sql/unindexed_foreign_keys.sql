@@ -31,6 +31,32 @@ SELECT fk_name, table_name, columns, on_delete, on_update, table_rows,
  WHERE table_name::text LIKE 'ufk.%'
  ORDER BY table_name::text, fk_name;
 
+-- unindexed_foreign_keys(exclude): the same rows without the keys of the
+-- excluded tables and of their partitions.  A key that only one partition
+-- has is a row of its own; excluding the partitioned table hides it too.
+ALTER TABLE ufk.logs_2 ADD CONSTRAINT logs_2_own_fkey
+	FOREIGN KEY (id) REFERENCES ufk.parent NOT VALID;
+SELECT fk_name, table_name
+  FROM ri_audit.unindexed_foreign_keys(exclude => ARRAY['ufk."Child Table"']::regclass[])
+ WHERE table_name::text LIKE 'ufk.%'
+ ORDER BY table_name::text, fk_name;
+SELECT fk_name, table_name
+  FROM ri_audit.unindexed_foreign_keys(ARRAY['ufk.logs']::regclass[])
+ WHERE table_name::text LIKE 'ufk.%'
+ ORDER BY table_name::text, fk_name;
+SELECT fk_name, table_name
+  FROM ri_audit.unindexed_foreign_keys(ARRAY['ufk.logs_2']::regclass[])
+ WHERE table_name::text LIKE 'ufk.%'
+ ORDER BY table_name::text, fk_name;
+-- NULL, an empty array or no argument exclude nothing: the view's rows.
+SELECT (SELECT array_agg(fk ORDER BY fk) FROM ri_audit.unindexed_foreign_keys(NULL)) =
+	   (SELECT array_agg(fk ORDER BY fk) FROM ri_audit.unindexed_foreign_keys) AS null_is_all,
+	   (SELECT array_agg(fk ORDER BY fk) FROM ri_audit.unindexed_foreign_keys('{}')) =
+	   (SELECT array_agg(fk ORDER BY fk) FROM ri_audit.unindexed_foreign_keys) AS empty_is_all,
+	   (SELECT array_agg(fk ORDER BY fk) FROM ri_audit.unindexed_foreign_keys()) =
+	   (SELECT array_agg(fk ORDER BY fk) FROM ri_audit.unindexed_foreign_keys) AS no_argument_is_all;
+ALTER TABLE ufk.logs_2 DROP CONSTRAINT logs_2_own_fkey;
+
 -- The suggested statements work, and then nothing is left to suggest.
 DO $$
 DECLARE

@@ -476,10 +476,14 @@ for my $b (1 .. $preview_batches)
 			  . "PERFORM ri_audit.assert_drop_safe(r.input)");
 	}
 }
-# NULL input: STRICT functions return nothing; no error either way.
-$node->safe_psql('postgres', q{
-	SELECT count(*) FROM ri_audit.drop_preview(NULL);
-	SELECT ri_audit.assert_drop_safe(NULL);});
+# NULL input: drop_preview (STRICT) returns nothing; assert_drop_safe, an
+# assertion, raises instead of passing unchecked.
+$node->safe_psql('postgres', 'SELECT count(*) FROM ri_audit.drop_preview(NULL)');
+{
+	my ($ret, $out, $err) =
+	  $node->psql('postgres', 'SELECT ri_audit.assert_drop_safe(NULL)');
+	like($err, qr/ddl cannot be null/, 'assert_drop_safe(NULL) raises');
+}
 
 is($node->safe_psql('postgres', $catalog_fingerprint),
 	$fingerprint_before, 'no previewed statement was executed: the catalogs are unchanged');

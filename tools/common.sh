@@ -42,7 +42,7 @@ install_lock_file() {
 
 # Packages the build and every test tier need.
 RI_PACKAGES=(make gcc postgresql-15 postgresql-server-dev-15
-	postgresql-common libipc-run-perl perl rsync util-linux)
+	postgresql-common libipc-run-perl perl rsync util-linux graphviz)
 
 if [ "$(id -u)" = 0 ]; then
 	AS_ROOT=()

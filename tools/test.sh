@@ -26,6 +26,9 @@ passed=0
 failed=0
 
 ensure_packages || { echo "0 passed, 1 failed"; exit 1; }
+# Mermaid's parser, for t/050_graph_render.pl (installed once per machine).
+RI_AUDIT_MERMAID_DIR=${RI_AUDIT_MERMAID_DIR:-$(bash tools/mermaid.sh)}
+export RI_AUDIT_MERMAID_DIR
 
 # Several checkouts on one machine share the server's extension directory:
 # hold a lock from install until the last test has run.

@@ -59,11 +59,13 @@
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
@@ -75,6 +77,7 @@
 
 #include "ri_audit.h"
 #include "ri_drop.h"
+#include "ri_fk_catalog.h"
 
 PG_FUNCTION_INFO_V1(ri_audit_drop_preview);
 PG_FUNCTION_INFO_V1(ri_audit_assert_drop_safe);
@@ -82,6 +85,7 @@ PG_FUNCTION_INFO_V1(ri_audit_assert_drop_safe);
 #define DROP_PREVIEW_COLS 10
 
 static DropWalk *run_preview(text *ddl);
+static bool is_allowed(const ObjectAddress *obj, Datum *allow, int nallow);
 static const char *dependency_label(int flags);
 
 /*
@@ -208,23 +212,48 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 }
 
 /*
- * ri_audit.assert_drop_safe(ddl text) RETURNS void
+ * ri_audit.assert_drop_safe(ddl text, allow text[] DEFAULT NULL) RETURNS void
  *
  * Raise what the statement in 'ddl' without CASCADE would raise when other
  * objects depend on its targets (2BP01, PostgreSQL's message and hint),
  * with a detail that lists every such dependent, without PostgreSQL's
  * 100-line cap.  Return quietly when the statement needs no CASCADE.
  * Takes AccessShareLock at most (see the file comment).
+ *
+ * allow: dependents that are expected to go, each as its
+ * pg_identify_object() identity (drop_preview's object_identity, e.g.
+ * 'public.order_totals'), optionally after its type ('view
+ * public.order_totals').  Only the other dependents count; every object
+ * the CASCADE would remove must be allowed, so a dependent of an allowed
+ * view still makes the statement unsafe.  NULL allows nothing; a NULL
+ * element or ddl is an error.  Version 1.0's definition has no allow.
  */
 Datum
 ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 {
-	DropWalk   *walk = run_preview(PG_GETARG_TEXT_PP(0));
+	DropWalk   *walk;
 	StringInfoData detail;
 	RiWalkIter	it;
 	const DropWalkEntry *e;
 	int			i;
 	int			failing_batch = -1;
+	Datum	   *allow = NULL;
+	int			nallow = 0;
+
+	ri_require_arg(fcinfo, 0, "ddl");
+	if (PG_NARGS() > 1 && !PG_ARGISNULL(1))
+	{
+		bool	   *nulls;
+
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false,
+						  TYPALIGN_INT, &allow, &nulls, &nallow);
+		for (int k = 0; k < nallow; k++)
+			if (nulls[k])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("allow must not contain null elements")));
+	}
+	walk = run_preview(PG_GETARG_TEXT_PP(0));
 
 	initStringInfo(&detail);
 
@@ -236,6 +265,8 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		if (!ri_walk_entry_is_reported(e))
+			continue;
+		if (nallow > 0 && is_allowed(&e->obj, allow, nallow))
 			continue;
 		desc = getObjectDescription(&e->obj, true);
 		if (desc == NULL)
@@ -274,6 +305,33 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 				 errhint("Use DROP ... CASCADE to drop the dependent objects too.")));
 
 	PG_RETURN_VOID();
+}
+
+/*
+ * is_allowed
+ *		Is obj in assert_drop_safe's allow list: its getObjectIdentity(), or
+ *		"<getObjectTypeDescription()> <identity>"?
+ */
+static bool
+is_allowed(const ObjectAddress *obj, Datum *allow, int nallow)
+{
+	char	   *identity = getObjectIdentity(obj, true);
+	char	   *typed;
+	bool		found = false;
+
+	if (identity == NULL)
+		return false;
+	typed = psprintf("%s %s", getObjectTypeDescription(obj, false), identity);
+	for (int i = 0; i < nallow && !found; i++)
+	{
+		char	   *a = TextDatumGetCString(allow[i]);
+
+		found = strcmp(a, identity) == 0 || strcmp(a, typed) == 0;
+		pfree(a);
+	}
+	pfree(identity);
+	pfree(typed);
+	return found;
 }
 
 /*
