@@ -10,6 +10,7 @@ OBJS = \
 	$(WIN32RES) \
 	ri_audit.o \
 	src/catalog/fk_catalog.o \
+	src/catalog/fk_graph_edges.o \
 	src/catalog/names.o \
 	src/catalog/owner_code.o \
 	src/engine/orphan_scan.o \

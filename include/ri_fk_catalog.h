@@ -118,6 +118,24 @@ extern bool ri_fk_can_show_key(const FkInfo *fk);
 extern char *ri_fk_column_name(const FkInfo *fk, int key);
 extern Oid	ri_fk_scan_role(const FkInfo *fk);
 
+/* One top-level foreign key: an edge from the referencing table. */
+typedef struct RiFkEdge
+{
+	Oid			from_rel;		/* referencing table */
+	Oid			to_rel;			/* referenced table */
+	char	   *from_name;		/* qualified, quoted where needed */
+	char	   *to_name;
+	char	   *fk_name;		/* constraint name */
+	char	   *columns;		/* referencing columns, "a, b" */
+	char	   *on_delete;		/* "NO ACTION", "CASCADE", ... */
+	bool		validated;		/* false: NOT VALID */
+	bool		has_index;		/* foreign_keys.has_index */
+	bool		not_null;		/* every referencing column NOT NULL */
+} RiFkEdge;
+
+/* src/catalog/fk_graph_edges.c: the graph's edges, in one query */
+extern List *ri_fk_graph_edges(void);
+
 /* src/catalog/names.c: relations, names and arguments */
 extern Oid	ri_rel_owner(Oid relid);
 extern char *ri_qualified_relname(Oid relid);

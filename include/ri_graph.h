@@ -17,6 +17,8 @@
 
 #include "nodes/pg_list.h"
 
+#include "ri_fk_catalog.h"
+
 /* One table of the load order (ri_load_order). */
 typedef struct RiLoadOrderRow
 {
@@ -32,21 +34,6 @@ typedef struct RiLoadOrderRow
 extern RiLoadOrderRow *ri_load_order(List *relids, bool all_tables,
 									 int *nrows);
 
-/* One top-level foreign key: an edge from the referencing table. */
-typedef struct RiFkEdge
-{
-	Oid			from_rel;		/* referencing table */
-	Oid			to_rel;			/* referenced table */
-	char	   *from_name;		/* qualified, quoted where needed */
-	char	   *to_name;
-	char	   *fk_name;		/* constraint name */
-	char	   *columns;		/* referencing columns, "a, b" */
-	char	   *on_delete;		/* "NO ACTION", "CASCADE", ... */
-	bool		validated;		/* false: NOT VALID */
-	bool		has_index;		/* foreign_keys.has_index */
-	bool		not_null;		/* every referencing column NOT NULL */
-} RiFkEdge;
-
 typedef enum RiGraphFormat
 {
 	RI_GRAPH_DOT,
@@ -54,7 +41,6 @@ typedef enum RiGraphFormat
 } RiGraphFormat;
 
 /* src/engine/fk_graph.c */
-extern List *ri_fk_graph_edges(void);
 extern List *ri_fk_graph_near(List *edges, List *relids, int depth);
 extern char *ri_fk_graph_text(List *edges, RiGraphFormat format);
 
