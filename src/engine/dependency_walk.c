@@ -129,6 +129,7 @@ struct DropWalkScans
 #define DW_LOAD_RATIO		8
 
 static void depend_maybe_load(DropWalk *walk);
+static int	newest_entry(DropWalk *walk, const ObjectAddress *obj);
 static bool depend_key_below(const DependKey *k, const ObjectAddress *key,
 							 bool with_subid);
 static int	depend_key_cmp(const void *a, const void *b);
@@ -226,11 +227,12 @@ ri_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj)
 }
 
 /*
- * ri_walk_lookup
- *		The newest entry for exactly this object, or -1.
+ * newest_entry
+ *		The newest entry with obj's classId and objectId (whatever its
+ *		sub-ID), the head of their next_same chain, or -1.
  */
-int
-ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj)
+static int
+newest_entry(DropWalk *walk, const ObjectAddress *obj)
 {
 	DropWalkIndexKey key;
 	DropWalkIndexEntry *ie;
@@ -238,9 +240,18 @@ ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj)
 	key.classId = obj->classId;
 	key.objectId = obj->objectId;
 	ie = hash_search(walk->index, &key, HASH_FIND, NULL);
-	if (ie == NULL)
-		return -1;
-	for (int i = ie->newest; i >= 0; i = walk->entries[i].next_same)
+	return ie ? ie->newest : -1;
+}
+
+/*
+ * ri_walk_lookup
+ *		The newest entry for exactly this object, or -1.
+ */
+int
+ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj)
+{
+	for (int i = newest_entry(walk, obj); i >= 0;
+		 i = walk->entries[i].next_same)
 	{
 		if (walk->entries[i].obj.objectSubId == obj->objectSubId)
 			return i;
@@ -608,16 +619,8 @@ depend_key_cmp(const void *a, const void *b)
 bool
 ri_walk_dropped_before(DropWalk *walk, int limit, const ObjectAddress *obj)
 {
-	DropWalkIndexKey key;
-	DropWalkIndexEntry *ie;
-
-	key.classId = obj->classId;
-	key.objectId = obj->objectId;
-	ie = hash_search(walk->index, &key, HASH_FIND, NULL);
-	if (ie == NULL)
-		return false;
-
-	for (int i = ie->newest; i >= 0; i = walk->entries[i].next_same)
+	for (int i = newest_entry(walk, obj); i >= 0;
+		 i = walk->entries[i].next_same)
 	{
 		DropWalkEntry *e = &walk->entries[i];
 
