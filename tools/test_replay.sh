@@ -133,7 +133,8 @@ ALTER DATABASE "regression" SET bytea_output TO 'hex';
 ALTER DATABASE "regression" SET timezone_abbreviations TO 'Default';
 EOF
 	{ cat "$work/setup.log"; fail_early "cannot create the database"; }
-psql_as_user -q -d regression -v ON_ERROR_STOP=1 -f test/replay/setup.sql \
+# Read as the caller: the test user may not enter the checkout.
+psql_as_user -q -d regression -v ON_ERROR_STOP=1 <test/replay/setup.sql \
 	>>"$work/setup.log" 2>&1 || {
 	cat "$work/setup.log"
 	fail_early "cannot install the event triggers"
