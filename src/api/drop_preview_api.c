@@ -82,17 +82,45 @@
 PG_FUNCTION_INFO_V1(ri_audit_drop_preview);
 PG_FUNCTION_INFO_V1(ri_audit_assert_drop_safe);
 
-#define DROP_PREVIEW_COLS 10
+/*
+ * drop_preview()'s columns.  Version 1.2 puts them in reading order
+ * (position, description, ... identifiers last); 1.0 and 1.1 declare the
+ * identifiers first.  Each row's values are placed by column name, so one
+ * C function serves every version's declaration, including a database not
+ * yet updated after the library was.
+ */
+typedef enum DropPreviewColumn
+{
+	DPC_POSITION,
+	DPC_DESCRIPTION,
+	DPC_DEPENDS_ON,
+	DPC_DEPENDENCY,
+	DPC_REQUIRES_CASCADE,
+	DPC_OBJECT_TYPE,
+	DPC_OBJECT_IDENTITY,
+	DPC_CLASSID,
+	DPC_OBJID,
+	DPC_OBJSUBID,
+	DROP_PREVIEW_COLS
+} DropPreviewColumn;
+
+static const char *const drop_preview_column_names[DROP_PREVIEW_COLS] = {
+	"position", "description", "depends_on", "dependency",
+	"requires_cascade", "object_type", "object_identity",
+	"classid", "objid", "objsubid"
+};
 
 static DropWalk *run_preview(text *ddl);
 static bool is_allowed(const ObjectAddress *obj, Datum *allow, int nallow);
 static const char *dependency_label(int flags);
+static void drop_preview_column_map(TupleDesc tupdesc,
+									int map[DROP_PREVIEW_COLS]);
 
 /*
- * ri_audit.drop_preview(ddl text) RETURNS TABLE (position int, classid oid,
- *	 objid oid, objsubid int, object_type text, object_identity text,
+ * ri_audit.drop_preview(ddl text) RETURNS TABLE (position int,
  *	 description text, depends_on text, dependency text,
- *	 requires_cascade boolean)
+ *	 requires_cascade boolean, object_type text, object_identity text,
+ *	 classid oid, objid oid, objsubid int)
  *
  * Every object the statement in 'ddl' would delete with CASCADE.  Takes
  * AccessShareLock at most (see the file comment).
@@ -113,8 +141,10 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	const DropWalkEntry *e;
 	int			i;
 	int			nentries;
+	int			colmap[DROP_PREVIEW_COLS];
 
 	InitMaterializedSRF(fcinfo, 0);
+	drop_preview_column_map(rsinfo->setDesc, colmap);
 
 	walk = run_preview(PG_GETARG_TEXT_PP(0));
 
@@ -151,6 +181,8 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	ri_walk_iter_init(&it, walk);
 	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
 	{
+		Datum		row_values[DROP_PREVIEW_COLS];
+		bool		row_nulls[DROP_PREVIEW_COLS];
 		Datum		values[DROP_PREVIEW_COLS];
 		bool		nulls[DROP_PREVIEW_COLS];
 		char	   *type;
@@ -174,16 +206,16 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 		if (is_dependee[i])
 			descs[i] = MemoryContextStrdup(oldcxt, desc);
 
-		memset(nulls, 0, sizeof(nulls));
-		values[0] = Int32GetDatum(++position);
-		values[1] = ObjectIdGetDatum(e->obj.classId);
-		values[2] = ObjectIdGetDatum(e->obj.objectId);
-		values[3] = Int32GetDatum(e->obj.objectSubId);
-		values[4] = CStringGetTextDatum(type ? type : "");
-		nulls[4] = (type == NULL);
-		values[5] = CStringGetTextDatum(identity ? identity : "");
-		nulls[5] = (identity == NULL);
-		values[6] = CStringGetTextDatum(desc);
+		memset(row_nulls, 0, sizeof(row_nulls));
+		row_values[DPC_POSITION] = Int32GetDatum(++position);
+		row_values[DPC_CLASSID] = ObjectIdGetDatum(e->obj.classId);
+		row_values[DPC_OBJID] = ObjectIdGetDatum(e->obj.objectId);
+		row_values[DPC_OBJSUBID] = Int32GetDatum(e->obj.objectSubId);
+		row_values[DPC_OBJECT_TYPE] = CStringGetTextDatum(type ? type : "");
+		row_nulls[DPC_OBJECT_TYPE] = (type == NULL);
+		row_values[DPC_OBJECT_IDENTITY] = CStringGetTextDatum(identity ? identity : "");
+		row_nulls[DPC_OBJECT_IDENTITY] = (identity == NULL);
+		row_values[DPC_DESCRIPTION] = CStringGetTextDatum(desc);
 		str = NULL;
 		if (OidIsValid(e->dependee.classId))
 		{
@@ -192,11 +224,16 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 			str = (d >= 0 && descs[d]) ? descs[d] :
 				getObjectDescription(&e->dependee, true);
 		}
-		values[7] = CStringGetTextDatum(str ? str : "");
-		nulls[7] = (str == NULL);
-		values[8] = CStringGetTextDatum(dependency_label(e->flags));
-		values[9] = BoolGetDatum(ri_walk_entry_is_reported(e));
+		row_values[DPC_DEPENDS_ON] = CStringGetTextDatum(str ? str : "");
+		row_nulls[DPC_DEPENDS_ON] = (str == NULL);
+		row_values[DPC_DEPENDENCY] = CStringGetTextDatum(dependency_label(e->flags));
+		row_values[DPC_REQUIRES_CASCADE] = BoolGetDatum(ri_walk_entry_is_reported(e));
 
+		for (int c = 0; c < DROP_PREVIEW_COLS; c++)
+		{
+			values[colmap[c]] = row_values[c];
+			nulls[colmap[c]] = row_nulls[c];
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
 
@@ -209,6 +246,34 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	ri_walk_end(walk);
 
 	return (Datum) 0;
+}
+
+/*
+ * drop_preview_column_map: for each DropPreviewColumn, its position in the
+ * declared result row.  A declaration without one of the columns (a
+ * function created by hand over this symbol) is an error, not a crash.
+ */
+static void
+drop_preview_column_map(TupleDesc tupdesc, int map[DROP_PREVIEW_COLS])
+{
+	if (tupdesc->natts != DROP_PREVIEW_COLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("function returning drop_preview rows must declare %d columns",
+						DROP_PREVIEW_COLS)));
+	for (int c = 0; c < DROP_PREVIEW_COLS; c++)
+	{
+		map[c] = -1;
+		for (int a = 0; a < tupdesc->natts; a++)
+			if (strcmp(NameStr(TupleDescAttr(tupdesc, a)->attname),
+					   drop_preview_column_names[c]) == 0)
+				map[c] = a;
+		if (map[c] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("function returning drop_preview rows has no column \"%s\"",
+							drop_preview_column_names[c])));
+	}
 }
 
 /*
