@@ -247,7 +247,23 @@ for my $v (@older)
 	} ([ 'pg_proc', 'proname' ], [ 'pg_class', 'relname' ]);
 
 	$node->safe_psql($db, $user_objects . user_grants($functions, $relations));
+
+	# The library is already the new one while the database still holds
+	# V's declarations: functions whose result columns changed since V
+	# must give the same values, column by column, before and after.
+	my $preview = q{
+		SELECT "position", description, depends_on, dependency,
+			   requires_cascade, object_type, object_identity,
+			   classid, objid, objsubid
+		  FROM ri_audit.drop_preview('DROP TABLE app.customers')
+		 ORDER BY 1};
+	my $preview_before = $node->safe_psql($db, $preview);
+	like($preview_before, qr/^1\|table app\.customers\|/,
+		"$v: drop_preview at $v with the new library");
+
 	$node->safe_psql($db, 'ALTER EXTENSION ri_audit UPDATE');
+	is($node->safe_psql($db, $preview), $preview_before,
+		"$v: drop_preview gives the same columns after the update");
 	is($node->safe_psql($db,
 			"SELECT extversion FROM pg_extension WHERE extname = 'ri_audit'"),
 		$default, "$v: updated to $default");
