@@ -61,6 +61,7 @@ REGRESS = setup extension_members foreign_keys \
 	assert_drop_safe_allow \
 	drop_preview_inheritance \
 	drop_preview_memory \
+	drop_preview_shared \
 	hardening_install \
 	hardening_names \
 	hardening_privileges \
