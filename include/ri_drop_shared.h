@@ -35,6 +35,7 @@ extern void ri_preview_drop_subscription(DropSubscriptionStmt *stmt,
 /* src/import/pg_shdepend.c */
 extern bool ri_shared_dependencies(Oid classId, Oid objectId,
 								   char **detail_msg, char **detail_log_msg);
-extern void ri_drop_owned_targets(List *roleids, TargetList *targets);
+extern void ri_drop_owned_targets(List *roleids, DropWalk *walk,
+								  TargetList *targets);
 
 #endif							/* RI_DROP_SHARED_H */

@@ -108,7 +108,7 @@ ri_preview_drop_owned(DropOwnedStmt *stmt, DropWalk *walk)
 		roleids = lappend_oid(roleids,
 							  get_rolespec_oid(lfirst(lc), false));
 
-	ri_drop_owned_targets(roleids, &targets);
+	ri_drop_owned_targets(roleids, walk, &targets);
 	ri_walk_batch(walk, targets.addrs, targets.n);
 	list_free(roleids);
 }

@@ -31,8 +31,17 @@
  *	  them, and treats an entry of a role already taken out of the policy
  *	  as the command treats it (the command either no longer sees it or
  *	  finds nothing to remove and keeps the policy).  The targets are
- *	  sorted as sort_object_addresses() sorts them, for the one
- *	  performMultipleDeletions() call the command makes.
+ *	  sorted as sort_object_addresses() sorts them, for the
+ *	  performMultipleDeletions() call the command makes at the end.
+ *
+ *	- An ACL entry is a revoke (RemoveRoleFromObjectACL()), which deletes
+ *	  nothing, except for a default ACL (pg_default_acl): SetDefaultACL()
+ *	  deletes the entry, with a performDeletion() call of its own made
+ *	  during the scan, when the ACL without the role is the default one.
+ *	  default_acl_is_removed() computes that ACL with the same functions
+ *	  (merge_acl_with_grant()'s aclupdate(), acldefault(), aclequal()), keeping the
+ *	  rewritten ACLs of the statement as for policies; each such deletion
+ *	  is a deletion batch of its own, before the last one.
  *
  * Differences from core, on purpose: pg_shdepend and pg_policy are read
  * with AccessShareLock (the command takes RowExclusiveLock and locks every
@@ -63,13 +72,16 @@
 #include "catalog/objectaddress.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_database.h"
+#include "catalog/pg_default_acl.h"
 #include "catalog/pg_policy.h"
 #include "catalog/pg_shdepend.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "ri_drop_shared.h"
 
@@ -111,6 +123,19 @@ static void storeObjectDescription(StringInfo descs,
 								   SharedDependencyType deptype,
 								   int count);
 static bool policy_keeps_roles(List **rewritten, Oid roleid, Oid policy_id);
+static bool default_acl_is_removed(List **defacls, Oid roleid,
+								   Oid defacl_id);
+static bool default_acl_deleted(List *defacls, Oid defacl_id);
+
+/*
+ * One pg_default_acl entry whose ACL DROP OWNED has rewritten so far, or
+ * deleted.
+ */
+typedef struct DefaultAclState
+{
+	Oid			defacl;			/* pg_default_acl OID */
+	Acl		   *acl;			/* its ACL now (palloc'd); NULL once deleted */
+} DefaultAclState;
 
 /*
  * ri_shared_dependencies
@@ -415,15 +440,19 @@ storeObjectDescription(StringInfo descs,
  * ri_drop_owned_targets
  *		shdepDropOwned() up to its performMultipleDeletions() call: the
  *		objects DROP OWNED BY 'roleids' would hand to it, in the order it
- *		would hand them, appended to 'targets'.  Reads pg_shdepend (and
+ *		would hand them, appended to 'targets'; the default ACLs its
+ *		revokes delete are walked into 'walk' as they are met.  A default
+ *		ACL deleted that way is not a target any more (the command's
+ *		recheck of its owner entry fails).  Reads pg_shdepend (and
  *		pg_policy) with AccessShareLock.
  */
 void
-ri_drop_owned_targets(List *roleids, TargetList *targets)
+ri_drop_owned_targets(List *roleids, DropWalk *walk, TargetList *targets)
 {
 	Relation	sdepRel;
 	ListCell   *cell;
 	List	   *rewritten = NIL;
+	List	   *defacls = NIL;
 	int			first = targets->n;
 
 	sdepRel = table_open(SharedDependRelationId, AccessShareLock);
@@ -483,7 +512,21 @@ ri_drop_owned_targets(List *roleids, TargetList *targets)
 					elog(ERROR, "unexpected dependency type");
 					break;
 				case SHARED_DEPENDENCY_ACL:
-					/* RemoveRoleFromObjectACL(): a revoke, no deletion */
+					/*
+					 * RemoveRoleFromObjectACL(): a revoke, which deletes
+					 * only a default ACL left with the default privileges.
+					 */
+					if (sdepForm->classid == DefaultAclRelationId &&
+						default_acl_is_removed(&defacls, roleid,
+											   sdepForm->objid))
+					{
+						ObjectAddress obj;
+
+						obj.classId = DefaultAclRelationId;
+						obj.objectId = sdepForm->objid;
+						obj.objectSubId = 0;
+						ri_walk_batch(walk, &obj, 1);
+					}
 					break;
 				case SHARED_DEPENDENCY_POLICY:
 					if (!policy_keeps_roles(&rewritten, roleid,
@@ -493,7 +536,9 @@ ri_drop_owned_targets(List *roleids, TargetList *targets)
 					break;
 				case SHARED_DEPENDENCY_OWNER:
 					/* If a local object, save it for deletion below */
-					if (sdepForm->dbid == MyDatabaseId)
+					if (sdepForm->dbid == MyDatabaseId &&
+						!(sdepForm->classid == DefaultAclRelationId &&
+						  default_acl_deleted(defacls, sdepForm->objid)))
 						ri_target_add(targets, sdepForm->classid,
 									  sdepForm->objid, sdepForm->objsubid);
 					break;
@@ -504,6 +549,20 @@ ri_drop_owned_targets(List *roleids, TargetList *targets)
 	}
 
 	table_close(sdepRel, AccessShareLock);
+
+	/*
+	 * A default ACL that a role of the statement owns (a target) and that a
+	 * later role's revoke deleted: the command's last deletion call then
+	 * fails in RemoveDefaultACLById(), and so does the preview.
+	 */
+	for (int i = first; i < targets->n; i++)
+		if (targets->addrs[i].classId == DefaultAclRelationId &&
+			default_acl_deleted(defacls, targets->addrs[i].objectId))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not find tuple for default ACL %u",
+							targets->addrs[i].objectId),
+					 errdetail("DROP OWNED deletes this default ACL when it revokes the privileges it grants to one of the roles, then fails to drop it as an object owned by another of them.")));
 
 	/* sort_object_addresses() */
 	if (targets->n - first > 1)
@@ -614,4 +673,159 @@ policy_keeps_roles(List **rewritten, Oid roleid, Oid policy_id)
 	if (!list_member_ptr(*rewritten, pr))
 		*rewritten = lappend(*rewritten, pr);
 	return true;
+}
+
+/*
+ * find_default_acl: the statement's state of one default ACL, or NULL.
+ */
+static DefaultAclState *
+find_default_acl(List *defacls, Oid defacl_id)
+{
+	ListCell   *lc;
+
+	foreach(lc, defacls)
+	{
+		DefaultAclState *d = (DefaultAclState *) lfirst(lc);
+
+		if (d->defacl == defacl_id)
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * default_acl_deleted: has an earlier revoke of the statement deleted it?
+ */
+static bool
+default_acl_deleted(List *defacls, Oid defacl_id)
+{
+	DefaultAclState *d = find_default_acl(defacls, defacl_id);
+
+	return d != NULL && d->acl == NULL;
+}
+
+/*
+ * default_acl_is_removed
+ *		RemoveRoleFromObjectACL() and SetDefaultACL() for a default ACL,
+ *		without the update: REVOKE ALL ... FROM 'roleid' CASCADE on the
+ *		entry's ACL as the statement has left it; true when the result is
+ *		the default ACL, so that the command deletes the entry.  Reads
+ *		pg_default_acl through its syscache.
+ */
+static bool
+default_acl_is_removed(List **defacls, Oid roleid, Oid defacl_id)
+{
+	DefaultAclState *d = find_default_acl(*defacls, defacl_id);
+	Relation	rel;
+	ScanKeyData skey[1];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Form_pg_default_acl form;
+	Oid			defaclrole;
+	Oid			nspid;
+	ObjectType	objtype;
+	AclMode		privileges;
+	Acl		   *old_acl;
+	Acl		   *def_acl;
+	Acl		   *new_acl;
+	Datum		aclDatum;
+	bool		isNull;
+
+	if (d != NULL && d->acl == NULL)
+		return false;			/* deleted already: no entry to revoke */
+
+	rel = table_open(DefaultAclRelationId, AccessShareLock);
+	ScanKeyInit(&skey[0],
+				Anum_pg_default_acl_oid,
+				BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(defacl_id));
+	scan = systable_beginscan(rel, DefaultAclOidIndexId, true,
+							  NULL, 1, skey);
+	tuple = systable_getnext(scan);
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "could not find tuple for default ACL %u", defacl_id);
+	form = (Form_pg_default_acl) GETSTRUCT(tuple);
+	defaclrole = form->defaclrole;
+	nspid = form->defaclnamespace;
+	switch (form->defaclobjtype)
+	{
+		case DEFACLOBJ_RELATION:
+			objtype = OBJECT_TABLE;
+			privileges = ACL_ALL_RIGHTS_RELATION;
+			break;
+		case DEFACLOBJ_SEQUENCE:
+			objtype = OBJECT_SEQUENCE;
+			privileges = ACL_ALL_RIGHTS_SEQUENCE;
+			break;
+		case DEFACLOBJ_FUNCTION:
+			objtype = OBJECT_FUNCTION;
+			privileges = ACL_ALL_RIGHTS_FUNCTION;
+			break;
+		case DEFACLOBJ_TYPE:
+			objtype = OBJECT_TYPE;
+			privileges = ACL_ALL_RIGHTS_TYPE;
+			break;
+		case DEFACLOBJ_NAMESPACE:
+			objtype = OBJECT_SCHEMA;
+			privileges = ACL_ALL_RIGHTS_SCHEMA;
+			break;
+		default:
+			elog(ERROR, "unexpected default ACL type: %d",
+				 (int) form->defaclobjtype);
+			objtype = OBJECT_TABLE; /* keep compiler quiet */
+			privileges = ACL_NO_RIGHTS;
+			break;
+	}
+	if (d != NULL)
+		old_acl = aclcopy(d->acl);
+	else
+	{
+		aclDatum = heap_getattr(tuple, Anum_pg_default_acl_defaclacl,
+								RelationGetDescr(rel), &isNull);
+		old_acl = isNull ? NULL : DatumGetAclPCopy(aclDatum);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	/*
+	 * The default for a global entry is the hard-wired default ACL for the
+	 * particular object type.  The default for non-global entries is an
+	 * empty ACL.
+	 */
+	if (!OidIsValid(nspid))
+		def_acl = acldefault(objtype, defaclrole);
+	else
+		def_acl = make_empty_acl();
+	if (old_acl == NULL)
+		old_acl = aclcopy(def_acl);
+
+	/*
+	 * merge_acl_with_grant() (static in aclchk.c) for a plain REVOKE of one
+	 * grantee: privileges and grant options, by the entry's role.
+	 */
+	{
+		AclItem		aclitem;
+
+		aclitem.ai_grantee = roleid;
+		aclitem.ai_grantor = defaclrole;
+		ACLITEM_SET_PRIVS_GOPTIONS(aclitem, privileges, privileges);
+		new_acl = aclupdate(old_acl, &aclitem, ACL_MODECHG_DEL, defaclrole,
+							DROP_CASCADE);
+	}
+	aclitemsort(new_acl);
+	aclitemsort(def_acl);
+
+	if (d == NULL)
+	{
+		d = palloc(sizeof(DefaultAclState));
+		d->defacl = defacl_id;
+		*defacls = lappend(*defacls, d);
+	}
+	if (aclequal(new_acl, def_acl))
+	{
+		d->acl = NULL;
+		return true;
+	}
+	d->acl = new_acl;
+	return false;
 }
