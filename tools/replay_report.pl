@@ -21,12 +21,11 @@
 # kind than the session's own, which includes the toast table and toast
 # index of the session's temporary tables: such preview rows count as
 # dropped when the catalogs no longer have them after the statement.
-# Shared objects (DROP SUBSCRIPTION's subscription) are not reported by
-# the event trigger either: those rows count as dropped when the catalogs
-# no longer have them after the statement.  (DROP ROLE, DROP DATABASE and
-# DROP TABLESPACE fire no event trigger at all, so the replay never sees
-# them; t/022_drop_shared_differential.pl and sql/drop_preview_shared.sql
-# compare them with PostgreSQL.)
+# DROP OWNED and DROP SUBSCRIPTION are compared as every DROP (the
+# subscription is reported by the event trigger); DROP ROLE, DROP DATABASE
+# and DROP TABLESPACE fire no event trigger, so the replay never sees them
+# (sql/drop_preview_shared.sql and t/022_drop_shared_differential.pl
+# compare them with PostgreSQL).
 # A preview error on a statement that then completed is a mismatch too.
 # Refusals with SQLSTATE 0A000 are counted and listed, not failures;
 # strings of several statements (sent with \; or from one -c) are counted
@@ -162,9 +161,7 @@ close $sf;
 
 my %n = map { $_ => 0 } qw(tracked nested multi previewed rows err refused refused_dropping
   completed compared agreed mismatched failed_stmt temp_toast order_diff
-  err_agreed shared_gone);
-# pg_authid, pg_tablespace, pg_database, pg_subscription
-my %shared_class = map { ($_ => 1) } (1260, 1213, 1262, 6100);
+  err_agreed);
 my (@refused, @mismatches, @order_diffs);
 my %err_states;
 
@@ -237,7 +234,7 @@ for my $k (@order)
 	my %prev_pos;
 	$prev_pos{ rowkey($prev[$_]) } = $_ for 0 .. $#prev;
 
-	my (@missing, @extra, $toast, $shared);
+	my (@missing, @extra, $toast);
 	for my $w (@want)
 	{
 		push @missing, rowtext($w) unless $got{ rowkey($w) };
@@ -251,21 +248,11 @@ for my $k (@order)
 			$toast++;
 			next;
 		}
-		# Shared objects (a subscription, a role, a database, a
-		# tablespace) are deleted without the dependency machinery, so the
-		# event trigger never reports them: gone after the statement is
-		# dropped.
-		if ($shared_class{ $g->[0] } && !$remaining{ $prev_pos{ rowkey($g) } })
-		{
-			$shared++;
-			next;
-		}
 		push @extra,
 		  rowtext($g)
 		  . ($remaining{ $prev_pos{ rowkey($g) } } ? ' (still exists)' : ' (gone, not reported)');
 	}
 	$n{temp_toast}++ if $toast;
-	$n{shared_gone}++ if $shared;
 	if (@missing || @extra)
 	{
 		$n{mismatched}++;
@@ -311,7 +298,6 @@ say_ "    refused with 0A000 (\"cannot preview ...\"): $n{refused} "
   . "(of which completed and dropped objects: $n{refused_dropping})";
 say_ "  dropping statements compared: $n{compared}; agreed: $n{agreed}; "
   . "mismatches: $n{mismatched}";
-say_ "  (shared objects the catalogs show dropped, which event triggers never report: $n{shared_gone})";
 say_ "  (temporary tables whose toast table the catalogs show dropped: $n{temp_toast}; "
   . "same objects in another order: $n{order_diff})";
 say_ "  dropped objects of commands not previewed: "
