@@ -283,6 +283,9 @@ drop_preview_column_map(TupleDesc tupdesc, int map[DROP_PREVIEW_COLS])
  * objects depend on its targets (2BP01, PostgreSQL's message and hint),
  * with a detail that lists every such dependent, without PostgreSQL's
  * 100-line cap.  Return quietly when the statement needs no CASCADE.
+ * DROP ROLE, DROP TABLESPACE and DROP DATABASE, which have no CASCADE,
+ * raise PostgreSQL's own refusal instead (src/engine/drop_target_shared.c:
+ * 2BP01 with checkSharedDependencies()' detail, 55000, 55006).
  * Takes AccessShareLock at most (see the file comment).
  *
  * allow: dependents that are expected to go, each as its
