@@ -26,7 +26,8 @@ use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('main');
 $node->init;
-$node->append_conf('postgresql.conf', "lc_messages = 'C'\nfsync = off\n");
+$node->append_conf('postgresql.conf',
+	"lc_messages = 'C'\nfsync = off\nmax_prepared_transactions = 2\n");
 $node->start;
 $node->safe_psql('postgres', 'CREATE DATABASE other');
 
@@ -322,8 +323,49 @@ my $ro = $node->safe_psql('postgres', q{
 });
 is($ro, "105\nt\nAccessShareLock", 'read-only transaction, AccessShareLock');
 
-# DROP DATABASE: another session connected to it is reported as the
-# command reports it; without it, the statement is safe.
+# DROP DATABASE, compared with the real statement (which refuses, so
+# nothing is dropped): the sessions that ran the setup must be gone first,
+# or the real statement (which waits up to 5 s for sessions to end) and the
+# preview (which counts them once) could see different sessions.
+sub real_error
+{
+	my ($ddl) = @_;
+	my $e;
+	$node->psql('postgres', "\\set VERBOSITY verbose\n$ddl;", stderr => \$e);
+	$e =~ s/^psql:[^:\n]*:\d+: //mg;
+	$e =~ s/^LOCATION: .*\n?//mg;
+	$e =~ s/\n+\z//;
+	return $e;
+}
+sub assert_error
+{
+	my ($ddl) = @_;
+	return $node->safe_psql('postgres',
+		"\\set VERBOSITY verbose\nSELECT oracle.assert_text(\$\$$ddl\$\$);");
+}
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = 'other'")
+  or die "sessions of database other did not end";
+
+# A prepared transaction in it, with and without FORCE.
+$node->safe_psql('other',
+	"BEGIN; CREATE TABLE px (a int); PREPARE TRANSACTION 'px';");
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = 'other'")
+  or die "sessions of database other did not end";
+for my $ddl ('DROP DATABASE other', 'DROP DATABASE other WITH (FORCE)')
+{
+	my $a = assert_error($ddl);
+	like($a, qr/^ERROR:  55006: /, "$ddl: refused while a transaction is prepared");
+	is($a, real_error($ddl), "$ddl: the same error as the statement");
+}
+$node->safe_psql('other', "ROLLBACK PREPARED 'px'");
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = 'other'")
+  or die "sessions of database other did not end";
+
+# Another session connected to it is reported as the command reports it;
+# under FORCE it blocks nothing.
 my $bg = $node->background_psql('other');
 $bg->query_safe('SELECT 1');
 my $busy = $node->safe_psql('postgres', q{
@@ -337,6 +379,8 @@ $real_busy_err =~ s/^psql:[^:\n]*:\d+: //mg;
 $real_busy_err =~ s/^LOCATION: .*\n?//mg;
 $real_busy_err =~ s/\n+\z//;
 is($busy, $real_busy_err, 'DROP DATABASE of a database in use');
+is(assert_error('DROP DATABASE other WITH (FORCE)'), 'OK',
+	'DROP DATABASE ... WITH (FORCE) of a database in use is safe');
 $bg->quit;
 
 done_testing();

@@ -7,9 +7,10 @@
  *
  * DROP OWNED BY is the only one of these that deletes objects through
  * pg_depend: src/import/pg_shdepend.c finds the objects shdepDropOwned()
- * hands to its one performMultipleDeletions() call, and they are walked as
- * one batch, so the rows are those objects and their cascades.  The grants
- * it revokes are not objects and are not rows.
+ * hands to its last performMultipleDeletions() call, and they are walked
+ * as one batch, so the rows are those objects and their cascades; the
+ * default ACLs its revokes delete come first, a batch each.  The grants it
+ * revokes are not objects and are not rows.
  *
  * DROP ROLE, DROP DATABASE, DROP TABLESPACE and DROP SUBSCRIPTION delete
  * their one catalog row and never cascade: each named object is a batch of
@@ -28,25 +29,33 @@
  *	  DETAIL lines of checkSharedDependencies(), "N objects in database X"
  *	  for the other databases), a tablespace that still holds relations
  *	  (55000 "tablespace ... is not empty"), a database used by an active
- *	  logical replication slot, by a subscription, or by other sessions
- *	  (55006).
+ *	  logical replication slot, by a subscription, or by other sessions or
+ *	  prepared transactions (55006; under FORCE only the prepared
+ *	  transactions, which FORCE cannot end).
+ *
+ * These checks, their order and their messages follow DropRole()
+ * (src/backend/commands/user.c), dropdb() and TerminateOtherDBBackends()
+ * (commands/dbcommands.c, storage/ipc/procarray.c), DropTableSpace()
+ * (commands/tablespace.c) and DropSubscription()
+ * (commands/subscriptioncmds.c) of PostgreSQL 15: keep in sync with them.
  *
  * Not reproduced: privilege checks (CREATEROLE, "must be superuser to drop
  * superusers", ownership), as for every statement the preview reads (see
  * drop_target.c); the remote replication slot DROP SUBSCRIPTION drops
  * through its connection; DROP DATABASE's and DROP SUBSCRIPTION's "cannot
  * run inside a transaction block", which concerns the session that runs
- * them; prepared transactions using a database to be dropped (core counts
- * them from its process array, which is not exported); and DROP DATABASE
- * ... WITH (FORCE)'s termination of the other sessions, which therefore
- * block nothing under FORCE.
+ * them; and DROP DATABASE ... WITH (FORCE)'s termination of the other
+ * sessions (and its permission to signal them), so that sessions block
+ * nothing under FORCE.
  *
  * Locks: AccessShareLock on pg_authid, pg_database, pg_tablespace,
- * pg_subscription, pg_shdepend, pg_policy and pg_class as they are read
- * (shared catalogs included); ReplicationSlotControlLock in shared mode
- * to count a database's active slots.  No object is locked (the commands
- * lock the role, database or subscription with AccessExclusiveLock).  All
- * of it works in a read-only transaction and on a hot standby.
+ * pg_subscription, pg_shdepend, pg_policy, pg_default_acl and pg_class as
+ * they are read (shared catalogs included); ReplicationSlotControlLock and
+ * TwoPhaseStateLock in shared mode to count a database's active slots and
+ * prepared transactions (the latter through SPI and pg_prepared_xact()).
+ * No object is locked (the commands lock the role, database or
+ * subscription with AccessExclusiveLock).  All of it works in a read-only
+ * transaction and on a hot standby.
  *
  * Copyright (c) 2026, ri_audit developers
  *
@@ -72,6 +81,7 @@
 #include "catalog/pg_tablespace.h"
 #include "commands/dbcommands.h"
 #include "commands/tablespace.h"
+#include "executor/spi.h"
 #include "common/relpath.h"
 #include "miscadmin.h"
 #include "replication/slot.h"
@@ -89,6 +99,8 @@ static void check_tablespace_empty(Oid tsoid, const char *tsname);
 static bool tablespace_dir_has_files(Oid tsoid, Oid skip_db);
 static int	count_db_subscriptions(Oid dbid);
 static int	count_other_db_sessions(Oid dbid);
+static int	count_db_prepared_xacts(Oid dbid);
+static int	errdetail_busy_db(int notherbackends, int npreparedxacts);
 
 /*
  * ri_preview_drop_owned
@@ -246,6 +258,7 @@ ri_preview_drop_database(DropdbStmt *stmt, DropWalk *walk, bool asserting)
 		int			nslots_active;
 		int			nsubscriptions;
 		int			nsessions;
+		int			nprepared;
 
 		(void) ReplicationSlotsCountDBSlots(db_id, &nslots, &nslots_active);
 		if (nslots_active)
@@ -266,14 +279,23 @@ ri_preview_drop_database(DropdbStmt *stmt, DropWalk *walk, bool asserting)
 									  "There are %d subscriptions.",
 									  nsubscriptions, nsubscriptions)));
 
-		if (!force && (nsessions = count_other_db_sessions(db_id)) > 0)
+		nprepared = count_db_prepared_xacts(db_id);
+		if (force && nprepared > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_IN_USE),
+					 errmsg("database \"%s\" is being used by prepared transactions",
+							stmt->dbname),
+					 errdetail_plural("There is %d prepared transaction using the database.",
+									  "There are %d prepared transactions using the database.",
+									  nprepared, nprepared)));
+
+		nsessions = force ? 0 : count_other_db_sessions(db_id);
+		if (nsessions > 0 || nprepared > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_IN_USE),
 					 errmsg("database \"%s\" is being accessed by other users",
 							stmt->dbname),
-					 errdetail_plural("There is %d other session using the database.",
-									  "There are %d other sessions using the database.",
-									  nsessions, nsessions)));
+					 errdetail_busy_db(nsessions, nprepared)));
 	}
 
 	walk_one(walk, DatabaseRelationId, db_id);
@@ -519,4 +541,63 @@ count_other_db_sessions(Oid dbid)
 		n++;
 	}
 	return n;
+}
+
+/*
+ * count_db_prepared_xacts
+ *		The prepared transactions of database 'dbid', as pg_prepared_xacts
+ *		shows them (core counts them from its process array, which is not
+ *		exported).  Runs one query through SPI; pg_prepared_xact() takes
+ *		TwoPhaseStateLock in shared mode.
+ */
+static int
+count_db_prepared_xacts(Oid dbid)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1];
+	bool		isnull;
+	int64		n;
+	int			ret;
+
+	args[0] = ObjectIdGetDatum(dbid);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ret = SPI_execute_with_args("SELECT pg_catalog.count(*)"
+								" FROM pg_catalog.pg_prepared_xact() p"
+								" WHERE p.dbid OPERATOR(pg_catalog.=) $1",
+								1, argtypes, args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "SPI_execute_with_args failed: %s",
+			 SPI_result_code_string(ret));
+	n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+									SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return (int) n;
+}
+
+/*
+ * errdetail_busy_db: dbcommands.c's DETAIL (static there), unchanged.
+ */
+static int
+errdetail_busy_db(int notherbackends, int npreparedxacts)
+{
+	if (notherbackends > 0 && npreparedxacts > 0)
+
+		/*
+		 * We don't deal with singular versus plural here, since gettext
+		 * doesn't support multiple plurals in one string.
+		 */
+		errdetail("There are %d other session(s) and %d prepared transaction(s) using the database.",
+				  notherbackends, npreparedxacts);
+	else if (notherbackends > 0)
+		errdetail_plural("There is %d other session using the database.",
+						 "There are %d other sessions using the database.",
+						 notherbackends,
+						 notherbackends);
+	else
+		errdetail_plural("There is %d prepared transaction using the database.",
+						 "There are %d prepared transactions using the database.",
+						 npreparedxacts,
+						 npreparedxacts);
+	return 0;					/* just to keep ereport macro happy */
 }
