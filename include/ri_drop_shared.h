@@ -22,7 +22,8 @@
 #include "ri_drop_target_int.h"
 
 /* src/engine/drop_target_shared.c */
-extern void ri_preview_drop_owned(DropOwnedStmt *stmt, DropWalk *walk);
+extern void ri_preview_drop_owned(DropOwnedStmt *stmt, DropWalk *walk,
+								  bool asserting);
 extern void ri_preview_drop_role(DropRoleStmt *stmt, DropWalk *walk,
 								 bool asserting);
 extern void ri_preview_drop_database(DropdbStmt *stmt, DropWalk *walk,
@@ -35,7 +36,7 @@ extern void ri_preview_drop_subscription(DropSubscriptionStmt *stmt,
 /* src/import/pg_shdepend.c */
 extern bool ri_shared_dependencies(Oid classId, Oid objectId,
 								   char **detail_msg, char **detail_log_msg);
-extern void ri_drop_owned_targets(List *roleids, DropWalk *walk,
+extern Oid	ri_drop_owned_targets(List *roleids, DropWalk *walk,
 								  TargetList *targets);
 
 #endif							/* RI_DROP_SHARED_H */

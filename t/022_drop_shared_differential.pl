@@ -172,7 +172,8 @@ for my $w (1 .. 5)
 	push @all_cands, @$cands;
 }
 
-my ($n_owned, $n_role, $n_refused, $n_capped, $n_defacl) = (0, 0, 0, 0, 0);
+my ($n_owned, $n_role, $n_refused, $n_capped, $n_defacl, $n_failing) =
+  (0, 0, 0, 0, 0, 0);
 for my $c (@all_cands)
 {
 	my ($kind, $ddl) = @$c;
@@ -236,7 +237,10 @@ EOS
 			my ($real) = $err =~ /^ERROR:  \w{5}: (.*)$/m;
 			is($perr, $real // '(no error)',
 				"$ddl: the preview fails as the statement does");
+			is($assert_txt, $restrict_err,
+				"$ddl: assert_drop_safe fails as RESTRICT does");
 			$n_owned++;
+			$n_failing++;
 			next;
 		}
 
@@ -304,11 +308,13 @@ EOS
 	}
 }
 
-note "DROP OWNED statements: $n_owned ($n_defacl delete default ACLs), "
+note "DROP OWNED statements: $n_owned ($n_defacl delete default ACLs, "
+  . "$n_failing fail in PostgreSQL), "
   . "DROP ROLE statements: $n_role "
   . "($n_refused refused, $n_capped with the DETAIL capped)";
 cmp_ok($n_refused, '>=', 10, 'enough DROP ROLE statements are refused');
 cmp_ok($n_defacl, '>=', 3, 'enough DROP OWNED statements delete default ACLs');
+cmp_ok($n_failing, '>=', 1, 'a DROP OWNED that PostgreSQL fails is compared');
 is($n_capped, 1, 'the 100-line cap is exercised');
 
 # The same statements on a read-only transaction: nothing stronger than

@@ -123,7 +123,7 @@ ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 			preview_alter_table((AlterTableStmt *) stmt, walk);
 			break;
 		case T_DropOwnedStmt:
-			ri_preview_drop_owned((DropOwnedStmt *) stmt, walk);
+			ri_preview_drop_owned((DropOwnedStmt *) stmt, walk, asserting);
 			break;
 		case T_DropRoleStmt:
 			ri_preview_drop_role((DropRoleStmt *) stmt, walk, asserting);

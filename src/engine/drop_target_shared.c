@@ -106,23 +106,52 @@ static int	errdetail_busy_db(int notherbackends, int npreparedxacts);
  * ri_preview_drop_owned
  *		DropOwnedObjects(): the roles (CURRENT_USER and the like resolved,
  *		a missing role is "role ... does not exist"), then shdepDropOwned()'s
- *		one deletion call.  CASCADE / RESTRICT is the walk's business as for
+ *		deletion calls.  CASCADE / RESTRICT is the walk's business as for
  *		every statement.
  */
 void
-ri_preview_drop_owned(DropOwnedStmt *stmt, DropWalk *walk)
+ri_preview_drop_owned(DropOwnedStmt *stmt, DropWalk *walk, bool asserting)
 {
 	List	   *roleids = NIL;
 	ListCell   *lc;
 	TargetList	targets = {0};
+	Oid			doomed;
 
 	foreach(lc, stmt->roles)
 		roleids = lappend_oid(roleids,
 							  get_rolespec_oid(lfirst(lc), false));
 
-	ri_drop_owned_targets(roleids, walk, &targets);
+	doomed = ri_drop_owned_targets(roleids, walk, &targets);
 	ri_walk_batch(walk, targets.addrs, targets.n);
 	list_free(roleids);
+
+	/*
+	 * A default ACL of the last deletion call that a revoke has deleted
+	 * already: PostgreSQL's RemoveDefaultACLById() fails on it, after
+	 * reportDependentObjects() has raised the RESTRICT error if there is
+	 * one.  So assert_drop_safe raises that error first, if any; then both
+	 * raise PostgreSQL's own message (an internal error, XX000, which
+	 * PostgreSQL raises with elog()).
+	 */
+	if (OidIsValid(doomed))
+	{
+		bool		restrict_fails = false;
+
+		if (asserting)
+		{
+			RiWalkIter	it;
+			const DropWalkEntry *e;
+			int			i;
+
+			ri_walk_iter_init(&it, walk);
+			while (!restrict_fails && (e = ri_walk_iter_next(&it, &i)) != NULL)
+				restrict_fails = ri_walk_entry_is_reported(e);
+		}
+		if (!restrict_fails)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not find tuple for default ACL %u", doomed)));
+	}
 }
 
 /*

@@ -442,13 +442,16 @@ storeObjectDescription(StringInfo descs,
  *		objects DROP OWNED BY 'roleids' would hand to it, in the order it
  *		would hand them, appended to 'targets'; the default ACLs its
  *		revokes delete are walked into 'walk' as they are met.  A default
- *		ACL deleted that way is not a target any more (the command's
- *		recheck of its owner entry fails).  Reads pg_shdepend (and
+ *		ACL deleted that way before its owner entry is met is not a target
+ *		(the command no longer sees that entry); one deleted after its owner
+ *		entry made it a target is returned (else InvalidOid): the command
+ *		fails on it.  Reads pg_shdepend (and
  *		pg_policy) with AccessShareLock.
  */
-void
+Oid
 ri_drop_owned_targets(List *roleids, DropWalk *walk, TargetList *targets)
 {
+	Oid			doomed = InvalidOid;
 	Relation	sdepRel;
 	ListCell   *cell;
 	List	   *rewritten = NIL;
@@ -552,22 +555,19 @@ ri_drop_owned_targets(List *roleids, DropWalk *walk, TargetList *targets)
 
 	/*
 	 * A default ACL that a role of the statement owns (a target) and that a
-	 * later role's revoke deleted: the command's last deletion call then
-	 * fails in RemoveDefaultACLById(), and so does the preview.
+	 * later role's revoke deleted: the command's last deletion call fails
+	 * when it comes to delete it again (see ri_preview_drop_owned).
 	 */
 	for (int i = first; i < targets->n; i++)
 		if (targets->addrs[i].classId == DefaultAclRelationId &&
 			default_acl_deleted(defacls, targets->addrs[i].objectId))
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not find tuple for default ACL %u",
-							targets->addrs[i].objectId),
-					 errdetail("DROP OWNED deletes this default ACL when it revokes the privileges it grants to one of the roles, then fails to drop it as an object owned by another of them.")));
+			doomed = targets->addrs[i].objectId;
 
 	/* sort_object_addresses() */
 	if (targets->n - first > 1)
 		qsort(targets->addrs + first, targets->n - first,
 			  sizeof(ObjectAddress), ri_object_address_comparator);
+	return doomed;
 }
 
 /*
