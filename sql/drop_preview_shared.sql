@@ -110,6 +110,9 @@ DROP ROLE IF EXISTS regress_sh_bob;
 SELECT ri_audit.assert_drop_safe('DROP ROLE regress_sh_carol, regress_sh_bob');
 DROP ROLE regress_sh_carol, regress_sh_bob;
 \set VERBOSITY terse
+-- allow does not apply: DROP ROLE drops none of them.
+SELECT ri_audit.assert_drop_safe('DROP ROLE regress_sh_carol',
+  ARRAY['policy p_carol on public.sh_bob_t', 'policy p_alice_carol on public.sh_bob_t']);
 -- A role without dependents is safe to drop.
 CREATE ROLE regress_sh_dave;
 SELECT ri_audit.assert_drop_safe('DROP ROLE regress_sh_dave');
