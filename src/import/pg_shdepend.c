@@ -4,8 +4,9 @@
  *	  What DROP OWNED would drop, and why DROP ROLE / DROP TABLESPACE would
  *	  refuse, read from pg_shdepend without changing it.
  *
- * Keep in sync with src/backend/catalog/pg_shdepend.c and
- * src/backend/commands/policy.c, PostgreSQL 15:
+ * Keep in sync with src/backend/catalog/pg_shdepend.c,
+ * src/backend/commands/policy.c and src/backend/catalog/aclchk.c,
+ * PostgreSQL 15:
  *
  *	- ri_shared_dependencies() follows checkSharedDependencies() (with
  *	  storeObjectDescription() and shared_dependency_comparator()): the
@@ -20,8 +21,8 @@
  *	- ri_drop_owned_targets() follows shdepDropOwned(): the roles in the
  *	  statement's order, each role's pg_shdepend entries of this database
  *	  (and of shared objects), owner entries of local objects become
- *	  targets, ACL entries are left alone (the command only revokes them,
- *	  which deletes nothing), and a policy entry makes the policy a target
+ *	  targets, ACL entries are revokes (below), and a policy entry makes
+ *	  the policy a target
  *	  only when RemoveRoleFromObjectPolicy() would return false: when no
  *	  role would be left in its polroles once this role is taken out.  The
  *	  command rewrites polroles (and the policy's pg_shdepend entries) as it
@@ -39,12 +40,15 @@
  *	  deletes the entry, with a performDeletion() call of its own made
  *	  during the scan, when the ACL without the role is the default one.
  *	  default_acl_is_removed() computes that ACL with the same functions
- *	  (merge_acl_with_grant()'s aclupdate(), acldefault(), aclequal()), keeping the
- *	  rewritten ACLs of the statement as for policies; each such deletion
- *	  is a deletion batch of its own, before the last one.
+ *	  (merge_acl_with_grant()'s aclupdate(), acldefault(), aclequal()),
+ *	  keeping the rewritten ACLs of the statement as for policies; each
+ *	  such deletion is a deletion batch of its own, before the last one.
+ *	  An entry deleted that way after its owner entry made it a target
+ *	  makes the command fail in its last deletion call; the caller raises
+ *	  that error.
  *
- * Differences from core, on purpose: pg_shdepend and pg_policy are read
- * with AccessShareLock (the command takes RowExclusiveLock and locks every
+ * Differences from core, on purpose: pg_shdepend, pg_policy and
+ * pg_default_acl are read with AccessShareLock (the command takes RowExclusiveLock and locks every
  * target with AccessExclusiveLock, then rechecks its pg_shdepend row), no
  * catalog row is changed, and DropOwnedObjects()' privilege check
  * (has_privs_of_role) is not made: the preview shows catalog facts, see
