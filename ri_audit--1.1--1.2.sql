@@ -166,7 +166,8 @@ SELECT @extschema@.upgrade_carry_privileges(
 DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 
 -- ==== drop preview of more statements: shared objects (DROP OWNED, ROLE, DATABASE, TABLESPACE, SUBSCRIPTION) ====
--- (nothing yet)
+-- (no SQL object changes: drop_preview and assert_drop_safe accept these
+-- statements with their existing declarations)
 
 
 -- ==== drop preview of more statements: ALTER TABLE, ALTER TYPE and ALTER DOMAIN subcommands ====

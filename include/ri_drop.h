@@ -100,7 +100,15 @@ extern void ri_subobject_strings(Oid classId, const char *name,
 								 const char *rel_desc, char **type,
 								 char **identity, char **desc);
 
-/* src/engine/drop_target.c */
-extern void ri_drop_targets(const char *ddl, DropWalk *walk);
+/* src/import/dependency.c */
+extern int	ri_object_address_comparator(const void *a, const void *b);
+
+/*
+ * src/engine/drop_target.c.  'asserting': the caller is assert_drop_safe,
+ * so statements that PostgreSQL refuses without deleting anything (DROP
+ * ROLE with dependents, DROP TABLESPACE not empty, ...) raise its error
+ * where the command raises it; drop_preview only shows their target.
+ */
+extern void ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting);
 
 #endif							/* RI_DROP_H */

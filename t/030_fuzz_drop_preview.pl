@@ -382,7 +382,7 @@ BEGIN
 			st := '00000';
 		EXCEPTION WHEN OTHERS THEN
 			GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-			IF st LIKE 'XX%' OR st NOT SIMILAR TO '(0A|22|23|2B|3F|42|54|55)%' THEN
+			IF st LIKE 'XX%' OR st NOT SIMILAR TO '(0A|22|23|2B|3D|3F|42|54|55)%' THEN
 				INSERT INTO public.fuzz_bad VALUES (r.category, st, msg,
 					left(r.input::text, 2000));
 			END IF;
@@ -692,10 +692,12 @@ my %expected_states = (
 	# Statement text: syntax (42601), not previewed (0A000), missing or
 	# wrong object (42704, 42P01, 42883, 42809, 3F000 ...), too many dotted
 	# names, overlong input (54000, 54001), bad escapes (22xxx), and for
-	# assert_drop_safe the dependency error (2BP01).
-	'corpus' => qr/^(00000|0A000|42\w\w\w|3F000|2BP01|22\w\w\w|54\w\w\w|55000)$/,
-	'mutated' => qr/^(00000|0A000|42\w\w\w|3F000|2BP01|22\w\w\w|54\w\w\w|55000)$/,
-	'tokens' => qr/^(00000|0A000|42\w\w\w|3F000|2BP01|22\w\w\w|54\w\w\w|55000)$/,
+	# assert_drop_safe the dependency error (2BP01); DROP DATABASE of a
+	# missing database (3D000), of the current one and DROP ROLE of the
+	# current user (55006).
+	'corpus' => qr/^(00000|0A000|42\w\w\w|3F000|3D000|2BP01|22\w\w\w|54\w\w\w|55000|55006)$/,
+	'mutated' => qr/^(00000|0A000|42\w\w\w|3F000|3D000|2BP01|22\w\w\w|54\w\w\w|55000|55006)$/,
+	'tokens' => qr/^(00000|0A000|42\w\w\w|3F000|3D000|2BP01|22\w\w\w|54\w\w\w|55000|55006)$/,
 	'random' => qr/^(00000|0A000|42\w\w\w|3F000|22\w\w\w|54\w\w\w)$/,
 	'huge' => qr/^(00000|0A000|42\w\w\w|3F000|2BP01|54\w\w\w)$/,
 	'nesting' => qr/^(0A000|42\w\w\w|54\w\w\w)$/,

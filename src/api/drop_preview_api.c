@@ -110,7 +110,7 @@ static const char *const drop_preview_column_names[DROP_PREVIEW_COLS] = {
 	"classid", "objid", "objsubid"
 };
 
-static DropWalk *run_preview(text *ddl);
+static DropWalk *run_preview(text *ddl, bool asserting);
 static bool is_allowed(const ObjectAddress *obj, Datum *allow, int nallow);
 static const char *dependency_label(int flags);
 static void drop_preview_column_map(TupleDesc tupdesc,
@@ -146,7 +146,7 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	drop_preview_column_map(rsinfo->setDesc, colmap);
 
-	walk = run_preview(PG_GETARG_TEXT_PP(0));
+	walk = run_preview(PG_GETARG_TEXT_PP(0), false);
 
 	/*
 	 * The object an entry was reached through is usually an entry itself,
@@ -283,6 +283,9 @@ drop_preview_column_map(TupleDesc tupdesc, int map[DROP_PREVIEW_COLS])
  * objects depend on its targets (2BP01, PostgreSQL's message and hint),
  * with a detail that lists every such dependent, without PostgreSQL's
  * 100-line cap.  Return quietly when the statement needs no CASCADE.
+ * DROP ROLE, DROP TABLESPACE and DROP DATABASE, which have no CASCADE,
+ * raise PostgreSQL's own refusal instead (src/engine/drop_target_shared.c:
+ * 2BP01 with checkSharedDependencies()' detail, 55000, 55006).
  * Takes AccessShareLock at most (see the file comment).
  *
  * allow: dependents that are expected to go, each as its
@@ -318,7 +321,7 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("allow must not contain null elements")));
 	}
-	walk = run_preview(PG_GETARG_TEXT_PP(0));
+	walk = run_preview(PG_GETARG_TEXT_PP(0), true);
 
 	initStringInfo(&detail);
 
@@ -402,14 +405,16 @@ is_allowed(const ObjectAddress *obj, Datum *allow, int nallow)
 /*
  * run_preview
  *		Resolve and walk the statement; the result lives in the current
- *		memory context.
+ *		memory context.  'asserting': for assert_drop_safe, which raises
+ *		the errors of statements PostgreSQL refuses without a CASCADE to
+ *		offer (DROP ROLE, DROP TABLESPACE, DROP DATABASE).
  */
 static DropWalk *
-run_preview(text *ddl)
+run_preview(text *ddl, bool asserting)
 {
 	DropWalk   *walk = ri_walk_begin(ri_audit_debug_load_depend);
 
-	ri_drop_targets(text_to_cstring(ddl), walk);
+	ri_drop_targets(text_to_cstring(ddl), walk, asserting);
 	return walk;
 }
 

@@ -75,6 +75,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "ri_drop_shared.h"
 #include "ri_drop_target_int.h"
 
 static Node *parse_one_statement(const char *ddl);
@@ -84,10 +85,12 @@ static void preview_alter_table(AlterTableStmt *stmt, DropWalk *walk);
 /*
  * ri_drop_targets
  *		Parse 'ddl', look its targets up and walk every deletion batch the
- *		statement would make into 'walk'.
+ *		statement would make into 'walk'.  DROP OWNED, DROP ROLE, DROP
+ *		DATABASE, DROP TABLESPACE and DROP SUBSCRIPTION are previewed in
+ *		drop_target_shared.c; 'asserting' is for them.
  */
 void
-ri_drop_targets(const char *ddl, DropWalk *walk)
+ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 {
 	Node	   *stmt = parse_one_statement(ddl);
 
@@ -118,6 +121,22 @@ ri_drop_targets(const char *ddl, DropWalk *walk)
 			break;
 		case T_AlterTableStmt:
 			preview_alter_table((AlterTableStmt *) stmt, walk);
+			break;
+		case T_DropOwnedStmt:
+			ri_preview_drop_owned((DropOwnedStmt *) stmt, walk, asserting);
+			break;
+		case T_DropRoleStmt:
+			ri_preview_drop_role((DropRoleStmt *) stmt, walk, asserting);
+			break;
+		case T_DropdbStmt:
+			ri_preview_drop_database((DropdbStmt *) stmt, walk, asserting);
+			break;
+		case T_DropTableSpaceStmt:
+			ri_preview_drop_tablespace((DropTableSpaceStmt *) stmt, walk,
+									   asserting);
+			break;
+		case T_DropSubscriptionStmt:
+			ri_preview_drop_subscription((DropSubscriptionStmt *) stmt, walk);
 			break;
 		default:
 			ereport(ERROR,

@@ -6,7 +6,7 @@
  * Keep in sync with src/backend/catalog/dependency.c, PostgreSQL 15:
  * ri_walk_object() follows findDependentObjects(), the two
  * *_present_add_flags functions follow object_address_present_add_flags()
- * and stack_address_present_add_flags(), address_comparator() follows
+ * and stack_address_present_add_flags(), ri_object_address_comparator() follows
  * object_address_comparator() (the order dependents are visited in).  They
  * differ from core in this only: no object is locked (core takes
  * AccessExclusiveLock on every object it visits), the target list is the
@@ -43,7 +43,6 @@ static bool entries_present_add_flags(DropWalk *walk, DropWalkBatch *batch,
 									  const ObjectAddress *object, int flags);
 static bool stack_present_add_flags(const ObjectAddress *object, int flags,
 									DropWalkStack *stack);
-static int	address_comparator(const void *a, const void *b);
 
 /*
  * ri_walk_object
@@ -267,7 +266,8 @@ ri_walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object
 	}
 
 	if (ndeps > 1)
-		qsort(deps, ndeps, sizeof(DropWalkDependent), address_comparator);
+		qsort(deps, ndeps, sizeof(DropWalkDependent),
+			  ri_object_address_comparator);
 
 	mystack.object = object;
 	mystack.flags = objflags;
@@ -356,12 +356,14 @@ stack_present_add_flags(const ObjectAddress *object, int flags,
 }
 
 /*
- * address_comparator
- *		dependency.c's visiting order: OID descending, then class ID, then
- *		sub-ID as unsigned (so the whole object comes first).
+ * ri_object_address_comparator
+ *		dependency.c's object_address_comparator: OID descending, then class
+ *		ID, then sub-ID as unsigned (so the whole object comes first).  The
+ *		order in which findDependentObjects() visits dependents, and the one
+ *		sort_object_addresses() gives DROP OWNED's targets.
  */
-static int
-address_comparator(const void *a, const void *b)
+int
+ri_object_address_comparator(const void *a, const void *b)
 {
 	const ObjectAddress *obja = (const ObjectAddress *) a;
 	const ObjectAddress *objb = (const ObjectAddress *) b;
