@@ -68,7 +68,7 @@ typedef struct RiRebuild
 	List	   *constraints;	/* RiRebuildItem *, as remembered */
 	List	   *indexes;		/* RiRebuildItem * */
 	List	   *statistics;		/* RiRebuildItem * */
-	List	   *altered;		/* attnums altered so far (int) */
+	List	   *altered;		/* attnums whose type changed so far (int) */
 } RiRebuild;
 
 /* src/engine/drop_target.c */

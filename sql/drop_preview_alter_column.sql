@@ -8,13 +8,15 @@
 SET client_min_messages = notice;
 CREATE SCHEMA dpac;
 SET search_path = dpac, public;
--- pv(ddl): the preview's rows, without OIDs.
+-- pv(ddl): the preview's rows, without OIDs (also in trigger names).
 CREATE FUNCTION pv(ddl text)
 RETURNS TABLE ("position" int, description text, depends_on text,
                dependency text, requires_cascade boolean)
 LANGUAGE sql AS $$
-  SELECT p.position, p.description, p.depends_on, p.dependency,
-         p.requires_cascade
+  SELECT p.position,
+         regexp_replace(p.description, '[0-9]{4,}', 'N', 'g'),
+         regexp_replace(p.depends_on, '[0-9]{4,}', 'N', 'g'),
+         p.dependency, p.requires_cascade
     FROM ri_audit.drop_preview(ddl) p ORDER BY p.position
 $$;
 
@@ -82,9 +84,9 @@ DECLARE
   c_state text; c_msg text; c_det text;
 BEGIN
   BEGIN
-    SELECT coalesce(array_agg(format('%s/%s/%s', p.classid, p.objid,
-                                     p.objsubid) ORDER BY 1), '{}')
-      INTO preview FROM ri_audit.drop_preview(stmt) p;
+    SELECT coalesce(array_agg(k ORDER BY k), '{}') INTO preview
+      FROM (SELECT format('%s/%s/%s', p.classid, p.objid, p.objsubid) AS k
+              FROM ri_audit.drop_preview(stmt) p) s;
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS p_state = RETURNED_SQLSTATE, p_msg = MESSAGE_TEXT,
                             p_det = PG_EXCEPTION_DETAIL;
@@ -103,8 +105,10 @@ BEGIN
                   (SELECT FROM objs() o WHERE o.classid = b.classid
                       AND o.objid = b.objid AND o.objsubid = 0));
     SELECT coalesce(array_agg(format('%s/%s/%s', classid, objid, objsubid)
-                              ORDER BY 1), '{}'),
-           coalesce(string_agg(descr, '; ' ORDER BY descr), '(nothing)')
+                              ORDER BY format('%s/%s/%s', classid, objid,
+                                              objsubid)), '{}'),
+           coalesce(string_agg(regexp_replace(descr, '[0-9]{4,}', 'N', 'g'),
+                               '; ' ORDER BY descr), '(nothing)')
       INTO gone, gone_desc FROM vs_gone;
     DROP TABLE vs_gone;
     RAISE EXCEPTION USING ERRCODE = 'Z9999', MESSAGE = 'roll back';

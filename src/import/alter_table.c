@@ -572,9 +572,9 @@ add_blocker(DropWalk *walk, const char *message, const ObjectAddress *obj,
  *		new type, and everything that depends on it is either remembered in
  *		'rb' for ATPostAlterTypeCleanup() or is a blocker; then the column's
  *		own default (or generation expression) is dropped and stored again,
- *		one internal deletion call of its own.  'altered' lists the columns
- *		of this relation altered so far (the command refuses a second ALTER
- *		TYPE of one column).  Once the walk has a blocker, only more
+ *		one internal deletion call of its own.  rb->altered lists the
+ *		columns of this relation whose type changed so far (the command
+ *		refuses a second ALTER TYPE of such a column).  Once the walk has a blocker, only more
  *		blockers are collected: the command has stopped at the first.
  */
 void
@@ -594,6 +594,8 @@ ri_at_alter_type(DropWalk *walk, Relation rel, AlterTableCmd *cmd,
 	ScanKeyData key[3];
 	SysScanDesc scan;
 	HeapTuple	depTup;
+	Oid			targettype;
+	int32		targettypmod;
 
 	CHECK_FOR_INTERRUPTS();
 
@@ -618,6 +620,11 @@ ri_at_alter_type(DropWalk *walk, Relation rel, AlterTableCmd *cmd,
 	generated = (att->attgenerated != '\0');
 	ObjectAddressSubSet(col, RelationRelationId, RelationGetRelid(rel), attnum);
 
+	/*
+	 * The command refuses a second ALTER TYPE of a column whose type an
+	 * earlier one changed (it compares with the relation's old row type).
+	 */
+	typenameTypeIdAndMod(NULL, def->typeName, &targettype, &targettypmod);
 	if (list_member_int(rb->altered, attnum))
 	{
 		ReleaseSysCache(tup);
@@ -627,7 +634,8 @@ ri_at_alter_type(DropWalk *walk, Relation rel, AlterTableCmd *cmd,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cannot alter type of column \"%s\" twice", colname)));
 	}
-	rb->altered = lappend_int(rb->altered, attnum);
+	if (targettype != att->atttypid || targettypmod != att->atttypmod)
+		rb->altered = lappend_int(rb->altered, attnum);
 
 	/* The default must cast to the new type (an earlier DROP DEFAULT may
 	 * have removed it). */
@@ -643,10 +651,7 @@ ri_at_alter_type(DropWalk *walk, Relation rel, AlterTableCmd *cmd,
 	if (OidIsValid(attrdef) && !blocked)
 	{
 		Node	   *defaultexpr;
-		Oid			targettype;
-		int32		targettypmod;
 
-		typenameTypeIdAndMod(NULL, def->typeName, &targettype, &targettypmod);
 		defaultexpr = build_column_default(rel, attnum);
 		if (defaultexpr == NULL)
 			elog(ERROR, "default of column \"%s\" not found", colname);
