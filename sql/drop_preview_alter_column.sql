@@ -69,7 +69,8 @@ $$;
 --            raised the same SQLSTATE and message, with a detail that
 --            begins with PostgreSQL's; when PostgreSQL refuses because
 --            dependents need CASCADE (2BP01), assert_drop_safe() must raise
---            that error
+--            that error, with every line of PostgreSQL's detail (alone, or
+--            after its subcommand and ": ")
 CREATE FUNCTION vs_core(stmt text)
 RETURNS TABLE (outcome text, same boolean)
 LANGUAGE plpgsql
@@ -132,7 +133,12 @@ BEGIN
     outcome := format('ERROR %s: %s%s', c_state, c_msg,
                       CASE WHEN c_det <> '' THEN ' / ' || c_det ELSE '' END);
     same := p_state = c_state AND p_msg = c_msg
-            AND coalesce(p_det, '') LIKE coalesce(c_det, '') || '%';
+            AND CASE WHEN c_state = '2BP01' THEN
+                  NOT EXISTS (SELECT FROM regexp_split_to_table(c_det, E'\n') l
+                               WHERE l <> '' AND NOT EXISTS
+                                     (SELECT FROM regexp_split_to_table(p_det, E'\n') x
+                                       WHERE x = l OR x LIKE '%: ' || l))
+                ELSE coalesce(p_det, '') LIKE coalesce(c_det, '') || '%' END;
   ELSE
     outcome := gone_desc;
     same := p_state IS NULL AND preview = gone;
