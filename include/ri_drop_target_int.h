@@ -88,6 +88,8 @@ extern void ri_preview_alter_domain(AlterDomainStmt *stmt, DropWalk *walk);
 /* src/import/alter_table.c */
 extern void ri_at_drop_default(DropWalk *walk, Relation rel,
 							   const char *colname);
+extern void ri_at_set_default(DropWalk *walk, Relation rel,
+							  const char *colname);
 extern void ri_at_drop_identity(DropWalk *walk, Relation rel,
 								const char *colname, bool missing_ok);
 extern void ri_at_prep_drop_expression(Relation rel, const char *colname,

@@ -132,7 +132,7 @@ BEGIN
   IF c_state IS NOT NULL THEN
     outcome := format('ERROR %s: %s%s', c_state, c_msg,
                       CASE WHEN c_det <> '' THEN ' / ' || c_det ELSE '' END);
-    same := p_state = c_state AND p_msg = c_msg
+    same := p_state IS NOT DISTINCT FROM c_state AND p_msg = c_msg
             AND CASE WHEN c_state = '2BP01' THEN
                   NOT EXISTS (SELECT FROM regexp_split_to_table(c_det, E'\n') l
                                WHERE l <> '' AND NOT EXISTS

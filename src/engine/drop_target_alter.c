@@ -20,12 +20,13 @@
  *					pass then changes column types, and after each
  *					relation's type changes, drops what uses the changed
  *					columns so that it can be created again (rows with
- *					dependency 'rebuilt').
+ *					dependency 'rebuilt'); SET DEFAULT, in a later pass,
+ *					drops the default it replaces (also 'rebuilt').
  *
  * Every other pass only adds or changes objects, so the subcommands that
- * run there (ADD COLUMN, ADD CONSTRAINT, SET DEFAULT, SET NOT NULL, OWNER,
- * ...) cannot change what the two first passes delete: they are accepted
- * and contribute no rows (they are not checked either).  The subcommands
+ * run there (ADD COLUMN, ADD CONSTRAINT, SET NOT NULL, OWNER, ...) cannot
+ * change what the passes above delete: they are accepted and contribute
+ * no rows (they are not checked either).  The subcommands
  * that delete objects in a later pass in a way the preview does not
  * compute (ATTACH PARTITION removes a partition's foreign key triggers,
  * DETACH PARTITION constraints and triggers) are refused with
@@ -79,6 +80,7 @@ typedef struct AlterTab
 	Oid			relid;			/* the relation */
 	List	   *drop_items;		/* AlterItem *, the DROP pass */
 	List	   *type_items;		/* AlterItem *, the ALTER TYPE pass */
+	List	   *default_items;	/* AlterItem *, SET DEFAULT's pass */
 	RiRebuild	rebuild;		/* what the ALTER TYPE pass drops again */
 } AlterTab;
 
@@ -236,6 +238,26 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 		ri_at_rebuild(walk, &tab->rebuild);
 		relation_close(rel, NoLock);
 	}
+
+	/* SET DEFAULT's pass: the defaults it replaces. */
+	foreach(lc, q.tabs)
+	{
+		AlterTab   *tab = (AlterTab *) lfirst(lc);
+		ListCell   *li;
+
+		if (tab->default_items == NIL || ri_walk_blocked(walk))
+			continue;
+		rel = relation_open(tab->relid, NoLock);
+		foreach(li, tab->default_items)
+		{
+			AlterItem  *item = (AlterItem *) lfirst(li);
+
+			CHECK_FOR_INTERRUPTS();
+			ri_walk_set_label(walk, item->label);
+			ri_at_set_default(walk, rel, item->cmd->name);
+		}
+		relation_close(rel, NoLock);
+	}
 	ri_walk_set_label(walk, NULL);
 
 	hash_destroy(counts);
@@ -272,9 +294,8 @@ subcommand_drops(AlterTableCmd *cmd, ObjectType objtype)
 		case AT_DropIdentity:
 		case AT_DropExpression:
 		case AT_AlterColumnType:
-			return true;
 		case AT_ColumnDefault:
-			return cmd->def == NULL;
+			return true;
 
 			/* Later passes, no deletion. */
 		case AT_AddColumn:
@@ -370,8 +391,8 @@ subcommand_label(AlterTableCmd *cmd, ObjectType objtype)
 		case AT_DropConstraint:
 			return psprintf("DROP CONSTRAINT %s", name);
 		case AT_ColumnDefault:
-			return cmd->def ? NULL :
-				psprintf("ALTER COLUMN %s DROP DEFAULT", name);
+			return psprintf("ALTER COLUMN %s %s DEFAULT", name,
+							cmd->def ? "SET" : "DROP");
 		case AT_DropIdentity:
 			return psprintf("ALTER COLUMN %s DROP IDENTITY", name);
 		case AT_DropExpression:
@@ -421,6 +442,7 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 	List	   *children = NIL;
 	ListCell   *lc;
 	bool		type_pass = false;
+	bool		late_pass = false;
 
 	check_stack_depth();
 
@@ -453,7 +475,7 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 			ri_check_alter_relkind(rel, cmd->subtype);
 			simple_recursion(q, rel, cmd, recurse, label);
 			if (cmd->def != NULL)
-				return;			/* SET DEFAULT: a later pass */
+				late_pass = true;	/* SET DEFAULT: AT_PASS_ADD_OTHERCONSTR */
 			break;
 		case AT_DropIdentity:
 			ri_check_alter_relkind(rel, cmd->subtype);
@@ -510,6 +532,8 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 	item->label = label;
 	if (type_pass)
 		tab->type_items = lappend(tab->type_items, item);
+	else if (late_pass)
+		tab->default_items = lappend(tab->default_items, item);
 	else
 		tab->drop_items = lappend(tab->drop_items, item);
 }

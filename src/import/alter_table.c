@@ -9,6 +9,7 @@
  * Keep in sync with src/backend/commands/tablecmds.c and typecmds.c,
  * PostgreSQL 15:
  *	 ri_at_drop_default()		ATExecColumnDefault() without a new default
+ *	 ri_at_set_default()		ATExecColumnDefault() with a new default
  *	 ri_at_drop_identity()		ATExecDropIdentity()
  *	 ri_at_prep_drop_expression() ATPrepDropExpression()
  *	 ri_at_drop_expression()	ATExecDropExpression()
@@ -152,6 +153,53 @@ ri_at_drop_default(DropWalk *walk, Relation rel, const char *colname)
 	if (ri_walk_is_dropped(walk, &obj))
 		return;
 	ri_walk_batch(walk, &obj, 1);
+}
+
+/*
+ * ri_at_set_default
+ *		ALTER COLUMN ... SET DEFAULT on one table, in its later pass:
+ *		ATExecColumnDefault()'s checks, then the column's old default (if
+ *		an earlier subcommand left one) is dropped, an internal deletion
+ *		call, and a new one is stored: the old one is 'rebuilt'.
+ */
+void
+ri_at_set_default(DropWalk *walk, Relation rel, const char *colname)
+{
+	AttrNumber	attnum = get_attnum(RelationGetRelid(rel), colname);
+	Form_pg_attribute att;
+	Oid			attrdef;
+	ObjectAddress obj;
+	ObjectAddress col;
+
+	if (attnum == InvalidAttrNumber || column_gone(walk, rel, attnum))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						colname, RelationGetRelationName(rel))));
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot alter system column \"%s\"", colname)));
+	att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+	if (att->attidentity)
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("column \"%s\" of relation \"%s\" is an identity column",
+						colname, RelationGetRelationName(rel))));
+	if (att->attgenerated)
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("column \"%s\" of relation \"%s\" is a generated column",
+						colname, RelationGetRelationName(rel))));
+
+	attrdef = GetAttrDefaultOid(RelationGetRelid(rel), attnum);
+	if (!OidIsValid(attrdef))
+		return;
+	ObjectAddressSet(obj, AttrDefaultRelationId, attrdef);
+	if (ri_walk_is_dropped(walk, &obj))
+		return;
+	ObjectAddressSubSet(col, RelationRelationId, RelationGetRelid(rel), attnum);
+	ri_walk_batch_as(walk, &obj, 1, DW_REBUILT, &col, false);
 }
 
 /*
