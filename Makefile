@@ -23,11 +23,13 @@ OBJS = \
 	src/import/dependency.o \
 	src/engine/drop_target.o \
 	src/engine/drop_target_shared.o \
+	src/engine/drop_target_alter.o \
 	src/engine/drop_describe.o \
 	src/import/objectaddress.o \
 	src/import/dropcmds.o \
 	src/import/tablecmds.o \
 	src/import/pg_shdepend.o \
+	src/import/alter_table.o \
 	src/engine/load_order.o \
 	src/api/drop_preview_api.o \
 	src/api/load_order_api.o \
@@ -62,6 +64,10 @@ REGRESS = setup extension_members foreign_keys \
 	drop_preview_inheritance \
 	drop_preview_memory \
 	drop_preview_shared \
+	drop_preview_alter_column \
+	drop_preview_alter_type \
+	drop_preview_alter_multi \
+	drop_preview_alter_domain \
 	hardening_install \
 	hardening_names \
 	hardening_privileges \

@@ -171,7 +171,8 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 
 
 -- ==== drop preview of more statements: ALTER TABLE, ALTER TYPE and ALTER DOMAIN subcommands ====
--- (nothing yet)
+-- (no SQL object changes: drop_preview() and assert_drop_safe() accept these
+-- statements in C, with the 1.2 declarations above)
 
 
 -- ==== recreate_script and migration_script ====
