@@ -16,6 +16,7 @@ OBJS = \
 	src/engine/orphan_scan.o \
 	src/engine/orphan_planner.o \
 	src/engine/orphan_keyset.o \
+	src/engine/orphan_row_key.o \
 	src/engine/validate_key.o \
 	src/api/orphans_api.o \
 	src/api/validate_api.o \
@@ -65,6 +66,7 @@ REGRESS = setup extension_members foreign_keys \
 	keyset \
 	orphans_shapes_planner \
 	security_owner_code \
+	orphans_row_key \
 	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
