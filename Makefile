@@ -67,6 +67,7 @@ REGRESS = setup extension_members foreign_keys \
 	orphans_shapes_planner \
 	security_owner_code \
 	orphans_row_key \
+	report \
 	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
@@ -77,7 +78,8 @@ ISOLATION = foreign_keys_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \
 	hardening_concurrent_drop \
-	load_order_concurrent_drop
+	load_order_concurrent_drop \
+	audit_ddl_queue
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1

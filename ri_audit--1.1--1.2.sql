@@ -625,11 +625,12 @@ BEGIN ATOMIC
 		SELECT 1 AS rank, 'error' AS severity, 'not enforced' AS problem,
 			   f.table_name, f.fk_name, f.fk,
 			   'one of its RI triggers is disabled or fires only in replica mode: rows written now are not checked' AS reason,
-			   'ALTER TABLE ' OPERATOR(pg_catalog.||) f.table_name::pg_catalog.text OPERATOR(pg_catalog.||)
-				   ' ENABLE TRIGGER ALL (and ALTER TABLE ' OPERATOR(pg_catalog.||)
+			   'as a superuser, ALTER TABLE ' OPERATOR(pg_catalog.||) f.table_name::pg_catalog.text OPERATOR(pg_catalog.||)
+				   ' ENABLE TRIGGER ALL and ALTER TABLE ' OPERATOR(pg_catalog.||)
 				   f.referenced_table::pg_catalog.text OPERATOR(pg_catalog.||)
-				   ' ENABLE TRIGGER ALL), then look for the orphans written meanwhile: ri_audit.check_foreign_keys(''{'
-				   OPERATOR(pg_catalog.||) f.table_name::pg_catalog.text OPERATOR(pg_catalog.||) '}'')' AS advice
+				   ' ENABLE TRIGGER ALL (this enables their other disabled triggers too), then look for the orphans written meanwhile: ri_audit.check_foreign_keys(ARRAY['
+				   OPERATOR(pg_catalog.||) pg_catalog.quote_literal(f.table_name::pg_catalog.text)
+				   OPERATOR(pg_catalog.||) ']::regclass[])' AS advice
 		  FROM @extschema@.foreign_keys f
 		 WHERE NOT f.enforced AND f.parent_fk IS NULL
 		UNION ALL
