@@ -68,6 +68,7 @@ REGRESS = setup extension_members foreign_keys \
 	security_owner_code \
 	orphans_row_key \
 	report \
+	readme_transcripts \
 	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 

@@ -598,8 +598,10 @@ END;
 -- foreign_keys, unindexed_foreign_keys and load_order read, under
 -- AccessShareLock on the catalogs only).  One row per finding:
 --   severity  'error' (the key does not hold for new rows), 'warning' (it
---             may not hold for existing rows, or a migration will trip on
---             it), 'notice' (cost or fragility);
+--             may not hold for existing rows, or the tables cannot be
+--             loaded row by row), 'notice' (cost or fragility: a cycle
+--             that loads only with NULLs filled in later, unindexed and
+--             cross-type keys);
 --   problem   'not enforced', 'not valid', 'cycle without deferrable key',
 --             'unindexed', 'cross-type key';
 --   table_name, fk_name, fk: the constraint (for a cycle, the first key of
@@ -643,14 +645,19 @@ BEGIN ATOMIC
 		  FROM @extschema@.foreign_keys f
 		 WHERE NOT f.validated AND f.parent_fk IS NULL
 		UNION ALL
-		SELECT 3, 'warning', 'cycle without deferrable key', f.table_name, f.fk_name, f.fk,
+		SELECT 3, cy.severity, 'cycle without deferrable key', f.table_name, f.fk_name, f.fk,
 			   'tables ' OPERATOR(pg_catalog.||) cy.tables OPERATOR(pg_catalog.||)
 				   ' reference each other and none of the keys between them is deferrable',
-			   'make one of the keys DEFERRABLE, so that the tables can be loaded in one transaction after SET CONSTRAINTS ALL DEFERRED'
+			   'make one of the keys DEFERRABLE, so that the tables can be loaded in one transaction after SET CONSTRAINTS ALL DEFERRED; until then, '
+				   OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(cy.note, '^cycle: ', '')
 		  FROM (SELECT l.cycle,
 					   pg_catalog.string_agg(l.table_name::pg_catalog.text, ', '
 											 ORDER BY l.table_name::pg_catalog.text COLLATE "C") AS tables,
-					   pg_catalog.array_agg(l.table_name::pg_catalog.oid) AS members
+					   pg_catalog.array_agg(l.table_name::pg_catalog.oid) AS members,
+					   pg_catalog.min(l.note) AS note,
+					   -- load_order's note: loadable with NULLs first, or not at all
+					   CASE WHEN pg_catalog.bool_or(l.note OPERATOR(pg_catalog.~~) 'cycle: cannot%')
+							THEN 'warning' ELSE 'notice' END AS severity
 				  FROM @extschema@.load_order() l
 				 WHERE l.cycle IS NOT NULL AND l.cycle OPERATOR(pg_catalog.>) 0
 				 GROUP BY l.cycle) cy
@@ -713,7 +720,8 @@ BEGIN ATOMIC
 	)
 	SELECT severity, problem, table_name, fk_name, fk, reason, advice
 	  FROM findings
-	 ORDER BY rank, table_name::pg_catalog.text COLLATE "C", fk_name COLLATE "C";
+	 ORDER BY CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,
+			  rank, table_name::pg_catalog.text COLLATE "C", fk_name COLLATE "C";
 END;
 
 COMMENT ON FUNCTION @extschema@.report() IS

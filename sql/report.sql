@@ -60,7 +60,9 @@ INSERT INTO other VALUES (1, 42);
 INSERT INTO child VALUES (1, 42);
 
 -- report(): the key not enforced is an error; add a NOT VALID key, a
--- cycle without a deferrable key (and one with), an unindexed key on a
+-- cycle without a deferrable key that loads only with NULLs first (a
+-- notice), one that cannot load (a warning), one with a deferrable key
+-- (not reported), an unindexed key on a
 -- partitioned table and a cross-type key (bigint referencing int; a domain
 -- over the referenced type is not cross-type).
 CREATE TABLE a (id int PRIMARY KEY, b_id int);
@@ -68,6 +70,12 @@ CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
 ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b;
 CREATE INDEX ON a (b_id);
 CREATE INDEX ON b (a_id);
+-- A cycle whose key columns are all NOT NULL cannot be loaded at all.
+CREATE TABLE e (id int PRIMARY KEY, f_id int NOT NULL);
+CREATE TABLE f (id int PRIMARY KEY, e_id int NOT NULL REFERENCES e);
+ALTER TABLE e ADD FOREIGN KEY (f_id) REFERENCES f;
+CREATE INDEX ON e (f_id);
+CREATE INDEX ON f (e_id);
 CREATE TABLE c (id int PRIMARY KEY, d_id int);
 CREATE TABLE d (id int PRIMARY KEY, c_id int REFERENCES c DEFERRABLE);
 ALTER TABLE c ADD FOREIGN KEY (d_id) REFERENCES d;
