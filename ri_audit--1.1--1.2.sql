@@ -720,7 +720,8 @@ BEGIN ATOMIC
 	)
 	SELECT severity, problem, table_name, fk_name, fk, reason, advice
 	  FROM findings
-	 ORDER BY CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,
+	 ORDER BY CASE WHEN severity OPERATOR(pg_catalog.=) 'error' THEN 1
+				   WHEN severity OPERATOR(pg_catalog.=) 'warning' THEN 2 ELSE 3 END,
 			  rank, table_name::pg_catalog.text COLLATE "C", fk_name COLLATE "C";
 END;
 
