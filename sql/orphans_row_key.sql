@@ -49,6 +49,23 @@ SELECT o.table_name, o.row_table, o.key, o.row_key
    AND c.conparentid = 0
  ORDER BY c.conname, o.row_table::text, o.row_ctid;
 
+-- Both scan paths give the same rows and row keys (the planner path reads
+-- the same snapshot).
+CREATE TEMP TABLE by_auto AS
+SELECT o.fk, o.row_table, o.row_ctid, o.key::text AS key, o.row_key::text AS row_key
+  FROM pg_constraint c, ri_audit.orphans(c.oid) o
+ WHERE c.connamespace = 'rk'::regnamespace AND c.contype = 'f';
+SET ri_audit.scan_method = planner;
+CREATE TEMP TABLE by_planner AS
+SELECT o.fk, o.row_table, o.row_ctid, o.key::text AS key, o.row_key::text AS row_key
+  FROM pg_constraint c, ri_audit.orphans(c.oid) o
+ WHERE c.connamespace = 'rk'::regnamespace AND c.contype = 'f';
+RESET ri_audit.scan_method;
+SELECT (SELECT count(*) FROM by_auto) AS orphans,
+	   (SELECT count(*) FROM by_auto WHERE row_key IS NOT NULL) AS with_row_key,
+	   (SELECT count(*) FROM ((TABLE by_auto EXCEPT ALL TABLE by_planner)
+			UNION ALL (TABLE by_planner EXCEPT ALL TABLE by_auto)) d) AS rows_differing;
+
 -- The row key names the row: it finds exactly the orphan, by the values
 -- the table holds (a text key with a quote included).
 SELECT count(*) AS rows_found
