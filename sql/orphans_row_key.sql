@@ -131,8 +131,8 @@ SELECT o.row_key, o.key, o.row_table, o.table_name
   FROM public.orphans_shuffled((SELECT oid FROM pg_constraint
 								WHERE conname = 'parted_parent_id_fkey'
 								  AND conparentid = 0)) o;
--- A declaration without a required column, or with one the library does
--- not know, is refused.
+-- A declaration without a required column, with one the library does not
+-- know, or with a column of another type, is refused.
 CREATE FUNCTION public.orphans_bad(fk oid, max_rows bigint DEFAULT NULL)
 RETURNS TABLE (fk oid, table_name regclass, key jsonb)
 AS '$libdir/ri_audit', 'ri_audit_orphans' LANGUAGE C VOLATILE;
@@ -141,8 +141,13 @@ CREATE FUNCTION public.orphans_extra(fk oid, max_rows bigint DEFAULT NULL)
 RETURNS TABLE (fk oid, table_name regclass, row_ctid tid, key jsonb, extra int)
 AS '$libdir/ri_audit', 'ri_audit_orphans' LANGUAGE C VOLATILE;
 SELECT * FROM public.orphans_extra(0);
+CREATE FUNCTION public.orphans_mistyped(fk oid, max_rows bigint DEFAULT NULL)
+RETURNS TABLE (fk oid, table_name text, row_ctid tid, key jsonb)
+AS '$libdir/ri_audit', 'ri_audit_orphans' LANGUAGE C VOLATILE;
+SELECT * FROM public.orphans_mistyped(0);
 DROP FUNCTION public.orphans_1_1(oid, bigint), public.orphans_shuffled(oid, bigint),
 	public.orphans_bad(oid, bigint), public.orphans_extra(oid, bigint),
+	public.orphans_mistyped(oid, bigint),
 	public.check_foreign_keys_1_1(regclass[], int);
 
 RESET search_path;

@@ -32,6 +32,7 @@
 #include "postgres.h"
 
 #include "access/relation.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -58,6 +59,7 @@ PG_FUNCTION_INFO_V1(ri_audit_assert_no_orphans);
 typedef struct ResultColumn
 {
 	const char *name;			/* column name */
+	Oid			type;			/* its type */
 	bool		optional;		/* absent from an older declaration */
 } ResultColumn;
 
@@ -78,8 +80,9 @@ typedef enum OrphansColumn
  * in every other function, and row_table the table holding the row.
  */
 static const ResultColumn orphans_columns[ORPHANS_COLS] = {
-	{"fk", false}, {"table_name", false}, {"row_table", true},
-	{"row_ctid", false}, {"key", false}, {"row_key", true}
+	{"fk", OIDOID, false}, {"table_name", REGCLASSOID, false},
+	{"row_table", REGCLASSOID, true}, {"row_ctid", TIDOID, false},
+	{"key", JSONBOID, false}, {"row_key", JSONBOID, true}
 };
 
 typedef enum CheckColumn
@@ -103,10 +106,12 @@ typedef enum CheckColumn
  * status was 'skipped: <reason>'.
  */
 static const ResultColumn check_columns[CHECK_FOREIGN_KEYS_COLS] = {
-	{"fk", false}, {"fk_name", false}, {"table_name", false},
-	{"referenced_table", false}, {"validated", false}, {"status", false},
-	{"rows_checked", false}, {"orphan_count", false}, {"sample", false},
-	{"elapsed", false}, {"reason", true}
+	{"fk", OIDOID, false}, {"fk_name", NAMEOID, false},
+	{"table_name", REGCLASSOID, false},
+	{"referenced_table", REGCLASSOID, false}, {"validated", BOOLOID, false},
+	{"status", TEXTOID, false}, {"rows_checked", INT8OID, false},
+	{"orphan_count", INT8OID, false}, {"sample", JSONBOID, false},
+	{"elapsed", INTERVALOID, false}, {"reason", TEXTOID, true}
 };
 
 static void result_column_map(TupleDesc tupdesc, const char *function,
@@ -135,9 +140,9 @@ report_progress(const FkInfo *fk, int done, int total)
  * result_column_map
  *		For each of cols[0..ncols-1], its position in the declared result
  *		row, or -1 for an optional column the declaration lacks.  A
- *		declaration without a required column, or with a column this
- *		library does not know (a function created by hand over the symbol),
- *		is an error, not a crash.
+ *		declaration without a required column, with a column of another
+ *		type, or with a column this library does not know (a function
+ *		created by hand over the symbol), is an error, not a crash.
  */
 static void
 result_column_map(TupleDesc tupdesc, const char *function,
@@ -153,7 +158,16 @@ result_column_map(TupleDesc tupdesc, const char *function,
 					   cols[c].name) == 0)
 				map[c] = a;
 		if (map[c] >= 0)
+		{
+			if (TupleDescAttr(tupdesc, map[c])->atttypid != cols[c].type)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("function returning %s rows declares column \"%s\" as type %s, not %s",
+								function, cols[c].name,
+								format_type_be(TupleDescAttr(tupdesc, map[c])->atttypid),
+								format_type_be(cols[c].type))));
 			found++;
+		}
 		else if (!cols[c].optional)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
