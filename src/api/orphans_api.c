@@ -12,10 +12,17 @@
  * returned through a tuplestore (InitMaterializedSRF), which spills to
  * disk.
  *
+ * orphans() also reads each orphan's row key (primary key or replica
+ * identity columns) back by ctid, in the scan's snapshot
+ * (src/engine/orphan_row_key.c).  check_foreign_keys() reports a status
+ * code ('ok', 'orphans', 'skipped') and, for a skipped key, the reason.
+ *
  * Locks: AccessShareLock on each referencing and referenced table checked
  * (and, through the scan, on the partitions scanned), held to end of
  * transaction; nothing stronger, no row locks.  Concurrent INSERT, UPDATE
- * and DELETE are not blocked.
+ * and DELETE are not blocked, but DDL that needs AccessExclusiveLock waits
+ * for the transaction to end, and writers that come after it wait behind
+ * it (specs/audit_ddl_queue.spec).
  *
  * Progress: check_foreign_keys() and assert_no_orphans() emit one DEBUG1
  * message per foreign key before checking it ("checking foreign key
