@@ -445,7 +445,8 @@ COMMENT ON COLUMN @extschema@.foreign_keys.enforced IS 'false when one of its RI
 -- CREATE INDEX CONCURRENTLY per leaf partition (writes continue), then
 -- ALTER INDEX ... ATTACH PARTITION from the deepest level up, after which
 -- the parent's index is valid.  Index names are <table>_<columns>_idx,
--- truncated to 63 bytes; rows of one key share fk and the other columns.
+-- shortened as PostgreSQL shortens them; rows of one key share fk and the
+-- other columns.
 -- Foreign-table partitions cannot be indexed and get no row.  step is
 -- appended, so the view is replaced in place; unindexed_foreign_keys(exclude),
 -- whose body names the columns it returns, is replaced to return it too.
@@ -484,25 +485,66 @@ keys AS (
 	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) f.table_name::pg_catalog.oid
 	 WHERE NOT f.has_index AND f.parent_fk IS NULL
 ),
--- Every relation of a key's tree that gets an index: its index name.
-members AS (
+-- Every relation of a key's tree that gets an index.
+tree_members AS (
 	SELECT k.fk, t.relid, t.parent, t.depth, c.relkind,
+		   c.relname::pg_catalog.text AS bare_name, k.colnames,
 		   pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)
 			   pg_catalog.quote_ident(c.relname) AS relname,
-		   pg_catalog.quote_ident(n.nspname) AS nspname,
-		   pg_catalog.quote_ident(
-			   pg_catalog.convert_from(
-				   pg_catalog.substring(
-					   pg_catalog.convert_to(c.relname OPERATOR(pg_catalog.||) '_'
-											 OPERATOR(pg_catalog.||) k.colnames
-											 OPERATOR(pg_catalog.||) '_idx', 'UTF8'),
-					   1, 63),
-				   'UTF8')) AS indexname
+		   pg_catalog.quote_ident(n.nspname) AS nspname
 	  FROM keys k
 	  JOIN tree t ON t.root OPERATOR(pg_catalog.=) k.table_name::pg_catalog.oid
 	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
 	  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
 	 WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm']::pg_catalog."char"[])
+),
+-- Index names as PostgreSQL's makeObjectName() makes them (table name,
+-- columns, label 'idx'; the longer of the first two is shortened until the
+-- name fits in 63 characters); names that coincide within one key's recipe
+-- get labels idx1, idx2, ... as ChooseRelationName() would.  Existing
+-- relations of the same name are not looked for.
+named AS (
+	SELECT m.*,
+		   pg_catalog.row_number() OVER (PARTITION BY m.fk, m.base_name
+										 ORDER BY m.depth, m.relname COLLATE "C")
+			   OPERATOR(pg_catalog.-) 1 AS dup
+	  FROM (SELECT tm.*, x.name AS base_name
+			  FROM tree_members tm
+			  CROSS JOIN LATERAL (
+				   SELECT pg_catalog."left"(tm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
+						  OPERATOR(pg_catalog.||) pg_catalog."left"(tm.colnames, y.n2)
+						  OPERATOR(pg_catalog.||) '_idx' AS name
+					 FROM (SELECT CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l1
+									   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l1
+									   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l2
+									   ELSE (z.a OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog./) 2 END AS n1,
+								  CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l2
+									   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l1
+									   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
+									   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
+							 FROM (SELECT 63 OPERATOR(pg_catalog.-) 5 AS a,
+										  pg_catalog.length(tm.bare_name) AS l1,
+										  pg_catalog.length(tm.colnames) AS l2) z) y) x) m
+),
+members AS (
+	SELECT nm.fk, nm.relid, nm.parent, nm.depth, nm.relkind, nm.relname, nm.nspname,
+		   pg_catalog.quote_ident(CASE WHEN nm.dup OPERATOR(pg_catalog.=) 0 THEN nm.base_name
+			   ELSE pg_catalog."left"(nm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
+					OPERATOR(pg_catalog.||) pg_catalog."left"(nm.colnames, y.n2)
+					OPERATOR(pg_catalog.||) '_idx' OPERATOR(pg_catalog.||) nm.dup::pg_catalog.text END) AS indexname
+	  FROM named nm
+	  CROSS JOIN LATERAL (
+		   SELECT CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l1
+					   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l1
+					   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l2
+					   ELSE (z.a OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog./) 2 END AS n1,
+				  CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l2
+					   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l1
+					   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
+					   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
+			 FROM (SELECT 63 OPERATOR(pg_catalog.-) (5 OPERATOR(pg_catalog.+) pg_catalog.length(nm.dup::pg_catalog.text)) AS a,
+						  pg_catalog.length(nm.bare_name) AS l1,
+						  pg_catalog.length(nm.colnames) AS l2) z) y
 ),
 statements AS (
 	-- a plain table: one concurrent build

@@ -79,7 +79,7 @@ SELECT tgname LIKE 'RI_ConstraintTrigger_%' AS ri_trigger,
   FROM pg_trigger
  WHERE tgconstraint = (SELECT fk FROM ri_audit.foreign_keys
 						WHERE fk_name = 'shipments_order_id_fkey')
- ORDER BY 2::text, 3;
+ ORDER BY tgrelid::regclass::text, tgenabled;
 
 -- == drop_preview ==
 SELECT position, description, depends_on, dependency, requires_cascade

@@ -77,6 +77,36 @@ SELECT step, suggested_index
  WHERE table_name = 'ufk.events'::regclass
  ORDER BY step;
 
+-- Long names are shortened as PostgreSQL shortens them, and names that
+-- then coincide are numbered: the names PostgreSQL itself gives when it
+-- builds the index on the partitioned table (rolled back).
+CREATE TABLE ufk.measurements_by_customer_and_region_and_day_of_year
+	(at date, parent_id int REFERENCES ufk.parent) PARTITION BY RANGE (at);
+CREATE TABLE ufk.measurements_by_customer_and_region_and_day_of_year_2026
+	PARTITION OF ufk.measurements_by_customer_and_region_and_day_of_year
+	FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE ufk.measurements_by_customer_and_region_and_day_of_year_2027
+	PARTITION OF ufk.measurements_by_customer_and_region_and_day_of_year
+	FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+SELECT step, suggested_index
+  FROM ri_audit.unindexed_foreign_keys
+ WHERE table_name = 'ufk.measurements_by_customer_and_region_and_day_of_year'::regclass
+ ORDER BY step;
+CREATE TEMP TABLE suggested AS
+SELECT substring(suggested_index FROM 'CREATE INDEX (?:CONCURRENTLY )?(\S+) ON') AS index_name
+  FROM ri_audit.unindexed_foreign_keys
+ WHERE table_name = 'ufk.measurements_by_customer_and_region_and_day_of_year'::regclass
+   AND suggested_index LIKE 'CREATE INDEX %';
+BEGIN;
+CREATE INDEX ON ufk.measurements_by_customer_and_region_and_day_of_year (parent_id);
+SELECT c.relname AS postgres_named, i.indrelid::regclass AS on_table,
+	   c.relname::text IN (SELECT index_name FROM suggested) AS same_as_suggested
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+ WHERE i.indrelid IN (SELECT relid FROM pg_partition_tree('ufk.measurements_by_customer_and_region_and_day_of_year'))
+ ORDER BY i.indrelid::regclass::text;
+ROLLBACK;
+DROP TABLE suggested;
+
 -- The suggested statements work as given (CONCURRENTLY too: \gexec runs
 -- each on its own, outside a transaction block), in step order, and then
 -- nothing is left to suggest, and every partitioned index is valid.
