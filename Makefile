@@ -16,6 +16,7 @@ OBJS = \
 	src/engine/orphan_scan.o \
 	src/engine/orphan_planner.o \
 	src/engine/orphan_keyset.o \
+	src/engine/orphan_row_key.o \
 	src/engine/validate_key.o \
 	src/api/orphans_api.o \
 	src/api/validate_api.o \
@@ -74,6 +75,9 @@ REGRESS = setup extension_members foreign_keys \
 	keyset \
 	orphans_shapes_planner \
 	security_owner_code \
+	orphans_row_key \
+	report \
+	readme_transcripts \
 	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
@@ -84,7 +88,8 @@ ISOLATION = foreign_keys_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \
 	hardening_concurrent_drop \
-	load_order_concurrent_drop
+	load_order_concurrent_drop \
+	audit_ddl_queue
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
