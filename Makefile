@@ -84,6 +84,7 @@ REGRESS_OPTS = --encoding=UTF8 --no-locale
 ISOLATION = foreign_keys_locks \
 	orphans_locks \
 	drop_preview_locks \
+	drop_preview_alter_locks \
 	hardening_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \

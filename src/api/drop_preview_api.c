@@ -122,6 +122,7 @@ static void raise_blockers(DropWalk *walk);
 static void add_line(DetailLine **lines, int *n, int *max, const char *label,
 					 char *line);
 static char *grouped_detail(DetailLine *lines, int n);
+static bool same_label(const char *a, const char *b);
 static bool is_allowed(const ObjectAddress *obj, Datum *allow, int nallow);
 static const char *dependency_label(int flags);
 static void drop_preview_column_map(TupleDesc tupdesc,
@@ -481,7 +482,7 @@ add_line(DetailLine **lines, int *n, int *max, const char *label, char *line)
 /*
  * grouped_detail
  *		The detail lines, grouped by subcommand in the order the subcommands
- *		first appear.  When more than one subcommand has lines, each line
+ *		first appear (time: lines times subcommands).  When more than one subcommand has lines, each line
  *		starts with its subcommand ("DROP COLUMN b: view v depends on ...");
  *		otherwise the lines are PostgreSQL's, unchanged.  NULL when there
  *		are none.
@@ -490,42 +491,57 @@ static char *
 grouped_detail(DetailLine *lines, int n)
 {
 	StringInfoData buf;
-	bool		several = false;
-	bool	   *done;
+	const char **labels;
+	int			nlabels = 0;
 
 	if (n == 0)
 		return NULL;
-	for (int k = 1; k < n && !several; k++)
-	{
-		const char *a = lines[0].label;
-		const char *c = lines[k].label;
 
-		several = (a == NULL) != (c == NULL) || (a && strcmp(a, c) != 0);
-	}
-	initStringInfo(&buf);
-	done = palloc0(n * sizeof(bool));
+	/* The subcommands, in the order they first appear (a few). */
+	labels = palloc(n * sizeof(const char *));
 	for (int k = 0; k < n; k++)
 	{
-		if (done[k])
-			continue;
-		for (int m = k; m < n; m++)
-		{
-			const char *a = lines[k].label;
-			const char *c = lines[m].label;
+		int			l;
 
-			if (done[m] || (a == NULL) != (c == NULL) ||
-				(a && strcmp(a, c) != 0))
+		CHECK_FOR_INTERRUPTS();
+		for (l = 0; l < nlabels; l++)
+		{
+			if (same_label(labels[l], lines[k].label))
+				break;
+		}
+		if (l == nlabels)
+			labels[nlabels++] = lines[k].label;
+	}
+
+	initStringInfo(&buf);
+	for (int l = 0; l < nlabels; l++)
+	{
+		for (int k = 0; k < n; k++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (!same_label(labels[l], lines[k].label))
 				continue;
-			done[m] = true;
 			if (buf.len > 0)
 				appendStringInfoChar(&buf, '\n');
-			if (several && c)
-				appendStringInfo(&buf, "%s: ", c);
-			appendStringInfoString(&buf, lines[m].line);
+			if (nlabels > 1 && lines[k].label)
+				appendStringInfo(&buf, "%s: ", lines[k].label);
+			appendStringInfoString(&buf, lines[k].line);
 		}
 	}
-	pfree(done);
+	pfree(labels);
 	return buf.data;
+}
+
+/*
+ * same_label
+ *		Are two subcommand labels (either may be NULL) the same?
+ */
+static bool
+same_label(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a == b || strcmp(a, b) == 0;
 }
 
 /*

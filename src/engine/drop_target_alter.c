@@ -491,12 +491,12 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 			foreach(lc, children)
 			{
 				AlterItem  *child_item = palloc0(sizeof(AlterItem));
+				AlterTab   *child_tab = queue_entry(q, lfirst_oid(lc));
 
 				child_item->cmd = cmd;
 				child_item->label = label;
-				queue_entry(q, lfirst_oid(lc))->type_items =
-					lappend(queue_entry(q, lfirst_oid(lc))->type_items,
-							child_item);
+				child_tab->type_items = lappend(child_tab->type_items,
+												child_item);
 			}
 			if (rel->rd_rel->relkind == RELKIND_COMPOSITE_TYPE)
 			{
