@@ -16,6 +16,7 @@ OBJS = \
 	src/engine/orphan_scan.o \
 	src/engine/orphan_planner.o \
 	src/engine/orphan_keyset.o \
+	src/engine/orphan_row_key.o \
 	src/engine/validate_key.o \
 	src/api/orphans_api.o \
 	src/api/validate_api.o \
@@ -23,11 +24,13 @@ OBJS = \
 	src/import/dependency.o \
 	src/engine/drop_target.o \
 	src/engine/drop_target_shared.o \
+	src/engine/drop_target_alter.o \
 	src/engine/drop_describe.o \
 	src/import/objectaddress.o \
 	src/import/dropcmds.o \
 	src/import/tablecmds.o \
 	src/import/pg_shdepend.o \
+	src/import/alter_table.o \
 	src/engine/load_order.o \
 	src/api/drop_preview_api.o \
 	src/api/load_order_api.o \
@@ -62,23 +65,32 @@ REGRESS = setup extension_members foreign_keys \
 	drop_preview_inheritance \
 	drop_preview_memory \
 	drop_preview_shared \
+	drop_preview_alter_column \
+	drop_preview_alter_type \
+	drop_preview_alter_multi \
+	drop_preview_alter_domain \
 	hardening_install \
 	hardening_names \
 	hardening_privileges \
 	keyset \
 	orphans_shapes_planner \
 	security_owner_code \
+	orphans_row_key \
+	report \
+	readme_transcripts \
 	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
 	orphans_locks \
 	drop_preview_locks \
+	drop_preview_alter_locks \
 	hardening_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \
 	hardening_concurrent_drop \
-	load_order_concurrent_drop
+	load_order_concurrent_drop \
+	audit_ddl_queue
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1

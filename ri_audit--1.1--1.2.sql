@@ -171,7 +171,8 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 
 
 -- ==== drop preview of more statements: ALTER TABLE, ALTER TYPE and ALTER DOMAIN subcommands ====
--- (nothing yet)
+-- (no SQL object changes: drop_preview() and assert_drop_safe() accept these
+-- statements in C, with the 1.2 declarations above)
 
 
 -- ==== recreate_script and migration_script ====
@@ -191,7 +192,615 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 
 
 -- ==== ergonomics: row_key, statuses, enforced, report ====
--- (nothing yet)
+
+--
+-- ri_audit.orphans(...): two columns more, and table_name means what it
+-- means everywhere else.
+--   table_name  the table that holds the constraint (1.0, 1.1: the table
+--               holding the row);
+--   row_table   the table holding the row: a leaf partition when
+--               table_name is partitioned;
+--   row_key     the row's primary key (or replica identity index) columns
+--               as jsonb, read in the scan's snapshot; NULL when the table
+--               has neither, or the caller may not read those columns.
+-- A ctid names a row version only until it is updated or the table is
+-- rewritten; row_key stays valid.  The C functions place their values by
+-- column name, so they serve 1.1's declarations too.  The text variant
+-- calls the regclass variant, so the old ones are dropped text first.
+--
+ALTER FUNCTION @extschema@.orphans(pg_catalog.oid, pg_catalog.int8)
+	RENAME TO orphans_1_1;
+ALTER FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8)
+	RENAME TO orphans_1_1;
+ALTER FUNCTION @extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8)
+	RENAME TO orphans_1_1;
+
+CREATE FUNCTION @extschema@.orphans(fk pg_catalog.oid,
+									max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (fk pg_catalog.oid, table_name pg_catalog.regclass,
+			   row_table pg_catalog.regclass, row_ctid pg_catalog.tid,
+			   key pg_catalog.jsonb, row_key pg_catalog.jsonb)
+AS 'MODULE_PATHNAME', 'ri_audit_orphans'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.oid, pg_catalog.int8) IS
+'rows violating a foreign key: constraint table, row table, ctid, key and row key';
+
+REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.oid, pg_catalog.int8)
+	FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.orphans(table_name pg_catalog.regclass,
+									fk_name pg_catalog.name,
+									max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (fk pg_catalog.oid, table_name pg_catalog.regclass,
+			   row_table pg_catalog.regclass, row_ctid pg_catalog.tid,
+			   key pg_catalog.jsonb, row_key pg_catalog.jsonb)
+AS 'MODULE_PATHNAME', 'ri_audit_orphans_by_name'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8) IS
+'rows violating a foreign key named by table and constraint name';
+
+REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8)
+	FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.orphans(table_name pg_catalog.text,
+									fk_name pg_catalog.text,
+									max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (fk pg_catalog.oid, table_name pg_catalog.regclass,
+			   row_table pg_catalog.regclass, row_ctid pg_catalog.tid,
+			   key pg_catalog.jsonb, row_key pg_catalog.jsonb)
+LANGUAGE sql VOLATILE PARALLEL RESTRICTED
+BEGIN ATOMIC
+	SELECT o.fk, o.table_name, o.row_table, o.row_ctid, o.key, o.row_key
+	  FROM @extschema@.orphans($1::pg_catalog.regclass, $2::pg_catalog.name, $3) o;
+END;
+
+COMMENT ON FUNCTION @extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8) IS
+'rows violating a foreign key named by table and constraint name, given as text';
+
+REVOKE ALL ON FUNCTION @extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8)
+	FROM PUBLIC;
+
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.orphans_1_1(pg_catalog.oid, pg_catalog.int8)',
+	'@extschema@.orphans(pg_catalog.oid, pg_catalog.int8)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.orphans_1_1(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8)',
+	'@extschema@.orphans(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.orphans_1_1(pg_catalog.text, pg_catalog.text, pg_catalog.int8)',
+	'@extschema@.orphans(pg_catalog.text, pg_catalog.text, pg_catalog.int8)');
+
+DROP FUNCTION @extschema@.orphans_1_1(pg_catalog.text, pg_catalog.text, pg_catalog.int8);
+DROP FUNCTION @extschema@.orphans_1_1(pg_catalog.regclass, pg_catalog.name, pg_catalog.int8);
+DROP FUNCTION @extschema@.orphans_1_1(pg_catalog.oid, pg_catalog.int8);
+
+--
+-- ri_audit.check_foreign_keys(tables, sample_size): status is one of the
+-- codes 'ok', 'orphans', 'skipped'; the new last column reason says why a
+-- key was skipped (1.0, 1.1: status 'skipped: <reason>').  orphan_summary,
+-- built on it, is replaced in place with reason appended, so its grants and
+-- its users' views stay.  The C function places its values by column name.
+--
+ALTER FUNCTION @extschema@.check_foreign_keys(pg_catalog.regclass[], pg_catalog.int4)
+	RENAME TO check_foreign_keys_1_1;
+
+CREATE FUNCTION @extschema@.check_foreign_keys(
+	tables pg_catalog.regclass[] DEFAULT NULL,
+	sample_size pg_catalog.int4 DEFAULT 3)
+RETURNS TABLE (fk pg_catalog.oid, fk_name pg_catalog.name,
+			   table_name pg_catalog.regclass,
+			   referenced_table pg_catalog.regclass,
+			   validated pg_catalog.bool, status pg_catalog.text,
+			   rows_checked pg_catalog.int8, orphan_count pg_catalog.int8,
+			   sample pg_catalog.jsonb, elapsed pg_catalog.interval,
+			   reason pg_catalog.text)
+AS 'MODULE_PATHNAME', 'ri_audit_check_foreign_keys'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.check_foreign_keys(pg_catalog.regclass[], pg_catalog.int4) IS
+'orphan count and sample keys per foreign key; status ok, orphans or skipped, with the reason';
+
+REVOKE ALL ON FUNCTION @extschema@.check_foreign_keys(pg_catalog.regclass[], pg_catalog.int4)
+	FROM PUBLIC;
+
+CREATE OR REPLACE VIEW @extschema@.orphan_summary AS
+SELECT fk, fk_name, table_name, referenced_table, validated, status,
+	   rows_checked, orphan_count, sample, elapsed, reason
+  FROM @extschema@.check_foreign_keys(NULL::pg_catalog.regclass[], 3);
+
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.check_foreign_keys_1_1(pg_catalog.regclass[], pg_catalog.int4)',
+	'@extschema@.check_foreign_keys(pg_catalog.regclass[], pg_catalog.int4)');
+
+DROP FUNCTION @extschema@.check_foreign_keys_1_1(pg_catalog.regclass[], pg_catalog.int4);
+
+COMMENT ON VIEW @extschema@.orphan_summary IS
+'orphan count and sample keys of every foreign key: reads every referencing and referenced table, holding AccessShareLock on each to the end of the transaction';
+
+COMMENT ON COLUMN @extschema@.orphan_summary.fk IS 'OID of the foreign key constraint (pg_constraint.oid)';
+COMMENT ON COLUMN @extschema@.orphan_summary.fk_name IS 'constraint name';
+COMMENT ON COLUMN @extschema@.orphan_summary.table_name IS 'the referencing table, which holds the constraint';
+COMMENT ON COLUMN @extschema@.orphan_summary.referenced_table IS 'the referenced table';
+COMMENT ON COLUMN @extschema@.orphan_summary.validated IS 'false for a NOT VALID constraint (pg_constraint.convalidated)';
+COMMENT ON COLUMN @extschema@.orphan_summary.status IS 'ok (no orphans), orphans, or skipped (not checked, see reason)';
+COMMENT ON COLUMN @extschema@.orphan_summary.rows_checked IS 'rows of the referencing table read (NULL when skipped)';
+COMMENT ON COLUMN @extschema@.orphan_summary.orphan_count IS 'rows whose key has no referenced row (NULL when skipped)';
+COMMENT ON COLUMN @extschema@.orphan_summary.sample IS 'the first 3 orphan keys, as a jsonb array of {"column": value} (NULL when skipped)';
+COMMENT ON COLUMN @extschema@.orphan_summary.elapsed IS 'time spent checking this key (NULL when skipped)';
+COMMENT ON COLUMN @extschema@.orphan_summary.reason IS 'why the key was skipped; NULL otherwise';
+
+--
+-- ri_audit.foreign_keys: enforced, appended, is false when PostgreSQL would
+-- not check new rows against the key in an ordinary session: one of its RI
+-- triggers (on either table, or on the partitions of either, through the
+-- constraint's partition copies) is disabled (ALTER TABLE ... DISABLE
+-- TRIGGER ALL) or fires only in replica mode (ENABLE REPLICA TRIGGER).  A
+-- session with session_replication_role = replica skips even enforced
+-- keys' triggers; that is a session's setting, not the key's, and not
+-- shown.  Replaced in place: grants, comments and the views built on it
+-- (unindexed_foreign_keys, users' own) stay.
+--
+CREATE OR REPLACE VIEW @extschema@.foreign_keys AS
+SELECT c.oid AS fk,
+	   c.conname AS fk_name,
+	   c.conrelid::pg_catalog.regclass AS table_name,
+	   ARRAY(SELECT a.attname
+			   FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+			   JOIN pg_catalog.pg_attribute a
+				 ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid
+				AND a.attnum OPERATOR(pg_catalog.=) k.attnum
+			  ORDER BY k.ord) AS columns,
+	   c.confrelid::pg_catalog.regclass AS referenced_table,
+	   ARRAY(SELECT a.attname
+			   FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY AS k(attnum, ord)
+			   JOIN pg_catalog.pg_attribute a
+				 ON a.attrelid OPERATOR(pg_catalog.=) c.confrelid
+				AND a.attnum OPERATOR(pg_catalog.=) k.attnum
+			  ORDER BY k.ord) AS referenced_columns,
+	   CASE c.confmatchtype
+		   WHEN 'f' THEN 'FULL'
+		   WHEN 'p' THEN 'PARTIAL'
+		   ELSE 'SIMPLE'
+	   END AS match_type,
+	   CASE c.confupdtype
+		   WHEN 'r' THEN 'RESTRICT'
+		   WHEN 'c' THEN 'CASCADE'
+		   WHEN 'n' THEN 'SET NULL'
+		   WHEN 'd' THEN 'SET DEFAULT'
+		   ELSE 'NO ACTION'
+	   END AS on_update,
+	   CASE c.confdeltype
+		   WHEN 'r' THEN 'RESTRICT'
+		   WHEN 'c' THEN 'CASCADE'
+		   WHEN 'n' THEN 'SET NULL'
+		   WHEN 'd' THEN 'SET DEFAULT'
+		   ELSE 'NO ACTION'
+	   END AS on_delete,
+	   CASE WHEN pg_catalog.cardinality(c.confdelsetcols) OPERATOR(pg_catalog.>) 0 THEN
+		   ARRAY(SELECT a.attname
+				   FROM pg_catalog.unnest(c.confdelsetcols) WITH ORDINALITY AS k(attnum, ord)
+				   JOIN pg_catalog.pg_attribute a
+					 ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid
+					AND a.attnum OPERATOR(pg_catalog.=) k.attnum
+				  ORDER BY k.ord)
+	   END AS set_columns,
+	   c.condeferrable AS is_deferrable,
+	   c.condeferred AS initially_deferred,
+	   c.convalidated AS validated,
+	   CASE WHEN c.conparentid OPERATOR(pg_catalog.<>) 0::pg_catalog.oid
+		   THEN c.conparentid END AS parent_fk,
+	   EXISTS (SELECT 1
+				 FROM pg_catalog.pg_index i
+				 JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+				 JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+				WHERE i.indrelid OPERATOR(pg_catalog.=) c.conrelid
+				  AND i.indisvalid
+				  AND i.indislive
+				  AND i.indpred IS NULL
+				  AND am.amname OPERATOR(pg_catalog.=) ANY (ARRAY['btree', 'hash']::pg_catalog.name[])
+				  AND i.indnkeyatts OPERATOR(pg_catalog.>=) pg_catalog.cardinality(c.conkey)
+				  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1]
+					  OPERATOR(pg_catalog.@>) c.conkey
+				  AND (i.indkey::pg_catalog.int2[])[0:pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.-) 1]
+					  OPERATOR(pg_catalog.<@) c.conkey) AS has_index,
+	   pg_catalog.pg_get_constraintdef(c.oid) AS definition,
+	   NOT EXISTS (
+		   WITH RECURSIVE copies(oid) AS (
+			   SELECT c.oid
+			   UNION ALL
+			   SELECT d.oid
+				 FROM pg_catalog.pg_constraint d
+				 JOIN copies ON d.conparentid OPERATOR(pg_catalog.=) copies.oid)
+		   SELECT 1
+			 FROM copies
+			 JOIN pg_catalog.pg_trigger t ON t.tgconstraint OPERATOR(pg_catalog.=) copies.oid
+			WHERE t.tgenabled OPERATOR(pg_catalog.<>) ALL (ARRAY['O', 'A']::pg_catalog."char"[])) AS enforced
+  FROM pg_catalog.pg_constraint c
+ WHERE c.contype OPERATOR(pg_catalog.=) 'f';
+
+COMMENT ON COLUMN @extschema@.foreign_keys.fk IS 'OID of the foreign key constraint (pg_constraint.oid)';
+COMMENT ON COLUMN @extschema@.foreign_keys.fk_name IS 'constraint name';
+COMMENT ON COLUMN @extschema@.foreign_keys.table_name IS 'the referencing table, which holds the constraint';
+COMMENT ON COLUMN @extschema@.foreign_keys.columns IS 'the referencing columns, in key order';
+COMMENT ON COLUMN @extschema@.foreign_keys.referenced_table IS 'the referenced table';
+COMMENT ON COLUMN @extschema@.foreign_keys.referenced_columns IS 'the referenced columns, in key order';
+COMMENT ON COLUMN @extschema@.foreign_keys.match_type IS 'SIMPLE, FULL or PARTIAL';
+COMMENT ON COLUMN @extschema@.foreign_keys.on_update IS 'the action on update of a referenced key: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT';
+COMMENT ON COLUMN @extschema@.foreign_keys.on_delete IS 'the action on delete of a referenced row: NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT';
+COMMENT ON COLUMN @extschema@.foreign_keys.set_columns IS 'the columns ON DELETE SET NULL / SET DEFAULT sets, when limited to some; NULL: all key columns';
+COMMENT ON COLUMN @extschema@.foreign_keys.is_deferrable IS 'DEFERRABLE';
+COMMENT ON COLUMN @extschema@.foreign_keys.initially_deferred IS 'INITIALLY DEFERRED';
+COMMENT ON COLUMN @extschema@.foreign_keys.validated IS 'false for a NOT VALID constraint: existing rows were never checked';
+COMMENT ON COLUMN @extschema@.foreign_keys.parent_fk IS 'for a partition''s copy of a constraint, the constraint it was cloned from; NULL for a top-level constraint';
+COMMENT ON COLUMN @extschema@.foreign_keys.has_index IS 'a valid btree or hash index on the referencing table leads with exactly the key columns';
+COMMENT ON COLUMN @extschema@.foreign_keys.definition IS 'pg_get_constraintdef()';
+COMMENT ON COLUMN @extschema@.foreign_keys.enforced IS 'false when one of its RI triggers, on either table or their partitions, is disabled or fires only in replica mode: new rows are not checked';
+
+--
+-- ri_audit.unindexed_foreign_keys: one statement per row.  For a plain
+-- table, one row (step 1): CREATE INDEX CONCURRENTLY.  For a partitioned
+-- table, whose indexes cannot be built concurrently, the online recipe, one
+-- statement per row in the order of step: CREATE INDEX ... ON ONLY for the
+-- table and each partitioned partition (instant, the index is invalid), one
+-- CREATE INDEX CONCURRENTLY per leaf partition (writes continue), then
+-- ALTER INDEX ... ATTACH PARTITION from the deepest level up, after which
+-- the parent's index is valid.  Index names are <table>_<columns>_idx,
+-- shortened as PostgreSQL shortens them; rows of one key share fk and the
+-- other columns.
+-- Foreign-table partitions cannot be indexed and get no row.  step is
+-- appended, so the view is replaced in place; unindexed_foreign_keys(exclude),
+-- whose body names the columns it returns, is replaced to return it too.
+--
+CREATE OR REPLACE VIEW @extschema@.unindexed_foreign_keys AS
+WITH RECURSIVE tree(root, relid, parent, depth) AS (
+	SELECT f.table_name::pg_catalog.oid, f.table_name::pg_catalog.oid,
+		   NULL::pg_catalog.oid, 0
+	  FROM @extschema@.foreign_keys f
+	 WHERE NOT f.has_index AND f.parent_fk IS NULL
+	UNION
+	SELECT t.root, i.inhrelid, t.relid, t.depth OPERATOR(pg_catalog.+) 1
+	  FROM tree t
+	  JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
+	 WHERE c.relispartition
+),
+sizes AS (
+	SELECT t.root,
+		   pg_catalog.sum(GREATEST(c.reltuples, 0::pg_catalog.float4))::pg_catalog.int8 AS est_rows,
+		   pg_catalog.sum(GREATEST(c.relpages, 0)::pg_catalog.int8
+						  OPERATOR(pg_catalog.*) pg_catalog.current_setting('block_size')::pg_catalog.int8)
+			   AS est_bytes
+	  FROM tree t
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+	 WHERE c.relkind OPERATOR(pg_catalog.<>) 'p'
+	 GROUP BY t.root
+),
+keys AS (
+	SELECT f.*, c.relkind,
+		   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(col), ', ' ORDER BY ord)
+			  FROM pg_catalog.unnest(f.columns) WITH ORDINALITY AS k(col, ord)) AS collist,
+		   (SELECT pg_catalog.string_agg(col, '_' ORDER BY ord)
+			  FROM pg_catalog.unnest(f.columns) WITH ORDINALITY AS k(col, ord)) AS colnames
+	  FROM @extschema@.foreign_keys f
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) f.table_name::pg_catalog.oid
+	 WHERE NOT f.has_index AND f.parent_fk IS NULL
+),
+-- Every relation of a key's tree that gets an index.
+tree_members AS (
+	SELECT k.fk, t.relid, t.parent, t.depth, c.relkind,
+		   c.relname::pg_catalog.text AS bare_name, k.colnames,
+		   pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)
+			   pg_catalog.quote_ident(c.relname) AS relname,
+		   pg_catalog.quote_ident(n.nspname) AS nspname
+	  FROM keys k
+	  JOIN tree t ON t.root OPERATOR(pg_catalog.=) k.table_name::pg_catalog.oid
+	  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
+	  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+	 WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm']::pg_catalog."char"[])
+),
+-- Index names as PostgreSQL's makeObjectName() makes them (table name,
+-- columns, label 'idx'; the longer of the first two is shortened until the
+-- name fits in 63 characters); names that coincide within one key's recipe
+-- get labels idx1, idx2, ... as ChooseRelationName() would.  Existing
+-- relations of the same name are not looked for.
+named AS (
+	SELECT m.*,
+		   pg_catalog.row_number() OVER (PARTITION BY m.fk, m.base_name
+										 ORDER BY m.depth, m.relname COLLATE "C")
+			   OPERATOR(pg_catalog.-) 1 AS dup
+	  FROM (SELECT tm.*, x.name AS base_name
+			  FROM tree_members tm
+			  CROSS JOIN LATERAL (
+				   SELECT pg_catalog."left"(tm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
+						  OPERATOR(pg_catalog.||) pg_catalog."left"(tm.colnames, y.n2)
+						  OPERATOR(pg_catalog.||) '_idx' AS name
+					 FROM (SELECT CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l1
+									   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l1
+									   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l2
+									   ELSE (z.a OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog./) 2 END AS n1,
+								  CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l2
+									   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l1
+									   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
+									   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
+							 FROM (SELECT 63 OPERATOR(pg_catalog.-) 5 AS a,
+										  pg_catalog.length(tm.bare_name) AS l1,
+										  pg_catalog.length(tm.colnames) AS l2) z) y) x) m
+),
+members AS (
+	SELECT nm.fk, nm.relid, nm.parent, nm.depth, nm.relkind, nm.relname, nm.nspname,
+		   pg_catalog.quote_ident(CASE WHEN nm.dup OPERATOR(pg_catalog.=) 0 THEN nm.base_name
+			   ELSE pg_catalog."left"(nm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
+					OPERATOR(pg_catalog.||) pg_catalog."left"(nm.colnames, y.n2)
+					OPERATOR(pg_catalog.||) '_idx' OPERATOR(pg_catalog.||) nm.dup::pg_catalog.text END) AS indexname
+	  FROM named nm
+	  CROSS JOIN LATERAL (
+		   SELECT CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l1
+					   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l1
+					   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l2
+					   ELSE (z.a OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog./) 2 END AS n1,
+				  CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l2
+					   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.a OPERATOR(pg_catalog.-) z.l1
+					   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
+					   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
+			 FROM (SELECT 63 OPERATOR(pg_catalog.-) (5 OPERATOR(pg_catalog.+) pg_catalog.length(nm.dup::pg_catalog.text)) AS a,
+						  pg_catalog.length(nm.bare_name) AS l1,
+						  pg_catalog.length(nm.colnames) AS l2) z) y
+),
+statements AS (
+	-- a plain table: one concurrent build
+	SELECT k.fk, 1 AS phase, 0 AS depth, ''::pg_catalog.text AS sortname,
+		   'CREATE INDEX CONCURRENTLY ON ' OPERATOR(pg_catalog.||) m.relname
+			   OPERATOR(pg_catalog.||) ' (' OPERATOR(pg_catalog.||) k.collist
+			   OPERATOR(pg_catalog.||) ')' AS stmt
+	  FROM keys k
+	  JOIN members m ON m.fk OPERATOR(pg_catalog.=) k.fk AND m.depth OPERATOR(pg_catalog.=) 0
+	 WHERE k.relkind OPERATOR(pg_catalog.<>) 'p'
+	UNION ALL
+	-- a partitioned table and its partitioned partitions: ON ONLY, top down
+	SELECT k.fk, 1, m.depth, m.relname,
+		   'CREATE INDEX ' OPERATOR(pg_catalog.||) m.indexname OPERATOR(pg_catalog.||)
+			   ' ON ONLY ' OPERATOR(pg_catalog.||) m.relname
+			   OPERATOR(pg_catalog.||) ' (' OPERATOR(pg_catalog.||) k.collist
+			   OPERATOR(pg_catalog.||) ')'
+	  FROM keys k
+	  JOIN members m ON m.fk OPERATOR(pg_catalog.=) k.fk AND m.relkind OPERATOR(pg_catalog.=) 'p'
+	 WHERE k.relkind OPERATOR(pg_catalog.=) 'p'
+	UNION ALL
+	-- each leaf: a concurrent build
+	SELECT k.fk, 2, m.depth, m.relname,
+		   'CREATE INDEX CONCURRENTLY ' OPERATOR(pg_catalog.||) m.indexname
+			   OPERATOR(pg_catalog.||) ' ON ' OPERATOR(pg_catalog.||) m.relname
+			   OPERATOR(pg_catalog.||) ' (' OPERATOR(pg_catalog.||) k.collist
+			   OPERATOR(pg_catalog.||) ')'
+	  FROM keys k
+	  JOIN members m ON m.fk OPERATOR(pg_catalog.=) k.fk AND m.relkind OPERATOR(pg_catalog.<>) 'p'
+	 WHERE k.relkind OPERATOR(pg_catalog.=) 'p'
+	UNION ALL
+	-- every partition's index attached to its parent's, bottom up
+	SELECT k.fk, 3, -m.depth, m.relname,
+		   'ALTER INDEX ' OPERATOR(pg_catalog.||) p.nspname OPERATOR(pg_catalog.||) '.'
+			   OPERATOR(pg_catalog.||) p.indexname
+			   OPERATOR(pg_catalog.||) ' ATTACH PARTITION ' OPERATOR(pg_catalog.||) m.nspname
+			   OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m.indexname
+	  FROM keys k
+	  JOIN members m ON m.fk OPERATOR(pg_catalog.=) k.fk AND m.depth OPERATOR(pg_catalog.>) 0
+	  JOIN members p ON p.fk OPERATOR(pg_catalog.=) k.fk AND p.relid OPERATOR(pg_catalog.=) m.parent
+	 WHERE k.relkind OPERATOR(pg_catalog.=) 'p'
+),
+numbered AS (
+	SELECT s.fk, s.stmt,
+		   pg_catalog.row_number() OVER (PARTITION BY s.fk
+										 ORDER BY s.phase, s.depth, s.sortname COLLATE "C")::pg_catalog.int4 AS step
+	  FROM statements s
+)
+SELECT k.fk, k.fk_name, k.table_name, k.columns, k.referenced_table,
+	   k.on_delete, k.on_update,
+	   s.est_rows AS table_rows,
+	   s.est_bytes AS table_bytes,
+	   st.stmt AS suggested_index,
+	   st.step
+  FROM keys k
+  LEFT JOIN sizes s ON s.root OPERATOR(pg_catalog.=) k.table_name::pg_catalog.oid
+  LEFT JOIN numbered st ON st.fk OPERATOR(pg_catalog.=) k.fk;
+
+COMMENT ON VIEW @extschema@.unindexed_foreign_keys IS
+'foreign keys whose referencing side has no supporting index, with the statements that add one online, one per row in step order';
+
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.fk IS 'OID of the foreign key constraint';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.fk_name IS 'constraint name';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_name IS 'the referencing table, which holds the constraint';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.columns IS 'the referencing columns the index needs, in key order';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.referenced_table IS 'the referenced table: each DELETE or key UPDATE there scans table_name without the index';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_delete IS 'the action on delete of a referenced row';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_update IS 'the action on update of a referenced key';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_rows IS 'planner estimate of the rows of table_name (summed over its leaf partitions)';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_bytes IS 'size of table_name from pg_class.relpages (summed over its leaf partitions)';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.suggested_index IS 'one statement of the recipe that adds the index without blocking writes; run them in step order, outside a transaction block';
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.step IS 'position of suggested_index among the statements of this key: 1 for a plain table; for a partitioned one, ON ONLY, then CONCURRENTLY per partition, then ATTACH PARTITION';
+
+CREATE OR REPLACE FUNCTION @extschema@.unindexed_foreign_keys(
+	exclude pg_catalog.regclass[] DEFAULT NULL)
+RETURNS SETOF @extschema@.unindexed_foreign_keys
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+BEGIN ATOMIC
+	SELECT u.*
+	  FROM @extschema@.unindexed_foreign_keys u
+	 WHERE NOT EXISTS (
+		   SELECT 1
+			 FROM pg_catalog.unnest($1) AS x(rel)
+			WHERE x.rel::pg_catalog.oid OPERATOR(pg_catalog.=) u.table_name::pg_catalog.oid
+			   OR x.rel::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (
+				  ARRAY(SELECT a.relid::pg_catalog.oid
+						  FROM pg_catalog.pg_partition_ancestors(u.table_name) AS a(relid))));
+END;
+
+--
+-- ri_audit.report(): what is wrong with the database's foreign keys, from
+-- the catalogs alone (no table is read or locked; what it reads is what
+-- foreign_keys, unindexed_foreign_keys and load_order read, under
+-- AccessShareLock on the catalogs only).  One row per finding:
+--   severity  'error' (the key does not hold for new rows), 'warning' (it
+--             may not hold for existing rows, or the tables cannot be
+--             loaded row by row), 'notice' (cost or fragility: a cycle
+--             that loads only with NULLs filled in later, unindexed and
+--             cross-type keys);
+--   problem   'not enforced', 'not valid', 'cycle without deferrable key',
+--             'unindexed', 'cross-type key';
+--   table_name, fk_name, fk: the constraint (for a cycle, the first key of
+--             the cycle by table and name);
+--   reason    what was found, with the identifiers;
+--   advice    what to do.
+-- Finding orphans needs a scan: check_foreign_keys() says what that reads.
+-- Catalog facts that every role can read, so EXECUTE stays granted to
+-- PUBLIC.
+--
+CREATE FUNCTION @extschema@.report(
+	OUT severity pg_catalog.text,
+	OUT problem pg_catalog.text,
+	OUT table_name pg_catalog.regclass,
+	OUT fk_name pg_catalog.name,
+	OUT fk pg_catalog.oid,
+	OUT reason pg_catalog.text,
+	OUT advice pg_catalog.text)
+RETURNS SETOF record
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+BEGIN ATOMIC
+	WITH findings AS (
+		SELECT 1 AS rank, 'error' AS severity, 'not enforced' AS problem,
+			   f.table_name, f.fk_name, f.fk,
+			   'one of its RI triggers is disabled or fires only in replica mode: rows written now are not checked' AS reason,
+			   'as a superuser, ALTER TABLE ' OPERATOR(pg_catalog.||) f.table_name::pg_catalog.text OPERATOR(pg_catalog.||)
+				   ' ENABLE TRIGGER ALL and ALTER TABLE ' OPERATOR(pg_catalog.||)
+				   f.referenced_table::pg_catalog.text OPERATOR(pg_catalog.||)
+				   ' ENABLE TRIGGER ALL (this enables their other disabled triggers too), then look for the orphans written meanwhile: ri_audit.check_foreign_keys(ARRAY['
+				   OPERATOR(pg_catalog.||) pg_catalog.quote_literal(f.table_name::pg_catalog.text)
+				   OPERATOR(pg_catalog.||) ']::regclass[])' AS advice
+		  FROM @extschema@.foreign_keys f
+		 WHERE NOT f.enforced AND f.parent_fk IS NULL
+		UNION ALL
+		SELECT 2, 'warning', 'not valid', f.table_name, f.fk_name, f.fk,
+			   'NOT VALID: the rows that existed when it was added were never checked',
+			   'find the orphans with ri_audit.orphans(' OPERATOR(pg_catalog.||)
+				   pg_catalog.quote_literal(f.table_name::pg_catalog.text) OPERATOR(pg_catalog.||) ', '
+				   OPERATOR(pg_catalog.||) pg_catalog.quote_literal(f.fk_name)
+				   OPERATOR(pg_catalog.||) '), fix them, then validate the key (ri_audit.validate)'
+		  FROM @extschema@.foreign_keys f
+		 WHERE NOT f.validated AND f.parent_fk IS NULL
+		UNION ALL
+		SELECT 3, cy.severity, 'cycle without deferrable key', f.table_name, f.fk_name, f.fk,
+			   'tables ' OPERATOR(pg_catalog.||) cy.tables OPERATOR(pg_catalog.||)
+				   ' reference each other and none of the keys between them is deferrable',
+			   'make one of the keys DEFERRABLE, so that the tables can be loaded in one transaction after SET CONSTRAINTS ALL DEFERRED; until then, '
+				   OPERATOR(pg_catalog.||) pg_catalog.regexp_replace(cy.note, '^cycle: ', '')
+		  FROM (SELECT l.cycle,
+					   pg_catalog.string_agg(l.table_name::pg_catalog.text, ', '
+											 ORDER BY l.table_name::pg_catalog.text COLLATE "C") AS tables,
+					   pg_catalog.array_agg(l.table_name::pg_catalog.oid) AS members,
+					   pg_catalog.min(l.note) AS note,
+					   -- load_order's note: loadable with NULLs first, or not at all
+					   CASE WHEN pg_catalog.bool_or(l.note OPERATOR(pg_catalog.~~) 'cycle: cannot%')
+							THEN 'warning' ELSE 'notice' END AS severity
+				  FROM @extschema@.load_order() l
+				 WHERE l.cycle IS NOT NULL AND l.cycle OPERATOR(pg_catalog.>) 0
+				 GROUP BY l.cycle) cy
+		  CROSS JOIN LATERAL (
+			   SELECT f.table_name, f.fk_name, f.fk
+				 FROM @extschema@.foreign_keys f
+				WHERE f.parent_fk IS NULL
+				  AND f.table_name::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (cy.members)
+				  AND f.referenced_table::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (cy.members)
+				  AND f.table_name::pg_catalog.oid OPERATOR(pg_catalog.<>) f.referenced_table::pg_catalog.oid
+				ORDER BY f.table_name::pg_catalog.text COLLATE "C", f.fk_name COLLATE "C"
+				LIMIT 1) f
+		 WHERE NOT EXISTS (
+			   SELECT 1
+				 FROM @extschema@.foreign_keys d
+				WHERE d.parent_fk IS NULL AND d.is_deferrable
+				  AND d.table_name::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (cy.members)
+				  AND d.referenced_table::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (cy.members))
+		UNION ALL
+		SELECT 4, 'notice', 'unindexed', u.table_name, u.fk_name, u.fk,
+			   'no index leads with the columns (' OPERATOR(pg_catalog.||)
+				   pg_catalog.array_to_string(u.columns, ', ') OPERATOR(pg_catalog.||)
+				   ') of ' OPERATOR(pg_catalog.||) u.table_name::pg_catalog.text OPERATOR(pg_catalog.||)
+				   ': each DELETE or key UPDATE on ' OPERATOR(pg_catalog.||)
+				   u.referenced_table::pg_catalog.text OPERATOR(pg_catalog.||) ' scans it',
+			   CASE WHEN u.step IS NULL THEN 'add an index on its columns to each partition that can have one'
+					WHEN u.nsteps OPERATOR(pg_catalog.>) 1
+					THEN 'add the index online with the statements of ri_audit.unindexed_foreign_keys for ' OPERATOR(pg_catalog.||)
+						 pg_catalog.quote_ident(u.fk_name) OPERATOR(pg_catalog.||) ', in step order'
+					ELSE u.suggested_index END
+		  FROM (SELECT u.*, pg_catalog.count(*) OVER (PARTITION BY u.fk) AS nsteps
+				  FROM @extschema@.unindexed_foreign_keys u) u
+		 WHERE u.step IS NULL OR u.step OPERATOR(pg_catalog.=) 1
+		UNION ALL
+		SELECT 5, 'notice', 'cross-type key', x.table_name, x.fk_name, x.fk,
+			   'key columns of different types: ' OPERATOR(pg_catalog.||) x.pairs,
+			   'make the referencing columns the type of the referenced ones, so that comparisons need no cross-type operator and values cannot overflow'
+		  FROM (SELECT f.table_name, f.fk_name, f.fk,
+					   pg_catalog.string_agg(
+						   pg_catalog.quote_ident(fa.attname) OPERATOR(pg_catalog.||) ' '
+						   OPERATOR(pg_catalog.||) pg_catalog.format_type(fa.atttypid, fa.atttypmod)
+						   OPERATOR(pg_catalog.||) ' references '
+						   OPERATOR(pg_catalog.||) pg_catalog.quote_ident(pa.attname) OPERATOR(pg_catalog.||) ' '
+						   OPERATOR(pg_catalog.||) pg_catalog.format_type(pa.atttypid, pa.atttypmod),
+						   ', ' ORDER BY k.ord) AS pairs
+				  FROM @extschema@.foreign_keys f
+				  JOIN pg_catalog.pg_constraint c ON c.oid OPERATOR(pg_catalog.=) f.fk
+				  CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(c.conkey), pg_catalog.unnest(c.confkey)) WITH ORDINALITY AS k(fkatt, pkatt, ord)
+				  JOIN pg_catalog.pg_attribute fa
+					ON fa.attrelid OPERATOR(pg_catalog.=) c.conrelid AND fa.attnum OPERATOR(pg_catalog.=) k.fkatt
+				  JOIN pg_catalog.pg_attribute pa
+					ON pa.attrelid OPERATOR(pg_catalog.=) c.confrelid AND pa.attnum OPERATOR(pg_catalog.=) k.pkatt
+				  JOIN pg_catalog.pg_type ft ON ft.oid OPERATOR(pg_catalog.=) fa.atttypid
+				  JOIN pg_catalog.pg_type pt ON pt.oid OPERATOR(pg_catalog.=) pa.atttypid
+				 WHERE f.parent_fk IS NULL
+				   AND CASE WHEN ft.typtype OPERATOR(pg_catalog.=) 'd' THEN ft.typbasetype ELSE ft.oid END
+					   OPERATOR(pg_catalog.<>)
+					   CASE WHEN pt.typtype OPERATOR(pg_catalog.=) 'd' THEN pt.typbasetype ELSE pt.oid END
+				 GROUP BY f.table_name, f.fk_name, f.fk) x
+	)
+	SELECT severity, problem, table_name, fk_name, fk, reason, advice
+	  FROM findings
+	 ORDER BY CASE WHEN severity OPERATOR(pg_catalog.=) 'error' THEN 1
+				   WHEN severity OPERATOR(pg_catalog.=) 'warning' THEN 2 ELSE 3 END,
+			  rank, table_name::pg_catalog.text COLLATE "C", fk_name COLLATE "C";
+END;
+
+COMMENT ON FUNCTION @extschema@.report() IS
+'what is wrong with the foreign keys, from the catalogs only: severity, problem (not enforced, not valid, cycle without deferrable key, unindexed, cross-type key), the constraint, reason and advice';
+
+--
+-- ri_audit.report_json(): report() for CI, as one jsonb object
+-- {"errors": n, "warnings": n, "notices": n, "findings": [{...}, ...]},
+-- findings in report()'s order, each with report()'s columns (table_name
+-- as its qualified name).  Catalog facts only, EXECUTE granted to PUBLIC.
+--
+CREATE FUNCTION @extschema@.report_json()
+RETURNS pg_catalog.jsonb
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+BEGIN ATOMIC
+	SELECT pg_catalog.jsonb_build_object(
+			   'errors', pg_catalog.count(*) FILTER (WHERE r.severity OPERATOR(pg_catalog.=) 'error'),
+			   'warnings', pg_catalog.count(*) FILTER (WHERE r.severity OPERATOR(pg_catalog.=) 'warning'),
+			   'notices', pg_catalog.count(*) FILTER (WHERE r.severity OPERATOR(pg_catalog.=) 'notice'),
+			   'findings', COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+								   'severity', r.severity,
+								   'problem', r.problem,
+								   'table_name', r.table_name::pg_catalog.text,
+								   'fk_name', r.fk_name,
+								   'fk', r.fk::pg_catalog.int8,
+								   'reason', r.reason,
+								   'advice', r.advice) ORDER BY r.n)
+							   FILTER (WHERE r.n IS NOT NULL),
+							   '[]'::pg_catalog.jsonb))
+	  FROM @extschema@.report() WITH ORDINALITY AS r(severity, problem, table_name, fk_name, fk, reason, advice, n);
+END;
+
+COMMENT ON FUNCTION @extschema@.report_json() IS
+'report() as one jsonb object for CI: counts of errors, warnings and notices, and the findings';
 
 
 -- The helper is not part of the extension.

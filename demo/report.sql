@@ -7,11 +7,17 @@ SET search_path = shop, public;
 SET client_min_messages = warning;
 CREATE EXTENSION ri_audit;
 
+\echo '== 0. What is wrong, from the catalogs alone (ri_audit.report) ==='
+\echo 'No table is read or locked; finding orphans (section 2) reads them.'
+SELECT severity, problem, table_name, fk_name, reason
+  FROM ri_audit.report();
+
+\echo
 \echo '== 1. Foreign keys (ri_audit.foreign_keys) ======================'
-\echo 'Every declared foreign key, its validation state, and whether an'
-\echo 'index supports it.'
+\echo 'Every declared foreign key, its validation state, whether PostgreSQL'
+\echo 'enforces it now (its triggers enabled), and whether an index supports it.'
 SELECT table_name, fk_name, columns, referenced_table AS refs,
-	   on_delete, validated, has_index
+	   on_delete, validated, enforced, has_index
   FROM ri_audit.foreign_keys
  WHERE parent_fk IS NULL
  ORDER BY table_name::text, fk_name;
@@ -21,13 +27,13 @@ SELECT table_name, fk_name, columns, referenced_table AS refs,
 \echo 'Validated keys can hide orphans too: this database had a bulk load'
 \echo 'run with session_replication_role = replica.'
 SELECT table_name, fk_name, validated, status, rows_checked, orphan_count,
-	   sample
+	   sample, reason
   FROM ri_audit.check_foreign_keys()
  ORDER BY table_name::text, fk_name;
 
 \echo
 \echo '== 3. Every orphan row of orders_customer_id_fkey (ri_audit.orphans) =='
-SELECT table_name, row_ctid, key
+SELECT table_name, row_table, row_ctid, key, row_key
   FROM ri_audit.orphans('orders'::regclass, 'orders_customer_id_fkey');
 
 \echo
@@ -64,19 +70,22 @@ SELECT level, table_name, depends_on, note
 
 \echo
 \echo '== 8. Foreign keys without a supporting index (ri_audit.unindexed_foreign_keys) =='
-SELECT table_name, fk_name, on_delete, table_rows, suggested_index
+\echo 'One statement per row, in step order; a partitioned table gets the'
+\echo 'online recipe (ON ONLY, CONCURRENTLY per partition, ATTACH PARTITION).'
+SELECT table_name, fk_name, on_delete, table_rows, step, suggested_index
   FROM ri_audit.unindexed_foreign_keys
- ORDER BY table_name::text, fk_name;
+ ORDER BY table_name::text, fk_name, step;
 
 \echo
 \echo '== 9. The migration recipe: fix the orphans, then validate (rolled back here) =='
 BEGIN;
 DELETE FROM shop.reviews r
  USING ri_audit.orphans('shop.reviews'::regclass, 'reviews_sku_fkey') o
- WHERE r.ctid = o.row_ctid;
+ WHERE r.tableoid = o.row_table AND r.ctid = o.row_ctid;
 SELECT table_name, fk_name, status, orphan_count
   FROM ri_audit.validate((SELECT fk FROM ri_audit.foreign_keys
-						   WHERE fk_name = 'reviews_sku_fkey'),
+						   WHERE table_name = 'shop.reviews'::regclass
+							 AND fk_name = 'reviews_sku_fkey'),
 						  dry_run => false, lock_timeout => '2s');
 SELECT fk_name, validated FROM ri_audit.foreign_keys
  WHERE table_name = 'shop.reviews'::regclass ORDER BY fk_name;

@@ -8,11 +8,15 @@ SET client_min_messages = warning;
 
 CREATE SCHEMA shop;
 SET search_path = shop, public;
+-- Case-insensitive nicknames (contrib's citext, part of Debian's
+-- postgresql-15 package): a column whose type an extension provides.
+CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public;
 
 CREATE TABLE customers (
 	id			int PRIMARY KEY,
 	email		text NOT NULL UNIQUE,
 	name		text NOT NULL,
+	nickname	citext,
 	created_at	timestamptz NOT NULL DEFAULT now()
 );
 
@@ -44,7 +48,8 @@ CREATE TABLE payments (
 	id			bigint,
 	order_id	int REFERENCES orders,
 	paid_on		date NOT NULL,
-	amount		numeric(10, 2) NOT NULL
+	amount		numeric(10, 2) NOT NULL,
+	PRIMARY KEY (id, paid_on)
 ) PARTITION BY RANGE (paid_on);
 CREATE TABLE payments_2026_09 PARTITION OF payments
 	FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
@@ -61,6 +66,58 @@ CREATE TABLE reviews (
 	customer_id	int,
 	stars		int CHECK (stars BETWEEN 1 AND 5)
 );
+
+-- The web shop's accounts, apart from the customers; sessions and logins
+-- reference them.  legacy_id is left over from an old system.
+CREATE TABLE users (
+	id			int PRIMARY KEY,
+	login		text NOT NULL UNIQUE,
+	legacy_id	int
+);
+CREATE TABLE sessions (
+	id			bigint PRIMARY KEY,
+	user_id		int NOT NULL REFERENCES users,
+	started_at	timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE logins (
+	id			bigint PRIMARY KEY,
+	user_id		int NOT NULL REFERENCES users,
+	at			timestamptz NOT NULL DEFAULT now()
+);
+
+-- Shipments were bulk-loaded with the foreign key's triggers disabled,
+-- and nobody enabled them again: new rows are not checked either.
+CREATE TABLE shipments (
+	id			int PRIMARY KEY,
+	order_id	int NOT NULL REFERENCES orders,
+	carrier		text NOT NULL
+);
+CREATE INDEX shipments_order_id_idx ON shipments (order_id);
+
+-- Refunds were designed with bigint keys; orders.id is an int.
+CREATE TABLE refunds (
+	id			bigint PRIMARY KEY,
+	order_id	bigint NOT NULL REFERENCES orders,
+	amount		numeric(10, 2) NOT NULL
+);
+CREATE INDEX refunds_order_id_idx ON refunds (order_id);
+
+-- Warehouses and their staff reference each other, and neither key is
+-- deferrable: the two tables cannot be loaded row by row.
+CREATE TABLE warehouses (
+	id			int PRIMARY KEY,
+	city		text NOT NULL,
+	manager_id	int
+);
+CREATE TABLE staff (
+	id			int PRIMARY KEY,
+	name		text NOT NULL,
+	warehouse_id int NOT NULL REFERENCES warehouses
+);
+CREATE INDEX staff_warehouse_id_idx ON staff (warehouse_id);
+ALTER TABLE warehouses ADD CONSTRAINT warehouses_manager_id_fkey
+	FOREIGN KEY (manager_id) REFERENCES staff;
+CREATE INDEX warehouses_manager_id_idx ON warehouses (manager_id);
 
 CREATE VIEW order_totals AS
 SELECT o.id, o.customer_id, sum(i.qty * p.price) AS total
@@ -100,6 +157,22 @@ SELECT g, g, date '2026-09-01' + (g % 90), 10 + g % 90
 INSERT INTO reviews (id, sku, customer_id, stars)
 SELECT g, 'SKU-' || lpad((1 + g % 100)::text, 4, '0'), 1 + g % 200, 1 + g % 5
   FROM generate_series(1, 300) g;
+UPDATE customers SET nickname = 'C' || id WHERE id % 10 = 0;
+INSERT INTO users (id, login) SELECT g, 'user' || g FROM generate_series(1, 50) g;
+INSERT INTO sessions (id, user_id) SELECT g, 1 + g % 50 FROM generate_series(1, 100) g;
+INSERT INTO logins (id, user_id) SELECT g, 1 + g % 50 FROM generate_series(1, 100) g;
+INSERT INTO refunds (id, order_id, amount)
+SELECT g, g * 10, 5 FROM generate_series(1, 20) g;
+INSERT INTO warehouses (id, city) VALUES (1, 'Lyon'), (2, 'Porto');
+INSERT INTO staff (id, name, warehouse_id) VALUES (1, 'Ana', 1), (2, 'Rui', 2);
+UPDATE warehouses SET manager_id = id;
+
+-- The shipments load: triggers off for speed, and never turned on again.
+ALTER TABLE shipments DISABLE TRIGGER ALL;
+INSERT INTO shipments (id, order_id, carrier)
+SELECT g, g, CASE WHEN g % 2 = 0 THEN 'post' ELSE 'courier' END
+  FROM generate_series(1, 500) g;
+INSERT INTO shipments (id, order_id, carrier) VALUES (501, 6006, 'post');
 
 -- A bulk load run with triggers off (as logical replication appliers and
 -- some ETL tools do): foreign keys are not checked, and nothing says so.

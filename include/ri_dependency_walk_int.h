@@ -18,6 +18,7 @@
 
 #include "access/genam.h"
 #include "catalog/pg_depend.h"
+#include "nodes/pg_list.h"
 #include "utils/relcache.h"
 
 #include "ri_drop.h"
@@ -35,7 +36,10 @@ struct DropWalk
 	int		   *batch_start;	/* first entry of each batch */
 	int		   *batch_ntargets; /* number of targets given to each batch */
 	ObjectAddress *batch_first; /* the first target given to each batch */
-	int			maxbatches;		/* size of the three arrays above */
+	const char **batch_label;	/* the subcommand of each batch, or NULL */
+	int			maxbatches;		/* size of the four arrays above */
+	const char *label;			/* label of the batches walked next */
+	List	   *blockers;		/* RiWalkBlocker *, in the command's order */
 	HTAB	   *index;			/* (classId, objectId) -> first entry */
 	Relation	depRel;			/* pg_depend, opened AccessShareLock */
 	DropWalkScans *scans;		/* its index scans */
@@ -75,6 +79,8 @@ typedef struct DropWalkBatch
 	int			start;			/* first entry of the batch */
 	const ObjectAddress *targets;	/* the batch's targets (pendingObjects) */
 	int			ntargets;		/* how many */
+	bool		detached;		/* the command removed the targets' INTERNAL
+								 * dependencies before the call */
 } DropWalkBatch;
 
 #define DW_DEPENDER		0		/* scan what an object depends on */

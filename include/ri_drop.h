@@ -39,6 +39,9 @@
 #define DW_REVERSE		0x0040	/* pulled in as the owner of a dependent */
 #define DW_IS_PART		0x0080	/* has a partition dependency itself */
 #define DW_SUBOBJECT	0x0100	/* column whose whole table is dropped too */
+#define DW_REBUILT		0x0200	/* dropped and created again by the command
+								 * (ALTER COLUMN TYPE): a target of an
+								 * internal deletion call */
 
 /* Entries reached this way are dropped silently, even under RESTRICT. */
 #define DW_SILENT	(DW_AUTO | DW_INTERNAL | DW_PARTITION | DW_EXTENSION)
@@ -54,6 +57,24 @@ typedef struct DropWalkEntry
 	int			next_same;		/* next entry with the same classId and
 								 * objectId, or -1 */
 } DropWalkEntry;
+
+/*
+ * Why the statement fails whatever is dropped, or fails without CASCADE for
+ * another reason than dependent objects (ALTER COLUMN TYPE of a column a
+ * view uses; ALTER TYPE ... DROP ATTRIBUTE of a typed table's type), with
+ * PostgreSQL's own error.  Recorded where the command raises it, so that the
+ * deletion calls before it are known.
+ */
+typedef struct RiWalkBlocker
+{
+	int			sqlerrcode;		/* PostgreSQL's SQLSTATE */
+	char	   *message;		/* its message */
+	char	   *detail;			/* its detail (one line), or NULL */
+	char	   *hint;			/* its hint, or NULL */
+	const char *label;			/* the subcommand (ri_walk_set_label) */
+	int			before_batch;	/* deletion calls made before the error */
+	bool		cascade_resolves;	/* raised only without CASCADE */
+} RiWalkBlocker;
 
 /* The state of one preview (opaque; src/engine/dependency_walk.c). */
 typedef struct DropWalk DropWalk;
@@ -75,6 +96,17 @@ typedef struct RiWalkIter
 extern DropWalk *ri_walk_begin(bool load_depend_at_once);
 extern void ri_walk_batch(DropWalk *walk, const ObjectAddress *targets,
 						  int ntargets);
+extern void ri_walk_batch_as(DropWalk *walk, const ObjectAddress *targets,
+							 int ntargets, int target_flags,
+							 const ObjectAddress *dependees, bool detached);
+extern void ri_walk_set_label(DropWalk *walk, const char *label);
+extern const char *ri_walk_batch_label(const DropWalk *walk, int batch);
+extern void ri_walk_add_blocker(DropWalk *walk, int sqlerrcode,
+								const char *message, const char *detail,
+								const char *hint, bool cascade_resolves);
+extern bool ri_walk_blocked(const DropWalk *walk);
+extern int	ri_walk_nblockers(const DropWalk *walk);
+extern const RiWalkBlocker *ri_walk_blocker(const DropWalk *walk, int i);
 extern bool ri_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj);
 extern int	ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj);
 extern void ri_walk_end(DropWalk *walk);

@@ -51,6 +51,26 @@ typedef struct InhCount
 	bool		islocal;		/* attislocal / conislocal now */
 } InhCount;
 
+/*
+ * What ATPostAlterTypeCleanup() drops and creates again for one relation:
+ * the constraints, indexes and statistics objects that use a column whose
+ * type the statement changes, each once, with that column.  Lives as long
+ * as the ALTER TABLE statement's preview (the caller's memory context).
+ */
+typedef struct RiRebuildItem
+{
+	ObjectAddress obj;			/* the constraint, index or statistics */
+	ObjectAddress column;		/* the altered column it uses (the first) */
+} RiRebuildItem;
+
+typedef struct RiRebuild
+{
+	List	   *constraints;	/* RiRebuildItem *, as remembered */
+	List	   *indexes;		/* RiRebuildItem * */
+	List	   *statistics;		/* RiRebuildItem * */
+	List	   *altered;		/* attnums whose type changed so far (int) */
+} RiRebuild;
+
 /* src/engine/drop_target.c */
 extern void ri_target_add(TargetList *list, Oid classId, Oid objectId,
 						  int32 subId);
@@ -61,7 +81,34 @@ extern void ri_preview_drop_objects(DropStmt *stmt, DropWalk *walk);
 extern void ri_preview_drop_user_mapping(DropUserMappingStmt *stmt,
 										 DropWalk *walk);
 
+/* src/engine/drop_target_alter.c */
+extern void ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk);
+extern void ri_preview_alter_domain(AlterDomainStmt *stmt, DropWalk *walk);
+
+/* src/import/alter_table.c */
+extern void ri_at_drop_default(DropWalk *walk, Relation rel,
+							   const char *colname);
+extern void ri_at_set_default(DropWalk *walk, Relation rel,
+							  const char *colname);
+extern void ri_at_drop_identity(DropWalk *walk, Relation rel,
+								const char *colname, bool missing_ok);
+extern void ri_at_prep_drop_expression(Relation rel, const char *colname,
+									   bool recurse, bool recursing);
+extern void ri_at_drop_expression(DropWalk *walk, Relation rel,
+								  const char *colname, bool missing_ok);
+extern List *ri_typed_tables(DropWalk *walk, Relation rel,
+							 DropBehavior behavior);
+extern void ri_at_prep_alter_type(Relation rel, AlterTableCmd *cmd,
+								  bool recurse, bool recursing,
+								  List **children);
+extern void ri_at_alter_type(DropWalk *walk, Relation rel,
+							 AlterTableCmd *cmd, RiRebuild *rb);
+extern void ri_at_rebuild(DropWalk *walk, RiRebuild *rb);
+extern void ri_domain_drop_constraint(DropWalk *walk, AlterDomainStmt *stmt);
+extern Oid	ri_domain_lookup(TypeName *typename);
+
 /* src/import/tablecmds.c */
+extern const char *ri_at_subcommand_name(AlterTableType cmdtype);
 extern void ri_check_alter_relkind(Relation rel, AlterTableType cmdtype);
 extern void ri_drop_column(DropWalk *walk, Relation rel, const char *colname,
 						   bool recurse, bool recursing, bool missing_ok,

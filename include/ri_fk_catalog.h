@@ -115,6 +115,8 @@ extern char *ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem,
 								 Oid relid);
 extern void ri_fk_require_access(const FkInfo *fk);
 extern bool ri_fk_can_show_key(const FkInfo *fk);
+extern bool ri_rel_can_read_columns(Oid relid, const AttrNumber *attnums,
+									int n);
 extern char *ri_fk_column_name(const FkInfo *fk, int key);
 extern Oid	ri_fk_scan_role(const FkInfo *fk);
 

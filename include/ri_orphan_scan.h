@@ -78,6 +78,17 @@ extern char *ri_collector_key_names(const OrphanCollector *c);
 extern Jsonb *ri_collector_sample(OrphanCollector *c);
 extern MemoryContext ri_collector_row_context(const OrphanCollector *c);
 extern void ri_collector_end(OrphanCollector *c);
+extern void ri_jsonb_as_value(Jsonb *j, JsonbValue *v);
+
+/*
+ * orphan_row_key.c: the primary key (or replica identity) of a row found
+ * by the scan, read back by ctid in the scan's snapshot.
+ */
+typedef struct RiRowKeyReader RiRowKeyReader;
+
+extern RiRowKeyReader *ri_row_key_reader_create(const FkInfo *fk);
+extern Jsonb *ri_row_key(RiRowKeyReader *r, Oid relid, ItemPointer tid);
+extern void ri_row_key_reader_end(RiRowKeyReader *r);
 
 /* orphan_planner.c: the planner path */
 extern void ri_planner_scan(const FkInfo *fk, int fk_index,

@@ -76,7 +76,9 @@ $$;
 -- lists the objects of later calls first, so the objects are compared as
 -- sets; PostgreSQL's error lists the dependents of the first call that
 -- fails, assert_drop_safe()'s those of every call, so its detail must
--- contain every line of PostgreSQL's (the message and hint must be equal).
+-- contain every line of PostgreSQL's (the message and hint must be equal;
+-- with several subcommands, each of its lines begins with the subcommand
+-- and ": ").
 -- When they differ, "difference" shows what only one side has.
 CREATE FUNCTION vs_core(stmt text)
 RETURNS TABLE (step text, outcome text, same boolean, difference text)
@@ -201,7 +203,9 @@ BEGIN
             OR (core_parts[1] = assert_parts[1]
                 AND core_parts[3] = assert_parts[3]
                 AND string_to_array(core_parts[2], E'\n')
-                    <@ string_to_array(assert_parts[2], E'\n'));
+                    <@ ARRAY(SELECT regexp_replace(x, '^[^:]*: ', '')
+                               FROM unnest(string_to_array(assert_parts[2],
+                                                           E'\n')) x));
     same := coalesce(same, false);
   END IF;
   difference := CASE WHEN NOT same

@@ -4,7 +4,8 @@
 -- t/033_install_script.pl.)
 --
 -- Functions that only read catalogs (drop_preview, assert_drop_safe,
--- load_order, foreign_key_graph, unindexed_foreign_keys) may be run by
+-- load_order, foreign_key_graph, unindexed_foreign_keys, report,
+-- report_json) may be run by
 -- everyone; every other function reads or changes table data and must not
 -- be executable by PUBLIC.
 --
@@ -41,7 +42,8 @@ SELECT signature, proparallel
 SELECT signature
   FROM members
  WHERE proname NOT IN ('drop_preview', 'assert_drop_safe', 'load_order',
-                       'foreign_key_graph', 'unindexed_foreign_keys')
+                       'foreign_key_graph', 'unindexed_foreign_keys',
+                       'report', 'report_json')
    AND has_function_privilege('public', oid, 'EXECUTE');
 
 -- Rule 3: every function runs as its caller.

@@ -12,11 +12,11 @@ SET search_path = ks, public;
 -- The orphans of one constraint by one scan method, as orphans() returns
 -- them (ordered by table, key, ctid).
 CREATE FUNCTION ks_run(con oid, method text)
-	RETURNS TABLE (table_name regclass, row_ctid tid, key jsonb)
+	RETURNS TABLE (row_table regclass, row_ctid tid, key jsonb)
 	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
 BEGIN
 	PERFORM set_config('ri_audit.scan_method', method, true);
-	RETURN QUERY SELECT o.table_name, o.row_ctid, o.key FROM ri_audit.orphans(con) o;
+	RETURN QUERY SELECT o.row_table, o.row_ctid, o.key FROM ri_audit.orphans(con) o;
 END $$;
 
 -- Fast path versus planner path for every foreign key of a table: the
@@ -68,7 +68,7 @@ ALTER TABLE c_int ADD FOREIGN KEY (a) REFERENCES p4 NOT VALID,
 	ADD FOREIGN KEY (c) REFERENCES p4 NOT VALID;
 SELECT * FROM ks_compare('c_int');
 SELECT c.conname, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
- WHERE c.conrelid = 'c_int'::regclass ORDER BY 1, o.table_name, o.key;
+ WHERE c.conrelid = 'c_int'::regclass ORDER BY 1, o.row_table, o.key;
 SELECT * FROM ks_check_both('c_int');
 
 -- A key column added with a default after the rows were written: its value
@@ -165,7 +165,7 @@ SET session_replication_role = replica;
 INSERT INTO cp (ref, k) VALUES (1, 1), (2, 2), (999, 2);
 RESET session_replication_role;
 SELECT * FROM ks_compare('cp');
-SELECT c.conname, o.table_name, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
+SELECT c.conname, o.row_table, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
  WHERE c.conrelid = 'cp'::regclass AND c.conparentid = 0 ORDER BY 1, 2, 3;
 SELECT * FROM ks_check_both('cp');
 CREATE TABLE ch (x int) INHERITS (c_int);

@@ -42,9 +42,9 @@ GRANT SELECT ON ri_audit.orphan_summary TO regress_orph_auditor;
 -- EXECUTE alone is not enough: SELECT on the key columns of both tables.
 SET ROLE regress_orph_auditor;
 SELECT * FROM ri_audit.orphans('orders'::regclass, 'orders_customer_fkey');
-SELECT fk_name, status, orphan_count, sample
+SELECT fk_name, status, reason, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{orders, notes}');
-SELECT fk_name, status FROM ri_audit.orphan_summary
+SELECT fk_name, status, reason FROM ri_audit.orphan_summary
  WHERE table_name::text IN ('orders', 'notes');
 SELECT ri_audit.assert_no_orphans('{orders}');
 SELECT fk_name, status, orphan_count FROM ri_audit.validate_all()
@@ -54,17 +54,17 @@ RESET ROLE;
 -- Column privileges on the key columns of the referenced table only.
 GRANT SELECT (id) ON customers TO regress_orph_auditor;
 SET ROLE regress_orph_auditor;
-SELECT fk_name, status FROM ri_audit.check_foreign_keys('{orders}');
+SELECT fk_name, status, reason FROM ri_audit.check_foreign_keys('{orders}');
 RESET ROLE;
 -- ... and on the referencing key column: the rows' ctid and tableoid are
 -- part of the answer, so they need SELECT too.
 GRANT SELECT (customer_id) ON orders TO regress_orph_auditor;
 SET ROLE regress_orph_auditor;
-SELECT fk_name, status FROM ri_audit.check_foreign_keys('{orders}');
+SELECT fk_name, status, reason FROM ri_audit.check_foreign_keys('{orders}');
 RESET ROLE;
 GRANT SELECT (ctid, tableoid) ON orders TO regress_orph_auditor;
 SET ROLE regress_orph_auditor;
-SELECT fk_name, status, orphan_count, sample
+SELECT fk_name, status, reason, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{orders}');
 SELECT table_name, key FROM ri_audit.orphans('orders'::regclass, 'orders_customer_fkey');
 -- Still no access to the other columns.
@@ -99,7 +99,7 @@ RESET session_replication_role;
 ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
 CREATE POLICY customers_some ON customers USING (id = 1);
 SET ROLE regress_orph_auditor;
-SELECT fk_name, status FROM ri_audit.check_foreign_keys('{orders}');
+SELECT fk_name, status, reason FROM ri_audit.check_foreign_keys('{orders}');
 SELECT * FROM ri_audit.orphans('orders'::regclass, 'orders_customer_fkey');
 SELECT ri_audit.assert_no_orphans('{orders}');
 RESET ROLE;
@@ -107,10 +107,10 @@ RESET ROLE;
 GRANT EXECUTE ON FUNCTION ri_audit.check_foreign_keys(regclass[], int)
 	TO regress_orph_owner;
 SET ROLE regress_orph_owner;
-SELECT fk_name, status, orphan_count, sample
+SELECT fk_name, status, reason, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{orders}');
 ALTER TABLE customers FORCE ROW LEVEL SECURITY;
-SELECT fk_name, status, orphan_count, sample
+SELECT fk_name, status, reason, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{orders}');
 ALTER TABLE customers NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE customers DISABLE ROW LEVEL SECURITY;
@@ -118,10 +118,10 @@ ALTER TABLE customers DISABLE ROW LEVEL SECURITY;
 ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
 RESET ROLE;
 SET ROLE regress_orph_auditor;
-SELECT fk_name, status FROM ri_audit.check_foreign_keys('{orders}');
+SELECT fk_name, status, reason FROM ri_audit.check_foreign_keys('{orders}');
 RESET ROLE;
 -- A superuser bypasses row-level security and gets the answer.
-SELECT fk_name, status, orphan_count, sample
+SELECT fk_name, status, reason, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{orders}');
 
 RESET search_path;

@@ -105,7 +105,7 @@ CREATE TABLE events_2a PARTITION OF events_2 DEFAULT;
 SET session_replication_role = replica;
 INSERT INTO events VALUES (1, 1), (2, 55), (150, 2), (151, 66), (152, 55);
 RESET session_replication_role;
-SELECT table_name, key FROM ri_audit.orphans('events'::regclass, 'events_customer_id_fkey');
+SELECT table_name, row_table, key FROM ri_audit.orphans('events'::regclass, 'events_customer_id_fkey');
 -- A partition's clone may be checked on its own.
 SELECT table_name, key FROM ri_audit.orphans('events_1'::regclass, 'events_customer_id_fkey');
 
@@ -197,7 +197,7 @@ CREATE OPERATOR public.= (leftarg = int4, rightarg = int4,
 	function = public.int4eq_evil);
 SET search_path = public, orph, pg_catalog;
 SELECT 1 = 2 AS "evil operator answers true";
-SELECT table_name, key
+SELECT table_name, row_table, key
   FROM ri_audit.orphans('orph.events'::regclass, 'events_customer_id_fkey');
 SET search_path = orph, public;
 DROP OPERATOR public.= (int4, int4);

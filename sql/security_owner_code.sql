@@ -162,15 +162,17 @@ BEGIN
 					   WHERE relnamespace = 'oc'::regnamespace
 						 AND relkind = 'r')::regclass[])
 		LOOP
-			RETURN NEXT format('%s %s check_foreign_keys %s: %s %s %s', label, m,
-							   x.fk_name, x.status, x.orphan_count, x.sample);
+			RETURN NEXT format('%s %s check_foreign_keys %s: %s%s %s %s', label, m,
+							   x.fk_name, x.status, ' (' || x.reason || ')',
+							   x.orphan_count, x.sample);
 		END LOOP;
-		FOR x IN SELECT fk_name, status, orphan_count
+		FOR x IN SELECT fk_name, status, reason, orphan_count
 				   FROM ri_audit.orphan_summary
 				  WHERE table_name::text LIKE 'oc.%'
 		LOOP
-			RETURN NEXT format('%s %s orphan_summary %s: %s %s', label, m,
-							   x.fk_name, x.status, x.orphan_count);
+			RETURN NEXT format('%s %s orphan_summary %s: %s%s %s', label, m,
+							   x.fk_name, x.status, ' (' || x.reason || ')',
+							   x.orphan_count);
 		END LOOP;
 		FOR k IN SELECT oid, conname FROM pg_constraint
 				  WHERE connamespace = 'oc'::regnamespace AND contype = 'f'
@@ -216,7 +218,7 @@ COMMIT;
 
 -- In a read-only transaction too.
 BEGIN READ ONLY;
-SELECT fk_name, status, orphan_count, sample
+SELECT fk_name, status, reason, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{oc.evil_fk}');
 COMMIT;
 
@@ -278,7 +280,7 @@ ALTER TABLE oc.evil_fk2 ADD CONSTRAINT evil_fk2_e_fkey FOREIGN KEY (e)
 GRANT SELECT ON oc.evil_fk2 TO regress_oc_auditor;
 RESET ROLE;
 TRUNCATE oc.calls;
-SELECT fk_name, status, orphan_count
+SELECT fk_name, status, reason, orphan_count
   FROM ri_audit.check_foreign_keys('{oc.evil_fk2}');
 \set VERBOSITY default
 SELECT * FROM ri_audit.orphans('oc.evil_fk2', 'evil_fk2_e_fkey');
@@ -291,7 +293,7 @@ SELECT count(*) AS calls FROM oc.calls;
 
 -- Granting the owner SELECT makes it exact again.
 GRANT SELECT ON oc_other.pk TO regress_oc_owner;
-SELECT fk_name, status, orphan_count, sample
+SELECT fk_name, status, reason, orphan_count, sample
   FROM ri_audit.check_foreign_keys('{oc.evil_fk2}');
 SELECT DISTINCT vector, who, is_super FROM oc.calls ORDER BY 1, 2;
 
@@ -299,7 +301,7 @@ SELECT DISTINCT vector, who, is_super FROM oc.calls ORDER BY 1, 2;
 TRUNCATE oc.calls;
 GRANT EXECUTE ON FUNCTION ri_audit.check_foreign_keys TO regress_oc_owner;
 SET ROLE regress_oc_owner;
-SELECT fk_name, status, orphan_count
+SELECT fk_name, status, reason, orphan_count
   FROM ri_audit.check_foreign_keys('{oc.evil_fk}');
 RESET ROLE;
 SELECT DISTINCT vector, who, is_super FROM oc.calls ORDER BY 1, 2;
@@ -315,11 +317,11 @@ BEGIN
 END $$;
 ALTER FUNCTION oc.int_same(int, int) OWNER TO CURRENT_USER;
 TRUNCATE oc.calls;
-SELECT fk_name, status FROM ri_audit.check_foreign_keys('{oc.op_fk}');
+SELECT fk_name, status, reason FROM ri_audit.check_foreign_keys('{oc.op_fk}');
 SELECT DISTINCT vector, who = current_user AS caller FROM oc.calls;
 ALTER FUNCTION oc.int_same(int, int) OWNER TO regress_oc_owner;
 TRUNCATE oc.calls;
-SELECT fk_name, status FROM ri_audit.check_foreign_keys('{oc.op_fk}');
+SELECT fk_name, status, reason FROM ri_audit.check_foreign_keys('{oc.op_fk}');
 SELECT DISTINCT vector, who FROM oc.calls;
 
 DROP SCHEMA oc, oc_other CASCADE;

@@ -43,7 +43,7 @@ $primary->safe_psql('postgres', q{
 $primary->wait_for_catchup($standby);
 
 my $orphans = q{
-	SELECT string_agg(table_name || ':' || key::text, ' ')
+	SELECT string_agg(row_table || ':' || key::text, ' ')
 	  FROM (SELECT * FROM ri_audit.orphans('child'::regclass, 'child_parent_id_fkey')
 			UNION ALL
 			SELECT * FROM ri_audit.orphans('pchild'::regclass, 'pchild_parent_id_fkey')) o};

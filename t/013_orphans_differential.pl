@@ -208,7 +208,7 @@ foreach my $round (1 .. 2)
 		my $ours = $node->safe_psql(
 			'postgres', qq{
 			SELECT string_agg(x, ' ' ORDER BY x) FROM (
-			  SELECT table_name::text || ':' || row_ctid::text AS x
+			  SELECT row_table::text || ':' || row_ctid::text AS x
 				FROM ri_audit.orphans('fk_$t'::regclass, 'fk_${t}_fkey')) s});
 		my $theirs = $node->safe_psql(
 			'postgres', qq{
@@ -219,7 +219,7 @@ foreach my $round (1 .. 2)
 
 		# Any join plan gives the same rows in the same order.
 		my $in_order = qq{
-			SELECT string_agg(table_name::text || ':' || row_ctid::text
+			SELECT string_agg(row_table::text || ':' || row_ctid::text
 							  || ':' || key::text, ' ')
 			  FROM ri_audit.orphans('fk_$t'::regclass, 'fk_${t}_fkey')};
 		my $default_plan = $node->safe_psql('postgres', $in_order);

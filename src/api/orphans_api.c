@@ -12,10 +12,17 @@
  * returned through a tuplestore (InitMaterializedSRF), which spills to
  * disk.
  *
+ * orphans() also reads each orphan's row key (primary key or replica
+ * identity columns) back by ctid, in the scan's snapshot
+ * (src/engine/orphan_row_key.c).  check_foreign_keys() reports a status
+ * code ('ok', 'orphans', 'skipped') and, for a skipped key, the reason.
+ *
  * Locks: AccessShareLock on each referencing and referenced table checked
  * (and, through the scan, on the partitions scanned), held to end of
  * transaction; nothing stronger, no row locks.  Concurrent INSERT, UPDATE
- * and DELETE are not blocked.
+ * and DELETE are not blocked, but DDL that needs AccessExclusiveLock waits
+ * for the transaction to end, and writers that come after it wait behind
+ * it (specs/audit_ddl_queue.spec).
  *
  * Progress: check_foreign_keys() and assert_no_orphans() emit one DEBUG1
  * message per foreign key before checking it ("checking foreign key
@@ -32,6 +39,7 @@
 #include "postgres.h"
 
 #include "access/relation.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -48,9 +56,73 @@ PG_FUNCTION_INFO_V1(ri_audit_orphans_by_name);
 PG_FUNCTION_INFO_V1(ri_audit_check_foreign_keys);
 PG_FUNCTION_INFO_V1(ri_audit_assert_no_orphans);
 
-/* Result columns of orphans() and of check_foreign_keys(). */
-#define ORPHANS_COLS				4
-#define CHECK_FOREIGN_KEYS_COLS		10
+/*
+ * The result columns of orphans() and check_foreign_keys().  Version 1.2
+ * adds columns (orphans: row_table, row_key; check_foreign_keys: reason);
+ * each row's values are placed by column name, so one C function serves
+ * every version's declaration, including a database not yet updated after
+ * the library was.  A column marked optional may be absent.
+ */
+typedef struct ResultColumn
+{
+	const char *name;			/* column name */
+	Oid			type;			/* its type */
+	bool		optional;		/* absent from an older declaration */
+} ResultColumn;
+
+typedef enum OrphansColumn
+{
+	OC_FK,
+	OC_TABLE_NAME,
+	OC_ROW_TABLE,
+	OC_ROW_CTID,
+	OC_KEY,
+	OC_ROW_KEY,
+	ORPHANS_COLS
+} OrphansColumn;
+
+/*
+ * In 1.0 and 1.1, orphans() had no row_table and its table_name was the
+ * table holding the row; from 1.2 table_name is the constraint's table, as
+ * in every other function, and row_table the table holding the row.
+ */
+static const ResultColumn orphans_columns[ORPHANS_COLS] = {
+	{"fk", OIDOID, false}, {"table_name", REGCLASSOID, false},
+	{"row_table", REGCLASSOID, true}, {"row_ctid", TIDOID, false},
+	{"key", JSONBOID, false}, {"row_key", JSONBOID, true}
+};
+
+typedef enum CheckColumn
+{
+	CC_FK,
+	CC_FK_NAME,
+	CC_TABLE_NAME,
+	CC_REFERENCED_TABLE,
+	CC_VALIDATED,
+	CC_STATUS,
+	CC_ROWS_CHECKED,
+	CC_ORPHAN_COUNT,
+	CC_SAMPLE,
+	CC_ELAPSED,
+	CC_REASON,
+	CHECK_FOREIGN_KEYS_COLS
+} CheckColumn;
+
+/*
+ * In 1.0 and 1.1, check_foreign_keys() had no reason: a skipped key's
+ * status was 'skipped: <reason>'.
+ */
+static const ResultColumn check_columns[CHECK_FOREIGN_KEYS_COLS] = {
+	{"fk", OIDOID, false}, {"fk_name", NAMEOID, false},
+	{"table_name", REGCLASSOID, false},
+	{"referenced_table", REGCLASSOID, false}, {"validated", BOOLOID, false},
+	{"status", TEXTOID, false}, {"rows_checked", INT8OID, false},
+	{"orphan_count", INT8OID, false}, {"sample", JSONBOID, false},
+	{"elapsed", INTERVALOID, false}, {"reason", TEXTOID, true}
+};
+
+static void result_column_map(TupleDesc tupdesc, const char *function,
+							  const ResultColumn *cols, int ncols, int *map);
 
 static void report_progress(const FkInfo *fk, int done, int total);
 static void orphans_internal(FunctionCallInfo fcinfo, Oid conoid,
@@ -72,6 +144,51 @@ report_progress(const FkInfo *fk, int done, int total)
 }
 
 /*
+ * result_column_map
+ *		For each of cols[0..ncols-1], its position in the declared result
+ *		row, or -1 for an optional column the declaration lacks.  A
+ *		declaration without a required column, with a column of another
+ *		type, or with a column this library does not know (a function
+ *		created by hand over the symbol), is an error, not a crash.
+ */
+static void
+result_column_map(TupleDesc tupdesc, const char *function,
+				  const ResultColumn *cols, int ncols, int *map)
+{
+	int			found = 0;
+
+	for (int c = 0; c < ncols; c++)
+	{
+		map[c] = -1;
+		for (int a = 0; a < tupdesc->natts; a++)
+			if (strcmp(NameStr(TupleDescAttr(tupdesc, a)->attname),
+					   cols[c].name) == 0)
+				map[c] = a;
+		if (map[c] >= 0)
+		{
+			if (TupleDescAttr(tupdesc, map[c])->atttypid != cols[c].type)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("function returning %s rows declares column \"%s\" as type %s, not %s",
+								function, cols[c].name,
+								format_type_be(TupleDescAttr(tupdesc, map[c])->atttypid),
+								format_type_be(cols[c].type))));
+			found++;
+		}
+		else if (!cols[c].optional)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("function returning %s rows has no column \"%s\"",
+							function, cols[c].name)));
+	}
+	if (found != tupdesc->natts)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("function returning %s rows declares a column it does not know",
+						function)));
+}
+
+/*
  * orphans_internal
  *		Body of both orphans() variants.
  */
@@ -82,9 +199,14 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	FkInfo		fk;
 	OrphanCollector *c;
+	RiRowKeyReader *rk = NULL;
+	int			colmap[ORPHANS_COLS];
+	int			natts;
 
 	InitMaterializedSRF(fcinfo, 0);
-	Assert(rsinfo->setDesc->natts == ORPHANS_COLS);
+	result_column_map(rsinfo->setDesc, "orphans", orphans_columns,
+					  ORPHANS_COLS, colmap);
+	natts = rsinfo->setDesc->natts;
 
 	ri_fk_read(conoid, &fk, false);
 	ri_fk_require_access(&fk);
@@ -96,34 +218,64 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 
 	c = ri_collector_create(&fk, true, has_limit ? max_rows : 0);
 	ri_scan_table_fks(&fk, 1, ri_collector_sink(&c, 1), NULL, NULL);
+	if (colmap[OC_ROW_KEY] >= 0)
+		rk = ri_row_key_reader_create(&fk);
 
 	while (ri_collector_next(c))
 	{
 		Datum		values[ORPHANS_COLS];
-		bool		nulls[ORPHANS_COLS] = {0};
+		bool		nulls[ORPHANS_COLS];
+		Oid			row_relid = ri_collector_row_relid(c);
 		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(ri_collector_row_context(c));
-		values[0] = ObjectIdGetDatum(fk.conoid);
-		values[1] = ObjectIdGetDatum(ri_collector_row_relid(c));
-		values[2] = PointerGetDatum(ri_collector_row_tid(c));
-		values[3] = JsonbPGetDatum(ri_collector_row_key(c));
+		memset(nulls, false, sizeof(nulls));
+		values[colmap[OC_FK]] = ObjectIdGetDatum(fk.conoid);
+		if (colmap[OC_ROW_TABLE] >= 0)
+		{
+			values[colmap[OC_TABLE_NAME]] = ObjectIdGetDatum(fk.fk_relid);
+			values[colmap[OC_ROW_TABLE]] = ObjectIdGetDatum(row_relid);
+		}
+		else
+			values[colmap[OC_TABLE_NAME]] = ObjectIdGetDatum(row_relid);
+		values[colmap[OC_ROW_CTID]] = PointerGetDatum(ri_collector_row_tid(c));
+		values[colmap[OC_KEY]] = JsonbPGetDatum(ri_collector_row_key(c));
+		if (rk)
+		{
+			Jsonb	   *row_key = ri_row_key(rk, row_relid,
+											 ri_collector_row_tid(c));
+
+			if (row_key)
+				values[colmap[OC_ROW_KEY]] = JsonbPGetDatum(row_key);
+			else
+				nulls[colmap[OC_ROW_KEY]] = true;
+		}
+		Assert(natts <= ORPHANS_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
 		MemoryContextSwitchTo(old);
 	}
+	if (rk)
+		ri_row_key_reader_end(rk);
 	ri_collector_end(c);
 }
 
 /*
  * ri_audit.orphans(fk oid, max_rows bigint DEFAULT NULL)
- *		RETURNS TABLE (fk oid, table_name regclass, row_ctid tid, key jsonb)
+ *		RETURNS TABLE (fk oid, table_name regclass, row_table regclass,
+ *					   row_ctid tid, key jsonb, row_key jsonb)
  *
  * One row per orphan of foreign key constraint fk, ordered by holding table,
- * key and ctid; at most max_rows rows (NULL: all).  Acquires AccessShareLock
- * on the referencing and referenced tables.  ERROR 42501 when the caller
- * may not read the key columns or row-level security applies.
+ * key and ctid; at most max_rows rows (NULL: all).  table_name is the
+ * constraint's table, row_table the table holding the row (a leaf partition
+ * of a partitioned table), row_key the row's primary key or replica
+ * identity (orphan_row_key.c; NULL when it has none the caller may read).
+ * 1.0 and 1.1 declare (fk, table_name, row_ctid, key) with table_name the
+ * holding table; the columns are placed by name (result_column_map).
+ * Acquires AccessShareLock on the referencing and referenced tables (and
+ * the partitions scanned).  ERROR 42501 when the caller may not read the
+ * key columns or row-level security applies.
  */
 Datum
 ri_audit_orphans(PG_FUNCTION_ARGS)
@@ -138,7 +290,8 @@ ri_audit_orphans(PG_FUNCTION_ARGS)
 /*
  * ri_audit.orphans(table_name regclass, fk_name name,
  *					max_rows bigint DEFAULT NULL)
- *		RETURNS TABLE (fk oid, table_name regclass, row_ctid tid, key jsonb)
+ *		RETURNS TABLE (fk oid, table_name regclass, row_table regclass,
+ *					   row_ctid tid, key jsonb, row_key jsonb)
  *
  * The same, naming the constraint by its table and name.
  */
@@ -167,12 +320,14 @@ ri_audit_orphans_by_name(PG_FUNCTION_ARGS)
  *		RETURNS TABLE (fk oid, fk_name name, table_name regclass,
  *					   referenced_table regclass, validated bool, status text,
  *					   rows_checked bigint, orphan_count bigint, sample jsonb,
- *					   elapsed interval)
+ *					   elapsed interval, reason text)
  *
  * One row per top-level foreign key of the given referencing tables (NULL:
  * every table), ordered by schema, table and constraint name.  status is
- * 'ok', 'orphans', or 'skipped: <reason>' for keys the caller may not
- * check (their other result columns are NULL).  sample holds the first
+ * 'ok', 'orphans', or 'skipped' for keys the caller may not check (their
+ * counts, sample and elapsed are NULL), reason why it was skipped (NULL
+ * otherwise).  1.0 and 1.1 declare no reason column: there status is
+ * 'skipped: <reason>'.  sample holds the first
  * sample_size orphan keys in output order.  Acquires AccessShareLock on the
  * tables of each checked key, one referencing table at a time.
  */
@@ -187,12 +342,14 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	int			end;
 	MemoryContext groupcxt;
 	MemoryContext oldcxt;
+	int			colmap[CHECK_FOREIGN_KEYS_COLS];
 
 	ri_require_arg(fcinfo, 1, "sample_size");
 	sample_size = ri_nonneg_int_arg(fcinfo, 1, false, "sample_size");
 
 	InitMaterializedSRF(fcinfo, 0);
-	Assert(rsinfo->setDesc->natts == CHECK_FOREIGN_KEYS_COLS);
+	result_column_map(rsinfo->setDesc, "check_foreign_keys", check_columns,
+					  CHECK_FOREIGN_KEYS_COLS, colmap);
 	if (!PG_ARGISNULL(0))
 	{
 		relids = ri_regclass_array_arg(PG_GETARG_ARRAYTYPE_P(0), "tables");
@@ -268,8 +425,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			}
 			if (problem != RI_ACCESS_OK)
 			{
-				skip[i] = psprintf("skipped: %s",
-								   ri_fk_access_reason(fk, problem, relid));
+				skip[i] = ri_fk_access_reason(fk, problem, relid);
 				continue;
 			}
 			scan_index[i] = nscan;
@@ -297,17 +453,31 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		{
 			FkInfo	   *fk = &fks[i];
 			Datum		values[CHECK_FOREIGN_KEYS_COLS];
-			bool		nulls[CHECK_FOREIGN_KEYS_COLS] = {0};
+			bool		nulls[CHECK_FOREIGN_KEYS_COLS];
 
-			values[0] = ObjectIdGetDatum(fk->conoid);
-			values[1] = NameGetDatum(&fk->conname);
-			values[2] = ObjectIdGetDatum(fk->fk_relid);
-			values[3] = ObjectIdGetDatum(fk->pk_relid);
-			values[4] = BoolGetDatum(fk->convalidated);
+			memset(nulls, false, sizeof(nulls));
+			values[colmap[CC_FK]] = ObjectIdGetDatum(fk->conoid);
+			values[colmap[CC_FK_NAME]] = NameGetDatum(&fk->conname);
+			values[colmap[CC_TABLE_NAME]] = ObjectIdGetDatum(fk->fk_relid);
+			values[colmap[CC_REFERENCED_TABLE]] = ObjectIdGetDatum(fk->pk_relid);
+			values[colmap[CC_VALIDATED]] = BoolGetDatum(fk->convalidated);
+			if (colmap[CC_REASON] >= 0)
+				nulls[colmap[CC_REASON]] = true;
 			if (skip[i])
 			{
-				values[5] = CStringGetTextDatum(skip[i]);
-				nulls[6] = nulls[7] = nulls[8] = nulls[9] = true;
+				if (colmap[CC_REASON] >= 0)
+				{
+					values[colmap[CC_STATUS]] = CStringGetTextDatum("skipped");
+					values[colmap[CC_REASON]] = CStringGetTextDatum(skip[i]);
+					nulls[colmap[CC_REASON]] = false;
+				}
+				else
+					values[colmap[CC_STATUS]] =
+						CStringGetTextDatum(psprintf("skipped: %s", skip[i]));
+				nulls[colmap[CC_ROWS_CHECKED]] = true;
+				nulls[colmap[CC_ORPHAN_COUNT]] = true;
+				nulls[colmap[CC_SAMPLE]] = true;
+				nulls[colmap[CC_ELAPSED]] = true;
 			}
 			else
 			{
@@ -315,16 +485,19 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 				Interval   *iv = palloc0(sizeof(Interval));
 				int64		count = ri_collector_count(c);
 
-				values[5] = CStringGetTextDatum(count > 0 ? "orphans" : "ok");
-				values[6] = Int64GetDatum(rows_checked[scan_index[i]]);
-				values[7] = Int64GetDatum(count);
+				values[colmap[CC_STATUS]] =
+					CStringGetTextDatum(count > 0 ? "orphans" : "ok");
+				values[colmap[CC_ROWS_CHECKED]] =
+					Int64GetDatum(rows_checked[scan_index[i]]);
+				values[colmap[CC_ORPHAN_COUNT]] = Int64GetDatum(count);
 				if (sample_size > 0)
-					values[8] = JsonbPGetDatum(ri_collector_sample(c));
+					values[colmap[CC_SAMPLE]] =
+						JsonbPGetDatum(ri_collector_sample(c));
 				else
-					values[8] = DirectFunctionCall1(jsonb_in,
-													CStringGetDatum("[]"));
+					values[colmap[CC_SAMPLE]] =
+						DirectFunctionCall1(jsonb_in, CStringGetDatum("[]"));
 				iv->time = elapsed[scan_index[i]];
-				values[9] = IntervalPGetDatum(iv);
+				values[colmap[CC_ELAPSED]] = IntervalPGetDatum(iv);
 				ri_collector_end(c);
 			}
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,

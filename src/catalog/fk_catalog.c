@@ -816,6 +816,18 @@ ri_fk_require_access(const FkInfo *fk)
 }
 
 /*
+ * ri_rel_can_read_columns
+ *		May the caller read columns attnums[0..n-1] of relid (SELECT on the
+ *		table or on each column, USAGE on its schema, no row-level
+ *		security)?  The rule of ri_fk_can_show_key, for other columns.
+ */
+bool
+ri_rel_can_read_columns(Oid relid, const AttrNumber *attnums, int n)
+{
+	return ri_rel_access(GetUserId(), relid, attnums, n, false) == RI_ACCESS_OK;
+}
+
+/*
  * ri_fk_can_show_key
  *		May key values of referencing rows be shown to the caller?  The rule
  *		of ri_ReportViolation: no RLS on the referencing table for the caller,

@@ -152,6 +152,7 @@ ri_walk_begin(bool load_depend_at_once)
 	walk->batch_start = palloc(walk->maxbatches * sizeof(int));
 	walk->batch_ntargets = palloc(walk->maxbatches * sizeof(int));
 	walk->batch_first = palloc(walk->maxbatches * sizeof(ObjectAddress));
+	walk->batch_label = palloc(walk->maxbatches * sizeof(const char *));
 
 	ctl.keysize = sizeof(DropWalkIndexKey);
 	ctl.entrysize = sizeof(DropWalkIndexEntry);
@@ -212,7 +213,8 @@ ri_walk_end(DropWalk *walk)
 bool
 ri_walk_entry_is_reported(const DropWalkEntry *entry)
 {
-	return (entry->flags & (DW_ORIGINAL | DW_SUBOBJECT | DW_SILENT)) == 0;
+	return (entry->flags & (DW_ORIGINAL | DW_SUBOBJECT | DW_SILENT |
+							DW_REBUILT)) == 0;
 }
 
 /*
@@ -330,6 +332,26 @@ ri_walk_iter_next(RiWalkIter *it, int *index)
 void
 ri_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
 {
+	ri_walk_batch_as(walk, targets, ntargets, 0, NULL, false);
+}
+
+/*
+ * ri_walk_batch_as
+ *		ri_walk_batch() for a deletion call whose targets the statement does
+ *		not name: with target_flags (DW_REBUILT, DW_INTERNAL) the targets'
+ *		entries carry those flags instead of DW_ORIGINAL, and dependees[i]
+ *		(when given) as what targets[i] goes with (an identity's sequence
+ *		goes with its column, a rebuilt index with the column whose type
+ *		changes).  'detached': the
+ *		command deleted the targets' INTERNAL dependencies before the call
+ *		(ATExecDropIdentity, ATExecDropExpression), so they are not owners
+ *		to turn the request into.
+ */
+void
+ri_walk_batch_as(DropWalk *walk, const ObjectAddress *targets, int ntargets,
+				 int target_flags, const ObjectAddress *dependees,
+				 bool detached)
+{
 	DropWalkBatch batch;
 
 	if (ntargets <= 0)
@@ -344,19 +366,45 @@ ri_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
 										walk->maxbatches * sizeof(int));
 		walk->batch_first = repalloc(walk->batch_first,
 									 walk->maxbatches * sizeof(ObjectAddress));
+		walk->batch_label = repalloc(walk->batch_label,
+									 walk->maxbatches * sizeof(const char *));
 	}
 	walk->batch_start[walk->nbatches] = walk->nentries;
 	walk->batch_ntargets[walk->nbatches] = ntargets;
 	walk->batch_first[walk->nbatches] = targets[0];
+	walk->batch_label[walk->nbatches] = walk->label;
 
 	batch.start = walk->nentries;
 	batch.targets = targets;
 	batch.ntargets = ntargets;
+	batch.detached = detached;
 
 	for (int i = 0; i < ntargets; i++)
 		ri_walk_object(walk, &batch, &targets[i], DW_ORIGINAL, NULL);
 
 	walk->nbatches++;
+
+	if (target_flags != 0)
+	{
+		for (int i = batch.start; i < walk->nentries; i++)
+		{
+			DropWalkEntry *e = &walk->entries[i];
+
+			if (!(e->flags & DW_ORIGINAL))
+				continue;
+			e->flags = (e->flags & ~DW_ORIGINAL) | target_flags;
+			for (int t = 0; dependees && t < ntargets; t++)
+			{
+				if (targets[t].classId == e->obj.classId &&
+					targets[t].objectId == e->obj.objectId &&
+					targets[t].objectSubId == e->obj.objectSubId)
+				{
+					e->dependee = dependees[t];
+					break;
+				}
+			}
+		}
+	}
 
 	/*
 	 * An object with a partition dependency must have been reached through
@@ -377,6 +425,77 @@ ri_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
 					 errhint("You can drop %s instead.", otherdesc)));
 		}
 	}
+}
+
+/*
+ * ri_walk_set_label, ri_walk_batch_label
+ *		The subcommand the next batches and blockers belong to (a string
+ *		that lives as long as the walk), and a batch's.
+ */
+void
+ri_walk_set_label(DropWalk *walk, const char *label)
+{
+	walk->label = label;
+}
+
+const char *
+ri_walk_batch_label(const DropWalk *walk, int batch)
+{
+	Assert(batch >= 0 && batch < walk->nbatches);
+	return walk->batch_label[batch];
+}
+
+/*
+ * ri_walk_add_blocker
+ *		Record an error the command raises at this point (see RiWalkBlocker);
+ *		the strings are copied into the walk's memory context.
+ */
+void
+ri_walk_add_blocker(DropWalk *walk, int sqlerrcode, const char *message,
+					const char *detail, const char *hint,
+					bool cascade_resolves)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(walk->scans->cxt);
+	RiWalkBlocker *b = palloc0(sizeof(RiWalkBlocker));
+
+	b->sqlerrcode = sqlerrcode;
+	b->message = pstrdup(message);
+	b->detail = detail ? pstrdup(detail) : NULL;
+	b->hint = hint ? pstrdup(hint) : NULL;
+	b->label = walk->label;
+	b->before_batch = walk->nbatches;
+	b->cascade_resolves = cascade_resolves;
+	walk->blockers = lappend(walk->blockers, b);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * ri_walk_blocked
+ *		Has the command stopped: a blocker that CASCADE does not resolve?
+ */
+bool
+ri_walk_blocked(const DropWalk *walk)
+{
+	ListCell   *lc;
+
+	foreach(lc, walk->blockers)
+	{
+		if (!((RiWalkBlocker *) lfirst(lc))->cascade_resolves)
+			return true;
+	}
+	return false;
+}
+
+int
+ri_walk_nblockers(const DropWalk *walk)
+{
+	return list_length(walk->blockers);
+}
+
+const RiWalkBlocker *
+ri_walk_blocker(const DropWalk *walk, int i)
+{
+	return (const RiWalkBlocker *) list_nth(walk->blockers, i);
 }
 
 /*

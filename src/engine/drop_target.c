@@ -6,9 +6,10 @@
  * The statement is parsed with PostgreSQL's raw parser and never executed.
  * It must be exactly one statement: a DropStmt (DROP TABLE, DROP SCHEMA,
  * DROP FUNCTION, ... everything that ends in performMultipleDeletions()),
- * DROP USER MAPPING, or an ALTER TABLE / ALTER FOREIGN TABLE whose
- * subcommands are all DROP COLUMN or DROP CONSTRAINT.  Anything else is
- * refused with ERRCODE_FEATURE_NOT_SUPPORTED.
+ * DROP USER MAPPING, an ALTER TABLE / FOREIGN TABLE / VIEW / TYPE, or an
+ * ALTER DOMAIN (src/engine/drop_target_alter.c: the subcommands that
+ * delete objects, in PostgreSQL's passes).  Anything else is refused with
+ * ERRCODE_FEATURE_NOT_SUPPORTED.
  *
  * The targets are looked up the way the command looks them up
  * (RemoveRelations, RemoveObjects, RemoveUserMapping, ATExecDropColumn,
@@ -80,7 +81,6 @@
 
 static Node *parse_one_statement(const char *ddl);
 static void parse_error_callback(void *arg);
-static void preview_alter_table(AlterTableStmt *stmt, DropWalk *walk);
 
 /*
  * ri_drop_targets
@@ -120,7 +120,10 @@ ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 			ri_preview_drop_user_mapping((DropUserMappingStmt *) stmt, walk);
 			break;
 		case T_AlterTableStmt:
-			preview_alter_table((AlterTableStmt *) stmt, walk);
+			ri_preview_alter_table((AlterTableStmt *) stmt, walk);
+			break;
+		case T_AlterDomainStmt:
+			ri_preview_alter_domain((AlterDomainStmt *) stmt, walk);
 			break;
 		case T_DropOwnedStmt:
 			ri_preview_drop_owned((DropOwnedStmt *) stmt, walk, asserting);
@@ -143,7 +146,7 @@ ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("cannot preview a %s statement",
 							CreateCommandName(stmt)),
-					 errhint("Give one DROP statement, or ALTER TABLE with only DROP COLUMN and DROP CONSTRAINT subcommands.")));
+					 errhint("Give one DROP, ALTER TABLE, ALTER TYPE or ALTER DOMAIN statement.")));
 	}
 }
 
@@ -195,113 +198,6 @@ parse_error_callback(void *arg)
 		internalerrposition(pos);
 		internalerrquery(ddl);
 	}
-}
-
-/*
- * preview_alter_table
- *		AlterTable() for DROP COLUMN and DROP CONSTRAINT subcommands: the
- *		checks of the preparation phase for every subcommand first, then
- *		each subcommand in order, each with its own deletion batches.
- */
-static void
-preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
-{
-	Oid			relid;
-	Relation	rel;
-	ListCell   *lc;
-	bool		recurse = stmt->relation->inh;
-	HASHCTL		ctl;
-	HTAB	   *counts;
-
-	foreach(lc, stmt->cmds)
-	{
-		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
-
-		if (cmd->subtype != AT_DropColumn &&
-			cmd->subtype != AT_DropConstraint)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot preview ALTER TABLE subcommands other than DROP COLUMN and DROP CONSTRAINT")));
-	}
-	if (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_FOREIGN_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot preview a %s statement",
-						CreateCommandName((Node *) stmt))));
-
-	relid = RangeVarGetRelidExtended(stmt->relation, AccessShareLock,
-									 stmt->missing_ok ? RVR_MISSING_OK : 0,
-									 NULL, NULL);
-	if (!OidIsValid(relid))
-	{
-		ereport(NOTICE,
-				(errmsg("relation \"%s\" does not exist, skipping",
-						stmt->relation->relname)));
-		return;
-	}
-	rel = relation_open(relid, NoLock);
-
-	/* RangeVarCallbackForAlterRelation's checks, ownership aside. */
-	if (!allowSystemTableMods && IsSystemClass(relid, rel->rd_rel))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied: \"%s\" is a system catalog",
-						stmt->relation->relname)));
-	if (stmt->objtype == OBJECT_FOREIGN_TABLE &&
-		rel->rd_rel->relkind != RELKIND_FOREIGN_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a foreign table",
-						stmt->relation->relname)));
-	if (rel->rd_rel->relkind == RELKIND_COMPOSITE_TYPE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is a composite type", stmt->relation->relname),
-				 errhint("Use ALTER TYPE instead.")));
-
-	/* Preparation phase (ATPrepCmd) for every subcommand. */
-	foreach(lc, stmt->cmds)
-	{
-		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
-
-		ri_check_alter_relkind(rel, cmd->subtype);
-		if (cmd->subtype == AT_DropColumn && rel->rd_rel->reloftype)
-			ereport(ERROR,
-					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-					 errmsg("cannot drop column from typed table")));
-	}
-
-	/*
-	 * Execution phase: the DROP pass runs the subcommands in order.  The
-	 * inheritance counts they lower are shared by all of them, as the
-	 * catalogs are in the command.
-	 */
-	ctl.keysize = sizeof(ObjectAddress);
-	ctl.entrysize = sizeof(InhCount);
-	ctl.hcxt = CurrentMemoryContext;
-	counts = hash_create("ri_audit inheritance counts", 16, &ctl,
-						 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-
-	foreach(lc, stmt->cmds)
-	{
-		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
-
-		CHECK_FOR_INTERRUPTS();
-		if (cmd->subtype == AT_DropColumn)
-		{
-			TargetList	targets = {0};
-
-			ri_drop_column(walk, rel, cmd->name, recurse, false,
-						cmd->missing_ok, counts, &targets);
-			ri_walk_batch(walk, targets.addrs, targets.n);
-		}
-		else
-			ri_drop_constraint(walk, rel, cmd->name, recurse, false,
-							cmd->missing_ok, counts);
-	}
-
-	hash_destroy(counts);
-	relation_close(rel, NoLock);
 }
 
 /*

@@ -109,7 +109,6 @@ typedef struct CollectorSink
 
 static void collector_report(OrphanSink *sink, int fk_index, Oid relid,
 							 ItemPointer tid, Datum *keyvals, bool *keynulls);
-static void jsonb_as_value(Jsonb *j, JsonbValue *v);
 
 /* ------------------------------------------------------------------------
  * THE SCAN PATH CHOICE
@@ -548,12 +547,12 @@ ri_collector_end(OrphanCollector *c)
 }
 
 /*
- * jsonb_as_value
+ * ri_jsonb_as_value
  *		*v becomes j as a value to push into another jsonb being built: its
  *		scalar, or its container by reference.
  */
-static void
-jsonb_as_value(Jsonb *j, JsonbValue *v)
+void
+ri_jsonb_as_value(Jsonb *j, JsonbValue *v)
 {
 	if (JB_ROOT_IS_SCALAR(j))
 		JsonbExtractScalar(&j->root, v);
@@ -595,7 +594,7 @@ ri_collector_row_key(OrphanCollector *c)
 
 			j = ri_key_jsonb(&c->render[k],
 							 c->slot->tts_values[SORT_ATT_KEY(k) - 1]);
-			jsonb_as_value(j, &val);
+			ri_jsonb_as_value(j, &val);
 		}
 		pushJsonbValue(&state, WJB_VALUE, &val);
 	}
@@ -648,7 +647,7 @@ ri_collector_sample(OrphanCollector *c)
 	{
 		JsonbValue	v;
 
-		jsonb_as_value(ri_collector_row_key(c), &v);
+		ri_jsonb_as_value(ri_collector_row_key(c), &v);
 		pushJsonbValue(&state, WJB_ELEM, &v);
 	}
 	res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);

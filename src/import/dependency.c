@@ -142,6 +142,10 @@ ri_walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object
 				 */
 				if (stack == NULL)
 				{
+					/* Deleted by the command before the call. */
+					if (batch->detached &&
+						dep->deptype == DEPENDENCY_INTERNAL)
+						break;
 					for (int i = 0; i < batch->ntargets; i++)
 					{
 						const ObjectAddress *t = &batch->targets[i];

@@ -383,25 +383,67 @@ inh_count_get(HTAB *counts, const ObjectAddress *obj, int catalog_inhcount,
 /* ---- end of the code that follows tablecmds.c ---- */
 
 /*
+ * ri_at_subcommand_name
+ *		alter_table_type_to_string(): the subcommand as the grammar spells
+ *		it, for messages.
+ */
+const char *
+ri_at_subcommand_name(AlterTableType cmdtype)
+{
+	switch (cmdtype)
+	{
+		case AT_ColumnDefault:
+			return "ALTER COLUMN ... SET DEFAULT";
+		case AT_DropExpression:
+			return "ALTER COLUMN ... DROP EXPRESSION";
+		case AT_DropColumn:
+			return "DROP COLUMN";
+		case AT_DropConstraint:
+			return "DROP CONSTRAINT";
+		case AT_AlterColumnType:
+			return "ALTER COLUMN ... SET DATA TYPE";
+		case AT_DropIdentity:
+			return "ALTER COLUMN ... DROP IDENTITY";
+		default:
+			return "?";
+	}
+}
+
+/*
  * ri_check_alter_relkind
- *		ATSimplePermissions()' relation kind test for DROP COLUMN and DROP
- *		CONSTRAINT (ownership is not checked, see the file comment).
+ *		ATSimplePermissions()' relation kind test for the subcommands the
+ *		preview computes, with the targets ATPrepCmd() allows each
+ *		(ownership is not checked, see the file comment).
  */
 void
 ri_check_alter_relkind(Relation rel, AlterTableType cmdtype)
 {
 	char		relkind = rel->rd_rel->relkind;
+	bool		table = (relkind == RELKIND_RELATION ||
+						 relkind == RELKIND_PARTITIONED_TABLE);
 	bool		ok;
 
-	ok = (relkind == RELKIND_RELATION ||
-		  relkind == RELKIND_PARTITIONED_TABLE ||
-		  relkind == RELKIND_FOREIGN_TABLE ||
-		  (cmdtype == AT_DropColumn && relkind == RELKIND_COMPOSITE_TYPE));
+	switch (cmdtype)
+	{
+		case AT_DropColumn:
+		case AT_AlterColumnType:
+			ok = table || relkind == RELKIND_COMPOSITE_TYPE ||
+				relkind == RELKIND_FOREIGN_TABLE;
+			break;
+		case AT_ColumnDefault:
+		case AT_DropIdentity:
+			ok = table || relkind == RELKIND_VIEW ||
+				relkind == RELKIND_FOREIGN_TABLE;
+			break;
+		default:				/* DROP CONSTRAINT, DROP EXPRESSION */
+			ok = table || relkind == RELKIND_FOREIGN_TABLE;
+			break;
+	}
 	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("ALTER action %s cannot be performed on relation \"%s\"",
-						cmdtype == AT_DropColumn ? "DROP COLUMN" : "DROP CONSTRAINT",
+						ri_at_subcommand_name(cmdtype),
 						RelationGetRelationName(rel)),
 				 errdetail_relkind_not_supported(relkind)));
 }

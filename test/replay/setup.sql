@@ -1,7 +1,8 @@
 -- test/replay/setup.sql: the event triggers of "make test-replay".
 --
 -- Installed into the database PostgreSQL's regression scripts are replayed
--- into.  For every DROP and ALTER TABLE / ALTER FOREIGN TABLE statement:
+-- into.  For every DROP, ALTER TABLE / FOREIGN TABLE / VIEW / TYPE and ALTER
+-- DOMAIN statement:
 --   * ddl_command_start: ri_audit.drop_preview(current_query()) inside its
 --     own exception block; the rows, or the error's SQLSTATE and message;
 --   * sql_drop: pg_event_trigger_dropped_objects();
@@ -41,7 +42,8 @@ BEGIN
 	PERFORM pg_catalog.set_config('ri_replay.key', k, false);
 	PERFORM pg_catalog.set_config('ri_replay.preview', '', false);
 	PERFORM pg_catalog.set_config('ri_replay.tracked', '', false);
-	IF NOT (tg_tag LIKE 'DROP %' OR tg_tag IN ('ALTER TABLE', 'ALTER FOREIGN TABLE')) THEN
+	IF NOT (tg_tag LIKE 'DROP %' OR tg_tag IN ('ALTER TABLE', 'ALTER FOREIGN TABLE',
+			'ALTER VIEW', 'ALTER TYPE', 'ALTER DOMAIN')) THEN
 		RETURN;
 	END IF;
 	PERFORM pg_catalog.set_config('ri_replay.tracked', 'on', false);
