@@ -201,12 +201,10 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 	OrphanCollector *c;
 	RiRowKeyReader *rk = NULL;
 	int			colmap[ORPHANS_COLS];
-	int			natts;
 
 	InitMaterializedSRF(fcinfo, 0);
 	result_column_map(rsinfo->setDesc, "orphans", orphans_columns,
 					  ORPHANS_COLS, colmap);
-	natts = rsinfo->setDesc->natts;
 
 	ri_fk_read(conoid, &fk, false);
 	ri_fk_require_access(&fk);
@@ -251,7 +249,7 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 			else
 				nulls[colmap[OC_ROW_KEY]] = true;
 		}
-		Assert(natts <= ORPHANS_COLS);
+		Assert(rsinfo->setDesc->natts <= ORPHANS_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
 		MemoryContextSwitchTo(old);
