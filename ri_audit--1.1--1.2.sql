@@ -754,12 +754,23 @@ BEGIN ATOMIC
 					ON fa.attrelid OPERATOR(pg_catalog.=) c.conrelid AND fa.attnum OPERATOR(pg_catalog.=) k.fkatt
 				  JOIN pg_catalog.pg_attribute pa
 					ON pa.attrelid OPERATOR(pg_catalog.=) c.confrelid AND pa.attnum OPERATOR(pg_catalog.=) k.pkatt
-				  JOIN pg_catalog.pg_type ft ON ft.oid OPERATOR(pg_catalog.=) fa.atttypid
-				  JOIN pg_catalog.pg_type pt ON pt.oid OPERATOR(pg_catalog.=) pa.atttypid
+				  -- the base types, through domains over domains (getBaseType())
+				  CROSS JOIN LATERAL (
+					   WITH RECURSIVE base(side, oid, typtype, typbasetype) AS (
+						   SELECT s.side, t.oid, t.typtype, t.typbasetype
+							 FROM (VALUES (1, fa.atttypid), (2, pa.atttypid)) AS s(side, typ)
+							 JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) s.typ
+						   UNION ALL
+						   SELECT b.side, t.oid, t.typtype, t.typbasetype
+							 FROM base b
+							 JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) b.typbasetype
+							WHERE b.typtype OPERATOR(pg_catalog.=) 'd')
+					   SELECT pg_catalog.min(b.oid) FILTER (WHERE b.side OPERATOR(pg_catalog.=) 1) AS fk_base,
+							  pg_catalog.min(b.oid) FILTER (WHERE b.side OPERATOR(pg_catalog.=) 2) AS pk_base
+						 FROM base b
+						WHERE b.typtype OPERATOR(pg_catalog.<>) 'd') bt
 				 WHERE f.parent_fk IS NULL
-				   AND CASE WHEN ft.typtype OPERATOR(pg_catalog.=) 'd' THEN ft.typbasetype ELSE ft.oid END
-					   OPERATOR(pg_catalog.<>)
-					   CASE WHEN pt.typtype OPERATOR(pg_catalog.=) 'd' THEN pt.typbasetype ELSE pt.oid END
+				   AND bt.fk_base OPERATOR(pg_catalog.<>) bt.pk_base
 				 GROUP BY f.table_name, f.fk_name, f.fk) x
 	)
 	SELECT severity, problem, table_name, fk_name, fk, reason, advice
