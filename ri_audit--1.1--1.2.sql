@@ -501,8 +501,9 @@ tree_members AS (
 	 WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm']::pg_catalog."char"[])
 ),
 -- Index names as PostgreSQL's makeObjectName() makes them (table name,
--- columns, label 'idx'; the longer of the first two is shortened until the
--- name fits in 63 characters); names that coincide within one key's recipe
+-- columns, label 'idx'; the longer of the first two, counted in bytes, is
+-- shortened until the name fits in 63 bytes, and each is then cut back to
+-- a character boundary as pg_mbcliplen() cuts); names that coincide within one key's recipe
 -- get labels idx1, idx2, ... as ChooseRelationName() would.  Existing
 -- relations of the same name are not looked for.
 named AS (
@@ -513,8 +514,12 @@ named AS (
 	  FROM (SELECT tm.*, x.name AS base_name
 			  FROM tree_members tm
 			  CROSS JOIN LATERAL (
-				   SELECT pg_catalog."left"(tm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
-						  OPERATOR(pg_catalog.||) pg_catalog."left"(tm.colnames, y.n2)
+				   SELECT (SELECT pg_catalog."left"(tm.bare_name, pg_catalog.max(c.n))
+				   	   FROM pg_catalog.generate_series(0, pg_catalog.length(tm.bare_name)) AS c(n)
+				   	  WHERE pg_catalog.octet_length(pg_catalog."left"(tm.bare_name, c.n)) OPERATOR(pg_catalog.<=) y.n1) OPERATOR(pg_catalog.||) '_'
+						  OPERATOR(pg_catalog.||) (SELECT pg_catalog."left"(tm.colnames, pg_catalog.max(c.n))
+						  	   FROM pg_catalog.generate_series(0, pg_catalog.length(tm.colnames)) AS c(n)
+						  	  WHERE pg_catalog.octet_length(pg_catalog."left"(tm.colnames, c.n)) OPERATOR(pg_catalog.<=) y.n2)
 						  OPERATOR(pg_catalog.||) '_idx' AS name
 					 FROM (SELECT CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l1
 									   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l1
@@ -525,14 +530,18 @@ named AS (
 									   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
 									   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
 							 FROM (SELECT 63 OPERATOR(pg_catalog.-) 5 AS a,
-										  pg_catalog.length(tm.bare_name) AS l1,
-										  pg_catalog.length(tm.colnames) AS l2) z) y) x) m
+										  pg_catalog.octet_length(tm.bare_name) AS l1,
+										  pg_catalog.octet_length(tm.colnames) AS l2) z) y) x) m
 ),
 members AS (
 	SELECT nm.fk, nm.relid, nm.parent, nm.depth, nm.relkind, nm.relname, nm.nspname,
 		   pg_catalog.quote_ident(CASE WHEN nm.dup OPERATOR(pg_catalog.=) 0 THEN nm.base_name
-			   ELSE pg_catalog."left"(nm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
-					OPERATOR(pg_catalog.||) pg_catalog."left"(nm.colnames, y.n2)
+			   ELSE (SELECT pg_catalog."left"(nm.bare_name, pg_catalog.max(c.n))
+			   	   FROM pg_catalog.generate_series(0, pg_catalog.length(nm.bare_name)) AS c(n)
+			   	  WHERE pg_catalog.octet_length(pg_catalog."left"(nm.bare_name, c.n)) OPERATOR(pg_catalog.<=) y.n1) OPERATOR(pg_catalog.||) '_'
+					OPERATOR(pg_catalog.||) (SELECT pg_catalog."left"(nm.colnames, pg_catalog.max(c.n))
+						   FROM pg_catalog.generate_series(0, pg_catalog.length(nm.colnames)) AS c(n)
+						  WHERE pg_catalog.octet_length(pg_catalog."left"(nm.colnames, c.n)) OPERATOR(pg_catalog.<=) y.n2)
 					OPERATOR(pg_catalog.||) '_idx' OPERATOR(pg_catalog.||) nm.dup::pg_catalog.text END) AS indexname
 	  FROM named nm
 	  CROSS JOIN LATERAL (
@@ -545,8 +554,8 @@ members AS (
 					   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
 					   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
 			 FROM (SELECT 63 OPERATOR(pg_catalog.-) (5 OPERATOR(pg_catalog.+) pg_catalog.length(nm.dup::pg_catalog.text)) AS a,
-						  pg_catalog.length(nm.bare_name) AS l1,
-						  pg_catalog.length(nm.colnames) AS l2) z) y
+						  pg_catalog.octet_length(nm.bare_name) AS l1,
+						  pg_catalog.octet_length(nm.colnames) AS l2) z) y
 ),
 statements AS (
 	-- a plain table: one concurrent build
@@ -754,12 +763,23 @@ BEGIN ATOMIC
 					ON fa.attrelid OPERATOR(pg_catalog.=) c.conrelid AND fa.attnum OPERATOR(pg_catalog.=) k.fkatt
 				  JOIN pg_catalog.pg_attribute pa
 					ON pa.attrelid OPERATOR(pg_catalog.=) c.confrelid AND pa.attnum OPERATOR(pg_catalog.=) k.pkatt
-				  JOIN pg_catalog.pg_type ft ON ft.oid OPERATOR(pg_catalog.=) fa.atttypid
-				  JOIN pg_catalog.pg_type pt ON pt.oid OPERATOR(pg_catalog.=) pa.atttypid
+				  -- the base types, through domains over domains (getBaseType())
+				  CROSS JOIN LATERAL (
+					   WITH RECURSIVE base(side, oid, typtype, typbasetype) AS (
+						   SELECT s.side, t.oid, t.typtype, t.typbasetype
+							 FROM (VALUES (1, fa.atttypid), (2, pa.atttypid)) AS s(side, typ)
+							 JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) s.typ
+						   UNION ALL
+						   SELECT b.side, t.oid, t.typtype, t.typbasetype
+							 FROM base b
+							 JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) b.typbasetype
+							WHERE b.typtype OPERATOR(pg_catalog.=) 'd')
+					   SELECT pg_catalog.min(b.oid) FILTER (WHERE b.side OPERATOR(pg_catalog.=) 1) AS fk_base,
+							  pg_catalog.min(b.oid) FILTER (WHERE b.side OPERATOR(pg_catalog.=) 2) AS pk_base
+						 FROM base b
+						WHERE b.typtype OPERATOR(pg_catalog.<>) 'd') bt
 				 WHERE f.parent_fk IS NULL
-				   AND CASE WHEN ft.typtype OPERATOR(pg_catalog.=) 'd' THEN ft.typbasetype ELSE ft.oid END
-					   OPERATOR(pg_catalog.<>)
-					   CASE WHEN pt.typtype OPERATOR(pg_catalog.=) 'd' THEN pt.typbasetype ELSE pt.oid END
+				   AND bt.fk_base OPERATOR(pg_catalog.<>) bt.pk_base
 				 GROUP BY f.table_name, f.fk_name, f.fk) x
 	)
 	SELECT severity, problem, table_name, fk_name, fk, reason, advice
