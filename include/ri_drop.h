@@ -24,6 +24,7 @@
 #define RI_DROP_H
 
 #include "catalog/objectaddress.h"
+#include "nodes/nodes.h"
 #include "utils/hsearch.h"
 
 /*
@@ -80,6 +81,7 @@ extern int	ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj);
 extern void ri_walk_end(DropWalk *walk);
 extern bool ri_walk_entry_is_reported(const DropWalkEntry *entry);
 extern int	ri_walk_nentries(const DropWalk *walk);
+extern const DropWalkEntry *ri_walk_entry(const DropWalk *walk, int index);
 extern int	ri_walk_batch_ntargets(const DropWalk *walk, int batch);
 extern const ObjectAddress *ri_walk_batch_first(const DropWalk *walk,
 												int batch);
@@ -102,5 +104,6 @@ extern void ri_subobject_strings(Oid classId, const char *name,
 
 /* src/engine/drop_target.c */
 extern void ri_drop_targets(const char *ddl, DropWalk *walk);
+extern Node *ri_parse_one_statement(const char *ddl);
 
 #endif							/* RI_DROP_H */

@@ -270,6 +270,18 @@ ri_walk_nentries(const DropWalk *walk)
 }
 
 /*
+ * ri_walk_entry
+ *		Entry number 'index' (0 .. ri_walk_nentries() - 1, deletion order
+ *		over all batches); valid until the walk grows.
+ */
+const DropWalkEntry *
+ri_walk_entry(const DropWalk *walk, int index)
+{
+	Assert(index >= 0 && index < walk->nentries);
+	return &walk->entries[index];
+}
+
+/*
  * ri_walk_batch_ntargets, ri_walk_batch_first
  *		How many targets deletion call batch was given, and the first.
  */

@@ -77,7 +77,6 @@
 
 #include "ri_drop_target_int.h"
 
-static Node *parse_one_statement(const char *ddl);
 static void parse_error_callback(void *arg);
 static void preview_alter_table(AlterTableStmt *stmt, DropWalk *walk);
 
@@ -89,7 +88,7 @@ static void preview_alter_table(AlterTableStmt *stmt, DropWalk *walk);
 void
 ri_drop_targets(const char *ddl, DropWalk *walk)
 {
-	Node	   *stmt = parse_one_statement(ddl);
+	Node	   *stmt = ri_parse_one_statement(ddl);
 
 	switch (nodeTag(stmt))
 	{
@@ -129,12 +128,12 @@ ri_drop_targets(const char *ddl, DropWalk *walk)
 }
 
 /*
- * parse_one_statement
+ * ri_parse_one_statement
  *		Raw-parse 'ddl' and return its only statement.  Syntax errors are the
  *		parser's own (42601), with the cursor placed in 'ddl'.
  */
-static Node *
-parse_one_statement(const char *ddl)
+Node *
+ri_parse_one_statement(const char *ddl)
 {
 	ErrorContextCallback errcallback;
 	List	   *stmts;
