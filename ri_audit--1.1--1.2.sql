@@ -202,7 +202,7 @@ AS 'MODULE_PATHNAME', 'ri_audit_migration_script'
 LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION @extschema@.migration_script(pg_catalog.text) IS
-'one transaction that drops the dependents blocking the statement, runs it and recreates them';
+'one transaction: drop the dependents that block the statement, run it, recreate them';
 
 REVOKE ALL ON FUNCTION @extschema@.migration_script(pg_catalog.text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION @extschema@.migration_script(pg_catalog.text) TO PUBLIC;

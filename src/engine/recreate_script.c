@@ -77,6 +77,7 @@
 #include "catalog/pg_trigger.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -116,6 +117,8 @@ static int	add_target(ObjectAddress **targets, int n, int *max,
 					   const ObjectAddress *obj);
 static int	alter_type_blockers(AlterTableStmt *stmt, ObjectAddress **targets,
 								StringInfo notes);
+static void check_statement_kind(Node *stmt, const char *what,
+								 const char *hint);
 static char *finish_migration(const char *ddl, ObjectAddress *targets,
 							  int ntargets, DropWalk *gone, StringInfo notes);
 
@@ -126,11 +129,14 @@ static char *finish_migration(const char *ddl, ObjectAddress *targets,
 char *
 ri_recreate_script(const char *ddl)
 {
-	DropWalk   *walk = ri_walk_begin(false);
+	DropWalk   *walk;
 	ScriptState st;
 	StringInfoData buf;
 	int			nestlevel;
 
+	check_statement_kind(ri_parse_one_statement(ddl), "a recreate script",
+						 "Give one DROP statement, or ALTER TABLE with only DROP COLUMN and DROP CONSTRAINT subcommands.");
+	walk = ri_walk_begin(false);
 	ri_drop_targets(ddl, walk);
 
 	nestlevel = ri_deparse_begin();
@@ -160,6 +166,8 @@ ri_migration_script(const char *ddl)
 	int			max = 0;
 	StringInfoData notes;
 
+	check_statement_kind(stmt, "a migration script",
+						 "Give one DROP statement, or ALTER TABLE with only DROP COLUMN and DROP CONSTRAINT subcommands, or with only ALTER COLUMN ... TYPE subcommands.");
 	initStringInfo(&notes);
 	if (IsA(stmt, AlterTableStmt))
 	{
@@ -221,6 +229,24 @@ ri_migration_script(const char *ddl)
 		}
 		return finish_migration(ddl, targets, ntargets, gone, &notes);
 	}
+}
+
+/*
+ * check_statement_kind
+ *		Refuse, in the script's own words, a statement that is no DROP and
+ *		no ALTER TABLE (the drop walk checks the subcommands).
+ */
+static void
+check_statement_kind(Node *stmt, const char *what, const char *hint)
+{
+	if (IsA(stmt, DropStmt) || IsA(stmt, DropUserMappingStmt) ||
+		IsA(stmt, AlterTableStmt))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cannot build %s for a %s statement", what,
+					CreateCommandName(stmt)),
+			 errhint("%s", hint)));
 }
 
 /*
@@ -509,7 +535,8 @@ append_creates(ScriptState *st, StringInfo buf)
 /*
  * append_commented
  *		Append text with prefix before its first line and "-- " before
- *		every other, ending with a newline.
+ *		every other (after every newline and carriage return, both of which
+ *		end an SQL comment), ending with a newline.
  */
 static void
 append_commented(StringInfo buf, const char *prefix, const char *text)
@@ -523,7 +550,8 @@ append_commented(StringInfo buf, const char *prefix, const char *text)
 	for (p = text; p < text + len; p++)
 	{
 		appendStringInfoChar(buf, *p);
-		if (*p == '\n')
+		/* the SQL lexer ends a comment at either */
+		if (*p == '\n' || *p == '\r')
 			appendStringInfoString(buf, "-- ");
 	}
 	appendStringInfoChar(buf, '\n');
@@ -531,16 +559,35 @@ append_commented(StringInfo buf, const char *prefix, const char *text)
 
 /*
  * object_string
- *		"<type> <identity>", e.g. "view public.v", for the comment block.
+ *		"<type> <identity>", e.g. "view public.v", for the comment block,
+ *		with line breaks written as \n and \r.
  */
 static char *
 object_string(const ObjectAddress *obj)
 {
 	char	   *identity = getObjectIdentity(obj, true);
+	StringInfoData buf;
 
 	if (identity == NULL)
 		return pstrdup("(dropped object)");
-	return psprintf("%s %s", getObjectTypeDescription(obj, false), identity);
+
+	/*
+	 * It goes into a comment line: a line break in a quoted name would end
+	 * the comment and make the rest of the name a statement.
+	 */
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s ", getObjectTypeDescription(obj, false));
+	for (const char *p = identity; *p; p++)
+	{
+		if (*p == '\n')
+			appendStringInfoString(&buf, "\\n");
+		else if (*p == '\r')
+			appendStringInfoString(&buf, "\\r");
+		else
+			appendStringInfoChar(&buf, *p);
+	}
+	pfree(identity);
+	return buf.data;
 }
 
 /*
