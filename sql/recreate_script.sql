@@ -157,6 +157,28 @@ SET ROLE regress_rs_reader;
 SELECT ri_audit.recreate_script('DROP VIEW shop.big_spenders');
 RESET ROLE;
 
+-- Locks: AccessShareLock at most: on what the statement names, and, through
+-- PostgreSQL's deparsers (as pg_dump), on the relations the recreated
+-- views read.
+BEGIN;
+SELECT length(ri_audit.migration_script('ALTER TABLE shop.orders ALTER COLUMN total TYPE numeric(14,2)')) > 0 AS built;
+SELECT relation::regclass, mode FROM pg_locks
+ WHERE pid = pg_backend_pid() AND locktype = 'relation'
+   AND relation IN (SELECT oid FROM pg_class
+                     WHERE relnamespace = 'shop'::regnamespace)
+ ORDER BY relation::regclass::text, mode;
+SELECT DISTINCT mode FROM pg_locks
+ WHERE pid = pg_backend_pid() AND locktype = 'relation' ORDER BY 1;
+COMMIT;
+BEGIN;
+SELECT length(ri_audit.recreate_script('DROP VIEW shop.order_totals')) > 0 AS built;
+SELECT relation::regclass, mode FROM pg_locks
+ WHERE pid = pg_backend_pid() AND locktype = 'relation'
+   AND relation IN (SELECT oid FROM pg_class
+                     WHERE relnamespace = 'shop'::regnamespace)
+ ORDER BY relation::regclass::text, mode;
+COMMIT;
+
 --
 -- Inputs they refuse.
 --
