@@ -14,9 +14,11 @@
  * function bodies as pg_proc shows them, ACLs, comments and security
  * labels as their catalogs show them.  No row data is read.
  *
- * Locks: AccessShareLock at most, on what the statement names (as
- * drop_preview) and on the catalogs read; none on the objects reached
- * through dependencies.
+ * Locks: AccessShareLock at most: on what the statement names (as
+ * drop_preview), on the catalogs read, and, through PostgreSQL's
+ * deparsers (pg_get_viewdef and pg_get_ruledef lock the relations a query
+ * reads, as pg_dump's calls do), on the relations the recreated views and
+ * rules read.  Nothing stronger, so they run in read-only transactions.
  *
  * Copyright (c) 2026, ri_audit developers
  *

@@ -34,8 +34,11 @@
  * the owner first; an entry granted by another role is granted after SET
  * ROLE to that role (and RESET ROLE), so that it keeps its grantor.
  *
- * Locks: catalog rows are read with AccessShareLock on their catalogs; no
- * object lock is taken.  Privileges: everything read here is in catalogs
+ * Locks: catalog rows are read with AccessShareLock on their catalogs.
+ * pg_get_viewdef and pg_get_ruledef take AccessShareLock on the relations
+ * the query reads (AcquireRewriteLocks), as they do for pg_dump; nothing
+ * stronger is taken.  No user code runs: the deparsers call only type
+ * output functions, which only superusers can create.  Privileges: everything read here is in catalogs
  * every role can read (pg_class, pg_proc, pg_rewrite, pg_trigger,
  * pg_policy, pg_description, pg_seclabel, ...), and the deparsers are
  * callable by every role.

@@ -46,8 +46,9 @@
  *
  * Locks: AccessShareLock on the relations and objects the statement names
  * (as drop_preview; for ALTER COLUMN TYPE on the table and the inheritance
- * children the command would visit) and on the catalogs read; no lock on
- * the objects reached through dependencies.  Privileges: every fact used
+ * children the command would visit), on the catalogs read, and, through
+ * the deparsers, on the relations the recreated views and rules read
+ * (see recreate_ddl.c).  Privileges: every fact used
  * is one the catalogs show to every role (see recreate_ddl.c).
  *
  * Copyright (c) 2026, ri_audit developers
