@@ -157,6 +157,36 @@ SET ROLE regress_rs_reader;
 SELECT ri_audit.recreate_script('DROP VIEW shop.big_spenders');
 RESET ROLE;
 
+-- ALTER COLUMN ... TYPE under a publication WHERE clause, a trigger (UPDATE
+-- OF the column, fired on replicas only) and a policy: all dropped by name
+-- and recreated around the statement, the trigger's state too.
+CREATE TABLE shop.pt (id int PRIMARY KEY, a int, b text);
+SET client_min_messages = error;
+CREATE PUBLICATION regress_rs_pub FOR TABLE shop.pt (id, a) WHERE (a > 0);
+RESET client_min_messages;
+CREATE TRIGGER pt_t BEFORE UPDATE OF a ON shop.pt FOR EACH ROW
+  EXECUTE FUNCTION suppress_redundant_updates_trigger();
+ALTER TABLE shop.pt ENABLE REPLICA TRIGGER pt_t;
+CREATE POLICY pol ON shop.pt AS RESTRICTIVE FOR UPDATE TO regress_rs_reader
+  USING (a > 0) WITH CHECK (a < 100);
+\set VERBOSITY terse
+ALTER TABLE shop.pt ALTER COLUMN a TYPE bigint;
+\set VERBOSITY default
+SELECT ri_audit.migration_script('ALTER TABLE shop.pt ALTER COLUMN a TYPE bigint') AS script
+\gset
+\echo :script
+:script
+SELECT pg_get_expr(prqual, prrelid) AS qual, prattrs FROM pg_publication_rel
+ WHERE prpubid = (SELECT oid FROM pg_publication WHERE pubname = 'regress_rs_pub');
+SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'shop.pt'::regclass;
+SELECT polname, polpermissive, polcmd, polroles::regrole[],
+       pg_get_expr(polqual, polrelid) AS qual,
+       pg_get_expr(polwithcheck, polrelid) AS check
+  FROM pg_policy WHERE polrelid = 'shop.pt'::regclass;
+SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+ WHERE attrelid = 'shop.pt'::regclass AND attname = 'a';
+DROP PUBLICATION regress_rs_pub;
+
 -- Locks: AccessShareLock at most: on what the statement names, and, through
 -- PostgreSQL's deparsers (as pg_dump), on the relations the recreated
 -- views read.

@@ -839,7 +839,7 @@ ri_recreate_append_ddl(StringInfo buf, const ObjectAddress *obj)
 								 RelationGetDescr(rel), &isnull);
 				if (!isnull)
 				{
-					int2vector *attrs = (int2vector *) DatumGetPointer(d);
+					int2vector *attrs = (int2vector *) PG_DETOAST_DATUM(d);
 
 					appendStringInfoString(buf, " (");
 					for (int i = 0; i < attrs->dim1; i++)
@@ -1163,6 +1163,7 @@ append_columns(StringInfo buf, Oid relid, const char *relname, Oid owner)
 		char	   *colname;
 		ObjectAddress col;
 
+		CHECK_FOR_INTERRUPTS();
 		if (!HeapTupleIsValid(tup))
 			break;
 		att = (Form_pg_attribute) GETSTRUCT(tup);
