@@ -5,6 +5,7 @@
 #
 # A generated schema rich in dependencies (the drop differential's
 # generator, one world, plus every kind the scripts recreate with owners,
+# aggregates with every kind of support function,
 # grants by other grantors, comments, options and enable states) is built
 # in a template database.  For every candidate statement, in a fresh copy
 # of the template:
@@ -64,6 +65,19 @@ sub world_sql
 	  . "STABLE RETURN \$1 IS NOT NULL;";
 	push @sql, "CREATE PROCEDURE $s.proc() LANGUAGE sql BEGIN ATOMIC SELECT $s.f1(1); END;";
 	push @sql, "CREATE SEQUENCE $s.shared_seq;";
+	push @sql, "CREATE FUNCTION $s.addup(int, int) RETURNS int LANGUAGE sql "
+	  . "IMMUTABLE RETURN \$1 + \$2;";
+	push @sql, "CREATE FUNCTION $s.addfin(int) RETURNS bigint LANGUAGE sql "
+	  . "IMMUTABLE RETURN \$1 * 10;";
+	push @sql, "CREATE AGGREGATE $s.agg1(int) (sfunc = $s.addup, stype = int, "
+	  . "initcond = '0', finalfunc = $s.addfin, combinefunc = $s.addup, "
+	  . "parallel = safe);";
+	push @sql, "CREATE AGGREGATE $s.agg2(int) (sfunc = $s.addup, stype = int, "
+	  . "msfunc = $s.addup, minvfunc = $s.addup, mstype = int, "
+	  . "minitcond = '0', sortop = >);";
+	push @sql, "COMMENT ON AGGREGATE $s.agg1(int) IS 'sum times ten';";
+	push @sql, "REVOKE ALL ON FUNCTION $s.agg1(int) FROM PUBLIC;";
+	push @sql, "GRANT EXECUTE ON FUNCTION $s.agg1(int) TO regress_rc_reader;";
 
 	for my $i (1 .. $ntab)
 	{
@@ -171,6 +185,7 @@ sub world_sql
 	push @sql, "CREATE TABLE $s2.pfk1 PARTITION OF $s2.pfk FOR VALUES IN (1);";
 	push @sql, "CREATE TRIGGER ptg AFTER INSERT ON $s2.pfk "
 	  . "FOR EACH ROW EXECUTE FUNCTION $s.trg();";
+	push @sql, "CREATE VIEW $s.aggv AS SELECT $s.agg1(v), $s.agg2(v) FROM $s.t2;";
 	push @sql, "CREATE TABLE $s.ip (a int CONSTRAINT a_pos CHECK (a > 0), b int);";
 	push @sql, "CREATE TABLE $s.ic1 () INHERITS ($s.ip);";
 	push @sql, "CREATE VIEW $s.ic1_v AS SELECT a, b FROM $s.ic1;";
@@ -361,7 +376,8 @@ my $cands = $node->safe_psql('tmpl', q{
 	SELECT 'DROP STATISTICS ' || s.stxnamespace::regnamespace || '.' || quote_ident(stxname)
 	  FROM pg_statistic_ext s JOIN rels r ON r.oid = stxrelid
 	UNION ALL
-	SELECT 'DROP ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END
+	SELECT 'DROP ' || CASE p.prokind WHEN 'p' THEN 'PROCEDURE '
+			WHEN 'a' THEN 'AGGREGATE ' ELSE 'FUNCTION ' END
 			|| p.oid::regprocedure
 	  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 	 WHERE n.nspname IN ('wa', 'wb')
@@ -437,6 +453,11 @@ for my $stmt (@cands)
 		next;
 	}
 	my @lost = lost_objects($script);
+	# Statements whose removed objects are all definitions: nothing may be
+	# left out.
+	ok(!@lost, "$stmt: everything comes back") or diag($script)
+	  if $stmt =~ /^DROP (?:FUNCTION|AGGREGATE|PROCEDURE|CAST|EVENT TRIGGER|TRIGGER|POLICY|RULE|STATISTICS|VIEW wa\.v|INDEX|MATERIALIZED VIEW)\b/
+	  || $stmt =~ /DROP CONSTRAINT/;
 	my ($ret, $out, $err) = $node->psql($db,
 		"SET client_min_messages = warning;\n$stmt CASCADE;\n$script",
 		on_error_stop => 1);

@@ -21,10 +21,12 @@
  * constraints (NOT VALID kept), indexes that no constraint owns (CLUSTER ON
  * and REPLICA IDENTITY USING INDEX kept), triggers (enable state kept),
  * rules (enable state kept), policies, extended statistics (statistics
- * target kept), column defaults, functions and procedures, casts, event
+ * target kept), column defaults, functions, procedures and plain aggregates
+ * (every pg_aggregate option, as pg_dump writes them), casts, event
  * triggers (enable state kept) and publication membership.  Objects that
  * hold data (tables, columns, sequences) and every other kind (types,
- * domains, schemas, extensions, aggregates, operators, ...) are not
+ * domains, schemas, extensions, ordered-set aggregates and aggregates with
+ * named, variadic or default arguments, operators, ...) are not
  * recreated; objects that come back with their owner (a view's _RETURN
  * rule and row type, a constraint's index and internal triggers, partition
  * clones, inherited copies of a constraint) are parts.
@@ -58,6 +60,7 @@
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/partition.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_attrdef.h"
 #include "catalog/pg_attribute.h"
@@ -68,6 +71,7 @@
 #include "catalog/pg_event_trigger.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_publication.h"
@@ -120,6 +124,10 @@ static char *expr_string(HeapTuple tup, Relation rel, AttrNumber att,
 						 Oid relid);
 static char *role_name(Oid roleid);
 static char *on_relation(const char *objname, Oid relid);
+static bool aggregate_is_plain(Oid aggfnoid);
+static char *func_name(Oid funcid);
+static bool append_aggregate(StringInfo buf, Oid aggfnoid);
+static char *format_operator_qualified_name(Oid oprid);
 
 /*
  * ri_deparse_begin, ri_deparse_end
@@ -369,8 +377,8 @@ ri_recreate_classify(const ObjectAddress *obj, RiRecreateClass *cls)
 
 				if (kind == '\0')
 					return false;
-				if (kind == PROKIND_AGGREGATE)
-					cls->reason = "aggregates are not recreated yet";
+				if (kind == PROKIND_AGGREGATE && !aggregate_is_plain(obj->objectId))
+					cls->reason = "ordered-set aggregates and aggregates with named, variadic or default arguments are not recreated yet";
 				else
 					cls->action = RI_RC_RECREATE;
 				return true;
@@ -382,6 +390,162 @@ ri_recreate_classify(const ObjectAddress *obj, RiRecreateClass *cls)
 		default:
 			return true;
 	}
+}
+
+/*
+ * aggregate_is_plain
+ *		Is aggfnoid an aggregate append_aggregate() can write: a normal one
+ *		(not ordered-set) whose arguments have no names, defaults or
+ *		VARIADIC?
+ */
+static bool
+aggregate_is_plain(Oid aggfnoid)
+{
+	HeapTuple	ptup = SearchSysCache1(PROCOID, ObjectIdGetDatum(aggfnoid));
+	HeapTuple	atup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggfnoid));
+	bool		plain = false;
+
+	if (HeapTupleIsValid(ptup) && HeapTupleIsValid(atup))
+	{
+		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(ptup);
+		bool		isnull;
+
+		(void) SysCacheGetAttr(PROCOID, ptup, Anum_pg_proc_proargnames, &isnull);
+		plain = ((Form_pg_aggregate) GETSTRUCT(atup))->aggkind == AGGKIND_NORMAL &&
+			isnull && proc->pronargdefaults == 0 &&
+			proc->provariadic == InvalidOid;
+	}
+	if (HeapTupleIsValid(ptup))
+		ReleaseSysCache(ptup);
+	if (HeapTupleIsValid(atup))
+		ReleaseSysCache(atup);
+	return plain;
+}
+
+/*
+ * func_name
+ *		A function's schema-qualified name, without arguments (as the
+ *		support functions of CREATE AGGREGATE are named).
+ */
+static char *
+func_name(Oid funcid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_func_namespace(funcid)),
+									  get_func_name(funcid));
+}
+
+/*
+ * append_aggregate
+ *		CREATE AGGREGATE for a plain aggregate (see aggregate_is_plain), with
+ *		every option pg_aggregate records, as pg_dump's dumpAgg writes
+ *		them; false when it no longer exists.
+ */
+static bool
+append_aggregate(StringInfo buf, Oid aggfnoid)
+{
+	HeapTuple	ptup = SearchSysCache1(PROCOID, ObjectIdGetDatum(aggfnoid));
+	HeapTuple	atup;
+	Form_pg_proc proc;
+	Form_pg_aggregate agg;
+	bool		isnull;
+	Datum		d;
+	static const char *const modify[] = {"READ_ONLY", "SHAREABLE", "READ_WRITE"};
+
+	if (!HeapTupleIsValid(ptup))
+		return false;
+	atup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggfnoid));
+	if (!HeapTupleIsValid(atup))
+	{
+		ReleaseSysCache(ptup);
+		return false;
+	}
+	proc = (Form_pg_proc) GETSTRUCT(ptup);
+	agg = (Form_pg_aggregate) GETSTRUCT(atup);
+
+	appendStringInfo(buf, "CREATE AGGREGATE %s(",
+					 quote_qualified_identifier(get_namespace_name(proc->pronamespace),
+												NameStr(proc->proname)));
+	if (proc->pronargs == 0)
+		appendStringInfoChar(buf, '*');
+	for (int i = 0; i < proc->pronargs; i++)
+		appendStringInfo(buf, "%s%s", i > 0 ? ", " : "",
+						 format_type_be_qualified(proc->proargtypes.values[i]));
+	appendStringInfo(buf, ") (\n    SFUNC = %s,\n    STYPE = %s",
+					 func_name(agg->aggtransfn),
+					 format_type_be_qualified(agg->aggtranstype));
+	if (agg->aggtransspace != 0)
+		appendStringInfo(buf, ",\n    SSPACE = %d", agg->aggtransspace);
+	d = SysCacheGetAttr(AGGFNOID, atup, Anum_pg_aggregate_agginitval, &isnull);
+	if (!isnull)
+		appendStringInfo(buf, ",\n    INITCOND = %s",
+						 quote_literal_cstr(TextDatumGetCString(d)));
+	if (OidIsValid(agg->aggfinalfn))
+	{
+		appendStringInfo(buf, ",\n    FINALFUNC = %s", func_name(agg->aggfinalfn));
+		if (agg->aggfinalextra)
+			appendStringInfoString(buf, ",\n    FINALFUNC_EXTRA");
+		if (agg->aggfinalmodify != AGGMODIFY_READ_ONLY)
+			appendStringInfo(buf, ",\n    FINALFUNC_MODIFY = %s",
+							 modify[agg->aggfinalmodify == AGGMODIFY_SHAREABLE ? 1 : 2]);
+	}
+	if (OidIsValid(agg->aggcombinefn))
+		appendStringInfo(buf, ",\n    COMBINEFUNC = %s", func_name(agg->aggcombinefn));
+	if (OidIsValid(agg->aggserialfn))
+		appendStringInfo(buf, ",\n    SERIALFUNC = %s", func_name(agg->aggserialfn));
+	if (OidIsValid(agg->aggdeserialfn))
+		appendStringInfo(buf, ",\n    DESERIALFUNC = %s", func_name(agg->aggdeserialfn));
+	if (OidIsValid(agg->aggmtransfn))
+	{
+		appendStringInfo(buf, ",\n    MSFUNC = %s,\n    MINVFUNC = %s,\n    MSTYPE = %s",
+						 func_name(agg->aggmtransfn), func_name(agg->aggminvtransfn),
+						 format_type_be_qualified(agg->aggmtranstype));
+		if (agg->aggmtransspace != 0)
+			appendStringInfo(buf, ",\n    MSSPACE = %d", agg->aggmtransspace);
+		d = SysCacheGetAttr(AGGFNOID, atup, Anum_pg_aggregate_aggminitval, &isnull);
+		if (!isnull)
+			appendStringInfo(buf, ",\n    MINITCOND = %s",
+							 quote_literal_cstr(TextDatumGetCString(d)));
+		if (OidIsValid(agg->aggmfinalfn))
+		{
+			appendStringInfo(buf, ",\n    MFINALFUNC = %s", func_name(agg->aggmfinalfn));
+			if (agg->aggmfinalextra)
+				appendStringInfoString(buf, ",\n    MFINALFUNC_EXTRA");
+			if (agg->aggmfinalmodify != AGGMODIFY_READ_ONLY)
+				appendStringInfo(buf, ",\n    MFINALFUNC_MODIFY = %s",
+								 modify[agg->aggmfinalmodify == AGGMODIFY_SHAREABLE ? 1 : 2]);
+		}
+	}
+	if (OidIsValid(agg->aggsortop))
+		appendStringInfo(buf, ",\n    SORTOP = OPERATOR(%s)",
+						 format_operator_qualified_name(agg->aggsortop));
+	if (proc->proparallel == PROPARALLEL_SAFE)
+		appendStringInfoString(buf, ",\n    PARALLEL = safe");
+	else if (proc->proparallel == PROPARALLEL_RESTRICTED)
+		appendStringInfoString(buf, ",\n    PARALLEL = restricted");
+	appendStringInfoString(buf, "\n);\n");
+	ReleaseSysCache(atup);
+	ReleaseSysCache(ptup);
+	return true;
+}
+
+/*
+ * format_operator_qualified_name
+ *		"schema.op" of an operator, for OPERATOR(...).
+ */
+static char *
+format_operator_qualified_name(Oid oprid)
+{
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+	Form_pg_operator opr;
+	char	   *result;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for operator %u", oprid);
+	opr = (Form_pg_operator) GETSTRUCT(tup);
+	result = psprintf("%s.%s", quote_identifier(get_namespace_name(opr->oprnamespace)),
+					  NameStr(opr->oprname));
+	ReleaseSysCache(tup);
+	return result;
 }
 
 /*
@@ -741,9 +905,14 @@ ri_recreate_append_ddl(StringInfo buf, const ObjectAddress *obj)
 				break;
 			}
 		case ProcedureRelationId:
+			if (get_func_prokind(obj->objectId) == PROKIND_AGGREGATE)
+			{
+				if (!append_aggregate(buf, obj->objectId))
+					return false;
+				break;
+			}
 			{
 				char	   *def;
-
 				int			len;
 
 				def = text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_get_functiondef,
@@ -1003,9 +1172,15 @@ sql_name(const ObjectAddress *obj, const char **keyword, char **name,
 				if (tup == NULL)
 					return false;
 				proc = (Form_pg_proc) GETSTRUCT(tup);
-				*keyword = proc->prokind == PROKIND_PROCEDURE ? "PROCEDURE" : "FUNCTION";
-				*grant_keyword = *keyword;
-				*name = format_procedure_qualified(obj->objectId);
+				*keyword = proc->prokind == PROKIND_PROCEDURE ? "PROCEDURE" :
+					proc->prokind == PROKIND_AGGREGATE ? "AGGREGATE" : "FUNCTION";
+				*grant_keyword = proc->prokind == PROKIND_PROCEDURE ? "PROCEDURE" :
+					"FUNCTION";
+				*name = proc->prokind == PROKIND_AGGREGATE && proc->pronargs == 0 ?
+					psprintf("%s(*)",
+							 quote_qualified_identifier(get_namespace_name(proc->pronamespace),
+														NameStr(proc->proname))) :
+					format_procedure_qualified(obj->objectId);
 				*owner = proc->proowner;
 				d = heap_getattr(tup, Anum_pg_proc_proacl,
 								 RelationGetDescr(rel), &isnull);
