@@ -17,6 +17,7 @@
 
 #include "catalog/objectaddress.h"
 #include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
 
 /* What a recreate script does with one object that a walk deletes. */
 typedef enum RiRecreateAction
@@ -45,6 +46,8 @@ extern bool ri_recreate_classify(const ObjectAddress *obj,
 extern bool ri_recreate_append_ddl(StringInfo buf, const ObjectAddress *obj);
 extern bool ri_recreate_append_drop(StringInfo buf, const ObjectAddress *obj);
 extern ObjectAddress ri_recreate_owner_of(const ObjectAddress *obj);
+extern List *ri_operator_one_sided_links(Oid oprid, List **what);
+extern List *ri_operator_links_filled(Oid oprid, List **what);
 extern int	ri_deparse_begin(void);
 extern void ri_deparse_end(int nestlevel);
 

@@ -22,11 +22,11 @@
  * and REPLICA IDENTITY USING INDEX kept), triggers (enable state kept),
  * rules (enable state kept), policies, extended statistics (statistics
  * target kept), column defaults, functions, procedures and plain aggregates
- * (every pg_aggregate option, as pg_dump writes them), casts, event
+ * (every pg_aggregate option, as pg_dump writes them), operators, casts, event
  * triggers (enable state kept) and publication membership.  Objects that
  * hold data (tables, columns, sequences) and every other kind (types,
  * domains, schemas, extensions, ordered-set aggregates and aggregates with
- * named, variadic or default arguments, operators, ...) are not
+ * named, variadic or default arguments, operator classes, ...) are not
  * recreated; objects that come back with their owner (a view's _RETURN
  * rule and row type, a constraint's index and internal triggers, partition
  * clones, inherited copies of a constraint) are parts.
@@ -385,6 +385,7 @@ ri_recreate_classify(const ObjectAddress *obj, RiRecreateClass *cls)
 			}
 		case CastRelationId:
 		case EventTriggerRelationId:
+		case OperatorRelationId:
 			cls->action = RI_RC_RECREATE;
 			return true;
 		default:
@@ -545,6 +546,98 @@ format_operator_qualified_name(Oid oprid)
 	result = psprintf("%s.%s", quote_identifier(get_namespace_name(opr->oprnamespace)),
 					  NameStr(opr->oprname));
 	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * ri_operator_one_sided_links
+ *		The operators whose COMMUTATOR or NEGATOR is oprid while oprid's own
+ *		link does not name them back.  Dropping oprid leaves their link
+ *		naming its old OID (RemoveOperatorById() resets only the links
+ *		oprid itself names), and PostgreSQL 15 can set neither link again
+ *		(CREATE OPERATOR fills only links that are unset; ALTER OPERATOR
+ *		cannot change them).  Returns a list of "COMMUTATOR" / "NEGATOR"
+ *		strings in *what, parallel to the returned OIDs.  Reads pg_operator
+ *		with AccessShareLock.
+ */
+List *
+ri_operator_one_sided_links(Oid oprid, List **what)
+{
+	Relation	rel = table_open(OperatorRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+	HeapTuple	self = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+	Oid			selfcom = InvalidOid;
+	Oid			selfneg = InvalidOid;
+	List	   *result = NIL;
+
+	*what = NIL;
+	if (HeapTupleIsValid(self))
+	{
+		selfcom = ((Form_pg_operator) GETSTRUCT(self))->oprcom;
+		selfneg = ((Form_pg_operator) GETSTRUCT(self))->oprnegate;
+		ReleaseSysCache(self);
+	}
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_operator opr = (Form_pg_operator) GETSTRUCT(tup);
+
+		CHECK_FOR_INTERRUPTS();
+		if (opr->oid == oprid)
+			continue;
+		if (opr->oprcom == oprid && selfcom != opr->oid)
+		{
+			result = lappend_oid(result, opr->oid);
+			*what = lappend(*what, "COMMUTATOR");
+		}
+		if (opr->oprnegate == oprid && selfneg != opr->oid)
+		{
+			result = lappend_oid(result, opr->oid);
+			*what = lappend(*what, "NEGATOR");
+		}
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+/*
+ * ri_operator_links_filled
+ *		The operators that oprid names as COMMUTATOR or NEGATOR while their
+ *		own link is unset: CREATE OPERATOR of oprid sets it (OperatorUpd()),
+ *		which it was not before.  Same result shape as
+ *		ri_operator_one_sided_links().
+ */
+List *
+ri_operator_links_filled(Oid oprid, List **what)
+{
+	HeapTuple	self = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+	List	   *result = NIL;
+
+	*what = NIL;
+	if (!HeapTupleIsValid(self))
+		return NIL;
+	for (int which = 0; which < 2; which++)
+	{
+		Form_pg_operator me = (Form_pg_operator) GETSTRUCT(self);
+		Oid			other = which == 0 ? me->oprcom : me->oprnegate;
+		HeapTuple	otup;
+
+		if (!OidIsValid(other) || other == oprid)
+			continue;
+		otup = SearchSysCache1(OPEROID, ObjectIdGetDatum(other));
+		if (!HeapTupleIsValid(otup))
+			continue;
+		if (!OidIsValid(which == 0 ?
+						((Form_pg_operator) GETSTRUCT(otup))->oprcom :
+						((Form_pg_operator) GETSTRUCT(otup))->oprnegate))
+		{
+			result = lappend_oid(result, other);
+			*what = lappend(*what, which == 0 ? "COMMUTATOR" : "NEGATOR");
+		}
+		ReleaseSysCache(otup);
+	}
+	ReleaseSysCache(self);
 	return result;
 }
 
@@ -923,6 +1016,41 @@ ri_recreate_append_ddl(StringInfo buf, const ObjectAddress *obj)
 				appendStringInfo(buf, "%s;\n", def);
 				break;
 			}
+		case OperatorRelationId:
+			{
+				Form_pg_operator opr;
+
+				tup = fetch_row(obj->classId, obj->objectId, &rel);
+				if (tup == NULL)
+					return false;
+				opr = (Form_pg_operator) GETSTRUCT(tup);
+				appendStringInfo(buf, "CREATE OPERATOR %s (\n    FUNCTION = %s",
+								 format_operator_qualified_name(obj->objectId),
+								 func_name(opr->oprcode));
+				if (OidIsValid(opr->oprleft))
+					appendStringInfo(buf, ",\n    LEFTARG = %s",
+									 format_type_be_qualified(opr->oprleft));
+				if (OidIsValid(opr->oprright))
+					appendStringInfo(buf, ",\n    RIGHTARG = %s",
+									 format_type_be_qualified(opr->oprright));
+				if (OidIsValid(opr->oprcom))
+					appendStringInfo(buf, ",\n    COMMUTATOR = OPERATOR(%s)",
+									 format_operator_qualified_name(opr->oprcom));
+				if (OidIsValid(opr->oprnegate))
+					appendStringInfo(buf, ",\n    NEGATOR = OPERATOR(%s)",
+									 format_operator_qualified_name(opr->oprnegate));
+				if (opr->oprcanmerge)
+					appendStringInfoString(buf, ",\n    MERGES");
+				if (opr->oprcanhash)
+					appendStringInfoString(buf, ",\n    HASHES");
+				if (OidIsValid(opr->oprrest))
+					appendStringInfo(buf, ",\n    RESTRICT = %s", func_name(opr->oprrest));
+				if (OidIsValid(opr->oprjoin))
+					appendStringInfo(buf, ",\n    JOIN = %s", func_name(opr->oprjoin));
+				appendStringInfoString(buf, "\n);\n");
+				table_close(rel, AccessShareLock);
+				break;
+			}
 		case CastRelationId:
 			{
 				Form_pg_cast c;
@@ -1255,6 +1383,20 @@ sql_name(const ObjectAddress *obj, const char **keyword, char **name,
 				*name = quote_qualified_identifier(get_namespace_name(st->stxnamespace),
 												   NameStr(st->stxname));
 				*owner = st->stxowner;
+				table_close(rel, AccessShareLock);
+				return true;
+			}
+		case OperatorRelationId:
+			{
+				Form_pg_operator opr;
+
+				tup = fetch_row(obj->classId, obj->objectId, &rel);
+				if (tup == NULL)
+					return false;
+				opr = (Form_pg_operator) GETSTRUCT(tup);
+				*keyword = "OPERATOR";
+				*name = format_operator_qualified(obj->objectId);
+				*owner = opr->oprowner;
 				table_close(rel, AccessShareLock);
 				return true;
 			}

@@ -71,6 +71,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_policy.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_publication_rel.h"
@@ -500,6 +501,46 @@ find_failures(ScriptState *st)
 		systable_endscan(scan);
 	}
 	table_close(depRel, AccessShareLock);
+
+	/* links of surviving operators that the drop leaves dangling */
+	for (int i = st->nentries - 1; i >= 0; i--)
+	{
+		const DropWalkEntry *e = ri_walk_entry(st->walk, i);
+		List	   *what;
+		List	   *links;
+		ListCell   *lo;
+		ListCell   *lw;
+
+		CHECK_FOR_INTERRUPTS();
+		if (e->obj.classId != OperatorRelationId || !is_written(st, i))
+			continue;
+		links = ri_operator_one_sided_links(e->obj.objectId, &what);
+		forboth(lo, links, lw, what)
+		{
+			ObjectAddress other;
+
+			ObjectAddressSet(other, OperatorRelationId, lfirst_oid(lo));
+			if (ri_walk_is_dropped(st->walk, &other))
+				continue;
+			appendStringInfo(&st->notes,
+							 "-- not restored: the %s of %s, which names %s: the drop leaves it naming the old operator, and PostgreSQL 15 cannot set it again\n",
+							 (const char *) lfirst(lw), object_string(&other),
+							 object_string(&e->obj));
+		}
+		links = ri_operator_links_filled(e->obj.objectId, &what);
+		forboth(lo, links, lw, what)
+		{
+			ObjectAddress other;
+
+			ObjectAddressSet(other, OperatorRelationId, lfirst_oid(lo));
+			if (ri_walk_is_dropped(st->walk, &other))
+				continue;
+			appendStringInfo(&st->notes,
+							 "-- changes: the %s of %s, unset before, will name %s (CREATE OPERATOR sets it)\n",
+							 (const char *) lfirst(lw), object_string(&other),
+							 object_string(&e->obj));
+		}
+	}
 }
 
 /*
