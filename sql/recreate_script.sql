@@ -187,6 +187,46 @@ SELECT format_type(atttypid, atttypmod) FROM pg_attribute
  WHERE attrelid = 'shop.pt'::regclass AND attname = 'a';
 DROP PUBLICATION regress_rs_pub;
 
+-- A domain constraint (NOT VALID kept, its comment too), an aggregate and
+-- an operator that use the dropped function.
+CREATE FUNCTION shop.small(int) RETURNS bool LANGUAGE sql IMMUTABLE
+  RETURN $1 < 100;
+CREATE DOMAIN shop.qty AS int;
+ALTER DOMAIN shop.qty ADD CONSTRAINT qty_small CHECK (shop.small(VALUE)) NOT VALID;
+COMMENT ON CONSTRAINT qty_small ON DOMAIN shop.qty IS 'small';
+CREATE FUNCTION shop.add_small(int, int) RETURNS int LANGUAGE sql IMMUTABLE
+  RETURN CASE WHEN shop.small($2) THEN $1 + $2 ELSE $1 END;
+CREATE AGGREGATE shop.sum_small(int) (sfunc = shop.add_small, stype = int,
+  initcond = '0', combinefunc = shop.add_small, parallel = safe);
+CREATE FUNCTION shop.both_small(int, int) RETURNS bool LANGUAGE sql IMMUTABLE
+  RETURN shop.small($1) AND shop.small($2);
+CREATE OPERATOR shop.<<< (leftarg = int, rightarg = int,
+  function = shop.both_small, commutator = OPERATOR(shop.<<<));
+SELECT ri_audit.recreate_script('DROP FUNCTION shop.small(int)') AS script
+\gset
+\echo :script
+DROP FUNCTION shop.small(int) CASCADE;
+:script
+SELECT conname, convalidated, obj_description(oid, 'pg_constraint')
+  FROM pg_constraint WHERE contypid = 'shop.qty'::regtype;
+SELECT shop.sum_small(x) FROM (VALUES (1), (200), (3)) v(x);
+SELECT 1 OPERATOR(shop.<<<) 2 AS both_small;
+-- Operator links: a pair that names each other comes back whole; a link
+-- only one side has (>>> names !>>> as its negator, made as a shell that
+-- !>>> filled without naming >>> back) cannot be put back by PostgreSQL
+-- 15, and creating >>> again would set the link on !>>>: both are named.
+CREATE FUNCTION shop.not_both_small(int, int) RETURNS bool LANGUAGE sql
+  IMMUTABLE RETURN NOT shop.both_small($1, $2);
+CREATE OPERATOR shop.!<<< (leftarg = int, rightarg = int,
+  function = shop.not_both_small, negator = OPERATOR(shop.<<<));
+SELECT ri_audit.recreate_script('DROP OPERATOR shop.<<< (int, int)');
+CREATE OPERATOR shop.>>> (leftarg = int, rightarg = int,
+  function = shop.both_small, negator = OPERATOR(shop.!>>>));
+CREATE OPERATOR shop.!>>> (leftarg = int, rightarg = int,
+  function = shop.not_both_small);
+SELECT ri_audit.recreate_script('DROP OPERATOR shop.!>>> (int, int)');
+SELECT ri_audit.recreate_script('DROP OPERATOR shop.>>> (int, int)');
+
 -- Locks: AccessShareLock at most: on what the statement names, and, through
 -- PostgreSQL's deparsers (as pg_dump), on the relations the recreated
 -- views read.
