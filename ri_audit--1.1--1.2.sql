@@ -177,7 +177,8 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 --
 -- recreate_script(ddl): the SQL that, run after the statement with CASCADE,
 -- recreates every definition it removed (views, constraints, indexes,
--- triggers, rules, policies, statistics, defaults, functions, casts, event
+-- triggers, rules, policies, statistics, defaults, functions, aggregates,
+-- operators, casts, event
 -- triggers, publication membership, with owners, grants, comments and
 -- security labels); a comment block at the top names what it cannot bring
 -- back.  migration_script(ddl): one transaction that drops the dependents
