@@ -178,10 +178,9 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 -- recreate_script(ddl): the SQL that, run after the statement with CASCADE,
 -- recreates every definition it removed (views, constraints, indexes,
 -- triggers, rules, policies, statistics, defaults, functions, aggregates,
--- operators, casts, event
--- triggers, publication membership, with owners, grants, comments and
--- security labels); a comment block at the top names what it cannot bring
--- back.  migration_script(ddl): one transaction that drops the dependents
+-- operators, casts, event triggers, publication membership, with owners,
+-- grants, comments and security labels); a comment block at the top names
+-- what it cannot bring back.  migration_script(ddl): one transaction that drops the dependents
 -- that block the statement (2BP01, ALTER COLUMN ... TYPE under a view,
 -- rule, trigger or policy), runs it and recreates them.  Neither runs the
 -- statement.  Catalog facts only: EXECUTE for everyone, as drop_preview.
