@@ -35,7 +35,10 @@ OBJS = \
 	src/api/drop_preview_api.o \
 	src/api/load_order_api.o \
 	src/engine/fk_graph.o \
-	src/api/fk_graph_api.o
+	src/api/fk_graph_api.o \
+	src/engine/recreate_ddl.o \
+	src/engine/recreate_script.o \
+	src/api/recreate_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
 # the top.
@@ -78,7 +81,8 @@ REGRESS = setup extension_members foreign_keys \
 	orphans_row_key \
 	report \
 	readme_transcripts \
-	recipe
+	recipe \
+	recreate_script
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \

@@ -176,7 +176,38 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 
 
 -- ==== recreate_script and migration_script ====
--- (nothing yet)
+--
+-- recreate_script(ddl): the SQL that, run after the statement with CASCADE,
+-- recreates every definition it removed (views, constraints, indexes,
+-- triggers, rules, policies, statistics, defaults, functions, aggregates,
+-- operators, casts, event triggers, publication membership, with owners,
+-- grants, comments and security labels); a comment block at the top names
+-- what it cannot bring back.  migration_script(ddl): one transaction that drops the dependents
+-- that block the statement (2BP01, ALTER COLUMN ... TYPE under a view,
+-- rule, trigger or policy), runs it and recreates them.  Neither runs the
+-- statement.  Catalog facts only: EXECUTE for everyone, as drop_preview.
+--
+CREATE FUNCTION @extschema@.recreate_script(ddl pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ri_audit_recreate_script'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.recreate_script(pg_catalog.text) IS
+'the SQL that recreates what the statement removes with CASCADE, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.recreate_script(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.recreate_script(pg_catalog.text) TO PUBLIC;
+
+CREATE FUNCTION @extschema@.migration_script(ddl pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ri_audit_migration_script'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.migration_script(pg_catalog.text) IS
+'one transaction: drop the dependents that block the statement, run it, recreate them';
+
+REVOKE ALL ON FUNCTION @extschema@.migration_script(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.migration_script(pg_catalog.text) TO PUBLIC;
 
 
 -- ==== delete_preview and assert_delete_safe ====
