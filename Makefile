@@ -30,7 +30,9 @@ OBJS = \
 	src/api/drop_preview_api.o \
 	src/api/load_order_api.o \
 	src/engine/fk_graph.o \
-	src/api/fk_graph_api.o
+	src/api/fk_graph_api.o \
+	src/engine/delete_impact.o \
+	src/api/delete_preview_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
 # the top.
@@ -65,7 +67,8 @@ REGRESS = setup extension_members foreign_keys \
 	keyset \
 	orphans_shapes_planner \
 	security_owner_code \
-	recipe
+	recipe \
+	delete_preview
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \

@@ -178,7 +178,42 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 
 
 -- ==== delete_preview and assert_delete_safe ====
--- (nothing yet)
+
+--
+-- delete_preview(stmt): what one DELETE, UPDATE or TRUNCATE statement
+-- would do through the foreign keys, step by step, without running it.
+-- Reveals counts and keys of rows: revoked from PUBLIC.
+--
+CREATE FUNCTION @extschema@.delete_preview(
+	stmt pg_catalog.text,
+	OUT step pg_catalog.int4,
+	OUT table_name pg_catalog.regclass,
+	OUT fk_name pg_catalog.name,
+	OUT action pg_catalog.text,
+	OUT row_count pg_catalog.int8,
+	OUT sample pg_catalog.jsonb)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'ri_audit_delete_preview'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.delete_preview(pg_catalog.text) IS
+'what a DELETE, UPDATE or TRUNCATE would do through the foreign keys, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.delete_preview(pg_catalog.text) FROM PUBLIC;
+
+--
+-- assert_delete_safe(stmt): PostgreSQL's own error for the first foreign
+-- key that would block the statement; quiet otherwise.
+--
+CREATE FUNCTION @extschema@.assert_delete_safe(stmt pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_delete_safe'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) IS
+'raise the foreign key error a DELETE, UPDATE or TRUNCATE would raise, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) FROM PUBLIC;
 
 
 -- ==== CHECK and domain constraints, validate ====

@@ -22,6 +22,7 @@
 #ifndef RI_ORPHAN_SCAN_H
 #define RI_ORPHAN_SCAN_H
 
+#include "lib/stringinfo.h"
 #include "storage/itemptr.h"
 #include "utils/jsonb.h"
 #include "utils/snapshot.h"
@@ -79,7 +80,9 @@ extern Jsonb *ri_collector_sample(OrphanCollector *c);
 extern MemoryContext ri_collector_row_context(const OrphanCollector *c);
 extern void ri_collector_end(OrphanCollector *c);
 
-/* orphan_planner.c: the planner path */
+/* orphan_planner.c: the planner path, and the SQL fragments it shares */
+extern void ri_sql_append_relation(StringInfo buf, Oid relid);
+extern void ri_sql_append_collation(StringInfo buf, Oid collid);
 extern void ri_planner_scan(const FkInfo *fk, int fk_index,
 							OrphanSink *sink, int64 *rows_checked);
 

@@ -341,12 +341,14 @@ ri_fk_edges(void)
 		e->fk_relid = con->conrelid;
 		e->pk_relid = con->confrelid;
 		e->deferrable = con->condeferrable;
+		e->initdeferred = con->condeferred;
 		e->validated = con->convalidated;
 		e->matchtype = con->confmatchtype;
 		e->deltype = con->confdeltype;
 		e->updtype = con->confupdtype;
 		DeconstructFkConstraintRow(tuple, &e->nkeys, e->fk_attnums,
-								   e->pk_attnums, NULL, NULL, NULL, NULL, NULL);
+								   e->pk_attnums, NULL, NULL, NULL,
+								   &e->ndelsetcols, e->delsetcols);
 
 		/* MATCH SIMPLE: one nullable column; MATCH FULL: all of them */
 		for (int i = 0; i < e->nkeys && !gone; i++)
@@ -826,4 +828,24 @@ ri_fk_can_show_key(const FkInfo *fk)
 {
 	return ri_rel_access(GetUserId(), fk->fk_relid, fk->fk_attnums,
 						 fk->nkeys, false) == RI_ACCESS_OK;
+}
+
+/*
+ * ri_rel_require_unhidden
+ *		ERROR 42501 when row-level security applies to the caller on relid:
+ *		rows hidden by a policy would make an answer about the table's rows
+ *		wrong (the rule of ri_fk_access for the tables of a foreign key, for
+ *		a table read on its own).  Privileges are checked by the executor of
+ *		the query that reads it.
+ */
+void
+ri_rel_require_unhidden(Oid relid)
+{
+	if (ri_rel_access(GetUserId(), relid, NULL, 0, false) == RI_ACCESS_RLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot read table \"%s\" because row-level security applies to it",
+						get_rel_name(relid)),
+				 errdetail("Rows hidden by a policy would make the result wrong."),
+				 errhint("Run it as a role that bypasses row-level security or owns the table.")));
 }
