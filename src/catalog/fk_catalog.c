@@ -849,3 +849,69 @@ ri_rel_require_unhidden(Oid relid)
 				 errdetail("Rows hidden by a policy would make the result wrong."),
 				 errhint("Run it as a role that bypasses row-level security or owns the table.")));
 }
+
+/*
+ * ri_fk_trigger_conname
+ *		The name PostgreSQL's errors give foreign key conoid when a row of
+ *		pk_leaf, a partition of its referenced table, is removed: the RI
+ *		triggers of a partition belong to the copy of the constraint that
+ *		PostgreSQL keeps for that partition (same conrelid, confrelid the
+ *		partition), which may have a name of its own.  The constraint's own
+ *		name when there is no such copy.  Reads pg_constraint; no locks.
+ */
+char *
+ri_fk_trigger_conname(Oid conoid, Oid pk_leaf)
+{
+	HeapTuple	tup;
+	Oid			fk_relid;
+	char	   *result;
+	Relation	conrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	fk_relid = ((Form_pg_constraint) GETSTRUCT(tup))->conrelid;
+	result = pstrdup(NameStr(((Form_pg_constraint) GETSTRUCT(tup))->conname));
+	if (((Form_pg_constraint) GETSTRUCT(tup))->confrelid == pk_leaf)
+	{
+		ReleaseSysCache(tup);
+		return result;
+	}
+	ReleaseSysCache(tup);
+
+	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_constraint_conrelid,
+				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(fk_relid));
+	scan = systable_beginscan(conrel, ConstraintRelidTypidNameIndexId,
+							  true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		Oid			up = con->conparentid;
+		int			depth = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != pk_leaf)
+			continue;
+		/* does it descend from conoid? */
+		while (OidIsValid(up) && up != conoid && depth++ < 100)
+		{
+			HeapTuple	ptup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(up));
+
+			if (!HeapTupleIsValid(ptup))
+				break;
+			up = ((Form_pg_constraint) GETSTRUCT(ptup))->conparentid;
+			ReleaseSysCache(ptup);
+		}
+		if (up == conoid)
+		{
+			result = pstrdup(NameStr(con->conname));
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(conrel, AccessShareLock);
+	return result;
+}

@@ -628,6 +628,18 @@ set_col_names(FkEdge *e, bool on_delete)
 	return names;
 }
 
+/* Names of the referenced columns of e. */
+static List *
+pk_col_name_list(FkEdge *e)
+{
+	List	   *names = NIL;
+
+	for (int i = 0; i < e->nkeys; i++)
+		names = lappend(names, get_attname(e->pk_relid, e->pk_attnums[i],
+										   false));
+	return names;
+}
+
 static const char *
 action_name(char action, bool on_delete)
 {
@@ -951,11 +963,10 @@ fk_col_names(const FkInfo *fk)
  */
 static bool
 default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
-					char **values_text)
+					char **values_text, Datum *defvals)
 {
 	FkInfo	   *fk = &k->info;
 	Relation	rel;
-	Datum		defvals[INDEX_MAX_KEYS];
 	bool		defnulls[INDEX_MAX_KEYS];
 	Oid			argtypes[INDEX_MAX_KEYS];
 	int			nnull = 0;
@@ -1053,7 +1064,7 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 			if (e == NULL ||
 				(e->fate == FATE_UPDATE &&
 				 !bms_overlap(e->cols,
-							  cols_of(key.relid, set_col_names(k->edge, false)))))
+							  cols_of(key.relid, pk_col_name_list(k->edge)))))
 				present = true;
 		}
 		SPI_freetuptable(SPI_tuptable);
@@ -1161,27 +1172,49 @@ finish_checks(ImpactState *st)
 		{
 			bool		absent;
 			char	   *deftext;
+			Datum		defvals[INDEX_MAX_KEYS];
 
-			if (default_key_present(st, k, &absent, &deftext))
+			if (default_key_present(st, k, &absent, &deftext, defvals))
 				continue;
-			/*
-			 * RI_FKey_check on the updated referencing rows, deferred with
-			 * the constraint.  (When the default is the removed key itself,
-			 * PostgreSQL fails at once in ri_set's second lookup instead,
-			 * with the message of NO ACTION; not told apart here.)
-			 */
-			(void) absent;
-			row->block = deferred ? RI_IMPACT_BLOCKS_AT_COMMIT :
-				RI_IMPACT_BLOCKS;
-			row->message = psprintf("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
-									get_rel_name(fk->fk_relid),
-									NameStr(fk->conname));
-			row->detail = show ?
-				psprintf("Key (%s)=(%s) is not present in table \"%s\".",
-						 fk_col_names(fk), deftext,
-						 get_rel_name(fk->pk_relid)) :
-				psprintf("Key is not present in table \"%s\".",
-						 get_rel_name(fk->pk_relid));
+			if (!absent)
+			{
+				/*
+				 * The default key is one the statement removes.  After each
+				 * removed parent row, ri_set runs the NO ACTION check for
+				 * its key at once: it fails when rows set to the default
+				 * reference that row's key, that is when the row holding
+				 * the default key comes after rows set to the default (or
+				 * had referencing rows itself).  That depends on the order
+				 * in which rows are processed; it is the usual case, and
+				 * the only one for a key that is not deferred.
+				 */
+				row->block = RI_IMPACT_BLOCKS;
+				row->message = psprintf("update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
+										get_rel_name(g->pk_leaf),
+										ri_fk_trigger_conname(fk->conoid, g->pk_leaf),
+										get_rel_name(fk->fk_relid));
+				row->detail = show ?
+					psprintf("Key (%s)=(%s) is still referenced from table \"%s\".",
+							 pk_col_names(fk), deftext,
+							 get_rel_name(fk->fk_relid)) :
+					psprintf("Key is still referenced from table \"%s\".",
+							 get_rel_name(fk->fk_relid));
+			}
+			else
+			{
+				/* RI_FKey_check on the updated rows, deferred with the key */
+				row->block = deferred ? RI_IMPACT_BLOCKS_AT_COMMIT :
+					RI_IMPACT_BLOCKS;
+				row->message = psprintf("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+										get_rel_name(fk->fk_relid),
+										NameStr(fk->conname));
+				row->detail = show ?
+					psprintf("Key (%s)=(%s) is not present in table \"%s\".",
+							 fk_col_names(fk), deftext,
+							 get_rel_name(fk->pk_relid)) :
+					psprintf("Key is not present in table \"%s\".",
+							 get_rel_name(fk->pk_relid));
+			}
 		}
 		else
 		{
@@ -1189,7 +1222,7 @@ finish_checks(ImpactState *st)
 				RI_IMPACT_BLOCKS_AT_COMMIT : RI_IMPACT_BLOCKS;
 			row->message = psprintf("update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
 									get_rel_name(g->pk_leaf),
-									NameStr(fk->conname),
+									ri_fk_trigger_conname(fk->conoid, g->pk_leaf),
 									get_rel_name(fk->fk_relid));
 		}
 		row->action = row->block == RI_IMPACT_BLOCKS_AT_COMMIT ?
