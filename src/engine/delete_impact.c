@@ -114,6 +114,7 @@
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
 #include "parser/parser.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
@@ -216,6 +217,12 @@ typedef struct ImpactKey
 	FkInfo		info;			/* operators, types, collations */
 	Oid			scan_role;		/* ri_fk_scan_role, or InvalidOid */
 	char	   *step_query;		/* the referencing-rows query */
+	char	   *values_query;	/* single-column keys: the parent rows' key
+								 * values, for any_query; else NULL */
+	char	   *any_query;		/* the referencing rows of an array of key
+								 * values: "c.fk = ANY ($1)", which the
+								 * planner answers with the index */
+	Oid			any_elemtype;	/* the array's element type */
 } ImpactKey;
 
 /* A blocking key being assembled at the end. */
@@ -476,6 +483,9 @@ get_key(ImpactState *st, FkEdge *e)
 	ri_fk_require_access(&k->info);
 	k->scan_role = ri_fk_scan_role(&k->info);
 	k->step_query = NULL;
+	k->values_query = NULL;
+	k->any_query = NULL;
+	k->any_elemtype = InvalidOid;
 	return k;
 }
 
@@ -522,6 +532,56 @@ build_step_query(const FkInfo *fk)
 	append_key_match(&buf, fk, NULL);
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
+}
+
+/*
+ * build_any_queries
+ *		For a single-column key compared under one collation, by an
+ *		operator with a commutator: the parent rows' key values, and the
+ *		referencing rows of an array of them ("c.fk OPERATOR(ns.op) ANY
+ *		($1)", the commutator of the constraint's "pk = fk" operator), a
+ *		shape whose plan is an index scan on the referencing column where
+ *		there is an index, as RI's own per-row queries use it.  Other keys
+ *		keep the EXISTS form only.
+ */
+static void
+build_any_queries(ImpactKey *k)
+{
+	FkInfo	   *fk = &k->info;
+	Oid			commop;
+	Oid			lefttype;
+	Oid			righttype;
+	StringInfoData buf;
+
+	if (fk->nkeys != 1 || fk->pk_collations[0] != fk->fk_collations[0])
+		return;
+	commop = get_commutator(fk->pf_eq_oprs[0]);
+	if (!OidIsValid(commop))
+		return;
+	op_input_types(commop, &lefttype, &righttype);
+	if (!IsBinaryCoercible(fk->pk_types[0], righttype) ||
+		!OidIsValid(get_array_type(righttype)))
+		return;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SELECT p.%s FROM ",
+					 quote_identifier(get_attname(fk->pk_relid,
+												  fk->pk_attnums[0], false)));
+	ri_sql_append_relation(&buf, fk->pk_relid);
+	appendStringInfoString(&buf,
+						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
+	k->values_query = buf.data;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT c.tableoid, c.ctid FROM ");
+	ri_sql_append_relation(&buf, fk->fk_relid);
+	appendStringInfoString(&buf, " c WHERE ");
+	generate_operator_clause(&buf,
+							 psprintf("c.%s", quote_identifier(ri_fk_column_name(fk, 0))),
+							 fk->fk_types[0], commop, "ANY ($1)", righttype);
+	k->any_query = buf.data;
+	k->any_elemtype = righttype;
 }
 
 /*
@@ -673,7 +733,10 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	Bitmapset  *cache_cols = NULL;
 
 	if (k->step_query == NULL)
+	{
 		k->step_query = build_step_query(&k->info);
+		build_any_queries(k);
+	}
 	if (aname != NULL)
 	{
 		stepidx = add_step(st, depth, e->fk_relid, e->conoid, aname);
@@ -700,8 +763,54 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 		values[1] = PointerGetDatum(construct_array(elems, n, TIDOID,
 													sizeof(ItemPointerData),
 													false, TYPALIGN_SHORT));
-		begin_generated(&run, k->scan_role, k->step_query, 2, argtypes,
-						values);
+		if (k->any_query != NULL)
+		{
+			/* the parent rows' keys, then their referencing rows */
+			Datum	   *keys = palloc(sizeof(Datum) * n);
+			bool	   *keynulls = palloc(sizeof(bool) * n);
+			int			nkeys = 0;
+			int16		typlen;
+			bool		typbyval;
+			char		typalign;
+			int			dims[1];
+			int			lbs[1] = {1};
+			Oid			arrtype = get_array_type(k->any_elemtype);
+
+			get_typlenbyvalalign(k->any_elemtype, &typlen, &typbyval,
+								 &typalign);
+			begin_generated(&run, k->scan_role, k->values_query, 2, argtypes,
+							values);
+			for (;;)
+			{
+				CHECK_FOR_INTERRUPTS();
+				SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+				if (SPI_processed == 0)
+					break;
+				for (uint64 r = 0; r < SPI_processed && nkeys < n; r++)
+				{
+					Datum		d = heap_getattr(SPI_tuptable->vals[r], 1,
+												 SPI_tuptable->tupdesc,
+												 &keynulls[nkeys]);
+
+					keys[nkeys] = keynulls[nkeys] ? (Datum) 0 :
+						datumCopy(d, typbyval, typlen);
+					nkeys++;
+				}
+				SPI_freetuptable(SPI_tuptable);
+			}
+			end_generated(&run);
+			dims[0] = nkeys;
+			values[0] = PointerGetDatum(construct_md_array(keys, keynulls, 1,
+														   dims, lbs,
+														   k->any_elemtype,
+														   typlen, typbyval,
+														   typalign));
+			begin_generated(&run, k->scan_role, k->any_query, 1, &arrtype,
+							values);
+		}
+		else
+			begin_generated(&run, k->scan_role, k->step_query, 2, argtypes,
+							values);
 		for (;;)
 		{
 			SPITupleTable *tuptable;
@@ -748,7 +857,6 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 			SPI_freetuptable(tuptable);
 		}
 		end_generated(&run);
-		pfree(DatumGetPointer(values[1]));
 		pfree(elems);
 	}
 }
