@@ -215,6 +215,22 @@ COMMENT ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) IS
 
 REVOKE ALL ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) FROM PUBLIC;
 
+--
+-- unindexed_foreign_keys: every key it lists makes a DELETE or a key
+-- UPDATE of its referenced table scan the referencing table (once per
+-- removed parent row, in PostgreSQL's RI triggers), and delete_preview()
+-- of such a statement scan it too (once per 10,000 parent rows).  That is
+-- true of every row, so the view keeps its columns (a new one would be
+-- true everywhere, and would change the row type that 1.1's
+-- unindexed_foreign_keys(exclude) returns): the comments of its action
+-- columns say it.
+--
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_delete IS
+'the ON DELETE action; whatever it is, a DELETE of the referenced table (and delete_preview() of one) scans this unindexed referencing table for every removed key';
+
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_update IS
+'the ON UPDATE action; whatever it is, an UPDATE of the referenced key (and delete_preview() of one) scans this unindexed referencing table for every changed key';
+
 
 -- ==== CHECK and domain constraints, validate ====
 -- (nothing yet)
