@@ -97,6 +97,31 @@ UPDATE ring_a SET b_id = 20 WHERE id = 1;
 UPDATE ring_a SET b_id = 10 WHERE id = 2;
 SELECT * FROM ri_audit.delete_preview('DELETE FROM ring_a WHERE id = 1');
 
+-- A NO ACTION key whose referencing rows a cascade deletes one step later
+-- blocks: PostgreSQL checks it when its trigger fires, before the deeper
+-- cascade has run (breadth first).  Deferred, it is checked at the end,
+-- when they are gone.
+CREATE TABLE dc (id int PRIMARY KEY);
+CREATE TABLE dorder (id int PRIMARY KEY, cid int REFERENCES dc ON DELETE CASCADE);
+CREATE TABLE ditem (id int, oid_ int REFERENCES dorder ON DELETE CASCADE,
+	cid int REFERENCES dc);
+INSERT INTO dc VALUES (1); INSERT INTO dorder VALUES (10, 1);
+INSERT INTO ditem VALUES (100, 10, 1);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM dc');
+DELETE FROM dc;
+ALTER TABLE ditem ALTER CONSTRAINT ditem_cid_fkey DEFERRABLE INITIALLY DEFERRED;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM dc');
+BEGIN;
+DELETE FROM dc;
+SELECT count(*) FROM ditem;
+COMMIT;
+-- Comments of unindexed_foreign_keys on what an unindexed key costs.
+SELECT a.attname, col_description(a.attrelid, a.attnum)
+  FROM pg_attribute a
+ WHERE a.attrelid = 'ri_audit.unindexed_foreign_keys'::regclass
+   AND a.attname IN ('on_delete', 'on_update')
+ ORDER BY a.attnum;
+
 -- TRUNCATE
 SELECT * FROM ri_audit.delete_preview('TRUNCATE customers');
 SELECT ri_audit.assert_delete_safe('TRUNCATE customers');

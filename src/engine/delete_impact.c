@@ -1210,16 +1210,35 @@ finish_checks(ImpactState *st)
 		key.relid = c->key.relid;
 		key.tid = c->key.tid;
 		row = hash_search(st->rows, &key, HASH_FIND, NULL);
-		if (row != NULL && row->fate == FATE_DELETE)
-			continue;
-		if (c->key.kind != CHECK_DEFAULT && row != NULL)
+		if (row != NULL)
 		{
 			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
 										NULL);
+			bool		at_once;
+			bool		removed;
 
-			/* updated on the key's columns: it references no removed key */
-			if (bms_overlap(row->cols,
-							cols_of(key.relid, set_col_names(k->edge, false))))
+			/*
+			 * RESTRICT and immediate NO ACTION check when their trigger
+			 * fires: RI's own queries queue the triggers they set off
+			 * behind the ones already queued, so PostgreSQL works breadth
+			 * first, and the check of a row reached at step d sees only
+			 * what steps up to d did (within one step, the order of rows
+			 * and triggers decides; taken as done).  A deferred NO ACTION
+			 * key and SET DEFAULT's check of the updated rows see the
+			 * final state.
+			 */
+			at_once = c->key.kind == CHECK_RESTRICT ||
+				(c->key.kind == CHECK_NOACTION &&
+				 !(k->edge->deferrable && k->edge->initdeferred));
+			if (row->fate == FATE_DELETE)
+				removed = true;
+			else
+				/* updated on the key's columns: references no removed key */
+				removed = c->key.kind != CHECK_DEFAULT &&
+					bms_overlap(row->cols,
+								cols_of(key.relid, set_col_names(k->edge, false)));
+			if (removed &&
+				(!at_once || st->steps[row->stepidx].step <= c->depth))
 				continue;
 		}
 		foreach(lc, groups)
