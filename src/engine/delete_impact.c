@@ -233,6 +233,10 @@ typedef struct ImpactBlockGroup
 	int			depth;			/* first step that reached it */
 	Oid			pk_leaf;		/* a parent table named in the message */
 	int64		count;			/* blocking rows */
+	bool		per_row;		/* SET DEFAULT (columns): checked row by row */
+	bool		any_removed;	/* per_row: a new key is one the statement
+								 * removes */
+	char	   *deftext;		/* per_row: the first blocking new key */
 	int			nsample;		/* rows kept in sample */
 	ImpactRowKey sample[RI_IMPACT_SAMPLE];	/* the smallest (table, ctid) */
 } ImpactBlockGroup;
@@ -1071,7 +1075,8 @@ fk_col_names(const FkInfo *fk)
  */
 static bool
 default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
-					char **values_text, Datum *defvals)
+					char **values_text, Datum *defvals,
+					const ImpactRowKey *row)
 {
 	FkInfo	   *fk = &k->info;
 	Relation	rel;
@@ -1134,6 +1139,71 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 	FreeExecutorState(estate);
 	ri_restore_caller(&sw);
 	table_close(rel, NoLock);
+
+	/*
+	 * ON DELETE SET DEFAULT (columns): the columns not listed keep the
+	 * row's values, so the new key is the row's own.
+	 */
+	if (row != NULL)
+	{
+		StringInfoData rq;
+		Oid			rtypes[2] = {OIDOID, TIDOID};
+		Datum		rvals[2];
+		GeneratedRun rrun;
+
+		initStringInfo(&rq);
+		appendStringInfoString(&rq, "SELECT ");
+		for (int i = 0; i < fk->nkeys; i++)
+			appendStringInfo(&rq, "%sc.%s", i > 0 ? ", " : "",
+							 quote_identifier(ri_fk_column_name(fk, i)));
+		appendStringInfoString(&rq, " FROM ");
+		ri_sql_append_relation(&rq, fk->fk_relid);
+		appendStringInfoString(&rq, " c WHERE c.tableoid OPERATOR(pg_catalog.=) $1"
+							   " AND c.ctid OPERATOR(pg_catalog.=) $2");
+		rvals[0] = ObjectIdGetDatum(row->relid);
+		rvals[1] = PointerGetDatum(&row->tid);
+		begin_generated(&rrun, k->scan_role, rq.data, 2, rtypes, rvals);
+		SPI_cursor_fetch(rrun.portal, true, 1);
+		if (SPI_processed == 1)
+		{
+			resetStringInfo(&vals);
+			nnull = 0;
+			for (int i = 0; i < fk->nkeys; i++)
+			{
+				bool		listed = false;
+
+				for (int j = 0; j < k->edge->ndelsetcols; j++)
+					listed = listed || k->edge->delsetcols[j] == fk->fk_attnums[i];
+				if (!listed)
+				{
+					int16		typlen;
+					bool		typbyval;
+					Datum		d = heap_getattr(SPI_tuptable->vals[0], i + 1,
+												 SPI_tuptable->tupdesc,
+												 &defnulls[i]);
+
+					get_typlenbyval(fk->fk_types[i], &typlen, &typbyval);
+					defvals[i] = defnulls[i] ? (Datum) 0 :
+						datumCopy(d, typbyval, typlen);
+				}
+				if (defnulls[i])
+				{
+					nnull++;
+					appendStringInfo(&vals, "%snull", i > 0 ? ", " : "");
+				}
+				else
+				{
+					Oid			outfunc;
+					bool		varlena;
+
+					getTypeOutputInfo(fk->fk_types[i], &outfunc, &varlena);
+					appendStringInfo(&vals, "%s%s", i > 0 ? ", " : "",
+									 OidOutputFunctionCall(outfunc, defvals[i]));
+				}
+			}
+		}
+		end_generated(&rrun);
+	}
 	*values_text = vals.data;
 
 	/* MATCH SIMPLE: a NULL column exempts the row; FULL: all NULL. */
@@ -1204,6 +1274,9 @@ finish_checks(ImpactState *st)
 		ImpactRowKey key;
 		ImpactRowEntry *row;
 		ImpactBlockGroup *g = NULL;
+		bool		per_row = false;
+		bool		row_removed = false;
+		char	   *rowtext = NULL;
 
 		CHECK_FOR_INTERRUPTS();
 		memset(&key, 0, sizeof(key));
@@ -1241,6 +1314,22 @@ finish_checks(ImpactState *st)
 				(!at_once || st->steps[row->stepidx].step <= c->depth))
 				continue;
 		}
+		if (c->key.kind == CHECK_DEFAULT)
+		{
+			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
+										NULL);
+
+			if (k->edge->ndelsetcols > 0 && k->edge->ndelsetcols < k->edge->nkeys)
+			{
+				bool		absent;
+				Datum		vals[INDEX_MAX_KEYS];
+
+				if (default_key_present(st, k, &absent, &rowtext, vals, &key))
+					continue;
+				row_removed = !absent;
+				per_row = true;
+			}
+		}
 		foreach(lc, groups)
 		{
 			ImpactBlockGroup *cand = lfirst(lc);
@@ -1264,6 +1353,13 @@ finish_checks(ImpactState *st)
 		{
 			g->depth = c->depth;
 			g->pk_leaf = c->pk_leaf;
+		}
+		if (per_row)
+		{
+			g->per_row = true;
+			g->any_removed = g->any_removed || row_removed;
+			if (g->deftext == NULL)
+				g->deftext = rowtext;
 		}
 		group_add(g, c->key.relid, &c->key.tid);
 	}
@@ -1301,7 +1397,13 @@ finish_checks(ImpactState *st)
 			char	   *deftext;
 			Datum		defvals[INDEX_MAX_KEYS];
 
-			if (default_key_present(st, k, &absent, &deftext, defvals))
+			if (g->per_row)
+			{
+				absent = !g->any_removed;
+				deftext = g->deftext;
+			}
+			else if (default_key_present(st, k, &absent, &deftext, defvals,
+										 NULL))
 				continue;
 			if (!absent)
 			{
