@@ -115,6 +115,24 @@ BEGIN;
 DELETE FROM dc;
 SELECT count(*) FROM ditem;
 COMMIT;
+-- Within one step, the triggers of one parent row fire in the order of
+-- their names: a NO ACTION key created before a cascade of the same rows
+-- blocks, one created after it does not.
+DROP TABLE ditem;
+CREATE TABLE dnote (id int, cid int REFERENCES dc,
+	cid2 int REFERENCES dc ON DELETE CASCADE);
+INSERT INTO dc VALUES (2); INSERT INTO dnote VALUES (1, 2, 2);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM dc WHERE id = 2');
+DELETE FROM dc WHERE id = 2;
+CREATE TABLE dnote2 (id int, cid2 int REFERENCES dc ON DELETE CASCADE, cid int);
+ALTER TABLE dnote2 ADD FOREIGN KEY (cid) REFERENCES dc;
+DELETE FROM dnote;
+INSERT INTO dnote2 VALUES (1, 2, 2);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM dc WHERE id = 2');
+BEGIN;
+DELETE FROM dc WHERE id = 2;
+ROLLBACK;
+
 -- Comments of unindexed_foreign_keys on what an unindexed key costs.
 SELECT a.attname, col_description(a.attrelid, a.attnum)
   FROM pg_attribute a

@@ -50,6 +50,7 @@
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_trigger.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
@@ -851,33 +852,30 @@ ri_rel_require_unhidden(Oid relid)
 }
 
 /*
- * ri_fk_trigger_conname
- *		The name PostgreSQL's errors give foreign key conoid when a row of
- *		pk_leaf, a partition of its referenced table, is removed: the RI
- *		triggers of a partition belong to the copy of the constraint that
- *		PostgreSQL keeps for that partition (same conrelid, confrelid the
- *		partition), which may have a name of its own.  The constraint's own
- *		name when there is no such copy.  Reads pg_constraint; no locks.
+ * fk_leaf_constraint
+ *		The row of pg_constraint whose RI triggers fire for rows of pk_leaf,
+ *		a partition of the table foreign key conoid references (or that
+ *		table itself): conoid, or the copy PostgreSQL keeps for pk_leaf
+ *		(same conrelid, confrelid pk_leaf, descending from conoid).
  */
-char *
-ri_fk_trigger_conname(Oid conoid, Oid pk_leaf)
+static Oid
+fk_leaf_constraint(Oid conoid, Oid pk_leaf)
 {
 	HeapTuple	tup;
 	Oid			fk_relid;
-	char	   *result;
+	Oid			result = conoid;
 	Relation	conrel;
 	ScanKeyData key;
 	SysScanDesc scan;
 
 	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
 	if (!HeapTupleIsValid(tup))
-		return NULL;
+		return InvalidOid;
 	fk_relid = ((Form_pg_constraint) GETSTRUCT(tup))->conrelid;
-	result = pstrdup(NameStr(((Form_pg_constraint) GETSTRUCT(tup))->conname));
 	if (((Form_pg_constraint) GETSTRUCT(tup))->confrelid == pk_leaf)
 	{
 		ReleaseSysCache(tup);
-		return result;
+		return conoid;
 	}
 	ReleaseSysCache(tup);
 
@@ -907,11 +905,69 @@ ri_fk_trigger_conname(Oid conoid, Oid pk_leaf)
 		}
 		if (up == conoid)
 		{
-			result = pstrdup(NameStr(con->conname));
+			result = con->oid;
 			break;
 		}
 	}
 	systable_endscan(scan);
 	table_close(conrel, AccessShareLock);
+	return result;
+}
+
+/*
+ * ri_fk_trigger_conname
+ *		The name PostgreSQL's errors give foreign key conoid when a row of
+ *		pk_leaf, a partition of its referenced table, is removed: the RI
+ *		triggers of a partition belong to the copy of the constraint that
+ *		PostgreSQL keeps for that partition, which may have a name of its
+ *		own.  Reads pg_constraint; no locks.
+ */
+char *
+ri_fk_trigger_conname(Oid conoid, Oid pk_leaf)
+{
+	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf);
+
+	return OidIsValid(leafcon) ? get_constraint_name(leafcon) : NULL;
+}
+
+/*
+ * ri_fk_action_trigger_name
+ *		The name of the RI trigger of foreign key conoid that fires on
+ *		pk_leaf for a DELETE (on_delete) or an UPDATE of a referenced row;
+ *		the triggers of one row fire in the order of these names.  NULL
+ *		when there is none.  Reads pg_constraint and pg_trigger; no locks.
+ */
+char *
+ri_fk_action_trigger_name(Oid conoid, Oid pk_leaf, bool on_delete)
+{
+	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf);
+	Relation	trigrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *result = NULL;
+
+	if (!OidIsValid(leafcon))
+		return NULL;
+	trigrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_tgconstraint,
+				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(leafcon));
+	scan = systable_beginscan(trigrel, TriggerConstraintIndexId,
+							  true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+
+		if (trig->tgrelid != pk_leaf)
+			continue;
+		if (on_delete ? TRIGGER_FOR_DELETE(trig->tgtype) :
+			TRIGGER_FOR_UPDATE(trig->tgtype))
+		{
+			result = pstrdup(NameStr(trig->tgname));
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(trigrel, AccessShareLock);
 	return result;
 }

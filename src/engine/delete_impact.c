@@ -186,6 +186,7 @@ typedef struct ImpactCheckEntry
 	ImpactCheckKey key;
 	int			depth;			/* step at which it was first reached */
 	Oid			pk_leaf;		/* the table of the removed parent row */
+	bool		on_delete;		/* the parent row deleted (else updated) */
 } ImpactCheckEntry;
 
 /* One result row being counted. */
@@ -432,7 +433,7 @@ mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
 
 static void
 add_check(ImpactState *st, Oid conoid, char kind, Oid relid,
-		  ItemPointer tid, int depth, Oid pk_leaf)
+		  ItemPointer tid, int depth, Oid pk_leaf, bool on_delete)
 {
 	ImpactCheckKey key;
 	ImpactCheckEntry *e;
@@ -449,6 +450,7 @@ add_check(ImpactState *st, Oid conoid, char kind, Oid relid,
 	count_row(st);
 	e->depth = depth;
 	e->pk_leaf = pk_leaf;
+	e->on_delete = on_delete;
 }
 
 /* Attribute numbers in relid of the named columns. */
@@ -856,7 +858,7 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 				}
 				if (check != 0)
 					add_check(st, e->conoid, check, crelid, &tid, depth,
-							  b->relid);
+							  b->relid, on_delete);
 			}
 			SPI_freetuptable(tuptable);
 		}
@@ -1254,6 +1256,40 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 }
 
 /*
+ * removed_first
+ *		A referencing row that the check of c would see and that step s
+ *		removes at the same depth: does the removal come first?  When both
+ *		keys reference the same table, their triggers on the parent row fire
+ *		in the order of their names, as PostgreSQL fires a row's triggers;
+ *		otherwise the order of the parent rows decides, which the preview
+ *		does not follow: taken as first.
+ */
+static bool
+removed_first(ImpactState *st, ImpactStep *s, ImpactCheckEntry *c)
+{
+	ImpactKey  *rk;
+	List	   *family;
+	char	   *mine;
+	char	   *theirs;
+
+	if (!OidIsValid(s->conoid))
+		return true;
+	rk = hash_search(st->keys, &s->conoid, HASH_FIND, NULL);
+	if (rk == NULL)
+		return true;
+	family = list_make1_oid(c->pk_leaf);
+	if (get_rel_relispartition(c->pk_leaf))
+		family = list_concat(family, get_partition_ancestors(c->pk_leaf));
+	if (!list_member_oid(family, rk->edge->pk_relid))
+		return true;
+	mine = ri_fk_action_trigger_name(c->key.conoid, c->pk_leaf, c->on_delete);
+	theirs = ri_fk_action_trigger_name(s->conoid, c->pk_leaf, c->on_delete);
+	if (mine == NULL || theirs == NULL)
+		return true;
+	return strcmp(theirs, mine) < 0;
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -1310,6 +1346,9 @@ finish_checks(ImpactState *st)
 				removed = c->key.kind != CHECK_DEFAULT &&
 					bms_overlap(row->cols,
 								cols_of(key.relid, set_col_names(k->edge, false)));
+			if (removed && at_once &&
+				st->steps[row->stepidx].step == c->depth)
+				removed = removed_first(st, &st->steps[row->stepidx], c);
 			if (removed &&
 				(!at_once || st->steps[row->stepidx].step <= c->depth))
 				continue;
