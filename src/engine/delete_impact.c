@@ -1256,34 +1256,79 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 }
 
 /*
+ * parent_of
+ *		The row of key k's referenced table that the referencing row
+ *		(relid, tid) references, into *parent; false when none.
+ */
+static bool
+parent_of(ImpactKey *k, Oid relid, ItemPointer tid, ImpactRowKey *parent)
+{
+	StringInfoData q;
+	Oid			argtypes[2] = {OIDOID, TIDOID};
+	Datum		values[2];
+	GeneratedRun run;
+	bool		found = false;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid FROM ");
+	ri_sql_append_relation(&q, k->info.pk_relid);
+	appendStringInfoString(&q, " p, ");
+	ri_sql_append_relation(&q, k->info.fk_relid);
+	appendStringInfoString(&q, " c WHERE c.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND c.ctid OPERATOR(pg_catalog.=) $2");
+	append_key_match(&q, &k->info, NULL);
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = PointerGetDatum(tid);
+	memset(parent, 0, sizeof(ImpactRowKey));
+	begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+	SPI_cursor_fetch(run.portal, true, 1);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+
+		parent->relid = DatumGetObjectId(heap_getattr(SPI_tuptable->vals[0], 1,
+													  SPI_tuptable->tupdesc,
+													  &isnull));
+		parent->tid = *(ItemPointer) DatumGetPointer(heap_getattr(SPI_tuptable->vals[0], 2,
+																  SPI_tuptable->tupdesc,
+																  &isnull));
+		found = true;
+	}
+	end_generated(&run);
+	return found;
+}
+
+/*
  * removed_first
  *		A referencing row that the check of c would see and that step s
  *		removes at the same depth: does the removal come first?  When both
- *		keys reference the same table, their triggers on the parent row fire
- *		in the order of their names, as PostgreSQL fires a row's triggers;
- *		otherwise the order of the parent rows decides, which the preview
- *		does not follow: taken as first.
+ *		come from the same parent row, its triggers fire in the order of
+ *		their names, as PostgreSQL fires a row's triggers; when they come
+ *		from different parent rows, the order of those rows in the queue
+ *		decides, which the preview does not follow: taken as first.
  */
 static bool
 removed_first(ImpactState *st, ImpactStep *s, ImpactCheckEntry *c)
 {
 	ImpactKey  *rk;
-	List	   *family;
+	ImpactKey  *ck;
+	ImpactRowKey p1;
+	ImpactRowKey p2;
 	char	   *mine;
 	char	   *theirs;
 
 	if (!OidIsValid(s->conoid))
 		return true;
 	rk = hash_search(st->keys, &s->conoid, HASH_FIND, NULL);
-	if (rk == NULL)
+	ck = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
+	if (rk == NULL || ck == NULL)
 		return true;
-	family = list_make1_oid(c->pk_leaf);
-	if (get_rel_relispartition(c->pk_leaf))
-		family = list_concat(family, get_partition_ancestors(c->pk_leaf));
-	if (!list_member_oid(family, rk->edge->pk_relid))
+	if (!parent_of(ck, c->key.relid, &c->key.tid, &p1) ||
+		!parent_of(rk, c->key.relid, &c->key.tid, &p2) ||
+		rowkey_cmp(&p1, &p2) != 0)
 		return true;
-	mine = ri_fk_action_trigger_name(c->key.conoid, c->pk_leaf, c->on_delete);
-	theirs = ri_fk_action_trigger_name(s->conoid, c->pk_leaf, c->on_delete);
+	mine = ri_fk_action_trigger_name(c->key.conoid, p1.relid, c->on_delete);
+	theirs = ri_fk_action_trigger_name(s->conoid, p1.relid, c->on_delete);
 	if (mine == NULL || theirs == NULL)
 		return true;
 	return strcmp(theirs, mine) < 0;
