@@ -29,11 +29,18 @@
  * with the constraint's own "pk = fk" operators and the referenced side's
  * collation, as ri_triggers.c compares (generate_operator_clause).  A NULL
  * key never matches (the operators are strict), which is what both MATCH
- * SIMPLE and MATCH FULL do for the referencing rows of a removed key.  The
- * planner uses an index on the referencing columns where there is one (a
- * TID scan of the parent rows, then a nested loop into the index); without
- * one, each query scans the referencing table, as the real statement's
- * triggers do once per parent row.
+ * SIMPLE and MATCH FULL do for the referencing rows of a removed key.  For
+ * a single-column key (one collation, an operator with a commutator) the
+ * parent rows' key values are read first and the referencing rows found
+ * with
+ *
+ *	SELECT c.tableoid, c.ctid FROM [ONLY] fk_table c
+ *	 WHERE (c.fk1 OPERATOR(ns.commutator) ANY ($1))
+ *
+ * which the planner answers with an index scan on the referencing column
+ * where there is an index, as RI's per-row queries use it; without one,
+ * each query scans the referencing table (the real statement's triggers do
+ * so once per parent row).
  *
  * Every affected row is kept once in a hash table keyed by (leaf table,
  * ctid), with its final fate (deleted, or updated and which columns), and
@@ -48,10 +55,18 @@
  * datum_image_eq, the PostgreSQL 15 rule for the referenced side).
  *
  * RESTRICT and NO ACTION keys collect the referencing rows of the removed
- * keys; at the end, those that survive the statement (neither deleted nor
- * updated on the key's columns) block it: 'blocks' for RESTRICT and for
- * immediate NO ACTION keys, 'blocks at commit' for NO ACTION keys that are
- * INITIALLY DEFERRED.  SET DEFAULT blocks when the rows it sets would
+ * keys, and at the end decide which block the statement.  PostgreSQL runs
+ * RESTRICT and immediate NO ACTION checks when their trigger fires, and the
+ * queries of RI's actions queue the triggers they set off behind those
+ * already queued (they run with fire_triggers = false), so PostgreSQL, too,
+ * works breadth first: a referencing row reached at step d blocks unless it
+ * was removed (deleted, or updated on the key's columns) at an earlier
+ * step, or at step d through a key of the same parent row whose trigger
+ * fires first (a row's triggers fire in the order of their names; for
+ * different parent rows the queue's row order decides, which is not
+ * followed: taken as removed first).  That gives 'blocks'.  A NO ACTION key
+ * that is INITIALLY DEFERRED is checked at commit, on the final state:
+ * 'blocks at commit'.  SET DEFAULT blocks when the rows it sets would
  * reference a key that no surviving row of the referenced table holds.
  *
  * Why a hash table in memory, and not a temporary table: the preview must
