@@ -63,8 +63,9 @@
  * was removed (deleted, or updated on the key's columns) at an earlier
  * step, or at step d through a key of the same parent row whose trigger
  * fires first (a row's triggers fire in the order of their names; for
- * different parent rows the queue's row order decides, which is not
- * followed: taken as removed first).  That gives 'blocks'.  A NO ACTION key
+ * different parent rows, the order in which those rows were removed: exact
+ * for the statement's rows, which the preview's query returns in the
+ * statement's scan order, approximate deeper down).  That gives 'blocks'.  A NO ACTION key
  * that is INITIALLY DEFERRED is checked at commit, on the final state:
  * 'blocks at commit'.  SET DEFAULT blocks when the rows it sets would
  * reference a key that no surviving row of the referenced table holds.
@@ -185,6 +186,10 @@ typedef struct ImpactRowEntry
 	int			stepidx;		/* the step it is counted under */
 	Bitmapset  *cols;			/* FATE_UPDATE: the columns changed
 								 * (attnums of key.relid) */
+	int64		seq;			/* order in which the row was first reached:
+								 * for the statement's rows, the order of its
+								 * scan, which is the order of their trigger
+								 * events */
 } ImpactRowEntry;
 
 /* A referencing row collected for a check at the end (the hash key). */
@@ -271,6 +276,7 @@ typedef struct ImpactState
 	HTAB	   *rows;			/* ImpactRowEntry by (table, ctid) */
 	HTAB	   *checks;			/* ImpactCheckEntry */
 	int64		nrows;			/* entries in rows and checks */
+	int64		seq;			/* the next ImpactRowEntry.seq */
 	ImpactStep *steps;			/* result rows, in creation order; grown
 								 * with repalloc: refer to them by index */
 	int			nsteps;
@@ -401,7 +407,10 @@ mark_delete(ImpactState *st, int stepidx, Oid relid, ItemPointer tid)
 	key.tid = *tid;
 	e = hash_search(st->rows, &key, HASH_ENTER, &found);
 	if (!found)
+	{
 		count_row(st);
+		e->seq = st->seq++;
+	}
 	else if (e->fate == FATE_DELETE)
 		return false;
 	else
@@ -434,6 +443,7 @@ mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
 	if (!found)
 	{
 		count_row(st);
+		e->seq = st->seq++;
 		e->fate = FATE_UPDATE;
 		e->stepidx = stepidx;
 		e->cols = bms_copy(cols);
@@ -1339,9 +1349,25 @@ removed_first(ImpactState *st, ImpactStep *s, ImpactCheckEntry *c)
 	if (rk == NULL || ck == NULL)
 		return true;
 	if (!parent_of(ck, c->key.relid, &c->key.tid, &p1) ||
-		!parent_of(rk, c->key.relid, &c->key.tid, &p2) ||
-		rowkey_cmp(&p1, &p2) != 0)
+		!parent_of(rk, c->key.relid, &c->key.tid, &p2))
 		return true;
+	if (rowkey_cmp(&p1, &p2) != 0)
+	{
+		/*
+		 * Different parent rows: their events fire in the order the rows
+		 * were removed.  For the statement's own rows that is the order
+		 * of its scan, which the preview's query of them followed; deeper
+		 * down it is the order in which the preview reached them, an
+		 * approximation (PostgreSQL interleaves the keys of one parent
+		 * row, the preview takes one key at a time).
+		 */
+		ImpactRowEntry *e1 = hash_search(st->rows, &p1, HASH_FIND, NULL);
+		ImpactRowEntry *e2 = hash_search(st->rows, &p2, HASH_FIND, NULL);
+
+		if (e1 == NULL || e2 == NULL)
+			return true;
+		return e2->seq < e1->seq;
+	}
 	mine = ri_fk_action_trigger_name(c->key.conoid, p1.relid, c->on_delete);
 	theirs = ri_fk_action_trigger_name(s->conoid, p1.relid, c->on_delete);
 	if (mine == NULL || theirs == NULL)
