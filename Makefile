@@ -38,7 +38,9 @@ OBJS = \
 	src/api/fk_graph_api.o \
 	src/engine/recreate_ddl.o \
 	src/engine/recreate_script.o \
-	src/api/recreate_api.o
+	src/api/recreate_api.o \
+	src/engine/delete_impact.o \
+	src/api/delete_preview_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
 # the top.
@@ -82,7 +84,8 @@ REGRESS = setup extension_members foreign_keys \
 	report \
 	readme_transcripts \
 	recipe \
-	recreate_script
+	recreate_script \
+	delete_preview
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \

@@ -211,7 +211,58 @@ GRANT EXECUTE ON FUNCTION @extschema@.migration_script(pg_catalog.text) TO PUBLI
 
 
 -- ==== delete_preview and assert_delete_safe ====
--- (nothing yet)
+
+--
+-- delete_preview(stmt): what one DELETE, UPDATE or TRUNCATE statement
+-- would do through the foreign keys, step by step, without running it.
+-- Reveals counts and keys of rows: revoked from PUBLIC.
+--
+CREATE FUNCTION @extschema@.delete_preview(
+	stmt pg_catalog.text,
+	OUT step pg_catalog.int4,
+	OUT table_name pg_catalog.regclass,
+	OUT fk_name pg_catalog.name,
+	OUT action pg_catalog.text,
+	OUT row_count pg_catalog.int8,
+	OUT sample pg_catalog.jsonb)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'ri_audit_delete_preview'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.delete_preview(pg_catalog.text) IS
+'what a DELETE, UPDATE or TRUNCATE would do through the foreign keys, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.delete_preview(pg_catalog.text) FROM PUBLIC;
+
+--
+-- assert_delete_safe(stmt): PostgreSQL's own error for the first foreign
+-- key that would block the statement; quiet otherwise.
+--
+CREATE FUNCTION @extschema@.assert_delete_safe(stmt pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_delete_safe'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) IS
+'raise the foreign key error a DELETE, UPDATE or TRUNCATE would raise, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) FROM PUBLIC;
+
+--
+-- unindexed_foreign_keys: every key it lists makes a DELETE or a key
+-- UPDATE of its referenced table scan the referencing table (once per
+-- removed parent row, in PostgreSQL's RI triggers), and delete_preview()
+-- of such a statement scan it too (once per 10,000 parent rows).  That is
+-- true of every row, so the view keeps its columns (a new one would be
+-- true everywhere, and would change the row type that 1.1's
+-- unindexed_foreign_keys(exclude) returns): the comments of its action
+-- columns say it.
+--
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_delete IS
+'the ON DELETE action; whatever it is, a DELETE of the referenced table (and delete_preview() of one) scans this unindexed referencing table for every removed key';
+
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_update IS
+'the ON UPDATE action; whatever it is, an UPDATE of the referenced key (and delete_preview() of one) scans this unindexed referencing table for every changed key';
 
 
 -- ==== CHECK and domain constraints, validate ====

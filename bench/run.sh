@@ -14,7 +14,7 @@
 #                           tables in BENCHMARKS.md use 10000000)
 #   BENCH_PARENTS=400000    referenced rows (published: 1000000)
 #   BENCH_RUNS=3            runs per measurement (median reported)
-#   BENCH_SCENARIOS="int composite uuid fk4 part16 overbudget drop"
+#   BENCH_SCENARIOS="int composite uuid fk4 part16 overbudget drop delete"
 #   BENCH_WORK_MEM=64MB     work_mem (and so ri_audit's budget) in the cluster
 #   BENCH_SMALL_MEM=8MB     ri_audit.work_mem of the over-budget scenario
 #   BENCH_PORT=54329        port of the throwaway cluster (unix socket only)
@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 BENCH_ROWS=${BENCH_ROWS:-4000000}
 BENCH_PARENTS=${BENCH_PARENTS:-400000}
 BENCH_RUNS=${BENCH_RUNS:-3}
-BENCH_SCENARIOS=${BENCH_SCENARIOS:-int composite uuid fk4 part16 overbudget drop}
+BENCH_SCENARIOS=${BENCH_SCENARIOS:-int composite uuid fk4 part16 overbudget drop delete}
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-64MB}
 BENCH_SMALL_MEM=${BENCH_SMALL_MEM:-8MB}
 BENCH_PORT=${BENCH_PORT:-54329}
@@ -414,6 +414,28 @@ for scenario in $BENCH_SCENARIOS; do
 		run_scenario "drop preview of a 5,000-table schema" ""
 		emit ""
 		emit "The preview takes $(ratio "${MED[0]}" "${MED[1]}")x the time of the bare recursive CTE (goal of issue 4: within 3x)."
+		;;
+	delete)
+		# delete_preview() against the statement it previews: 1,000
+		# parents deleted, their children (an index on the key) removed by
+		# ON DELETE CASCADE; the real DELETE runs in a transaction that is
+		# rolled back.
+		load "delete preview: $N children with an index, $P parents" "
+			CREATE TABLE parent_del (id int PRIMARY KEY);
+			INSERT INTO parent_del SELECT g FROM generate_series(1, $P) g;
+			CREATE TABLE child_del (id bigint, parent_id int NOT NULL
+				REFERENCES parent_del ON DELETE CASCADE);
+			INSERT INTO child_del SELECT g, 1 + (g * 7919) % $P FROM generate_series(1, $N::bigint) g;
+			CREATE INDEX ON child_del (parent_id);
+			VACUUM (FREEZE, ANALYZE) parent_del, child_del;"
+		del="DELETE FROM parent_del WHERE id <= 1000"
+		add_method "ri_audit delete_preview" "" \
+			"SELECT sum(row_count) FROM ri_audit.delete_preview('$del');" ""
+		add_method "the DELETE itself (rolled back)" "BEGIN;" "$del;" "ROLLBACK;"
+		run_scenario "delete preview: 1,000 parents of $N indexed child rows ($P parents)" \
+			"Each parent has about $((N / P)) children, deleted by ON DELETE CASCADE."
+		emit ""
+		emit "The preview takes $(ratio "${MED[0]}" "${MED[1]}")x the time of the real DELETE (goal: at most 1x)."
 		;;
 	*)
 		echo "unknown scenario: $scenario" >&2

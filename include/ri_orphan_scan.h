@@ -22,6 +22,7 @@
 #ifndef RI_ORPHAN_SCAN_H
 #define RI_ORPHAN_SCAN_H
 
+#include "lib/stringinfo.h"
 #include "storage/itemptr.h"
 #include "utils/jsonb.h"
 #include "utils/snapshot.h"
@@ -90,7 +91,9 @@ extern RiRowKeyReader *ri_row_key_reader_create(const FkInfo *fk);
 extern Jsonb *ri_row_key(RiRowKeyReader *r, Oid relid, ItemPointer tid);
 extern void ri_row_key_reader_end(RiRowKeyReader *r);
 
-/* orphan_planner.c: the planner path */
+/* orphan_planner.c: the planner path, and the SQL fragments it shares */
+extern void ri_sql_append_relation(StringInfo buf, Oid relid);
+extern void ri_sql_append_collation(StringInfo buf, Oid collid);
 extern void ri_planner_scan(const FkInfo *fk, int fk_index,
 							OrphanSink *sink, int64 *rows_checked);
 
