@@ -30,7 +30,12 @@ OBJS = \
 	src/api/drop_preview_api.o \
 	src/api/load_order_api.o \
 	src/engine/fk_graph.o \
-	src/api/fk_graph_api.o
+	src/api/fk_graph_api.o \
+	src/catalog/check_catalog.o \
+	src/import/typecmds.o \
+	src/engine/check_scan.o \
+	src/engine/validate_check.o \
+	src/api/check_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
 # the top.
@@ -65,6 +70,8 @@ REGRESS = setup extension_members foreign_keys \
 	keyset \
 	orphans_shapes_planner \
 	security_owner_code \
+	check_violations \
+	validate_check \
 	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 

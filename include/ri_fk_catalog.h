@@ -117,6 +117,9 @@ extern void ri_fk_require_access(const FkInfo *fk);
 extern bool ri_fk_can_show_key(const FkInfo *fk);
 extern char *ri_fk_column_name(const FkInfo *fk, int key);
 extern Oid	ri_fk_scan_role(const FkInfo *fk);
+extern RiAccessProblem ri_rel_access(Oid userid, Oid relid,
+									 const AttrNumber *attnums, int nkeys,
+									 bool with_location);
 
 /* One top-level foreign key: an edge from the referencing table. */
 typedef struct RiFkEdge
