@@ -72,6 +72,7 @@ REGRESS = setup extension_members foreign_keys \
 	security_owner_code \
 	check_violations \
 	validate_check \
+	check_owner_code \
 	recipe
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 

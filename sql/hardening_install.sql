@@ -41,7 +41,8 @@ SELECT signature, proparallel
 SELECT signature
   FROM members
  WHERE proname NOT IN ('drop_preview', 'assert_drop_safe', 'load_order',
-                       'foreign_key_graph', 'unindexed_foreign_keys')
+                       'foreign_key_graph', 'unindexed_foreign_keys',
+                       'assert_all_valid')
    AND has_function_privilege('public', oid, 'EXECUTE');
 
 -- Rule 3: every function runs as its caller.

@@ -298,8 +298,8 @@ validate_one(Oid conoid, bool dry_run, const char *lock_timeout,
 		contype != CONSTRAINT_FOREIGN)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("constraint with OID %u is not a foreign key or check constraint",
-						conoid)));
+				 errmsg("constraint \"%s\" is not a foreign key or check constraint",
+						get_constraint_name(conoid))));
 	if (contype == CONSTRAINT_CHECK)
 	{
 		RiCheckInfo ci;
