@@ -83,7 +83,8 @@ ISOLATION = foreign_keys_locks \
 	hardening_validate_locks \
 	hardening_concurrent_ddl \
 	hardening_concurrent_drop \
-	load_order_concurrent_drop
+	load_order_concurrent_drop \
+	check_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1
