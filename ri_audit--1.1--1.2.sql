@@ -350,11 +350,6 @@ COMMENT ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_cat
 REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
 	FROM PUBLIC;
 
-SELECT @extschema@.upgrade_carry_privileges(
-	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
-	'@extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
-
-DROP FUNCTION @extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval);
 
 CREATE FUNCTION @extschema@.validate(
 	table_name pg_catalog.regclass,
@@ -407,6 +402,20 @@ COMMENT ON FUNCTION @extschema@.validate(pg_catalog.text, pg_catalog.text, pg_ca
 
 REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
 	FROM PUBLIC;
+
+-- Whoever may run validate() may run it by name too: the users' grants on
+-- 1.1's validate() go to all three.
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+
+DROP FUNCTION @extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval);
 
 --
 -- ri_audit.validate_all(tables, dry_run, lock_timeout, strict): validate()
