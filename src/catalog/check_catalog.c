@@ -37,6 +37,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/catalog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
@@ -67,6 +68,23 @@ typedef struct CheckListEntry
 static Node *constraint_expr(HeapTuple tup);
 static int	check_list_cmp(const void *a, const void *b);
 static char *type_name(Oid typid);
+static bool is_system_namespace(Oid nspid);
+
+/*
+ * is_system_namespace
+ *		pg_catalog, pg_toast and information_schema, whose constraints a
+ *		listing of every constraint leaves out.
+ */
+static bool
+is_system_namespace(Oid nspid)
+{
+	char	   *nspname;
+
+	if (IsCatalogNamespace(nspid) || IsToastNamespace(nspid))
+		return true;
+	nspname = get_namespace_name(nspid);
+	return nspname != NULL && strcmp(nspname, "information_schema") == 0;
+}
 
 /*
  * type_name
@@ -221,8 +239,9 @@ check_list_cmp(const void *a, const void *b)
  * ri_check_list
  *		OIDs of the top-level CHECK constraints (not inherited from a
  *		parent: validating the parent's checks its children) of the tables
- *		in relids (NIL: every table), optionally only the NOT VALID ones,
- *		and, with with_domains, those of every domain; ordered as
+ *		in relids (NIL: every table outside pg_catalog, pg_toast and
+ *		information_schema), optionally only the NOT VALID ones, and, with
+ *		with_domains, those of every domain outside them; ordered as
  *		check_list_cmp says.  Reads pg_constraint; takes no lock on the
  *		tables.
  */
@@ -251,6 +270,9 @@ ri_check_list(List *relids, bool only_not_valid, bool with_domains)
 		if (con->contype != CONSTRAINT_CHECK || con->coninhcount > 0)
 			continue;
 		if (only_not_valid && con->convalidated)
+			continue;
+		/* listing everything: not the system's own (information_schema) */
+		if (relids == NIL && is_system_namespace(con->connamespace))
 			continue;
 		if (OidIsValid(con->contypid))
 		{
