@@ -321,6 +321,9 @@ LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) IS
 'raise 23503 (foreign keys among them) or 23514 when more than max_not_valid constraints are NOT VALID';
 
+REVOKE ALL ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) TO PUBLIC;
+
 --
 -- ri_audit.validate(con, dry_run, lock_timeout, strict): every kind of
 -- NOT VALID constraint; a NULL lock_timeout keeps the session's setting;
