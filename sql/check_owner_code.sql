@@ -99,5 +99,56 @@ ALTER TABLE chko.t NO FORCE ROW LEVEL SECURITY;
 SELECT con_name, status, violation_count
   FROM ri_audit.check_constraints(ARRAY['chko.t'::regclass]);
 
+-- A comparison whose function is built in may still run the owner's code:
+-- array equality (array_eq) compares the elements with their type's
+-- default operator class, here one whose functions belong to the owner
+-- (creating the type and the operator class needs a superuser).
+ALTER TABLE chko.t NO FORCE ROW LEVEL SECURITY;
+CREATE TYPE chko.tag;
+CREATE FUNCTION chko.tag_in(cstring) RETURNS chko.tag
+	AS 'textin' LANGUAGE internal IMMUTABLE STRICT;
+CREATE FUNCTION chko.tag_out(chko.tag) RETURNS cstring
+	AS 'textout' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE chko.tag (INPUT = chko.tag_in, OUTPUT = chko.tag_out, LIKE = text);
+CREATE CAST (chko.tag AS text) WITHOUT FUNCTION;
+CREATE FUNCTION chko.tag_cmp(a chko.tag, b chko.tag) RETURNS int
+	LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+	INSERT INTO chko.calls
+	SELECT 'tag comparison', current_user, rolsuper FROM pg_roles
+	 WHERE rolname = current_user;
+	RETURN bttextcmp(a::text, b::text);
+END $$;
+CREATE FUNCTION chko.tag_lt(chko.tag, chko.tag) RETURNS bool LANGUAGE sql
+	IMMUTABLE AS 'SELECT chko.tag_cmp($1, $2) < 0';
+CREATE FUNCTION chko.tag_le(chko.tag, chko.tag) RETURNS bool LANGUAGE sql
+	IMMUTABLE AS 'SELECT chko.tag_cmp($1, $2) <= 0';
+CREATE FUNCTION chko.tag_eq(chko.tag, chko.tag) RETURNS bool LANGUAGE sql
+	IMMUTABLE AS 'SELECT chko.tag_cmp($1, $2) = 0';
+CREATE FUNCTION chko.tag_ge(chko.tag, chko.tag) RETURNS bool LANGUAGE sql
+	IMMUTABLE AS 'SELECT chko.tag_cmp($1, $2) >= 0';
+CREATE FUNCTION chko.tag_gt(chko.tag, chko.tag) RETURNS bool LANGUAGE sql
+	IMMUTABLE AS 'SELECT chko.tag_cmp($1, $2) > 0';
+CREATE OPERATOR chko.< (LEFTARG = chko.tag, RIGHTARG = chko.tag, FUNCTION = chko.tag_lt);
+CREATE OPERATOR chko.<= (LEFTARG = chko.tag, RIGHTARG = chko.tag, FUNCTION = chko.tag_le);
+CREATE OPERATOR chko.= (LEFTARG = chko.tag, RIGHTARG = chko.tag, FUNCTION = chko.tag_eq);
+CREATE OPERATOR chko.>= (LEFTARG = chko.tag, RIGHTARG = chko.tag, FUNCTION = chko.tag_ge);
+CREATE OPERATOR chko.> (LEFTARG = chko.tag, RIGHTARG = chko.tag, FUNCTION = chko.tag_gt);
+CREATE OPERATOR CLASS chko.tag_ops DEFAULT FOR TYPE chko.tag USING btree AS
+	OPERATOR 1 chko.<, OPERATOR 2 chko.<=, OPERATOR 3 chko.=,
+	OPERATOR 4 chko.>=, OPERATOR 5 chko.>, FUNCTION 1 chko.tag_cmp(chko.tag, chko.tag);
+ALTER FUNCTION chko.tag_cmp(chko.tag, chko.tag) OWNER TO regress_chko_owner;
+ALTER FUNCTION chko.tag_eq(chko.tag, chko.tag) OWNER TO regress_chko_owner;
+SET ROLE regress_chko_owner;
+CREATE TABLE chko.tagged (id int, tags chko.tag[]);
+INSERT INTO chko.tagged VALUES (1, '{a}'), (2, '{bad}');
+ALTER TABLE chko.tagged ADD CONSTRAINT not_bad
+	CHECK (tags <> '{bad}'::chko.tag[]) NOT VALID;
+RESET ROLE;
+TRUNCATE chko.calls;
+SELECT table_name, "row" FROM ri_audit.check_violations(
+	(SELECT oid FROM pg_constraint WHERE conname = 'not_bad'));
+SELECT DISTINCT vector, who, is_super FROM chko.calls ORDER BY 1, 2;
+
 DROP SCHEMA chko CASCADE;
 DROP ROLE regress_chko_owner, regress_chko_user;

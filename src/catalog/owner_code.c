@@ -50,8 +50,9 @@
  *	  has passed PostgreSQL's own ownership check.
  *	- CHECK and domain expressions (check_scan.c): ri_expr_foreign_function()
  *	  looks at every function the expression calls (operators' functions,
- *	  casts, I/O conversions, array element coercions) and at the
- *	  constraints of every domain it coerces to; when one is foreign, the
+ *	  casts, I/O conversions, array element coercions), at the comparison
+ *	  code of the types its comparisons compare (type_if_foreign) and at
+ *	  the constraints of every domain it coerces to; when one is foreign, the
  *	  expression runs as the owner of the table scanned, under the same
  *	  rules as the anti-join above (ri_check_access in check_catalog.c).
  *
@@ -644,6 +645,36 @@ expr_foreign_walker(Node *node, Oid *found)
 	check_stack_depth();
 	if (check_functions_in_node(node, function_foreign_checker, found))
 		return true;
+
+	/*
+	 * Comparisons whose function is built in may still compare element,
+	 * column or subtype values through those types' operator families
+	 * (array_eq, record_eq, GREATEST, row comparisons).
+	 */
+	if (IsA(node, OpExpr) || IsA(node, DistinctExpr) ||
+		IsA(node, NullIfExpr) || IsA(node, ScalarArrayOpExpr) ||
+		IsA(node, MinMaxExpr) || IsA(node, RowCompareExpr))
+	{
+		List	   *args;
+		ListCell   *lc;
+
+		if (IsA(node, ScalarArrayOpExpr))
+			args = ((ScalarArrayOpExpr *) node)->args;
+		else if (IsA(node, MinMaxExpr))
+			args = ((MinMaxExpr *) node)->args;
+		else if (IsA(node, RowCompareExpr))
+			args = list_concat_copy(((RowCompareExpr *) node)->largs,
+									((RowCompareExpr *) node)->rargs);
+		else
+			args = ((OpExpr *) node)->args;
+		foreach(lc, args)
+		{
+			*found = type_if_foreign(exprType(lfirst(lc)), 0);
+			if (OidIsValid(*found))
+				return true;
+		}
+	}
+
 	if (IsA(node, CoerceToDomain))
 	{
 		DomainConstraintRef ref;
