@@ -167,6 +167,24 @@ SELECT count(*) FROM ri_audit.check_violations(
 	(SELECT oid FROM pg_constraint WHERE conname = 'fee_below_amount'));
 RESET ROLE;
 
+-- A whole-row reference reads every column: the row shows them all, and a
+-- reader needs SELECT on all of them.
+CREATE TABLE pairs (a int, b int);
+INSERT INTO pairs VALUES (1, 2), (3, NULL);
+ALTER TABLE pairs ADD CONSTRAINT pair_complete CHECK (pairs IS NOT NULL) NOT VALID;
+SELECT table_name, row_ctid, "row" FROM ri_audit.check_violations(
+	(SELECT oid FROM pg_constraint WHERE conname = 'pair_complete'));
+GRANT SELECT (a, ctid, tableoid) ON pairs TO regress_chk_reader;
+SET ROLE regress_chk_reader;
+SELECT * FROM ri_audit.check_violations(
+	(SELECT oid FROM pg_constraint WHERE conname = 'pair_complete'));
+RESET ROLE;
+GRANT SELECT (b) ON pairs TO regress_chk_reader;
+SET ROLE regress_chk_reader;
+SELECT count(*) FROM ri_audit.check_violations(
+	(SELECT oid FROM pg_constraint WHERE conname = 'pair_complete'));
+RESET ROLE;
+
 -- assert_all_valid(): too many NOT VALID constraints raise.
 SELECT ri_audit.assert_all_valid(1000);
 DO $$

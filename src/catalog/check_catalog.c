@@ -69,6 +69,61 @@ static Node *constraint_expr(HeapTuple tup);
 static int	check_list_cmp(const void *a, const void *b);
 static char *type_name(Oid typid);
 static bool is_system_namespace(Oid nspid);
+static int	read_columns(Oid relid, const int16 *keys, int nkeys,
+						 AttrNumber **atts);
+
+/*
+ * read_columns
+ *		The user columns of relid that an expression reading keys (attribute
+ *		numbers as pull_varattnos() or conkey give them) reads, ascending,
+ *		into *atts (palloc'd): a whole-row reference (0) reads every column
+ *		not dropped; system columns (tableoid) are left out, their access
+ *		being checked with ctid's.  Returns how many.
+ */
+static int
+read_columns(Oid relid, const int16 *keys, int nkeys, AttrNumber **atts)
+{
+	bool		whole_row = false;
+	Bitmapset  *cols = NULL;
+	int			n = 0;
+	int			col;
+
+	for (int i = 0; i < nkeys; i++)
+	{
+		if (keys[i] == 0)
+			whole_row = true;
+		else if (keys[i] > 0)
+			cols = bms_add_member(cols, keys[i]);
+	}
+	if (whole_row)
+	{
+		HeapTuple	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+		int			natts = 0;
+
+		if (HeapTupleIsValid(reltup))
+		{
+			natts = ((Form_pg_class) GETSTRUCT(reltup))->relnatts;
+			ReleaseSysCache(reltup);
+		}
+
+		for (AttrNumber attnum = 1; attnum <= natts; attnum++)
+		{
+			HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+											  Int16GetDatum(attnum));
+
+			if (!HeapTupleIsValid(tup))
+				continue;
+			if (!((Form_pg_attribute) GETSTRUCT(tup))->attisdropped)
+				cols = bms_add_member(cols, attnum);
+			ReleaseSysCache(tup);
+		}
+	}
+	*atts = palloc(sizeof(AttrNumber) * (bms_num_members(cols) + 1));
+	col = -1;
+	while ((col = bms_next_member(cols, col)) >= 0)
+		(*atts)[n++] = col;
+	return n;
+}
 
 /*
  * is_system_namespace
@@ -165,15 +220,12 @@ ri_check_read(Oid conoid, RiCheckInfo *ci, bool missing_ok)
 	ci->natts = 0;
 	ci->atts = NULL;
 	val = SysCacheGetAttr(CONSTROID, tup, Anum_pg_constraint_conkey, &isnull);
-	if (!isnull)
+	if (!isnull && OidIsValid(ci->relid))
 	{
 		ArrayType  *arr = DatumGetArrayTypeP(val);
-		int16	   *keys = (int16 *) ARR_DATA_PTR(arr);
 
-		ci->natts = ARR_DIMS(arr)[0];
-		ci->atts = palloc(sizeof(AttrNumber) * Max(ci->natts, 1));
-		for (int i = 0; i < ci->natts; i++)
-			ci->atts[i] = keys[i];
+		ci->natts = read_columns(ci->relid, (int16 *) ARR_DATA_PTR(arr),
+								 ARR_DIMS(arr)[0], &ci->atts);
 	}
 	ReleaseSysCache(tup);
 	return true;
@@ -352,6 +404,8 @@ ri_check_targets(RiCheckInfo *ci)
 			RiCheckTarget *t;
 			Bitmapset  *cols = NULL;
 			int			col;
+			int16	   *keys;
+			int			nkeys;
 
 			CHECK_FOR_INTERRUPTS();
 			if (get_rel_relkind(relid) != RELKIND_RELATION)
@@ -372,15 +426,12 @@ ri_check_targets(RiCheckInfo *ci)
 
 			/* the user columns the expression reads, ascending */
 			pull_varattnos(t->expr, 1, &cols);
-			t->atts = palloc(sizeof(AttrNumber) * (bms_num_members(cols) + 1));
+			nkeys = 0;
+			keys = palloc(sizeof(int16) * (bms_num_members(cols) + 1));
 			col = -1;
 			while ((col = bms_next_member(cols, col)) >= 0)
-			{
-				AttrNumber	attnum = col + FirstLowInvalidHeapAttributeNumber;
-
-				if (attnum > 0)
-					t->atts[t->natts++] = attnum;
-			}
+				keys[nkeys++] = col + FirstLowInvalidHeapAttributeNumber;
+			t->natts = read_columns(relid, keys, nkeys, &t->atts);
 			result = lappend(result, t);
 		}
 	}
