@@ -230,12 +230,12 @@ SELECT c.oid AS con,
 		 ELSE
 		   (pg_catalog.has_table_privilege(c.conrelid, 'SELECT')
 			OR NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(c.conkey) k
-							WHERE NOT pg_catalog.has_column_privilege(c.conrelid, k, 'SELECT')))
+							WHERE NOT COALESCE(pg_catalog.has_column_privilege(c.conrelid, k, 'SELECT'), false)))
 		   AND NOT pg_catalog.row_security_active(c.conrelid)
 		   AND (c.contype OPERATOR(pg_catalog.<>) 'f'
 				OR ((pg_catalog.has_table_privilege(c.confrelid, 'SELECT')
 					 OR NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(c.confkey) k
-									 WHERE NOT pg_catalog.has_column_privilege(c.confrelid, k, 'SELECT')))
+									 WHERE NOT COALESCE(pg_catalog.has_column_privilege(c.confrelid, k, 'SELECT'), false)))
 					AND NOT pg_catalog.row_security_active(c.confrelid)))
 	   END AS can_check
   FROM pg_catalog.pg_constraint c

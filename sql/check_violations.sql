@@ -178,6 +178,7 @@ GRANT SELECT (a, ctid, tableoid) ON pairs TO regress_chk_reader;
 SET ROLE regress_chk_reader;
 SELECT * FROM ri_audit.check_violations(
 	(SELECT oid FROM pg_constraint WHERE conname = 'pair_complete'));
+SELECT can_check FROM ri_audit.constraints WHERE con_name = 'pair_complete';
 RESET ROLE;
 GRANT SELECT (b) ON pairs TO regress_chk_reader;
 SET ROLE regress_chk_reader;
