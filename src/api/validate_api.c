@@ -2,17 +2,28 @@
  *
  * validate_api.c
  *	  SQL entry points validate() and validate_all(): check NOT VALID
- *	  foreign keys for orphans, and validate the clean ones with
- *	  PostgreSQL's own command (src/engine/validate_key.c says how).
+ *	  constraints (foreign keys for orphans, CHECK and domain constraints
+ *	  for violating rows), and validate the clean ones with PostgreSQL's
+ *	  own command (src/engine/validate_key.c and validate_check.c say how).
  *
- * Statuses: 'already valid' (nothing checked, orphan_count NULL), 'orphans',
- * 'would validate', 'validated', 'lock timeout', and from validate_all()
- * 'skipped: <reason>' for keys the caller may not check or alter.
+ * Two generations of declarations are served.  1.0's and 1.1's
+ * (ri_audit_validate, ri_audit_validate_all): foreign keys only, columns
+ * (fk, fk_name, table_name, status, orphan_count), status 'skipped:
+ * <reason>' in one text.  1.2's (ri_audit_validate_con,
+ * ri_audit_validate_by_name, ri_audit_validate_tables): every kind of
+ * constraint, columns (con, con_name, constraint_type, table_name,
+ * domain_name, status, reason, violation_count), status a stable code
+ * ('already valid', 'orphans', 'violations', 'would validate',
+ * 'validated', 'lock timeout', 'skipped') and the text in reason;
+ * lock_timeout NULL keeps the session's setting; strict raises for a
+ * constraint left NOT VALID.
  *
- * Locks: AccessShareLock on both tables for the check; when validating,
- * whatever ALTER TABLE ... VALIDATE CONSTRAINT takes
- * (ShareUpdateExclusiveLock on the referencing table, RowShareLock on the
- * referenced one), held to end of transaction.
+ * Locks: AccessShareLock on the tables checked; when validating, whatever
+ * ALTER TABLE / ALTER DOMAIN ... VALIDATE CONSTRAINT takes
+ * (ShareUpdateExclusiveLock on the referencing table and RowShareLock on
+ * the referenced one for a foreign key; ShareUpdateExclusiveLock on the
+ * table and its children for a CHECK; ShareLock on a domain's tables),
+ * held to end of transaction.
  *
  * Copyright (c) 2026, ri_audit developers
  *
