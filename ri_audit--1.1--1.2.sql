@@ -266,7 +266,276 @@ COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_update IS
 
 
 -- ==== CHECK and domain constraints, validate ====
--- (nothing yet)
+--
+-- ri_audit.constraints: every CHECK, foreign key and domain CHECK
+-- constraint, from the catalogs.  can_check says whether the caller has the
+-- privileges check_violations() and orphans() need (SELECT on the columns
+-- read, no row-level security); catalog facts only, so every role may
+-- read it.
+--
+CREATE VIEW @extschema@.constraints AS
+WITH RECURSIVE domain_tree(root, typid) AS (
+	SELECT t.oid, t.oid
+	  FROM pg_catalog.pg_type t
+	 WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
+	UNION ALL
+	SELECT d.root, t.oid
+	  FROM domain_tree d
+	  JOIN pg_catalog.pg_type t
+		ON t.typbasetype OPERATOR(pg_catalog.=) d.typid
+	   AND t.typtype OPERATOR(pg_catalog.=) 'd'
+)
+SELECT c.oid AS con,
+	   CASE WHEN c.contype OPERATOR(pg_catalog.=) 'f' THEN 'foreign key'
+			WHEN c.contypid OPERATOR(pg_catalog.<>) 0 THEN 'domain check'
+			ELSE 'check' END AS constraint_type,
+	   NULLIF(c.conrelid, 0)::pg_catalog.regclass AS table_name,
+	   NULLIF(c.contypid, 0)::pg_catalog.regtype AS domain_name,
+	   c.conname AS con_name,
+	   c.convalidated AS validated,
+	   c.connoinherit AS no_inherit,
+	   c.coninhcount OPERATOR(pg_catalog.>) 0 AS inherited,
+	   pg_catalog.pg_get_constraintdef(c.oid) AS definition,
+	   CASE
+		 WHEN c.contypid OPERATOR(pg_catalog.<>) 0 THEN
+		   NOT EXISTS (
+			 SELECT 1
+			   FROM domain_tree d
+			   JOIN pg_catalog.pg_attribute a
+				 ON a.atttypid OPERATOR(pg_catalog.=) d.typid
+				AND a.attnum OPERATOR(pg_catalog.>) 0
+				AND NOT a.attisdropped
+			   JOIN pg_catalog.pg_class r
+				 ON r.oid OPERATOR(pg_catalog.=) a.attrelid
+				AND r.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'm']::pg_catalog."char"[])
+			  WHERE d.root OPERATOR(pg_catalog.=) c.contypid
+				AND (NOT pg_catalog.has_column_privilege(r.oid, a.attnum, 'SELECT')
+					 OR pg_catalog.row_security_active(r.oid)))
+		 ELSE
+		   (pg_catalog.has_table_privilege(c.conrelid, 'SELECT')
+			OR NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(c.conkey) k
+							WHERE NOT COALESCE(pg_catalog.has_column_privilege(c.conrelid, k, 'SELECT'), false)))
+		   AND NOT pg_catalog.row_security_active(c.conrelid)
+		   AND (c.contype OPERATOR(pg_catalog.<>) 'f'
+				OR ((pg_catalog.has_table_privilege(c.confrelid, 'SELECT')
+					 OR NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(c.confkey) k
+									 WHERE NOT COALESCE(pg_catalog.has_column_privilege(c.confrelid, k, 'SELECT'), false)))
+					AND NOT pg_catalog.row_security_active(c.confrelid)))
+	   END AS can_check
+  FROM pg_catalog.pg_constraint c
+ WHERE c.contype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'f']::pg_catalog."char"[]);
+
+COMMENT ON VIEW @extschema@.constraints IS
+'every CHECK, foreign key and domain CHECK constraint, validated or not';
+COMMENT ON COLUMN @extschema@.constraints.con IS
+'pg_constraint OID: the argument of check_violations(), orphans() and validate()';
+COMMENT ON COLUMN @extschema@.constraints.constraint_type IS
+'''foreign key'', ''check'' (a table''s CHECK constraint) or ''domain check''';
+COMMENT ON COLUMN @extschema@.constraints.table_name IS
+'the table holding the constraint (NULL for a domain''s)';
+COMMENT ON COLUMN @extschema@.constraints.domain_name IS
+'the domain holding the constraint (NULL for a table''s)';
+COMMENT ON COLUMN @extschema@.constraints.con_name IS
+'the constraint''s name';
+COMMENT ON COLUMN @extschema@.constraints.validated IS
+'false: NOT VALID, the rows present when it was added were never checked';
+COMMENT ON COLUMN @extschema@.constraints.no_inherit IS
+'NO INHERIT: checked on its own table only, not on its children';
+COMMENT ON COLUMN @extschema@.constraints.inherited IS
+'a copy inherited from a parent (validating the parent validates it)';
+COMMENT ON COLUMN @extschema@.constraints.definition IS
+'pg_get_constraintdef()';
+COMMENT ON COLUMN @extschema@.constraints.can_check IS
+'the caller may read the columns checked, with no row-level security (privileges only: another role''s code in the expression may still refuse)';
+
+GRANT SELECT ON @extschema@.constraints TO PUBLIC;
+
+--
+-- ri_audit.check_violations(con, max_rows): the rows violating a CHECK or
+-- domain constraint, as PostgreSQL's own check decides (NULL passes).
+--
+CREATE FUNCTION @extschema@.check_violations(
+	con pg_catalog.oid,
+	max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (con pg_catalog.oid, table_name pg_catalog.regclass,
+			   column_name pg_catalog.name, row_ctid pg_catalog.tid,
+			   "row" pg_catalog.jsonb)
+AS 'MODULE_PATHNAME', 'ri_audit_check_violations'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.check_violations(pg_catalog.oid, pg_catalog.int8) IS
+'rows that violate a CHECK or domain constraint, validated or not';
+
+REVOKE ALL ON FUNCTION @extschema@.check_violations(pg_catalog.oid, pg_catalog.int8)
+	FROM PUBLIC;
+
+--
+-- ri_audit.check_constraints(tables, sample_size): count and sample per
+-- CHECK constraint, as check_foreign_keys() per foreign key.
+--
+CREATE FUNCTION @extschema@.check_constraints(
+	tables pg_catalog.regclass[] DEFAULT NULL,
+	sample_size pg_catalog.int4 DEFAULT 3)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype,
+			   validated pg_catalog.bool, status pg_catalog.text,
+			   reason pg_catalog.text, rows_checked pg_catalog.int8,
+			   violation_count pg_catalog.int8, sample pg_catalog.jsonb,
+			   elapsed pg_catalog.interval)
+AS 'MODULE_PATHNAME', 'ri_audit_check_constraints'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.check_constraints(pg_catalog.regclass[], pg_catalog.int4) IS
+'violation count and sample rows per CHECK constraint (NULL tables: every table and domain)';
+
+REVOKE ALL ON FUNCTION @extschema@.check_constraints(pg_catalog.regclass[], pg_catalog.int4)
+	FROM PUBLIC;
+
+--
+-- ri_audit.assert_all_valid(max_not_valid): ERROR when more constraints
+-- are NOT VALID than allowed.  Catalog facts only: every role may call it.
+--
+CREATE FUNCTION @extschema@.assert_all_valid(
+	max_not_valid pg_catalog.int4 DEFAULT 0)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_all_valid'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) IS
+'raise 23503 (foreign keys among them) or 23514 when more than max_not_valid constraints are NOT VALID';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) TO PUBLIC;
+
+--
+-- ri_audit.validate(con, dry_run, lock_timeout, strict): every kind of
+-- NOT VALID constraint; a NULL lock_timeout keeps the session's setting;
+-- status is a code, reason the text.  Replaces 1.1's validate(con,
+-- dry_run, lock_timeout), whose C function stays for databases not yet
+-- updated.
+--
+ALTER FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)
+	RENAME TO validate_1_1;
+
+CREATE FUNCTION @extschema@.validate(
+	con pg_catalog.oid,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate_con'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'check a NOT VALID foreign key, CHECK or domain constraint and validate it when clean';
+
+REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+
+CREATE FUNCTION @extschema@.validate(
+	table_name pg_catalog.regclass,
+	con_name pg_catalog.name,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate_by_name'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'validate() naming the constraint by its table and name';
+
+REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+--
+-- ri_audit.validate(table_name text, con_name text, ...): the same for
+-- untyped literals, as orphans(text, text) is: with only the oid and
+-- regclass variants, validate('orders', 'orders_customer_fkey') is
+-- ambiguous to PostgreSQL's overload resolution; string-typed parameters
+-- win it.  The body is parsed at creation (BEGIN ATOMIC).
+--
+CREATE FUNCTION @extschema@.validate(
+	table_name pg_catalog.text,
+	con_name pg_catalog.text,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+BEGIN ATOMIC
+	SELECT v.con, v.con_name, v.constraint_type, v.table_name, v.domain_name,
+		   v.status, v.reason, v.violation_count
+	  FROM @extschema@.validate($1::pg_catalog.regclass, $2::pg_catalog.name,
+								$3, $4, $5) v;
+END;
+
+COMMENT ON FUNCTION @extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'validate() naming the constraint by its table and name, given as text';
+
+REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+-- Whoever may run validate() may run it by name too: the users' grants on
+-- 1.1's validate() go to all three.
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+
+DROP FUNCTION @extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval);
+
+--
+-- ri_audit.validate_all(tables, dry_run, lock_timeout, strict): validate()
+-- for every NOT VALID constraint of the tables (NULL: all, and domains').
+-- Replaces validate_all(dry_run, lock_timeout).
+--
+ALTER FUNCTION @extschema@.validate_all(pg_catalog.bool, pg_catalog.interval)
+	RENAME TO validate_all_1_1;
+
+CREATE FUNCTION @extschema@.validate_all(
+	tables pg_catalog.regclass[] DEFAULT NULL,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate_tables'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate_all(pg_catalog.regclass[], pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'validate() for every NOT VALID constraint of the tables (NULL: every table and domain)';
+
+REVOKE ALL ON FUNCTION @extschema@.validate_all(pg_catalog.regclass[], pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_all_1_1(pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate_all(pg_catalog.regclass[], pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+
+DROP FUNCTION @extschema@.validate_all_1_1(pg_catalog.bool, pg_catalog.interval);
 
 
 -- ==== speed and progress ====

@@ -127,6 +127,9 @@ extern bool ri_rel_can_read_columns(Oid relid, const AttrNumber *attnums,
 									int n);
 extern char *ri_fk_column_name(const FkInfo *fk, int key);
 extern Oid	ri_fk_scan_role(const FkInfo *fk);
+extern RiAccessProblem ri_rel_access(Oid userid, Oid relid,
+									 const AttrNumber *attnums, int nkeys,
+									 bool with_location);
 
 /* One top-level foreign key: an edge from the referencing table. */
 typedef struct RiFkEdge

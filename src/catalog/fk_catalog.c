@@ -76,9 +76,6 @@ typedef struct FkListEntry
 static bool ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok);
 static RiAccessProblem ri_fk_role_access(const FkInfo *fk, Oid userid,
 										 Oid *relid);
-static RiAccessProblem ri_rel_access(Oid userid, Oid relid,
-									 const AttrNumber *attnums,
-									 int nkeys, bool with_location);
 static bool ri_att_type(Oid relid, AttrNumber attnum, Oid *type,
 						Oid *collation);
 static int	fk_list_cmp(const void *a, const void *b);
@@ -546,7 +543,7 @@ ri_fk_listing(List *conoids, int *nkeys)
  *		on the columns (table-level SELECT, or column-level SELECT on each),
  *		row-level security.  Never fails on a table dropped concurrently.
  */
-static RiAccessProblem
+RiAccessProblem
 ri_rel_access(Oid userid, Oid relid, const AttrNumber *attnums, int nkeys,
 			  bool with_location)
 {
