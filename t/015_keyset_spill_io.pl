@@ -54,9 +54,22 @@ my $planner = $node->safe_psql('postgres', q{
 is($planner, 'c_i_fkey=2000,c_t_fkey=2000,c_u_fkey=2000',
 	'the planner path finds the orphans');
 
+# The orphans themselves (row and key), in a canonical order.
+my $rows_sql = q{
+	SELECT md5(string_agg(f || ' ' || row_ctid::text || ' ' || key::text, ','
+	                      ORDER BY f, row_ctid))
+	  FROM unnest('{c_t_fkey,c_u_fkey,c_i_fkey}'::name[]) f,
+	       ri_audit.orphans('c'::regclass, f)
+};
+my $planner_rows = $node->safe_psql('postgres',
+	"SET ri_audit.scan_method = planner; $rows_sql");
+
 my %io;
 foreach my $kb (64, 1024, 8192)
 {
+	is($node->safe_psql('postgres', "SET ri_audit.work_mem = $kb; $rows_sql"),
+		$planner_rows, "orphans() returns the planner path's rows at $kb kB");
+
 	my ($out, $err) = ('', '');
 	$node->psql('postgres', qq{
 		SET ri_audit.work_mem = $kb;
