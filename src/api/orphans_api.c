@@ -41,6 +41,7 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "ri_audit.h"
 #include "ri_orphan_scan.h"
 
 PG_FUNCTION_INFO_V1(ri_audit_orphans);
@@ -53,6 +54,9 @@ PG_FUNCTION_INFO_V1(ri_audit_assert_no_orphans);
 #define CHECK_FOREIGN_KEYS_COLS		10
 
 static void report_progress(const FkInfo *fk, int done, int total);
+static void report_done(const FkInfo *fk, int done, int total,
+						const char *skip, int64 rows, int64 orphans,
+						int64 elapsed_us, TimestampTz started);
 static void orphans_internal(FunctionCallInfo fcinfo, Oid conoid,
 							 bool has_limit, int64 max_rows);
 static void raise_orphan_error(const FkInfo *fk, OrphanCollector *c,
@@ -69,6 +73,36 @@ report_progress(const FkInfo *fk, int done, int total)
 			(errmsg_internal("checking foreign key constraint \"%s\" on table \"%s\" (%d of %d)",
 							 NameStr(fk->conname), get_rel_name(fk->fk_relid),
 							 done, total)));
+}
+
+/*
+ * report_done
+ *		The NOTICE of check_foreign_keys() under ri_audit.progress for key
+ *		*fk, number done of total: checked (rows, orphans, its share of its
+ *		table's scan time, and the time since the call started) or skipped.
+ */
+static void
+report_done(const FkInfo *fk, int done, int total, const char *skip,
+			int64 rows, int64 orphans, int64 elapsed_us, TimestampTz started)
+{
+	char	   *relname;
+
+	if (!ri_audit_progress)
+		return;
+	/* (a key dropped since it was listed may have lost its table too) */
+	relname = OidIsValid(fk->fk_relid) ? get_rel_name(fk->fk_relid) : NULL;
+	if (skip)
+		ereport(NOTICE,
+				(errmsg("foreign key constraint \"%s\" on table \"%s\" (%d of %d) %s",
+						NameStr(fk->conname), relname ? relname : "?",
+						done, total, skip)));
+	else
+		ereport(NOTICE,
+				(errmsg("foreign key constraint \"%s\" on table \"%s\" (%d of %d) checked: "
+						INT64_FORMAT " rows, " INT64_FORMAT " orphans, %.3f ms, %.3f ms in all",
+						NameStr(fk->conname), relname ? relname : "?",
+						done, total, rows, orphans, elapsed_us / 1000.0,
+						(GetCurrentTimestamp() - started) / 1000.0)));
 }
 
 /*
@@ -187,6 +221,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	int			end;
 	MemoryContext groupcxt;
 	MemoryContext oldcxt;
+	TimestampTz started = GetCurrentTimestamp();
 
 	ri_require_arg(fcinfo, 1, "sample_size");
 	sample_size = ri_nonneg_int_arg(fcinfo, 1, false, "sample_size");
@@ -308,6 +343,8 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			{
 				values[5] = CStringGetTextDatum(skip[i]);
 				nulls[6] = nulls[7] = nulls[8] = nulls[9] = true;
+				report_done(fk, start + i + 1, nkeys, skip[i], 0, 0, 0,
+							started);
 			}
 			else
 			{
@@ -325,6 +362,9 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 													CStringGetDatum("[]"));
 				iv->time = elapsed[scan_index[i]];
 				values[9] = IntervalPGetDatum(iv);
+				report_done(fk, start + i + 1, nkeys, NULL,
+							rows_checked[scan_index[i]], count,
+							elapsed[scan_index[i]], started);
 				ri_collector_end(c);
 			}
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
