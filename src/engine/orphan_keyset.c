@@ -45,8 +45,9 @@
  * deep, so the I/O is the data times a small factor at any budget (about
  * 3 times one spill of everything at 64 kB, t/015_keyset_spill_io.pl).
  * A batch whose keys unexpectedly overflow its share is written out to the
- * tapes too, and done by the finer passes.  An orphan found in a pass over
- * tapes is fetched again by ctid to report its key.  Foreign keys of the
+ * tapes too, and done by the finer passes.  An orphan found in a queued
+ * probe or a pass over tapes is reported from its encoded key (the same
+ * values as its columns), without fetching the row again.  Foreign keys of the
  * table that reference the same columns share one set and its passes.
  * Peak memory is the budget plus a small constant per key set (the tapes'
  * buffers: up to 17 blocks while a fan-out of 16 needs more than a quarter
@@ -84,6 +85,7 @@
 #include "nodes/parsenodes.h"
 #include "partitioning/partdesc.h"
 #include "port/pg_bitutils.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/logtape.h"
 #include "utils/lsyscache.h"
@@ -307,8 +309,8 @@ static void ks_share(KsFk *kf, bool plan);
 static void ks_scan_fk(KsState *st, int64 *rows_scanned);
 static void ks_report(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
 					  Datum *keyvals, bool *keynulls);
-static void ks_report_fetched(KsState *st, KsFk *kf, int leaf,
-							  ItemPointer tid);
+static void ks_report_key(KsState *st, KsFk *kf, int leaf,
+						  ItemPointer tid, const char *key, uint32 len);
 static void ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key,
 					 uint32 len, int leaf, ItemPointer tid);
 static void ks_flush(KsState *st, KsFk *kf);
@@ -1489,7 +1491,8 @@ ks_probe_tape(KsState *st, KsFk *kf, LogicalTape *t)
 			uint64		off = hdr.hash >> kf->cur.bits;
 
 			if ((kf->bitmap[off / 64] & (UINT64CONST(1) << (off % 64))) == 0)
-				ks_report_fetched(st, kf, (int) hdr.leaf, &hdr.tid);
+				ks_report_key(st, kf, (int) hdr.leaf, &hdr.tid, key.data,
+							  hdr.len);
 			continue;
 		}
 		/* queue the probe, as the table scan does */
@@ -1572,34 +1575,73 @@ ks_report(KsState *st, KsFk *kf, int leaf, ItemPointer tid, Datum *keyvals,
 }
 
 /*
- * Report an orphan found in a spill file: fetch the row again by ctid
- * (under the same snapshot it is the same row version) for its key.
+ * Report an orphan whose row the scan has left (a queued probe, or a row
+ * read from a tape) from its encoded key, which ks_encode() made from the
+ * row's referencing columns (or, one integer column, its int64 value): the
+ * same values, so no second fetch of the row by ctid is needed.  The
+ * values live in st->rowcxt until the next row.
  */
 static void
-ks_report_fetched(KsState *st, KsFk *kf, int leaf, ItemPointer tid)
+ks_report_key(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
+			  const char *key, uint32 len)
 {
-	Relation	rel = st->leaves[leaf];
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
-	AttrNumber	att[INDEX_MAX_KEYS];
 	Datum		keyvals[INDEX_MAX_KEYS];
 	bool		keynulls[INDEX_MAX_KEYS];
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->rowcxt);
+	const char *p = key;
 	int			i;
 
-	if (!table_tuple_fetch_row_version(rel, tid, st->snapshot, slot))
-		elog(ERROR, "could not fetch row (%u,%u) of \"%s\" again",
-			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
-			 RelationGetRelationName(rel));
-	ks_map_attnums(kf->fk->fk_relid, rel, kf->fk->fk_attnums, kf->nkeys, att);
 	for (i = 0; i < kf->nkeys; i++)
-		keyvals[i] = slot_getattr(slot, att[i], &keynulls[i]);
+	{
+		keynulls[i] = false;
+		switch (kf->fkcol[i])
+		{
+			case KS_COL_INT2:
+			case KS_COL_INT4:
+			case KS_COL_INT8:
+				{
+					int64		v;
+
+					memcpy(&v, p, sizeof(v));
+					p += sizeof(v);
+					keyvals[i] = kf->fkcol[i] == KS_COL_INT2 ?
+						Int16GetDatum((int16) v) :
+						kf->fkcol[i] == KS_COL_INT4 ?
+						Int32GetDatum((int32) v) : Int64GetDatum(v);
+					break;
+				}
+			case KS_COL_UUID:
+				{
+					pg_uuid_t  *u = palloc(sizeof(pg_uuid_t));
+
+					memcpy(u->data, p, UUID_LEN);
+					p += UUID_LEN;
+					keyvals[i] = UUIDPGetDatum(u);
+					break;
+				}
+			case KS_COL_TEXT:
+				{
+					uint32		n;
+
+					memcpy(&n, p, sizeof(n));
+					p += sizeof(n);
+					keyvals[i] = PointerGetDatum(cstring_to_text_with_len(p, n));
+					p += n;
+					break;
+				}
+		}
+	}
+	if (p != key + len)
+		elog(ERROR, "could not decode the key of a row of \"%s\"",
+			 RelationGetRelationName(st->leaves[leaf]));
+	MemoryContextSwitchTo(oldcxt);
 	ks_report(st, kf, leaf, tid, keyvals, keynulls);
-	ExecDropSingleTupleTableSlot(slot);
 }
 
 /*
  * Do the queued probes of kf: prefetch every slot, then (encoded keys)
  * the key stored in each first slot whose tag matches, then look each up.
- * Orphans are fetched again by ctid to report them, since the scan has
+ * Orphans are reported from their queued encoded keys, since the scan has
  * moved on.
  */
 static void
@@ -1616,7 +1658,8 @@ ks_flush(KsState *st, KsFk *kf)
 			ks_prefetch(&kf->islots[kf->qhash[i] & kf->mask]);
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_int(kf, kf->qint[i]))
-				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
+							  (char *) &kf->qint[i], sizeof(int64));
 	}
 	else if (kf->fixed_len > 0)
 	{
@@ -1625,7 +1668,8 @@ ks_flush(KsState *st, KsFk *kf)
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
 								 kf->qhash[i]))
-				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
+							  kf->qkeys.data + kf->qoff[i], kf->qlen[i]);
 		resetStringInfo(&kf->qkeys);
 	}
 	else
@@ -1642,7 +1686,8 @@ ks_flush(KsState *st, KsFk *kf)
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
 								 kf->qhash[i]))
-				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
+							  kf->qkeys.data + kf->qoff[i], kf->qlen[i]);
 		resetStringInfo(&kf->qkeys);
 	}
 	kf->nq = 0;
@@ -1652,8 +1697,8 @@ ks_flush(KsState *st, KsFk *kf)
  * Read the referencing table once.  For each row and foreign key: a
  * MATCH FULL key with some but not all columns NULL is an orphan, a key
  * with a NULL column otherwise passes; a key in the batch in memory is
- * probed; any other key is spilled to its batch's file.  Opens every leaf
- * into st->leaves, for later fetches by ctid.
+ * probed; any other key is spilled to its partition's tape.  Opens every
+ * leaf into st->leaves, for the reports of later passes.
  */
 static void
 ks_scan_fk(KsState *st, int64 *rows_scanned)
@@ -1905,8 +1950,8 @@ ks_share(KsFk *kf, bool plan)
  * Each orphan goes to sink->report() once, in the memory context current
  * at the call, with fk_index its constraint's index in fks; orphans come
  * in no particular order.  The referencing table is read once (rows of
- * batches beyond the first are spilled to temporary files and fetched
- * again by ctid when they are orphans); *rows_scanned, when not NULL, is
+ * batches beyond the first are spilled to temporary tapes, with their
+ * keys and ctids); *rows_scanned, when not NULL, is
  * increased by the number of rows read.  Rows and keys visible to snapshot
  * are considered.  Takes AccessShareLock on the referencing and referenced
  * tables and all their partitions.
