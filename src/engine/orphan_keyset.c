@@ -249,9 +249,10 @@ typedef struct KsFk
 } KsFk;
 
 /*
- * A row spilled to a batch file: the key's hash (for a bitmap, its offset
- * from the minimum), the row's leaf partition (index into KsState.leaves)
- * and ctid, then len bytes of encoded key.
+ * A record on a spill tape, a row (or, leaf and tid zero, a referenced
+ * key): the key's hash (for a bitmap, its offset from the minimum), the
+ * row's leaf partition (index into KsState.leaves) and ctid, then len bytes
+ * of encoded key.
  */
 typedef struct KsSpillHeader
 {
@@ -772,14 +773,15 @@ ks_plan_bits(KsFk *kf, Size budget)
  * holds one batch in memory and writes every other key and row to one of
  * 2^kmax tapes of a finer partition, which a later pass reads once (and
  * partitions again while still too big).  So every record is written and
- * read once per pass, and a key set of S bytes under a budget B takes about
- * log(S / B) / kmax passes.
+ * read once per pass, and a key set of S bytes under a budget B takes
+ * about log2(S / B) / kmax levels of passes.
  *
- * The tapes' buffers (a block each while written, one for the tape being
- * read) come out of the budget: up to a quarter of it, and at least what a
- * fan-out of 2^KS_MIN_FANOUT_BITS needs even when that exceeds the quarter
- * (by a constant: (16 members + 1) blocks), so that small budgets still
- * take few passes.
+ * The tapes' buffers (a block for each tape being written, one for the
+ * tape being read) are taken out of the set's budget, at most half of it:
+ * as many as a quarter of the budget holds, and at least what a fan-out of
+ * 2^KS_MIN_FANOUT_BITS needs, which under a small budget exceeds it by a
+ * constant (16 blocks per member key, plus one), so that small budgets
+ * still take few levels.
  */
 static void
 ks_plan(KsFk *kf)
@@ -1908,8 +1910,9 @@ ks_same_referenced_keys(const KsFk *a, const KsFk *b)
 
 /*
  * Let kf, whose owner read the same referenced keys, use the owner's plan
- * (plan = true: counts, structure and batches, so its spill files map
- * like the owner's) or the owner's set of the batch in memory.
+ * (plan = true: counts, structure and partitioning, so its rows go to the
+ * owner's tapes as the owner's do) or the owner's set of the batch in
+ * memory.
  */
 static void
 ks_share(KsFk *kf, bool plan)
