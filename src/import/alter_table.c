@@ -30,10 +30,10 @@
  * check that its result can be cast are not raised (without USING, the
  * cast check is PostgreSQL's); before 15.20, the rowtype check that
  * PostgreSQL makes for plain tables only when it rewrites them, after every
- * deletion.  Two checks differ between minor releases and follow
- * PG_VERSION_NUM of the server built against: the rowtype check (every
- * relation from 15.20) and DROP EXPRESSION's check for children (only the
- * named table from 15.20).
+ * deletion (from 15.20 it is made for every table whose column type
+ * changes, and src/engine/drop_target_alter.c makes it then).  DROP
+ * EXPRESSION's check for children follows PG_VERSION_NUM of the server
+ * built against: from 15.20 only the named table is checked.
  *
  * The blockers of ALTER COLUMN TYPE (a view, rule, trigger, policy,
  * function, generated column or publication that uses the column) are
@@ -504,21 +504,8 @@ ri_at_prep_alter_type(Relation rel, AlterTableCmd *cmd, bool recurse,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a table", RelationGetRelationName(rel))));
 
-	/*
-	 * Where the row type is used.  PostgreSQL 15.18 checks this here only
-	 * for relations without storage (tables are checked when they are
-	 * rewritten, after every deletion); from 15.20, whose
-	 * find_composite_type_dependencies() also reports SQL-standard function
-	 * bodies that use the row type, it checks every relation here, so a
-	 * change that rewrites nothing is refused too.  The server's own
-	 * function is called, so its checks are the ones it has.
-	 */
-#if PG_VERSION_NUM >= 150020
-	find_composite_type_dependencies(rel->rd_rel->reltype, rel, NULL);
-#else
 	if (!RELKIND_HAS_STORAGE(relkind))
 		find_composite_type_dependencies(rel->rd_rel->reltype, rel, NULL);
-#endif
 
 	ReleaseSysCache(tup);
 
