@@ -973,8 +973,6 @@ COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.fk_name IS 'constraint name
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_name IS 'the referencing table, which holds the constraint';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.columns IS 'the referencing columns the index needs, in key order';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.referenced_table IS 'the referenced table: each DELETE or key UPDATE there scans table_name without the index';
-COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_delete IS 'the action on delete of a referenced row';
-COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_update IS 'the action on update of a referenced key';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_rows IS 'planner estimate of the rows of table_name (summed over its leaf partitions)';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_bytes IS 'size of table_name from pg_class.relpages (summed over its leaf partitions)';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.suggested_index IS 'one statement of the recipe that adds the index without blocking writes; run them in step order, outside a transaction block';
