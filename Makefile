@@ -35,7 +35,17 @@ OBJS = \
 	src/api/drop_preview_api.o \
 	src/api/load_order_api.o \
 	src/engine/fk_graph.o \
-	src/api/fk_graph_api.o
+	src/api/fk_graph_api.o \
+	src/engine/recreate_ddl.o \
+	src/engine/recreate_script.o \
+	src/api/recreate_api.o \
+	src/engine/delete_impact.o \
+	src/api/delete_preview_api.o \
+	src/catalog/check_catalog.o \
+	src/import/typecmds.o \
+	src/engine/check_scan.o \
+	src/engine/validate_check.o \
+	src/api/check_api.o
 
 # Headers of every layer live in include/; ri_audit.h (the settings) at
 # the top.
@@ -78,7 +88,12 @@ REGRESS = setup extension_members foreign_keys \
 	orphans_row_key \
 	report \
 	readme_transcripts \
-	recipe
+	recipe \
+	recreate_script \
+	delete_preview \
+	check_violations \
+	validate_check \
+	check_owner_code
 REGRESS_OPTS = --encoding=UTF8 --no-locale
 
 ISOLATION = foreign_keys_locks \
@@ -90,7 +105,8 @@ ISOLATION = foreign_keys_locks \
 	hardening_concurrent_ddl \
 	hardening_concurrent_drop \
 	load_order_concurrent_drop \
-	audit_ddl_queue
+	audit_ddl_queue \
+	check_locks
 ISOLATION_OPTS = --load-extension=ri_audit --encoding=UTF8 --no-locale
 
 TAP_TESTS = 1

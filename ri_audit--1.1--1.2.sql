@@ -176,15 +176,366 @@ DROP FUNCTION @extschema@.drop_preview_1_1(pg_catalog.text);
 
 
 -- ==== recreate_script and migration_script ====
--- (nothing yet)
+--
+-- recreate_script(ddl): the SQL that, run after the statement with CASCADE,
+-- recreates every definition it removed (views, constraints, indexes,
+-- triggers, rules, policies, statistics, defaults, functions, aggregates,
+-- operators, casts, event triggers, publication membership, with owners,
+-- grants, comments and security labels); a comment block at the top names
+-- what it cannot bring back.  migration_script(ddl): one transaction that drops the dependents
+-- that block the statement (2BP01, ALTER COLUMN ... TYPE under a view,
+-- rule, trigger or policy), runs it and recreates them.  Neither runs the
+-- statement.  Catalog facts only: EXECUTE for everyone, as drop_preview.
+--
+CREATE FUNCTION @extschema@.recreate_script(ddl pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ri_audit_recreate_script'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.recreate_script(pg_catalog.text) IS
+'the SQL that recreates what the statement removes with CASCADE, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.recreate_script(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.recreate_script(pg_catalog.text) TO PUBLIC;
+
+CREATE FUNCTION @extschema@.migration_script(ddl pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'ri_audit_migration_script'
+LANGUAGE C STRICT VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.migration_script(pg_catalog.text) IS
+'one transaction: drop the dependents that block the statement, run it, recreate them';
+
+REVOKE ALL ON FUNCTION @extschema@.migration_script(pg_catalog.text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.migration_script(pg_catalog.text) TO PUBLIC;
 
 
 -- ==== delete_preview and assert_delete_safe ====
--- (nothing yet)
+
+--
+-- delete_preview(stmt): what one DELETE, UPDATE or TRUNCATE statement
+-- would do through the foreign keys, step by step, without running it.
+-- Reveals counts and keys of rows: revoked from PUBLIC.
+--
+CREATE FUNCTION @extschema@.delete_preview(
+	stmt pg_catalog.text,
+	OUT step pg_catalog.int4,
+	OUT table_name pg_catalog.regclass,
+	OUT fk_name pg_catalog.name,
+	OUT action pg_catalog.text,
+	OUT row_count pg_catalog.int8,
+	OUT sample pg_catalog.jsonb)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'ri_audit_delete_preview'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.delete_preview(pg_catalog.text) IS
+'what a DELETE, UPDATE or TRUNCATE would do through the foreign keys, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.delete_preview(pg_catalog.text) FROM PUBLIC;
+
+--
+-- assert_delete_safe(stmt): PostgreSQL's own error for the first foreign
+-- key that would block the statement; quiet otherwise.
+--
+CREATE FUNCTION @extschema@.assert_delete_safe(stmt pg_catalog.text)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_delete_safe'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) IS
+'raise the foreign key error a DELETE, UPDATE or TRUNCATE would raise, without running it';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_delete_safe(pg_catalog.text) FROM PUBLIC;
+
+--
+-- unindexed_foreign_keys: every key it lists makes a DELETE or a key
+-- UPDATE of its referenced table scan the referencing table (once per
+-- removed parent row, in PostgreSQL's RI triggers), and delete_preview()
+-- of such a statement scan it too (once per 10,000 parent rows).  That is
+-- true of every row, so the view keeps its columns (a new one would be
+-- true everywhere, and would change the row type that 1.1's
+-- unindexed_foreign_keys(exclude) returns): the comments of its action
+-- columns say it.
+--
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_delete IS
+'the ON DELETE action; whatever it is, a DELETE of the referenced table (and delete_preview() of one) scans this unindexed referencing table for every removed key';
+
+COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_update IS
+'the ON UPDATE action; whatever it is, an UPDATE of the referenced key (and delete_preview() of one) scans this unindexed referencing table for every changed key';
 
 
 -- ==== CHECK and domain constraints, validate ====
--- (nothing yet)
+--
+-- ri_audit.constraints: every CHECK, foreign key and domain CHECK
+-- constraint, from the catalogs.  can_check says whether the caller has the
+-- privileges check_violations() and orphans() need (SELECT on the columns
+-- read, no row-level security); catalog facts only, so every role may
+-- read it.
+--
+CREATE VIEW @extschema@.constraints AS
+WITH RECURSIVE domain_tree(root, typid) AS (
+	SELECT t.oid, t.oid
+	  FROM pg_catalog.pg_type t
+	 WHERE t.typtype OPERATOR(pg_catalog.=) 'd'
+	UNION ALL
+	SELECT d.root, t.oid
+	  FROM domain_tree d
+	  JOIN pg_catalog.pg_type t
+		ON t.typbasetype OPERATOR(pg_catalog.=) d.typid
+	   AND t.typtype OPERATOR(pg_catalog.=) 'd'
+)
+SELECT c.oid AS con,
+	   CASE WHEN c.contype OPERATOR(pg_catalog.=) 'f' THEN 'foreign key'
+			WHEN c.contypid OPERATOR(pg_catalog.<>) 0 THEN 'domain check'
+			ELSE 'check' END AS constraint_type,
+	   NULLIF(c.conrelid, 0)::pg_catalog.regclass AS table_name,
+	   NULLIF(c.contypid, 0)::pg_catalog.regtype AS domain_name,
+	   c.conname AS con_name,
+	   c.convalidated AS validated,
+	   c.connoinherit AS no_inherit,
+	   c.coninhcount OPERATOR(pg_catalog.>) 0 AS inherited,
+	   pg_catalog.pg_get_constraintdef(c.oid) AS definition,
+	   CASE
+		 WHEN c.contypid OPERATOR(pg_catalog.<>) 0 THEN
+		   NOT EXISTS (
+			 SELECT 1
+			   FROM domain_tree d
+			   JOIN pg_catalog.pg_attribute a
+				 ON a.atttypid OPERATOR(pg_catalog.=) d.typid
+				AND a.attnum OPERATOR(pg_catalog.>) 0
+				AND NOT a.attisdropped
+			   JOIN pg_catalog.pg_class r
+				 ON r.oid OPERATOR(pg_catalog.=) a.attrelid
+				AND r.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'm']::pg_catalog."char"[])
+			  WHERE d.root OPERATOR(pg_catalog.=) c.contypid
+				AND (NOT pg_catalog.has_column_privilege(r.oid, a.attnum, 'SELECT')
+					 OR pg_catalog.row_security_active(r.oid)))
+		 ELSE
+		   (pg_catalog.has_table_privilege(c.conrelid, 'SELECT')
+			OR NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(c.conkey) k
+							WHERE NOT COALESCE(pg_catalog.has_column_privilege(c.conrelid, k, 'SELECT'), false)))
+		   AND NOT pg_catalog.row_security_active(c.conrelid)
+		   AND (c.contype OPERATOR(pg_catalog.<>) 'f'
+				OR ((pg_catalog.has_table_privilege(c.confrelid, 'SELECT')
+					 OR NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(c.confkey) k
+									 WHERE NOT COALESCE(pg_catalog.has_column_privilege(c.confrelid, k, 'SELECT'), false)))
+					AND NOT pg_catalog.row_security_active(c.confrelid)))
+	   END AS can_check
+  FROM pg_catalog.pg_constraint c
+ WHERE c.contype OPERATOR(pg_catalog.=) ANY (ARRAY['c', 'f']::pg_catalog."char"[]);
+
+COMMENT ON VIEW @extschema@.constraints IS
+'every CHECK, foreign key and domain CHECK constraint, validated or not';
+COMMENT ON COLUMN @extschema@.constraints.con IS
+'pg_constraint OID: the argument of check_violations(), orphans() and validate()';
+COMMENT ON COLUMN @extschema@.constraints.constraint_type IS
+'''foreign key'', ''check'' (a table''s CHECK constraint) or ''domain check''';
+COMMENT ON COLUMN @extschema@.constraints.table_name IS
+'the table holding the constraint (NULL for a domain''s)';
+COMMENT ON COLUMN @extschema@.constraints.domain_name IS
+'the domain holding the constraint (NULL for a table''s)';
+COMMENT ON COLUMN @extschema@.constraints.con_name IS
+'the constraint''s name';
+COMMENT ON COLUMN @extschema@.constraints.validated IS
+'false: NOT VALID, the rows present when it was added were never checked';
+COMMENT ON COLUMN @extschema@.constraints.no_inherit IS
+'NO INHERIT: checked on its own table only, not on its children';
+COMMENT ON COLUMN @extschema@.constraints.inherited IS
+'a copy inherited from a parent (validating the parent validates it)';
+COMMENT ON COLUMN @extschema@.constraints.definition IS
+'pg_get_constraintdef()';
+COMMENT ON COLUMN @extschema@.constraints.can_check IS
+'the caller may read the columns checked, with no row-level security (privileges only: another role''s code in the expression may still refuse)';
+
+GRANT SELECT ON @extschema@.constraints TO PUBLIC;
+
+--
+-- ri_audit.check_violations(con, max_rows): the rows violating a CHECK or
+-- domain constraint, as PostgreSQL's own check decides (NULL passes).
+--
+CREATE FUNCTION @extschema@.check_violations(
+	con pg_catalog.oid,
+	max_rows pg_catalog.int8 DEFAULT NULL)
+RETURNS TABLE (con pg_catalog.oid, table_name pg_catalog.regclass,
+			   column_name pg_catalog.name, row_ctid pg_catalog.tid,
+			   "row" pg_catalog.jsonb)
+AS 'MODULE_PATHNAME', 'ri_audit_check_violations'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.check_violations(pg_catalog.oid, pg_catalog.int8) IS
+'rows that violate a CHECK or domain constraint, validated or not';
+
+REVOKE ALL ON FUNCTION @extschema@.check_violations(pg_catalog.oid, pg_catalog.int8)
+	FROM PUBLIC;
+
+--
+-- ri_audit.check_constraints(tables, sample_size): count and sample per
+-- CHECK constraint, as check_foreign_keys() per foreign key.
+--
+CREATE FUNCTION @extschema@.check_constraints(
+	tables pg_catalog.regclass[] DEFAULT NULL,
+	sample_size pg_catalog.int4 DEFAULT 3)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype,
+			   validated pg_catalog.bool, status pg_catalog.text,
+			   reason pg_catalog.text, rows_checked pg_catalog.int8,
+			   violation_count pg_catalog.int8, sample pg_catalog.jsonb,
+			   elapsed pg_catalog.interval)
+AS 'MODULE_PATHNAME', 'ri_audit_check_constraints'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.check_constraints(pg_catalog.regclass[], pg_catalog.int4) IS
+'violation count and sample rows per CHECK constraint (NULL tables: every table and domain)';
+
+REVOKE ALL ON FUNCTION @extschema@.check_constraints(pg_catalog.regclass[], pg_catalog.int4)
+	FROM PUBLIC;
+
+--
+-- ri_audit.assert_all_valid(max_not_valid): ERROR when more constraints
+-- are NOT VALID than allowed.  Catalog facts only: every role may call it.
+--
+CREATE FUNCTION @extschema@.assert_all_valid(
+	max_not_valid pg_catalog.int4 DEFAULT 0)
+RETURNS pg_catalog.void
+AS 'MODULE_PATHNAME', 'ri_audit_assert_all_valid'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) IS
+'raise 23503 (foreign keys among them) or 23514 when more than max_not_valid constraints are NOT VALID';
+
+REVOKE ALL ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @extschema@.assert_all_valid(pg_catalog.int4) TO PUBLIC;
+
+--
+-- ri_audit.validate(con, dry_run, lock_timeout, strict): every kind of
+-- NOT VALID constraint; a NULL lock_timeout keeps the session's setting;
+-- status is a code, reason the text.  Replaces 1.1's validate(con,
+-- dry_run, lock_timeout), whose C function stays for databases not yet
+-- updated.
+--
+ALTER FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)
+	RENAME TO validate_1_1;
+
+CREATE FUNCTION @extschema@.validate(
+	con pg_catalog.oid,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate_con'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'check a NOT VALID foreign key, CHECK or domain constraint and validate it when clean';
+
+REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+
+CREATE FUNCTION @extschema@.validate(
+	table_name pg_catalog.regclass,
+	con_name pg_catalog.name,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate_by_name'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'validate() naming the constraint by its table and name';
+
+REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+--
+-- ri_audit.validate(table_name text, con_name text, ...): the same for
+-- untyped literals, as orphans(text, text) is: with only the oid and
+-- regclass variants, validate('orders', 'orders_customer_fkey') is
+-- ambiguous to PostgreSQL's overload resolution; string-typed parameters
+-- win it.  The body is parsed at creation (BEGIN ATOMIC).
+--
+CREATE FUNCTION @extschema@.validate(
+	table_name pg_catalog.text,
+	con_name pg_catalog.text,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+BEGIN ATOMIC
+	SELECT v.con, v.con_name, v.constraint_type, v.table_name, v.domain_name,
+		   v.status, v.reason, v.violation_count
+	  FROM @extschema@.validate($1::pg_catalog.regclass, $2::pg_catalog.name,
+								$3, $4, $5) v;
+END;
+
+COMMENT ON FUNCTION @extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'validate() naming the constraint by its table and name, given as text';
+
+REVOKE ALL ON FUNCTION @extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+-- Whoever may run validate() may run it by name too: the users' grants on
+-- 1.1's validate() go to all three.
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.regclass, pg_catalog.name, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate(pg_catalog.text, pg_catalog.text, pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+
+DROP FUNCTION @extschema@.validate_1_1(pg_catalog.oid, pg_catalog.bool, pg_catalog.interval);
+
+--
+-- ri_audit.validate_all(tables, dry_run, lock_timeout, strict): validate()
+-- for every NOT VALID constraint of the tables (NULL: all, and domains').
+-- Replaces validate_all(dry_run, lock_timeout).
+--
+ALTER FUNCTION @extschema@.validate_all(pg_catalog.bool, pg_catalog.interval)
+	RENAME TO validate_all_1_1;
+
+CREATE FUNCTION @extschema@.validate_all(
+	tables pg_catalog.regclass[] DEFAULT NULL,
+	dry_run pg_catalog.bool DEFAULT true,
+	lock_timeout pg_catalog.interval DEFAULT NULL,
+	strict pg_catalog.bool DEFAULT false)
+RETURNS TABLE (con pg_catalog.oid, con_name pg_catalog.name,
+			   constraint_type pg_catalog.text,
+			   table_name pg_catalog.regclass,
+			   domain_name pg_catalog.regtype, status pg_catalog.text,
+			   reason pg_catalog.text, violation_count pg_catalog.int8)
+AS 'MODULE_PATHNAME', 'ri_audit_validate_tables'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION @extschema@.validate_all(pg_catalog.regclass[], pg_catalog.bool, pg_catalog.interval, pg_catalog.bool) IS
+'validate() for every NOT VALID constraint of the tables (NULL: every table and domain)';
+
+REVOKE ALL ON FUNCTION @extschema@.validate_all(pg_catalog.regclass[], pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)
+	FROM PUBLIC;
+
+SELECT @extschema@.upgrade_carry_privileges(
+	'@extschema@.validate_all_1_1(pg_catalog.bool, pg_catalog.interval)',
+	'@extschema@.validate_all(pg_catalog.regclass[], pg_catalog.bool, pg_catalog.interval, pg_catalog.bool)');
+
+DROP FUNCTION @extschema@.validate_all_1_1(pg_catalog.bool, pg_catalog.interval);
 
 
 -- ==== speed and progress ====
@@ -501,8 +852,9 @@ tree_members AS (
 	 WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm']::pg_catalog."char"[])
 ),
 -- Index names as PostgreSQL's makeObjectName() makes them (table name,
--- columns, label 'idx'; the longer of the first two is shortened until the
--- name fits in 63 characters); names that coincide within one key's recipe
+-- columns, label 'idx'; the longer of the first two, counted in bytes, is
+-- shortened until the name fits in 63 bytes, and each is then cut back to
+-- a character boundary as pg_mbcliplen() cuts); names that coincide within one key's recipe
 -- get labels idx1, idx2, ... as ChooseRelationName() would.  Existing
 -- relations of the same name are not looked for.
 named AS (
@@ -513,8 +865,12 @@ named AS (
 	  FROM (SELECT tm.*, x.name AS base_name
 			  FROM tree_members tm
 			  CROSS JOIN LATERAL (
-				   SELECT pg_catalog."left"(tm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
-						  OPERATOR(pg_catalog.||) pg_catalog."left"(tm.colnames, y.n2)
+				   SELECT (SELECT pg_catalog."left"(tm.bare_name, pg_catalog.max(c.n))
+				   	   FROM pg_catalog.generate_series(0, pg_catalog.length(tm.bare_name)) AS c(n)
+				   	  WHERE pg_catalog.octet_length(pg_catalog."left"(tm.bare_name, c.n)) OPERATOR(pg_catalog.<=) y.n1) OPERATOR(pg_catalog.||) '_'
+						  OPERATOR(pg_catalog.||) (SELECT pg_catalog."left"(tm.colnames, pg_catalog.max(c.n))
+						  	   FROM pg_catalog.generate_series(0, pg_catalog.length(tm.colnames)) AS c(n)
+						  	  WHERE pg_catalog.octet_length(pg_catalog."left"(tm.colnames, c.n)) OPERATOR(pg_catalog.<=) y.n2)
 						  OPERATOR(pg_catalog.||) '_idx' AS name
 					 FROM (SELECT CASE WHEN z.l1 OPERATOR(pg_catalog.+) z.l2 OPERATOR(pg_catalog.<=) z.a THEN z.l1
 									   WHEN z.l1 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l1
@@ -525,14 +881,18 @@ named AS (
 									   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
 									   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
 							 FROM (SELECT 63 OPERATOR(pg_catalog.-) 5 AS a,
-										  pg_catalog.length(tm.bare_name) AS l1,
-										  pg_catalog.length(tm.colnames) AS l2) z) y) x) m
+										  pg_catalog.octet_length(tm.bare_name) AS l1,
+										  pg_catalog.octet_length(tm.colnames) AS l2) z) y) x) m
 ),
 members AS (
 	SELECT nm.fk, nm.relid, nm.parent, nm.depth, nm.relkind, nm.relname, nm.nspname,
 		   pg_catalog.quote_ident(CASE WHEN nm.dup OPERATOR(pg_catalog.=) 0 THEN nm.base_name
-			   ELSE pg_catalog."left"(nm.bare_name, y.n1) OPERATOR(pg_catalog.||) '_'
-					OPERATOR(pg_catalog.||) pg_catalog."left"(nm.colnames, y.n2)
+			   ELSE (SELECT pg_catalog."left"(nm.bare_name, pg_catalog.max(c.n))
+			   	   FROM pg_catalog.generate_series(0, pg_catalog.length(nm.bare_name)) AS c(n)
+			   	  WHERE pg_catalog.octet_length(pg_catalog."left"(nm.bare_name, c.n)) OPERATOR(pg_catalog.<=) y.n1) OPERATOR(pg_catalog.||) '_'
+					OPERATOR(pg_catalog.||) (SELECT pg_catalog."left"(nm.colnames, pg_catalog.max(c.n))
+						   FROM pg_catalog.generate_series(0, pg_catalog.length(nm.colnames)) AS c(n)
+						  WHERE pg_catalog.octet_length(pg_catalog."left"(nm.colnames, c.n)) OPERATOR(pg_catalog.<=) y.n2)
 					OPERATOR(pg_catalog.||) '_idx' OPERATOR(pg_catalog.||) nm.dup::pg_catalog.text END) AS indexname
 	  FROM named nm
 	  CROSS JOIN LATERAL (
@@ -545,8 +905,8 @@ members AS (
 					   WHEN z.l2 OPERATOR(pg_catalog.<=) (z.a OPERATOR(pg_catalog./) 2) THEN z.l2
 					   ELSE z.a OPERATOR(pg_catalog./) 2 END AS n2
 			 FROM (SELECT 63 OPERATOR(pg_catalog.-) (5 OPERATOR(pg_catalog.+) pg_catalog.length(nm.dup::pg_catalog.text)) AS a,
-						  pg_catalog.length(nm.bare_name) AS l1,
-						  pg_catalog.length(nm.colnames) AS l2) z) y
+						  pg_catalog.octet_length(nm.bare_name) AS l1,
+						  pg_catalog.octet_length(nm.colnames) AS l2) z) y
 ),
 statements AS (
 	-- a plain table: one concurrent build
@@ -613,8 +973,6 @@ COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.fk_name IS 'constraint name
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_name IS 'the referencing table, which holds the constraint';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.columns IS 'the referencing columns the index needs, in key order';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.referenced_table IS 'the referenced table: each DELETE or key UPDATE there scans table_name without the index';
-COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_delete IS 'the action on delete of a referenced row';
-COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.on_update IS 'the action on update of a referenced key';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_rows IS 'planner estimate of the rows of table_name (summed over its leaf partitions)';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.table_bytes IS 'size of table_name from pg_class.relpages (summed over its leaf partitions)';
 COMMENT ON COLUMN @extschema@.unindexed_foreign_keys.suggested_index IS 'one statement of the recipe that adds the index without blocking writes; run them in step order, outside a transaction block';
@@ -754,12 +1112,23 @@ BEGIN ATOMIC
 					ON fa.attrelid OPERATOR(pg_catalog.=) c.conrelid AND fa.attnum OPERATOR(pg_catalog.=) k.fkatt
 				  JOIN pg_catalog.pg_attribute pa
 					ON pa.attrelid OPERATOR(pg_catalog.=) c.confrelid AND pa.attnum OPERATOR(pg_catalog.=) k.pkatt
-				  JOIN pg_catalog.pg_type ft ON ft.oid OPERATOR(pg_catalog.=) fa.atttypid
-				  JOIN pg_catalog.pg_type pt ON pt.oid OPERATOR(pg_catalog.=) pa.atttypid
+				  -- the base types, through domains over domains (getBaseType())
+				  CROSS JOIN LATERAL (
+					   WITH RECURSIVE base(side, oid, typtype, typbasetype) AS (
+						   SELECT s.side, t.oid, t.typtype, t.typbasetype
+							 FROM (VALUES (1, fa.atttypid), (2, pa.atttypid)) AS s(side, typ)
+							 JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) s.typ
+						   UNION ALL
+						   SELECT b.side, t.oid, t.typtype, t.typbasetype
+							 FROM base b
+							 JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) b.typbasetype
+							WHERE b.typtype OPERATOR(pg_catalog.=) 'd')
+					   SELECT pg_catalog.min(b.oid) FILTER (WHERE b.side OPERATOR(pg_catalog.=) 1) AS fk_base,
+							  pg_catalog.min(b.oid) FILTER (WHERE b.side OPERATOR(pg_catalog.=) 2) AS pk_base
+						 FROM base b
+						WHERE b.typtype OPERATOR(pg_catalog.<>) 'd') bt
 				 WHERE f.parent_fk IS NULL
-				   AND CASE WHEN ft.typtype OPERATOR(pg_catalog.=) 'd' THEN ft.typbasetype ELSE ft.oid END
-					   OPERATOR(pg_catalog.<>)
-					   CASE WHEN pt.typtype OPERATOR(pg_catalog.=) 'd' THEN pt.typbasetype ELSE pt.oid END
+				   AND bt.fk_base OPERATOR(pg_catalog.<>) bt.pk_base
 				 GROUP BY f.table_name, f.fk_name, f.fk) x
 	)
 	SELECT severity, problem, table_name, fk_name, fk, reason, advice

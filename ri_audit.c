@@ -35,6 +35,9 @@ int			ri_audit_scan_method = RI_AUDIT_SCAN_AUTO;
 /* ri_audit.work_mem: the fast scan path's budget in kB, -1 for work_mem */
 int			ri_audit_work_mem = -1;
 
+/* ri_audit.progress: see ri_audit.h */
+bool		ri_audit_progress = false;
+
 /* ri_audit.debug_load_depend: see dependency_walk.c */
 bool		ri_audit_debug_load_depend = false;
 
@@ -89,6 +92,17 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_KB,
 							check_work_mem, NULL, NULL);
+
+	DefineCustomBoolVariable("ri_audit.progress",
+							 "Reports each foreign key check_foreign_keys() has checked.",
+							 "A NOTICE per key when its table has been read: "
+							 "its name, table, position in the list, rows "
+							 "checked, orphans and the time taken.",
+							 &ri_audit_progress,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("ri_audit.debug_load_depend",
 							 "Makes drop_preview() read pg_depend in bulk from its first lookup.",

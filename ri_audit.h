@@ -35,6 +35,12 @@ extern PGDLLIMPORT int ri_audit_scan_method;
 extern PGDLLIMPORT int ri_audit_work_mem;
 
 /*
+ * ri_audit.progress: check_foreign_keys() reports each key when done, in a
+ * NOTICE (key, table, position, rows checked, orphans, elapsed)
+ */
+extern PGDLLIMPORT bool ri_audit_progress;
+
+/*
  * ri_audit.debug_load_depend: drop_preview() reads pg_depend into memory
  * from the first lookup (a test switch; the walk takes it as an argument)
  */

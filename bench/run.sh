@@ -14,7 +14,11 @@
 #                           tables in BENCHMARKS.md use 10000000)
 #   BENCH_PARENTS=400000    referenced rows (published: 1000000)
 #   BENCH_RUNS=3            runs per measurement (median reported)
-#   BENCH_SCENARIOS="int composite uuid fk4 part16 overbudget drop"
+#   BENCH_SCENARIOS="int int8 uuid text varchar composite orphans10 wholedb
+#                    smallbudget fk4 part16 overbudget drop
+#                    delete"
+#   BENCH_NOTE=""           a line for the header (e.g. that the machine
+#                           was shared with other jobs during the run)
 #   BENCH_WORK_MEM=64MB     work_mem (and so ri_audit's budget) in the cluster
 #   BENCH_SMALL_MEM=8MB     ri_audit.work_mem of the over-budget scenario
 #   BENCH_PORT=54329        port of the throwaway cluster (unix socket only)
@@ -26,7 +30,8 @@ cd "$(dirname "$0")/.."
 BENCH_ROWS=${BENCH_ROWS:-4000000}
 BENCH_PARENTS=${BENCH_PARENTS:-400000}
 BENCH_RUNS=${BENCH_RUNS:-3}
-BENCH_SCENARIOS=${BENCH_SCENARIOS:-int composite uuid fk4 part16 overbudget drop}
+BENCH_SCENARIOS=${BENCH_SCENARIOS:-int int8 uuid text varchar composite orphans10 wholedb smallbudget fk4 part16 overbudget drop delete}
+BENCH_NOTE=${BENCH_NOTE:-}
 BENCH_WORK_MEM=${BENCH_WORK_MEM:-64MB}
 BENCH_SMALL_MEM=${BENCH_SMALL_MEM:-8MB}
 BENCH_PORT=${BENCH_PORT:-54329}
@@ -212,6 +217,52 @@ goal_line() {
 	emit "ri_audit is $(ratio "${MED[$1]}" "${MED[0]}")x faster than ${m_name[$1]%% (*} (goal for the int key: at least 5x) and takes $(ratio "${MED[0]}" "${MED[$2]}")x the time of the scan floor (goal: at most 1.5x)."
 }
 
+# method_index PREFIX: the index of the first method whose name starts with
+# PREFIX
+method_index() {
+	local i
+	for ((i = 0; i < ${#m_name[@]}; i++)); do
+		case ${m_name[i]} in "$1"*) echo "$i"; return ;; esac
+	done
+	echo 0
+}
+
+# shape_goals: the goals of a key shape (ri_audit is method 0) against the
+# scan floor, the parallel anti-join and VALIDATE.
+shape_goals() {
+	local f p v
+	f=$(method_index "scan floor")
+	p=$(method_index "NOT EXISTS, parallel")
+	v=$(method_index "VALIDATE")
+	emit ""
+	emit "Goals (at 10M rows referencing 1M): ri_audit at most 1.5x the scan floor, at least 3x faster than the parallel anti-join, at least 5x faster than VALIDATE. Here: $(ratio "${MED[0]}" "${MED[$f]}")x the scan floor, $(ratio "${MED[$p]}" "${MED[0]}")x faster than the parallel anti-join, $(ratio "${MED[$v]}" "${MED[0]}")x faster than VALIDATE."
+}
+
+# shape NAME PKTYPE FKTYPE PKEXPR: a one-column key of PKTYPE referenced
+# from FKTYPE, keys PKEXPR(g) for g in 1..P, with the standard methods.
+shape_load() {
+	local name=$1 pktype=$2 fktype=$3 expr=$4
+	local kexpr=${expr//g/k}
+	load "$name key, $N referencing rows, $P referenced" "
+		CREATE TABLE parent_$name (id $pktype PRIMARY KEY);
+		INSERT INTO parent_$name SELECT $expr FROM generate_series(1, $P) g;
+		CREATE TABLE child_$name (id bigint, parent_id $fktype);
+		INSERT INTO child_$name SELECT g, $kexpr
+		  FROM (SELECT g, 1 + (g * 7919) % $P AS k FROM generate_series(1, $N::bigint) g) s;
+		ALTER TABLE child_$name ADD CONSTRAINT child_${name}_fk FOREIGN KEY (parent_id)
+			REFERENCES parent_$name NOT VALID;
+		VACUUM (FREEZE, ANALYZE) parent_$name, child_$name;"
+}
+shape() {
+	local name=$1 pktype=$2 fktype=$3 expr=$4
+	shape_load "$@"
+	standard_methods child_$name child_${name}_fk \
+		"SELECT count(*) FROM child_$name c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_$name p WHERE p.id = c.parent_id);" \
+		"SELECT count(parent_id) FROM child_$name;"
+	run_scenario "$name key ($fktype referencing $pktype): $N rows referencing $P" ""
+	shape_goals
+}
+
 load() {
 	log "loading: $1"
 	printf '%s\n' "$2" | psql_b -d bench >/dev/null
@@ -251,6 +302,8 @@ emit "jit = off, max_parallel_workers_per_gather = 2 (default). BENCH_ROWS=$N BE
 emit "BENCH_RUNS=$BENCH_RUNS. Tables are loaded, then VACUUM (FREEZE, ANALYZE)d; every query reads"
 emit "them from shared buffers after the first run. Peak memory is the backend's private memory"
 emit "(RssAnon), polled; parallel workers' memory is not included."
+emit "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'); command: BENCH_ROWS=$N BENCH_PARENTS=$P BENCH_RUNS=$BENCH_RUNS make bench."
+[ -n "$BENCH_NOTE" ] && emit "$BENCH_NOTE"
 
 for scenario in $BENCH_SCENARIOS; do
 	reset_methods
@@ -268,7 +321,7 @@ for scenario in $BENCH_SCENARIOS; do
 			"SELECT count(*) FROM child_int c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_int p WHERE p.id = c.parent_id);" \
 			"SELECT count(parent_id) FROM child_int;" planner
 		run_scenario "int key: $N rows referencing $P" ""
-		goal_line 2 $((${#m_name[@]} - 1))
+		shape_goals
 		;;
 	composite)
 		load "composite (int, text) key" "
@@ -284,7 +337,7 @@ for scenario in $BENCH_SCENARIOS; do
 			"SELECT count(*) FROM child_comp c WHERE c.a IS NOT NULL AND c.b IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_comp p WHERE p.a = c.a AND p.b = c.b);" \
 			"SELECT count(b) FROM child_comp;"
 		run_scenario "composite (int, text) key: $N rows referencing $P" ""
-		goal_line 1 $((${#m_name[@]} - 1))
+		shape_goals
 		;;
 	uuid | overbudget)
 		if [ -z "$(psql_b -d bench -At -c "SELECT to_regclass('child_uuid')")" ]; then
@@ -303,7 +356,7 @@ for scenario in $BENCH_SCENARIOS; do
 				"SELECT count(*) FROM child_uuid c WHERE c.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent_uuid p WHERE p.id = c.parent_id);" \
 				"SELECT count(parent_id) FROM child_uuid;"
 			run_scenario "uuid key: $N rows referencing $P" ""
-			goal_line 1 $((${#m_name[@]} - 1))
+			shape_goals
 		else
 			add_method "ri_audit, in budget (work_mem $BENCH_WORK_MEM)" "" \
 				"$(ri_one child_uuid child_uuid_fk)" ""
@@ -320,6 +373,112 @@ for scenario in $BENCH_SCENARIOS; do
 			emit ""
 			emit "Over budget, ri_audit takes $(ratio "${MED[1]}" "${MED[0]}")x its in-budget time (goal: at most 3x); peak memory is in the table (goal: within the budget plus a constant)."
 		fi
+		;;
+	int8)
+		shape int8 int8 int8 "g::int8 * 7919"
+		;;
+	text)
+		shape text text text "'key-' || g"
+		;;
+	varchar)
+		shape varchar text varchar "'key-' || g"
+		;;
+	orphans10)
+		# 10% of the rows reference keys that do not exist
+		load "int key with 10% orphans" "
+			CREATE TABLE parent_o (id int PRIMARY KEY);
+			INSERT INTO parent_o SELECT g FROM generate_series(1, $P) g;
+			CREATE TABLE child_clean (id bigint, parent_id int);
+			INSERT INTO child_clean SELECT g, 1 + (g * 7919) % $P FROM generate_series(1, $N::bigint) g;
+			CREATE TABLE child_o10 (id bigint, parent_id int);
+			INSERT INTO child_o10 SELECT g, CASE WHEN g % 10 = 0 THEN $P + g ELSE 1 + (g * 7919) % $P END
+			  FROM generate_series(1, $N::bigint) g;
+			ALTER TABLE child_clean ADD CONSTRAINT child_clean_fk FOREIGN KEY (parent_id)
+				REFERENCES parent_o NOT VALID;
+			ALTER TABLE child_o10 ADD CONSTRAINT child_o10_fk FOREIGN KEY (parent_id)
+				REFERENCES parent_o NOT VALID;
+			VACUUM (FREEZE, ANALYZE) parent_o, child_clean, child_o10;"
+		add_method "ri_audit orphans(), 10% orphans" "" "$(ri_one child_o10 child_o10_fk)" ""
+		add_method "ri_audit orphans(), clean" "" "$(ri_one child_clean child_clean_fk)" ""
+		add_method "scan floor: serial count(key)" "$SERIAL" \
+			"SELECT count(parent_id) FROM child_o10;" ""
+		run_scenario "10% orphans ($((N / 10)) of $N rows, found and returned by orphans()) against the clean run" ""
+		emit ""
+		emit "Goal: at most 1.5x the clean run. Here: $(ratio "${MED[0]}" "${MED[1]}")x."
+		;;
+	wholedb)
+		# 40 referencing tables, 2 keys each (80 keys) of the six shapes,
+		# 2N rows in all, against 6 referenced tables of P rows
+		sql="
+			CREATE TABLE w_p_int (id int PRIMARY KEY);
+			INSERT INTO w_p_int SELECT g FROM generate_series(1, $P) g;
+			CREATE TABLE w_p_int8 (id int8 PRIMARY KEY);
+			INSERT INTO w_p_int8 SELECT g::int8 * 7919 FROM generate_series(1, $P) g;
+			CREATE TABLE w_p_uuid (id uuid PRIMARY KEY);
+			INSERT INTO w_p_uuid SELECT md5(g::text)::uuid FROM generate_series(1, $P) g;
+			CREATE TABLE w_p_text (id text PRIMARY KEY);
+			INSERT INTO w_p_text SELECT 'key-' || g FROM generate_series(1, $P) g;
+			CREATE TABLE w_p_comp (a int, b text, PRIMARY KEY (a, b));
+			INSERT INTO w_p_comp SELECT g / 10, 'key-' || g FROM generate_series(1, $P) g;"
+		per=$((2 * N / 40))
+		floor=""
+		for t in $(seq 1 40); do
+			case $((t % 5)) in
+			0) cols="k1 int, k2 int" ; e1="1 + (g * 7919) % $P" ; e2="1 + (g * 104729) % $P" ; r1="w_p_int" ; r2="w_p_int" ;;
+			1) cols="k1 int8, k2 uuid" ; e1="(1 + (g * 7919) % $P)::int8 * 7919" ; e2="md5((1 + (g * 104729) % $P)::text)::uuid" ; r1="w_p_int8" ; r2="w_p_uuid" ;;
+			2) cols="k1 text, k2 varchar" ; e1="'key-' || (1 + (g * 7919) % $P)" ; e2="'key-' || (1 + (g * 104729) % $P)" ; r1="w_p_text" ; r2="w_p_text" ;;
+			3) cols="k1 uuid, k2 int" ; e1="md5((1 + (g * 7919) % $P)::text)::uuid" ; e2="1 + (g * 104729) % $P" ; r1="w_p_uuid" ; r2="w_p_int" ;;
+			4) cols="k1 int, k2 text" ; e1="(1 + (g * 7919) % $P) / 10" ; e2="'key-' || (1 + (g * 7919) % $P)" ; r1="" ; r2="" ;;
+			esac
+			sql+="
+			CREATE TABLE w_c_$t (id bigint, $cols);
+			INSERT INTO w_c_$t SELECT g, $e1, $e2 FROM generate_series(1, $per::bigint) g;"
+			if [ -n "$r1" ]; then
+				sql+="
+			ALTER TABLE w_c_$t ADD FOREIGN KEY (k1) REFERENCES $r1 NOT VALID,
+				ADD FOREIGN KEY (k2) REFERENCES $r2 NOT VALID;"
+			else
+				# a composite key and a text key over the same table
+				sql+="
+			ALTER TABLE w_c_$t ADD FOREIGN KEY (k1, k2) REFERENCES w_p_comp NOT VALID,
+				ADD FOREIGN KEY (k2) REFERENCES w_p_text NOT VALID;"
+			fi
+			floor+="${floor:+ UNION ALL }SELECT count(k1) + count(k2) AS c FROM w_c_$t"
+		done
+		load "whole database: 40 tables, 80 keys, $((2 * N)) rows" "$sql
+			VACUUM (FREEZE, ANALYZE);"
+		add_method "ri_audit check_foreign_keys(), whole database" "" \
+			"SELECT count(*), sum(orphan_count) FROM ri_audit.check_foreign_keys();" ""
+		add_method "sum of each table's scan floor (serial)" "$SERIAL" \
+			"SELECT sum(c) FROM ($floor) s;" ""
+		run_scenario "whole database: check_foreign_keys() over 40 tables with 80 keys, $((2 * N)) rows in all" ""
+		emit ""
+		emit "Goal: at most 1.3x the sum of each table's scan floor. Here: $(ratio "${MED[0]}" "${MED[1]}")x."
+		;;
+	smallbudget)
+		# the uuid and text keys under small budgets
+		for sh in uuid text; do
+			if [ -z "$(psql_b -d bench -At -c "SELECT to_regclass('child_$sh')")" ]; then
+				if [ $sh = uuid ]; then
+					shape_load uuid uuid uuid "md5(g::text)::uuid"
+				else
+					shape_load text text text "'key-' || g"
+				fi
+			fi
+			reset_methods
+			add_method "ri_audit, in budget (work_mem $BENCH_WORK_MEM)" "" \
+				"$(ri_one child_$sh child_${sh}_fk)" ""
+			for b in 8MB 1MB 64kB; do
+				add_method "ri_audit, ri_audit.work_mem = $b" \
+					"SET ri_audit.work_mem = '$b';" "$(ri_one child_$sh child_${sh}_fk)" ""
+			done
+			add_method "scan floor: serial count(key)" "$SERIAL" \
+				"SELECT count(parent_id) FROM child_$sh;" ""
+			run_scenario "small budgets: the $sh key under ri_audit.work_mem = 8MB, 1MB, 64kB" \
+				"Keys that do not fit are partitioned onto tapes (fan-out 16 or more) and each partition done in a pass that reads its tapes once; t/015_keyset_spill_io.pl checks the bytes spilled."
+			emit ""
+			emit "Goal: degrade like a hash join (I/O the data times a small constant at every budget). Here 64kB takes $(ratio "${MED[3]}" "${MED[0]}")x, 1MB $(ratio "${MED[2]}" "${MED[0]}")x and 8MB $(ratio "${MED[1]}" "${MED[0]}")x the in-budget time."
+		done
 		;;
 	fk4)
 		if [ -z "$(psql_b -d bench -At -c "SELECT to_regclass('parent_int')")" ]; then
@@ -414,6 +573,28 @@ for scenario in $BENCH_SCENARIOS; do
 		run_scenario "drop preview of a 5,000-table schema" ""
 		emit ""
 		emit "The preview takes $(ratio "${MED[0]}" "${MED[1]}")x the time of the bare recursive CTE (goal of issue 4: within 3x)."
+		;;
+	delete)
+		# delete_preview() against the statement it previews: 1,000
+		# parents deleted, their children (an index on the key) removed by
+		# ON DELETE CASCADE; the real DELETE runs in a transaction that is
+		# rolled back.
+		load "delete preview: $N children with an index, $P parents" "
+			CREATE TABLE parent_del (id int PRIMARY KEY);
+			INSERT INTO parent_del SELECT g FROM generate_series(1, $P) g;
+			CREATE TABLE child_del (id bigint, parent_id int NOT NULL
+				REFERENCES parent_del ON DELETE CASCADE);
+			INSERT INTO child_del SELECT g, 1 + (g * 7919) % $P FROM generate_series(1, $N::bigint) g;
+			CREATE INDEX ON child_del (parent_id);
+			VACUUM (FREEZE, ANALYZE) parent_del, child_del;"
+		del="DELETE FROM parent_del WHERE id <= 1000"
+		add_method "ri_audit delete_preview" "" \
+			"SELECT sum(row_count) FROM ri_audit.delete_preview('$del');" ""
+		add_method "the DELETE itself (rolled back)" "BEGIN;" "$del;" "ROLLBACK;"
+		run_scenario "delete preview: 1,000 parents of $N indexed child rows ($P parents)" \
+			"Each parent has about $((N / P)) children, deleted by ON DELETE CASCADE."
+		emit ""
+		emit "The preview takes $(ratio "${MED[0]}" "${MED[1]}")x the time of the real DELETE (goal: at most 1x)."
 		;;
 	*)
 		echo "unknown scenario: $scenario" >&2

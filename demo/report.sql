@@ -37,8 +37,8 @@ SELECT table_name, row_table, row_ctid, key, row_key
   FROM ri_audit.orphans('orders'::regclass, 'orders_customer_id_fkey');
 
 \echo
-\echo '== 4. Can the NOT VALID keys be validated? (ri_audit.validate_all, dry run) =='
-SELECT table_name, fk_name, status, orphan_count
+\echo '== 4. Can the NOT VALID constraints be validated? (ri_audit.validate_all, dry run) =='
+SELECT table_name, con_name, constraint_type, status, violation_count
   FROM ri_audit.validate_all(dry_run => true);
 
 \echo
@@ -82,11 +82,37 @@ BEGIN;
 DELETE FROM shop.reviews r
  USING ri_audit.orphans('shop.reviews'::regclass, 'reviews_sku_fkey') o
  WHERE r.tableoid = o.row_table AND r.ctid = o.row_ctid;
-SELECT table_name, fk_name, status, orphan_count
-  FROM ri_audit.validate((SELECT fk FROM ri_audit.foreign_keys
-						   WHERE table_name = 'shop.reviews'::regclass
-							 AND fk_name = 'reviews_sku_fkey'),
+SELECT table_name, con_name, status, violation_count
+  FROM ri_audit.validate('shop.reviews', 'reviews_sku_fkey',
 						  dry_run => false, lock_timeout => '2s');
 SELECT fk_name, validated FROM ri_audit.foreign_keys
  WHERE table_name = 'shop.reviews'::regclass ORDER BY fk_name;
 ROLLBACK;
+
+\echo
+\echo '== 10. CHECK constraints (ri_audit.check_constraints) =========='
+\echo 'Every CHECK constraint of every table, validated or not, with its'
+\echo 'violating rows counted as PostgreSQL itself would judge them.'
+SELECT table_name, con_name, validated, status, rows_checked, violation_count,
+	   sample
+  FROM ri_audit.check_constraints()
+ ORDER BY table_name::text, con_name;
+
+\echo
+\echo '== 11. The rows that break payments_amount_positive (ri_audit.check_violations) =='
+\echo 'table_name is the partition that holds the row.'
+SELECT table_name, row_ctid, "row"
+  FROM ri_audit.check_violations(
+	(SELECT con FROM ri_audit.constraints
+	  WHERE table_name = 'shop.payments'::regclass
+		AND con_name = 'payments_amount_positive'));
+
+\echo
+\echo '== 12. The migration guard (ri_audit.assert_all_valid) =========='
+DO $$
+BEGIN
+	PERFORM ri_audit.assert_all_valid();
+EXCEPTION WHEN foreign_key_violation OR check_violation THEN
+	RAISE WARNING 'assert_all_valid refused (SQLSTATE %): %', SQLSTATE, SQLERRM;
+END
+$$;

@@ -198,4 +198,13 @@ ALTER TABLE reviews ADD CONSTRAINT reviews_sku_fkey
 ALTER TABLE reviews ADD CONSTRAINT reviews_customer_id_fkey
 	FOREIGN KEY (customer_id) REFERENCES customers NOT VALID;
 
+-- Refunds were once stored as payments of zero or less; the rule that an
+-- amount is positive was added NOT VALID, and those rows still break it.
+INSERT INTO payments (id, order_id, paid_on, amount) VALUES
+	(3001, 10, '2026-09-15', -10.00),
+	(3002, 11, '2026-10-20', 0.00),
+	(3003, 12, '2026-11-02', -4.50);
+ALTER TABLE payments ADD CONSTRAINT payments_amount_positive
+	CHECK (amount > 0) NOT VALID;
+
 ANALYZE;

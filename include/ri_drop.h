@@ -24,6 +24,7 @@
 #define RI_DROP_H
 
 #include "catalog/objectaddress.h"
+#include "nodes/nodes.h"
 #include "utils/hsearch.h"
 
 /*
@@ -106,12 +107,14 @@ extern void ri_walk_add_blocker(DropWalk *walk, int sqlerrcode,
 								const char *hint, bool cascade_resolves);
 extern bool ri_walk_blocked(const DropWalk *walk);
 extern int	ri_walk_nblockers(const DropWalk *walk);
+extern void ri_walk_raise_blockers(DropWalk *walk);
 extern const RiWalkBlocker *ri_walk_blocker(const DropWalk *walk, int i);
 extern bool ri_walk_is_dropped(DropWalk *walk, const ObjectAddress *obj);
 extern int	ri_walk_lookup(DropWalk *walk, const ObjectAddress *obj);
 extern void ri_walk_end(DropWalk *walk);
 extern bool ri_walk_entry_is_reported(const DropWalkEntry *entry);
 extern int	ri_walk_nentries(const DropWalk *walk);
+extern const DropWalkEntry *ri_walk_entry(const DropWalk *walk, int index);
 extern int	ri_walk_batch_ntargets(const DropWalk *walk, int batch);
 extern const ObjectAddress *ri_walk_batch_first(const DropWalk *walk,
 												int batch);
@@ -142,5 +145,6 @@ extern int	ri_object_address_comparator(const void *a, const void *b);
  * where the command raises it; drop_preview only shows their target.
  */
 extern void ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting);
+extern Node *ri_parse_one_statement(const char *ddl);
 
 #endif							/* RI_DROP_H */

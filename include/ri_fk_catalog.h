@@ -91,6 +91,7 @@ typedef struct FkEdge
 	Oid			fk_relid;		/* referencing table */
 	Oid			pk_relid;		/* referenced table */
 	bool		deferrable;		/* condeferrable */
+	bool		initdeferred;	/* condeferred: INITIALLY DEFERRED */
 	bool		validated;		/* convalidated */
 	char		matchtype;		/* confmatchtype */
 	char		deltype;		/* confdeltype: FKCONSTR_ACTION_* */
@@ -98,6 +99,9 @@ typedef struct FkEdge
 	int			nkeys;			/* number of key columns */
 	AttrNumber	fk_attnums[INDEX_MAX_KEYS];	/* referencing columns */
 	AttrNumber	pk_attnums[INDEX_MAX_KEYS];	/* referenced columns */
+	int			ndelsetcols;	/* ON DELETE SET NULL / SET DEFAULT column
+								 * list length; 0: every referencing column */
+	AttrNumber	delsetcols[INDEX_MAX_KEYS]; /* confdelsetcols */
 	bool		key_can_be_null;	/* a row may leave the key NULL, so that
 									 * it is not checked (MATCH SIMPLE: one
 									 * nullable column; FULL: all) */
@@ -114,11 +118,18 @@ extern RiAccessProblem ri_fk_access(const FkInfo *fk, Oid *relid);
 extern char *ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem,
 								 Oid relid);
 extern void ri_fk_require_access(const FkInfo *fk);
+extern void ri_rel_require_unhidden(Oid relid);
+extern char *ri_fk_trigger_conname(Oid conoid, Oid pk_leaf);
+extern char *ri_fk_action_trigger_name(Oid conoid, Oid pk_leaf,
+									   bool on_delete);
 extern bool ri_fk_can_show_key(const FkInfo *fk);
 extern bool ri_rel_can_read_columns(Oid relid, const AttrNumber *attnums,
 									int n);
 extern char *ri_fk_column_name(const FkInfo *fk, int key);
 extern Oid	ri_fk_scan_role(const FkInfo *fk);
+extern RiAccessProblem ri_rel_access(Oid userid, Oid relid,
+									 const AttrNumber *attnums, int nkeys,
+									 bool with_location);
 
 /* One top-level foreign key: an edge from the referencing table. */
 typedef struct RiFkEdge

@@ -22,6 +22,7 @@
 #ifndef RI_ORPHAN_SCAN_H
 #define RI_ORPHAN_SCAN_H
 
+#include "lib/stringinfo.h"
 #include "storage/itemptr.h"
 #include "utils/jsonb.h"
 #include "utils/snapshot.h"
@@ -90,7 +91,9 @@ extern RiRowKeyReader *ri_row_key_reader_create(const FkInfo *fk);
 extern Jsonb *ri_row_key(RiRowKeyReader *r, Oid relid, ItemPointer tid);
 extern void ri_row_key_reader_end(RiRowKeyReader *r);
 
-/* orphan_planner.c: the planner path */
+/* orphan_planner.c: the planner path, and the SQL fragments it shares */
+extern void ri_sql_append_relation(StringInfo buf, Oid relid);
+extern void ri_sql_append_collation(StringInfo buf, Oid collid);
 extern void ri_planner_scan(const FkInfo *fk, int fk_index,
 							OrphanSink *sink, int64 *rows_checked);
 
@@ -102,14 +105,19 @@ extern void ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 /* validate_key.c: validating one NOT VALID foreign key */
 typedef struct RiValidateResult
 {
-	const char *status;			/* 'already valid', 'orphans', 'would
-								 * validate', 'validated', 'lock timeout'
-								 * or 'skipped: ...' */
-	int64		orphan_count;	/* orphans found */
-	bool		count_null;		/* orphan_count not computed */
+	const char *status;			/* 'already valid', 'orphans', 'violations',
+								 * 'would validate', 'validated', 'lock
+								 * timeout' or 'skipped' */
+	char	   *reason;			/* why skipped, or NULL */
+	int64		violation_count;	/* orphans or violating rows found */
+	bool		count_null;		/* violation_count not computed */
 } RiValidateResult;
 
 extern bool ri_validate_key(FkInfo *fk, bool dry_run, const char *lock_timeout,
 							bool skip_unchecked, RiValidateResult *res);
+extern bool ri_run_validate_command(const char *cmd, bool caller_owns,
+									Oid owner, const char *lock_timeout,
+									bool skip_privilege_errors,
+									char **skip_reason);
 
 #endif							/* RI_ORPHAN_SCAN_H */

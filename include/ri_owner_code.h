@@ -18,6 +18,7 @@
 #define RI_OWNER_CODE_H
 
 #include "fmgr.h"
+#include "nodes/nodes.h"
 #include "utils/jsonb.h"
 
 #include "ri_fk_catalog.h"
@@ -42,6 +43,7 @@ extern bool ri_role_is_trusted(Oid roleid);
 extern Oid	ri_fk_foreign_function(const FkInfo *fk);
 extern bool ri_type_ordering_is_trusted(Oid typid);
 extern char *ri_foreign_function_text(Oid funcid);
+extern Oid	ri_expr_foreign_function(Node *expr);
 extern void ri_become_owner(Oid owner, RiOwnerSwitch *sw);
 extern void ri_restore_caller(RiOwnerSwitch *sw);
 extern void ri_key_jsonb_init(Oid typid, RiKeyRenderer *r, MemoryContext cxt);

@@ -43,7 +43,9 @@ SELECT signature
   FROM members
  WHERE proname NOT IN ('drop_preview', 'assert_drop_safe', 'load_order',
                        'foreign_key_graph', 'unindexed_foreign_keys',
-                       'report', 'report_json')
+                       'report', 'report_json',
+                       'recreate_script', 'migration_script',
+                       'assert_all_valid')
    AND has_function_privilege('public', oid, 'EXECUTE');
 
 -- Rule 3: every function runs as its caller.

@@ -106,19 +106,19 @@ INSERT INTO calls VALUES
 			WHERE c.oid OPERATOR(pg_catalog.=) fk) OPERATOR(pg_catalog.=) ANY (ARRAY[
 		   '"Sch ""q"".dot"'::regnamespace, '"select"'::regnamespace]::oid[])$$),
 ('validate dry run', $$
-	SELECT v.fk_name::text, v.table_name::text, v.status, v.orphan_count::text
+	SELECT v.con_name::text, v.table_name::text, v.status, v.violation_count::text
 	  FROM pg_catalog.pg_constraint c, ri_audit.validate(c.oid) v
 	 WHERE c.contype OPERATOR(pg_catalog.=) 'f'
 	   AND c.connamespace OPERATOR(pg_catalog.=) ANY (ARRAY[
 		   '"Sch ""q"".dot"'::regnamespace, '"select"'::regnamespace]::oid[])$$),
 ('validate_all dry run', $$
-	SELECT fk_name::text, table_name::text, status, orphan_count::text
+	SELECT con_name::text, table_name::text, status, violation_count::text
 	  FROM ri_audit.validate_all()
 	 WHERE (SELECT c.connamespace FROM pg_catalog.pg_constraint c
-			WHERE c.oid OPERATOR(pg_catalog.=) fk) OPERATOR(pg_catalog.=) ANY (ARRAY[
+			WHERE c.oid OPERATOR(pg_catalog.=) con) OPERATOR(pg_catalog.=) ANY (ARRAY[
 		   '"Sch ""q"".dot"'::regnamespace, '"select"'::regnamespace]::oid[])$$),
 ('validate', $$
-	SELECT v.fk_name::text, v.status
+	SELECT v.con_name::text, v.status
 	  FROM ri_audit.validate((SELECT oid FROM pg_catalog.pg_constraint
 		WHERE conname OPERATOR(pg_catalog.=) 'user'), false) v$$),
 ('assert_no_orphans', $$

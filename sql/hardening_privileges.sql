@@ -148,11 +148,14 @@ SELECT s.tset, c.name, replace(replace(c.query, '%T', s.child), '%F', s.fk)
 		FROM ri_audit.check_foreign_keys(ARRAY['%T'::regclass], 5)$$),
 	('4 orphan_summary', $$SELECT status, reason, orphan_count, sample
 		FROM ri_audit.orphan_summary WHERE fk_name = '%F'$$),
-	('5 validate dry run', $$SELECT status, orphan_count FROM ri_audit.validate(
+	('5 validate dry run', $$SELECT status || coalesce(': ' || reason, ''),
+		violation_count FROM ri_audit.validate(
 		(SELECT oid FROM pg_constraint WHERE conname = '%F'))$$),
-	('6 validate_all dry run', $$SELECT status, orphan_count
-		FROM ri_audit.validate_all() WHERE fk_name = '%F'$$),
-	('7 validate', $$SELECT status, orphan_count FROM ri_audit.validate(
+	('6 validate_all dry run', $$SELECT status || coalesce(': ' || reason, ''),
+		violation_count
+		FROM ri_audit.validate_all() WHERE con_name = '%F'$$),
+	('7 validate', $$SELECT status || coalesce(': ' || reason, ''),
+		violation_count FROM ri_audit.validate(
 		(SELECT oid FROM pg_constraint WHERE conname = '%F'), false)$$),
 	('8 assert_no_orphans', $$SELECT ri_audit.assert_no_orphans(
 		ARRAY['%T'::regclass])$$),
@@ -268,9 +271,9 @@ SET ROLE regress_hard_reader;
 SELECT fk_name, status, reason, orphan_count
   FROM ri_audit.orphan_summary
  WHERE table_name::text LIKE 'priv.%' ORDER BY fk_name;
-SELECT fk_name, regexp_replace(status, '^skipped: .*', 'skipped') AS status
+SELECT con_name, status
   FROM ri_audit.validate_all()
- WHERE table_name::text LIKE 'priv.%' ORDER BY fk_name;
+ WHERE table_name::text LIKE 'priv.%' ORDER BY con_name;
 RESET ROLE;
 
 -- Clean up.

@@ -30,9 +30,11 @@ SELECT try('SELECT * FROM ri_audit.validate(NULL)');
 SELECT try($$SELECT * FROM ri_audit.validate((SELECT oid FROM pg_constraint
 	WHERE conname = 'child_parent_id_fkey'), NULL)$$);
 SELECT try($$SELECT * FROM ri_audit.validate((SELECT oid FROM pg_constraint
-	WHERE conname = 'child_parent_id_fkey'), true, NULL)$$);
-SELECT try('SELECT * FROM ri_audit.validate_all(NULL)');
-SELECT try('SELECT * FROM ri_audit.validate_all(true, NULL)');
+	WHERE conname = 'child_parent_id_fkey'), true, NULL, NULL)$$);
+SELECT try('SELECT * FROM ri_audit.validate_all(NULL, NULL)');
+SELECT try('SELECT * FROM ri_audit.validate_all(NULL, true, NULL, NULL)');
+SELECT try($$SELECT * FROM ri_audit.validate(NULL::regclass, 'x')$$);
+SELECT try($$SELECT * FROM ri_audit.validate('child'::regclass, NULL)$$);
 
 -- A NULL max_rows means all rows, a NULL table list all tables.
 SELECT count(*) FROM ri_audit.orphans('child'::regclass, 'child_parent_id_fkey', NULL);
@@ -46,12 +48,13 @@ SELECT try($$SELECT * FROM ri_audit.orphans((SELECT oid FROM pg_constraint
 SELECT try('SELECT * FROM ri_audit.check_foreign_keys(NULL, -1)');
 SELECT try($$SELECT * FROM ri_audit.validate((SELECT oid FROM pg_constraint
 	WHERE conname = 'child_parent_id_fkey'), true, '-1 s')$$);
-SELECT try($$SELECT * FROM ri_audit.validate_all(true, '100 years')$$);
+SELECT try($$SELECT * FROM ri_audit.validate_all(NULL, true, '100 years')$$);
 
 -- Unknown constraints: 42704.
 SELECT try('SELECT * FROM ri_audit.orphans(0)');
 SELECT try('SELECT * FROM ri_audit.orphans(''child''::regclass, ''no_such_fkey'')');
 SELECT try('SELECT * FROM ri_audit.validate(0)');
+SELECT try($$SELECT * FROM ri_audit.validate('child'::regclass, 'no_such_fkey')$$);
 -- Unknown tables: 42P01.
 SELECT try('SELECT * FROM ri_audit.orphans(''no_such_table''::regclass, ''x'')');
 SELECT try('SELECT * FROM ri_audit.check_foreign_keys(ARRAY[1]::regclass[])');

@@ -34,8 +34,8 @@ GRANT EXECUTE ON FUNCTION ri_audit.orphans(oid, bigint),
 	ri_audit.orphans(regclass, name, bigint),
 	ri_audit.check_foreign_keys(regclass[], int),
 	ri_audit.assert_no_orphans(regclass[]),
-	ri_audit.validate(oid, boolean, interval),
-	ri_audit.validate_all(boolean, interval)
+	ri_audit.validate(oid, boolean, interval, boolean),
+	ri_audit.validate_all(regclass[], boolean, interval, boolean)
 	TO regress_orph_auditor;
 GRANT SELECT ON ri_audit.orphan_summary TO regress_orph_auditor;
 
@@ -47,8 +47,8 @@ SELECT fk_name, status, reason, orphan_count, sample
 SELECT fk_name, status, reason FROM ri_audit.orphan_summary
  WHERE table_name::text IN ('orders', 'notes');
 SELECT ri_audit.assert_no_orphans('{orders}');
-SELECT fk_name, status, orphan_count FROM ri_audit.validate_all()
- WHERE fk_name = 'orders_customer_fkey';
+SELECT con_name, status, reason, violation_count FROM ri_audit.validate_all()
+ WHERE con_name = 'orders_customer_fkey';
 RESET ROLE;
 
 -- Column privileges on the key columns of the referenced table only.
@@ -74,19 +74,20 @@ SELECT note FROM orders;
 RESET ROLE;
 DELETE FROM orders WHERE customer_id > 2;
 SET ROLE regress_orph_auditor;
-SELECT fk_name, status, orphan_count
+SELECT con_name, status, violation_count
   FROM ri_audit.validate((SELECT oid FROM pg_constraint
 						   WHERE conname = 'orders_customer_fkey'));
-SELECT fk_name, status, orphan_count
+SELECT con_name, status, violation_count
   FROM ri_audit.validate((SELECT oid FROM pg_constraint
 						   WHERE conname = 'orders_customer_fkey'), false);
-SELECT fk_name, status, orphan_count FROM ri_audit.validate_all(false)
- WHERE fk_name = 'orders_customer_fkey';
+SELECT con_name, status, reason, violation_count
+  FROM ri_audit.validate_all(dry_run => false)
+ WHERE con_name = 'orders_customer_fkey';
 SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_fkey';
 RESET ROLE;
-GRANT EXECUTE ON FUNCTION ri_audit.validate(oid, boolean, interval) TO regress_orph_owner;
+GRANT EXECUTE ON FUNCTION ri_audit.validate(oid, boolean, interval, boolean) TO regress_orph_owner;
 SET ROLE regress_orph_owner;
-SELECT fk_name, status, orphan_count
+SELECT con_name, status, violation_count
   FROM ri_audit.validate((SELECT oid FROM pg_constraint
 						   WHERE conname = 'orders_customer_fkey'), false);
 SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_fkey';
@@ -130,8 +131,8 @@ REVOKE ALL ON FUNCTION ri_audit.orphans(oid, bigint),
 	ri_audit.orphans(regclass, name, bigint),
 	ri_audit.check_foreign_keys(regclass[], int),
 	ri_audit.assert_no_orphans(regclass[]),
-	ri_audit.validate(oid, boolean, interval),
-	ri_audit.validate_all(boolean, interval)
+	ri_audit.validate(oid, boolean, interval, boolean),
+	ri_audit.validate_all(regclass[], boolean, interval, boolean)
 	FROM regress_orph_auditor, regress_orph_owner;
 REVOKE ALL ON ri_audit.orphan_summary FROM regress_orph_auditor;
 DROP OWNED BY regress_orph_auditor, regress_orph_owner;

@@ -64,7 +64,8 @@ INSERT INTO child VALUES (1, 42);
 -- notice), one that cannot load (a warning), one with a deferrable key
 -- (not reported), an unindexed key on a
 -- partitioned table and a cross-type key (bigint referencing int; a domain
--- over the referenced type is not cross-type).
+-- over the referenced type, or a domain over such a domain, is not
+-- cross-type; a domain over a domain over bigint is).
 CREATE TABLE a (id int PRIMARY KEY, b_id int);
 CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a);
 ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b;
@@ -85,10 +86,18 @@ CREATE TABLE loose (id int, parent_id int) PARTITION BY RANGE (id);
 CREATE TABLE loose_1 PARTITION OF loose FOR VALUES FROM (0) TO (10);
 ALTER TABLE loose ADD FOREIGN KEY (parent_id) REFERENCES parent;
 CREATE DOMAIN parent_ref AS int;
+CREATE DOMAIN parent_ref_ref AS parent_ref;
+CREATE DOMAIN wide_ref AS bigint;
+CREATE DOMAIN wide_ref_ref AS wide_ref;
 CREATE TABLE wide (id int PRIMARY KEY, parent_id bigint REFERENCES parent,
 	dom_id parent_ref REFERENCES parent);
 CREATE INDEX ON wide (parent_id);
 CREATE INDEX ON wide (dom_id);
+CREATE TABLE wider (id int PRIMARY KEY,
+	dom_dom_id parent_ref_ref REFERENCES parent,
+	wide_dom_id wide_ref_ref REFERENCES parent);
+CREATE INDEX ON wider (dom_dom_id);
+CREATE INDEX ON wider (wide_dom_id);
 CREATE TABLE late (parent_id int);
 CREATE INDEX ON late (parent_id);
 ALTER TABLE late ADD FOREIGN KEY (parent_id) REFERENCES parent NOT VALID;

@@ -200,7 +200,8 @@ BEGIN
 			END;
 			FOR x IN SELECT * FROM ri_audit.validate(k.oid) LOOP
 				RETURN NEXT format('%s %s validate %s: %s %s', label, m,
-								   k.conname, x.status, x.orphan_count);
+								   k.conname, x.status || coalesce(': ' || x.reason, ''),
+								   x.violation_count);
 			END LOOP;
 		END LOOP;
 		RESET ROLE;
@@ -245,10 +246,10 @@ RESET ROLE;
 DELETE FROM oc.evil_fk WHERE id = 2;
 DELETE FROM oc.op_fk WHERE id = 2;
 TRUNCATE oc.calls;
-SELECT fk_name, status, orphan_count
+SELECT con_name, status, violation_count
   FROM ri_audit.validate((SELECT oid FROM pg_constraint
 						   WHERE conname = 'evil_fk_e_fkey'), false);
-SELECT fk_name, status, orphan_count
+SELECT con_name, status, violation_count
   FROM ri_audit.validate((SELECT oid FROM pg_constraint
 						   WHERE conname = 'op_fk_i_fkey'), false);
 SELECT convalidated FROM pg_constraint
@@ -259,7 +260,7 @@ SELECT rolname, rolsuper FROM pg_roles WHERE rolname = 'regress_oc_owner';
 -- A caller who does not own the table gets ALTER TABLE's own error.
 DELETE FROM oc.dom_fk WHERE id = 2;
 SET ROLE regress_oc_auditor;
-SELECT fk_name, status
+SELECT con_name, status
   FROM ri_audit.validate((SELECT oid FROM pg_constraint
 						   WHERE conname = 'dom_fk_d_fkey'), false);
 RESET ROLE;

@@ -107,6 +107,34 @@ SELECT c.relname AS postgres_named, i.indrelid::regclass AS on_table,
 ROLLBACK;
 DROP TABLE suggested;
 
+-- PostgreSQL counts bytes, not characters, when it shortens a name, and
+-- cuts at a character boundary: "éééééééééééééééééééééééé_t" is 26 characters
+-- but 50 bytes, so with "_parent_id_idx" it is shortened, to the same name
+-- as its partition's, which is then numbered.
+CREATE TABLE ufk."éééééééééééééééééééééééé_t"
+	(at date, parent_id int REFERENCES ufk.parent) PARTITION BY RANGE (at);
+CREATE TABLE ufk."éééééééééééééééééééééééé_t_1"
+	PARTITION OF ufk."éééééééééééééééééééééééé_t"
+	FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+SELECT step, suggested_index
+  FROM ri_audit.unindexed_foreign_keys
+ WHERE table_name = 'ufk."éééééééééééééééééééééééé_t"'::regclass
+ ORDER BY step;
+CREATE TEMP TABLE suggested AS
+SELECT substring(suggested_index FROM 'CREATE INDEX (?:CONCURRENTLY )?(\S+) ON') AS index_name
+  FROM ri_audit.unindexed_foreign_keys
+ WHERE table_name = 'ufk."éééééééééééééééééééééééé_t"'::regclass
+   AND suggested_index LIKE 'CREATE INDEX %';
+BEGIN;
+CREATE INDEX ON ufk."éééééééééééééééééééééééé_t" (parent_id);
+SELECT c.relname AS postgres_named, i.indrelid::regclass AS on_table,
+	   quote_ident(c.relname) IN (SELECT index_name FROM suggested) AS same_as_suggested
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+ WHERE i.indrelid IN (SELECT relid FROM pg_partition_tree('ufk."éééééééééééééééééééééééé_t"'))
+ ORDER BY i.indrelid::regclass::text;
+ROLLBACK;
+DROP TABLE suggested;
+
 -- The suggested statements work as given (CONCURRENTLY too: \gexec runs
 -- each on its own, outside a transaction block), in step order, and then
 -- nothing is left to suggest, and every partitioned index is valid.

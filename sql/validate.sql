@@ -41,10 +41,10 @@ CREATE FUNCTION orph_val.mine(regclass) RETURNS bool LANGUAGE sql
 			FROM pg_catalog.pg_class WHERE oid = $1 $$;
 
 -- Dry runs (the default) change nothing.
-SELECT fk_name, table_name, status, orphan_count FROM ri_audit.validate(fk('clean_fkey'));
-SELECT fk_name, table_name, status, orphan_count FROM ri_audit.validate(fk('dirty_fkey'));
-SELECT fk_name, table_name, status, orphan_count FROM ri_audit.validate(fk('valid_orders_customer_id_fkey'));
-SELECT fk_name, table_name, status, orphan_count FROM ri_audit.validate_all()
+SELECT con_name, table_name, status, violation_count FROM ri_audit.validate(fk('clean_fkey'));
+SELECT con_name, table_name, status, violation_count FROM ri_audit.validate(fk('dirty_fkey'));
+SELECT con_name, table_name, status, violation_count FROM ri_audit.validate(fk('valid_orders_customer_id_fkey'));
+SELECT con_name, table_name, status, violation_count FROM ri_audit.validate_all()
  WHERE mine(table_name);
 SELECT conname, convalidated FROM pg_constraint
  WHERE contype = 'f' AND conparentid = 0
@@ -52,10 +52,10 @@ SELECT conname, convalidated FROM pg_constraint
  ORDER BY conname;
 
 -- For real: PostgreSQL's own VALIDATE sets convalidated.
-SELECT fk_name, status, orphan_count FROM ri_audit.validate(fk('clean_fkey'), false);
-SELECT fk_name, status, orphan_count FROM ri_audit.validate(fk('dirty_fkey'), false, '1s');
-SELECT fk_name, status, orphan_count FROM ri_audit.validate(fk('clean_fkey'), false);
-SELECT fk_name, status, orphan_count FROM ri_audit.validate_all(false, '0')
+SELECT con_name, status, violation_count FROM ri_audit.validate(fk('clean_fkey'), false);
+SELECT con_name, status, violation_count FROM ri_audit.validate(fk('dirty_fkey'), false, '1s');
+SELECT con_name, status, violation_count FROM ri_audit.validate(fk('clean_fkey'), false);
+SELECT con_name, status, violation_count FROM ri_audit.validate_all(NULL, false, '0')
  WHERE mine(table_name);
 SELECT conname, convalidated FROM pg_constraint
  WHERE contype = 'f' AND conparentid = 0
@@ -64,7 +64,7 @@ SELECT conname, convalidated FROM pg_constraint
 
 -- Fix the data, then validate the rest.
 DELETE FROM dirty_orders WHERE customer_id > 2;
-SELECT fk_name, status, orphan_count FROM ri_audit.validate_all(dry_run => false)
+SELECT con_name, status, violation_count FROM ri_audit.validate_all(dry_run => false)
  WHERE mine(table_name);
 SELECT count(*) FROM ri_audit.validate_all() WHERE mine(table_name);
 

@@ -66,7 +66,7 @@ is($standby->safe_psql('postgres', $check), $expect_check,
 	'check_foreign_keys() on the hot standby');
 is( $standby->safe_psql(
 		'postgres', q{
-	SELECT status || ':' || orphan_count FROM ri_audit.validate(
+	SELECT status || ':' || violation_count FROM ri_audit.validate(
 		(SELECT oid FROM pg_constraint WHERE conname = 'child_parent_id_fkey'))}),
 	'orphans:3',
 	'a dry-run validate() on the hot standby');

@@ -163,7 +163,7 @@ for my $method ('auto', 'planner')
 # The superuser validates for real: the clean key is validated by
 # PostgreSQL's own command, run as its owner.
 is($node->safe_psql('postgres', q{
-	SELECT fk_name, status FROM ri_audit.validate_all(dry_run => false)
+	SELECT con_name, status FROM ri_audit.validate_all(dry_run => false)
 	 WHERE status <> 'orphans'}),
 	'ec_clean_e_fkey|validated', 'validate_all validates the clean key');
 

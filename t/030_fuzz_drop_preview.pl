@@ -647,7 +647,7 @@ $node->safe_psql('postgres', q{
 	(19, 'bad_args:validate_null_timeout', $$PERFORM count(*) FROM ri_audit.validate((SELECT oid FROM pg_constraint WHERE conname = 'lines_order_fk'), false, NULL)$$),
 	(20, 'bad_args:validate_negative_timeout', $$PERFORM count(*) FROM ri_audit.validate((SELECT oid FROM pg_constraint WHERE conname = 'lines_order_fk'), false, '-1s')$$),
 	(21, 'bad_args:validate_huge_timeout', $$PERFORM count(*) FROM ri_audit.validate((SELECT oid FROM pg_constraint WHERE conname = 'lines_order_fk'), true, '1000 years')$$),
-	(22, 'bad_args:validate_all_negative_timeout', $$PERFORM count(*) FROM ri_audit.validate_all(true, '-5 min')$$),
+	(22, 'bad_args:validate_all_negative_timeout', $$PERFORM count(*) FROM ri_audit.validate_all(NULL, true, '-5 min')$$),
 	(23, 'bad_args:validate_all_null', $$PERFORM count(*) FROM ri_audit.validate_all(NULL, NULL)$$),
 	(24, 'bad_args:assert_empty_array', $$PERFORM ri_audit.assert_no_orphans(ARRAY[]::regclass[])$$),
 	(25, 'bad_args:assert_null_elements', $$PERFORM ri_audit.assert_no_orphans(ARRAY[NULL]::regclass[])$$),

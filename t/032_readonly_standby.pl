@@ -84,12 +84,12 @@ my @queries = (
 		FROM ri_audit.check_foreign_keys(ARRAY['child'::regclass], 1)} ],
 	[ 'orphan_summary', q{SELECT fk_name, status, orphan_count, sample
 		FROM ri_audit.orphan_summary ORDER BY fk_name} ],
-	[ 'validate dry run (orphans)', qq{SELECT fk_name, table_name, status,
-		orphan_count FROM ri_audit.validate($fk)} ],
-	[ 'validate dry run (clean)', qq{SELECT fk_name, table_name, status,
-		orphan_count FROM ri_audit.validate($clean_fk, true)} ],
-	[ 'validate_all dry run', q{SELECT fk_name, table_name, status,
-		orphan_count FROM ri_audit.validate_all() ORDER BY fk_name} ],
+	[ 'validate dry run (orphans)', qq{SELECT con_name, table_name, status,
+		violation_count FROM ri_audit.validate($fk)} ],
+	[ 'validate dry run (clean)', qq{SELECT con_name, table_name, status,
+		violation_count FROM ri_audit.validate($clean_fk, true)} ],
+	[ 'validate_all dry run', q{SELECT con_name, table_name, status,
+		violation_count FROM ri_audit.validate_all() ORDER BY con_name} ],
 	[ 'assert_no_orphans (clean)', q{SELECT ri_audit.assert_no_orphans(
 		ARRAY['clean_child'::regclass]) IS NULL} ],
 	[ 'drop_preview', q{SELECT position, object_type, object_identity,

@@ -88,7 +88,7 @@ sub check_script
 		# Catalog-only functions may stay executable by PUBLIC.
 		next
 		  if $name =~
-		  /\.(drop_preview|assert_drop_safe|load_order|foreign_key_graph|unindexed_foreign_keys|report|report_json)$/;
+		  /\.(drop_preview|assert_drop_safe|load_order|foreign_key_graph|unindexed_foreign_keys|report|report_json|assert_all_valid)$/;
 		# The REVOKE that follows names the same function with its argument types.
 		my ($revoke) = grep { /^\s*REVOKE\s+ALL\s+ON\s+FUNCTION\s+\Q$name\E\s*\(/i }
 		  @statements[ $i + 1 .. $#statements ];

@@ -120,7 +120,7 @@ my %scripts = (
 		ri_audit.validate(c.oid, :dry = 1, '100ms') v
 	 WHERE c.conname = 's_fk_:j' ;}),
 	'validate_all@1' => script('validate_all', $vars, q{
-	PERFORM count(*) FROM ri_audit.validate_all(true);}),
+	PERFORM count(*) FROM ri_audit.validate_all(dry_run => true);}),
 	'assert@1' => script('assert_no_orphans', $vars, q{
 	PERFORM ri_audit.assert_no_orphans(ARRAY['s_child_:j']::regclass[]);}),
 	'preview@2' => script('drop_preview', $vars, q{

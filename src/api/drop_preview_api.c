@@ -118,7 +118,6 @@ typedef struct DetailLine
 	char	   *line;			/* "x depends on y", or a blocker's detail */
 } DetailLine;
 
-static void raise_blockers(DropWalk *walk);
 static void add_line(DetailLine **lines, int *n, int *max, const char *label,
 					 char *line);
 static char *grouped_detail(DetailLine *lines, int n);
@@ -159,7 +158,7 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	drop_preview_column_map(rsinfo->setDesc, colmap);
 
 	walk = run_preview(PG_GETARG_TEXT_PP(0), false);
-	raise_blockers(walk);
+	ri_walk_raise_blockers(walk);
 
 	/*
 	 * The object an entry was reached through is usually an entry itself,
@@ -423,41 +422,6 @@ ri_audit_assert_drop_safe(PG_FUNCTION_ARGS)
 				 errhint("Use DROP ... CASCADE to drop the dependent objects too.")));
 
 	PG_RETURN_VOID();
-}
-
-/*
- * raise_blockers
- *		drop_preview() of a statement that fails even with CASCADE (ALTER
- *		COLUMN TYPE of a column a view uses): PostgreSQL's error for the
- *		first blocker, its SQLSTATE and message, and a detail that lists
- *		every blocker, one line each, the first line being PostgreSQL's.
- */
-static void
-raise_blockers(DropWalk *walk)
-{
-	StringInfoData detail;
-	const RiWalkBlocker *first = NULL;
-
-	initStringInfo(&detail);
-	for (int k = 0; k < ri_walk_nblockers(walk); k++)
-	{
-		const RiWalkBlocker *b = ri_walk_blocker(walk, k);
-
-		if (b->cascade_resolves)
-			continue;
-		if (first == NULL)
-			first = b;
-		if (b->detail)
-			appendStringInfo(&detail, "%s%s", detail.len > 0 ? "\n" : "",
-							 b->detail);
-	}
-	if (first == NULL)
-		return;
-	ereport(ERROR,
-			(errcode(first->sqlerrcode),
-			 errmsg_internal("%s", first->message),
-			 detail.len > 0 ? errdetail_internal("%s", detail.data) : 0,
-			 first->hint ? errhint("%s", first->hint) : 0));
 }
 
 /*

@@ -49,6 +49,7 @@
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
+#include "ri_audit.h"
 #include "ri_orphan_scan.h"
 
 PG_FUNCTION_INFO_V1(ri_audit_orphans);
@@ -125,6 +126,9 @@ static void result_column_map(TupleDesc tupdesc, const char *function,
 							  const ResultColumn *cols, int ncols, int *map);
 
 static void report_progress(const FkInfo *fk, int done, int total);
+static void report_done(const FkInfo *fk, int done, int total,
+						const char *skip, int64 rows, int64 orphans,
+						int64 elapsed_us, TimestampTz started);
 static void orphans_internal(FunctionCallInfo fcinfo, Oid conoid,
 							 bool has_limit, int64 max_rows);
 static void raise_orphan_error(const FkInfo *fk, OrphanCollector *c,
@@ -189,6 +193,36 @@ result_column_map(TupleDesc tupdesc, const char *function,
 }
 
 /*
+ * report_done
+ *		The NOTICE of check_foreign_keys() under ri_audit.progress for key
+ *		*fk, number done of total: checked (rows, orphans, its share of its
+ *		table's scan time, and the time since the call started) or skipped.
+ */
+static void
+report_done(const FkInfo *fk, int done, int total, const char *skip,
+			int64 rows, int64 orphans, int64 elapsed_us, TimestampTz started)
+{
+	char	   *relname;
+
+	if (!ri_audit_progress)
+		return;
+	/* (a key dropped since it was listed may have lost its table too) */
+	relname = OidIsValid(fk->fk_relid) ? get_rel_name(fk->fk_relid) : NULL;
+	if (skip)
+		ereport(NOTICE,
+				(errmsg("foreign key constraint \"%s\" on table \"%s\" (%d of %d) skipped: %s",
+						NameStr(fk->conname), relname ? relname : "?",
+						done, total, skip)));
+	else
+		ereport(NOTICE,
+				(errmsg("foreign key constraint \"%s\" on table \"%s\" (%d of %d) checked: "
+						INT64_FORMAT " rows, " INT64_FORMAT " orphans, %.3f ms, %.3f ms in all",
+						NameStr(fk->conname), relname ? relname : "?",
+						done, total, rows, orphans, elapsed_us / 1000.0,
+						(GetCurrentTimestamp() - started) / 1000.0)));
+}
+
+/*
  * orphans_internal
  *		Body of both orphans() variants.
  */
@@ -201,12 +235,10 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 	OrphanCollector *c;
 	RiRowKeyReader *rk = NULL;
 	int			colmap[ORPHANS_COLS];
-	int			natts;
 
 	InitMaterializedSRF(fcinfo, 0);
 	result_column_map(rsinfo->setDesc, "orphans", orphans_columns,
 					  ORPHANS_COLS, colmap);
-	natts = rsinfo->setDesc->natts;
 
 	ri_fk_read(conoid, &fk, false);
 	ri_fk_require_access(&fk);
@@ -251,7 +283,7 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 			else
 				nulls[colmap[OC_ROW_KEY]] = true;
 		}
-		Assert(natts <= ORPHANS_COLS);
+		Assert(rsinfo->setDesc->natts <= ORPHANS_COLS);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
 							 values, nulls);
 		MemoryContextSwitchTo(old);
@@ -343,6 +375,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	MemoryContext groupcxt;
 	MemoryContext oldcxt;
 	int			colmap[CHECK_FOREIGN_KEYS_COLS];
+	TimestampTz started = GetCurrentTimestamp();
 
 	ri_require_arg(fcinfo, 1, "sample_size");
 	sample_size = ri_nonneg_int_arg(fcinfo, 1, false, "sample_size");
@@ -478,6 +511,8 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 				nulls[colmap[CC_ORPHAN_COUNT]] = true;
 				nulls[colmap[CC_SAMPLE]] = true;
 				nulls[colmap[CC_ELAPSED]] = true;
+				report_done(fk, start + i + 1, nkeys, skip[i], 0, 0, 0,
+							started);
 			}
 			else
 			{
@@ -498,6 +533,9 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 						DirectFunctionCall1(jsonb_in, CStringGetDatum("[]"));
 				iv->time = elapsed[scan_index[i]];
 				values[colmap[CC_ELAPSED]] = IntervalPGetDatum(iv);
+				report_done(fk, start + i + 1, nkeys, NULL,
+							rows_checked[scan_index[i]], count,
+							elapsed[scan_index[i]], started);
 				ri_collector_end(c);
 			}
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,

@@ -50,6 +50,7 @@
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_trigger.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
@@ -75,9 +76,6 @@ typedef struct FkListEntry
 static bool ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok);
 static RiAccessProblem ri_fk_role_access(const FkInfo *fk, Oid userid,
 										 Oid *relid);
-static RiAccessProblem ri_rel_access(Oid userid, Oid relid,
-									 const AttrNumber *attnums,
-									 int nkeys, bool with_location);
 static bool ri_att_type(Oid relid, AttrNumber attnum, Oid *type,
 						Oid *collation);
 static int	fk_list_cmp(const void *a, const void *b);
@@ -341,12 +339,14 @@ ri_fk_edges(void)
 		e->fk_relid = con->conrelid;
 		e->pk_relid = con->confrelid;
 		e->deferrable = con->condeferrable;
+		e->initdeferred = con->condeferred;
 		e->validated = con->convalidated;
 		e->matchtype = con->confmatchtype;
 		e->deltype = con->confdeltype;
 		e->updtype = con->confupdtype;
 		DeconstructFkConstraintRow(tuple, &e->nkeys, e->fk_attnums,
-								   e->pk_attnums, NULL, NULL, NULL, NULL, NULL);
+								   e->pk_attnums, NULL, NULL, NULL,
+								   &e->ndelsetcols, e->delsetcols);
 
 		/* MATCH SIMPLE: one nullable column; MATCH FULL: all of them */
 		for (int i = 0; i < e->nkeys && !gone; i++)
@@ -543,7 +543,7 @@ ri_fk_listing(List *conoids, int *nkeys)
  *		on the columns (table-level SELECT, or column-level SELECT on each),
  *		row-level security.  Never fails on a table dropped concurrently.
  */
-static RiAccessProblem
+RiAccessProblem
 ri_rel_access(Oid userid, Oid relid, const AttrNumber *attnums, int nkeys,
 			  bool with_location)
 {
@@ -838,4 +838,145 @@ ri_fk_can_show_key(const FkInfo *fk)
 {
 	return ri_rel_access(GetUserId(), fk->fk_relid, fk->fk_attnums,
 						 fk->nkeys, false) == RI_ACCESS_OK;
+}
+
+/*
+ * ri_rel_require_unhidden
+ *		ERROR 42501 when row-level security applies to the caller on relid:
+ *		rows hidden by a policy would make an answer about the table's rows
+ *		wrong (the rule of ri_fk_access for the tables of a foreign key, for
+ *		a table read on its own).  Privileges are checked by the executor of
+ *		the query that reads it.
+ */
+void
+ri_rel_require_unhidden(Oid relid)
+{
+	if (ri_rel_access(GetUserId(), relid, NULL, 0, false) == RI_ACCESS_RLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot read table \"%s\" because row-level security applies to it",
+						get_rel_name(relid)),
+				 errdetail("Rows hidden by a policy would make the result wrong."),
+				 errhint("Run it as a role that bypasses row-level security or owns the table.")));
+}
+
+/*
+ * fk_leaf_constraint
+ *		The row of pg_constraint whose RI triggers fire for rows of pk_leaf,
+ *		a partition of the table foreign key conoid references (or that
+ *		table itself): conoid, or the copy PostgreSQL keeps for pk_leaf
+ *		(same conrelid, confrelid pk_leaf, descending from conoid).
+ */
+static Oid
+fk_leaf_constraint(Oid conoid, Oid pk_leaf)
+{
+	HeapTuple	tup;
+	Oid			fk_relid;
+	Oid			result = conoid;
+	Relation	conrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	fk_relid = ((Form_pg_constraint) GETSTRUCT(tup))->conrelid;
+	if (((Form_pg_constraint) GETSTRUCT(tup))->confrelid == pk_leaf)
+	{
+		ReleaseSysCache(tup);
+		return conoid;
+	}
+	ReleaseSysCache(tup);
+
+	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_constraint_conrelid,
+				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(fk_relid));
+	scan = systable_beginscan(conrel, ConstraintRelidTypidNameIndexId,
+							  true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		Oid			up = con->conparentid;
+		int			depth = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		if (con->contype != CONSTRAINT_FOREIGN || con->confrelid != pk_leaf)
+			continue;
+		/* does it descend from conoid? */
+		while (OidIsValid(up) && up != conoid && depth++ < 100)
+		{
+			HeapTuple	ptup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(up));
+
+			if (!HeapTupleIsValid(ptup))
+				break;
+			up = ((Form_pg_constraint) GETSTRUCT(ptup))->conparentid;
+			ReleaseSysCache(ptup);
+		}
+		if (up == conoid)
+		{
+			result = con->oid;
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(conrel, AccessShareLock);
+	return result;
+}
+
+/*
+ * ri_fk_trigger_conname
+ *		The name PostgreSQL's errors give foreign key conoid when a row of
+ *		pk_leaf, a partition of its referenced table, is removed: the RI
+ *		triggers of a partition belong to the copy of the constraint that
+ *		PostgreSQL keeps for that partition, which may have a name of its
+ *		own.  Reads pg_constraint; no locks.
+ */
+char *
+ri_fk_trigger_conname(Oid conoid, Oid pk_leaf)
+{
+	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf);
+
+	return OidIsValid(leafcon) ? get_constraint_name(leafcon) : NULL;
+}
+
+/*
+ * ri_fk_action_trigger_name
+ *		The name of the RI trigger of foreign key conoid that fires on
+ *		pk_leaf for a DELETE (on_delete) or an UPDATE of a referenced row;
+ *		the triggers of one row fire in the order of these names.  NULL
+ *		when there is none.  Reads pg_constraint and pg_trigger; no locks.
+ */
+char *
+ri_fk_action_trigger_name(Oid conoid, Oid pk_leaf, bool on_delete)
+{
+	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf);
+	Relation	trigrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *result = NULL;
+
+	if (!OidIsValid(leafcon))
+		return NULL;
+	trigrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_tgconstraint,
+				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(leafcon));
+	scan = systable_beginscan(trigrel, TriggerConstraintIndexId,
+							  true, NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+
+		if (trig->tgrelid != pk_leaf)
+			continue;
+		if (on_delete ? TRIGGER_FOR_DELETE(trig->tgtype) :
+			TRIGGER_FOR_UPDATE(trig->tgtype))
+		{
+			result = pstrdup(NameStr(trig->tgname));
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(trigrel, AccessShareLock);
+	return result;
 }

@@ -48,6 +48,13 @@
  *	- validating (validate.c): ALTER TABLE ... VALIDATE CONSTRAINT runs as
  *	  the table owner under SECURITY_RESTRICTED_OPERATION, after the caller
  *	  has passed PostgreSQL's own ownership check.
+ *	- CHECK and domain expressions (check_scan.c): ri_expr_foreign_function()
+ *	  looks at every function the expression calls (operators' functions,
+ *	  casts, I/O conversions, array element coercions), at the comparison
+ *	  code of the types its comparisons compare (type_if_foreign) and at
+ *	  the constraints of every domain it coerces to; when one is foreign, the
+ *	  expression runs as the owner of the table scanned, under the same
+ *	  rules as the anti-join above (ri_check_access in check_catalog.c).
  *
  * Reads pg_proc, pg_operator, pg_amop, pg_amproc, pg_type, pg_cast,
  * pg_range and pg_attribute through the syscache; takes no locks.  What an
@@ -73,7 +80,9 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/execnodes.h"
 #include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
 #include "parser/parse_coerce.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
@@ -99,6 +108,7 @@ static Oid	opfamily_if_foreign(Oid opfamily);
 static Oid	operator_families_if_foreign(Oid oprid);
 static Oid	type_if_foreign(Oid typid, int depth);
 static Oid	coercion_if_foreign(Oid targettype, Oid sourcetype, int depth);
+static bool expr_foreign_walker(Node *node, Oid *found);
 
 /*
  * ri_role_is_trusted
@@ -604,4 +614,97 @@ ri_key_jsonb(RiKeyRenderer *r, Datum value)
 	v.val.string.val = OutputFunctionCall(&r->outfunc, value);
 	v.val.string.len = strlen(v.val.string.val);
 	return JsonbValueToJsonb(&v);
+}
+
+/*
+ * function_foreign_checker
+ *		check_functions_in_node() callback: note a foreign function.
+ */
+static bool
+function_foreign_checker(Oid funcid, void *context)
+{
+	Oid			found = function_if_foreign(funcid);
+
+	if (!OidIsValid(found))
+		return false;
+	*(Oid *) context = found;
+	return true;
+}
+
+/*
+ * expr_foreign_walker
+ *		Walk an expression for ri_expr_foreign_function(): the functions of
+ *		each node, and the CHECK constraints of every domain coerced to
+ *		(those of its base domains included), which run with it.
+ */
+static bool
+expr_foreign_walker(Node *node, Oid *found)
+{
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	if (check_functions_in_node(node, function_foreign_checker, found))
+		return true;
+
+	/*
+	 * Comparisons whose function is built in may still compare element,
+	 * column or subtype values through those types' operator families
+	 * (array_eq, record_eq, GREATEST, row comparisons).
+	 */
+	if (IsA(node, OpExpr) || IsA(node, DistinctExpr) ||
+		IsA(node, NullIfExpr) || IsA(node, ScalarArrayOpExpr) ||
+		IsA(node, MinMaxExpr) || IsA(node, RowCompareExpr))
+	{
+		List	   *args;
+		ListCell   *lc;
+
+		if (IsA(node, ScalarArrayOpExpr))
+			args = ((ScalarArrayOpExpr *) node)->args;
+		else if (IsA(node, MinMaxExpr))
+			args = ((MinMaxExpr *) node)->args;
+		else if (IsA(node, RowCompareExpr))
+			args = list_concat_copy(((RowCompareExpr *) node)->largs,
+									((RowCompareExpr *) node)->rargs);
+		else
+			args = ((OpExpr *) node)->args;
+		foreach(lc, args)
+		{
+			*found = type_if_foreign(exprType(lfirst(lc)), 0);
+			if (OidIsValid(*found))
+				return true;
+		}
+	}
+
+	if (IsA(node, CoerceToDomain))
+	{
+		DomainConstraintRef ref;
+		ListCell   *lc;
+
+		InitDomainConstraintRef(((CoerceToDomain *) node)->resulttype, &ref,
+								CurrentMemoryContext, false);
+		foreach(lc, ref.constraints)
+		{
+			DomainConstraintState *dcs = lfirst(lc);
+
+			if (dcs->constrainttype == DOM_CONSTRAINT_CHECK &&
+				expr_foreign_walker((Node *) dcs->check_expr, found))
+				return true;
+		}
+	}
+	return expression_tree_walker(node, expr_foreign_walker, found);
+}
+
+/*
+ * ri_expr_foreign_function
+ *		The first foreign function a CHECK or domain expression (a conbin,
+ *		not yet planned) runs, or InvalidOid.  Works on a copy: looking
+ *		operators up fills in their function OIDs.
+ */
+Oid
+ri_expr_foreign_function(Node *expr)
+{
+	Oid			found = InvalidOid;
+
+	(void) expr_foreign_walker(copyObject(expr), &found);
+	return found;
 }

@@ -272,6 +272,18 @@ ri_walk_nentries(const DropWalk *walk)
 }
 
 /*
+ * ri_walk_entry
+ *		Entry number 'index' (0 .. ri_walk_nentries() - 1, deletion order
+ *		over all batches); valid until the walk grows.
+ */
+const DropWalkEntry *
+ri_walk_entry(const DropWalk *walk, int index)
+{
+	Assert(index >= 0 && index < walk->nentries);
+	return &walk->entries[index];
+}
+
+/*
  * ri_walk_batch_ntargets, ri_walk_batch_first
  *		How many targets deletion call batch was given, and the first.
  */
@@ -782,4 +794,40 @@ ri_walk_append_entry(DropWalk *walk, DropWalkIndexEntry *ie, const ObjectAddress
 	ie->newest = walk->nentries;
 
 	walk->nentries++;
+}
+
+/*
+ * ri_walk_raise_blockers
+ *		drop_preview() or recreate_script() of a statement that fails even
+ *		with CASCADE (ALTER
+ *		COLUMN TYPE of a column a view uses): PostgreSQL's error for the
+ *		first blocker, its SQLSTATE and message, and a detail that lists
+ *		every blocker, one line each, the first line being PostgreSQL's.
+ */
+void
+ri_walk_raise_blockers(DropWalk *walk)
+{
+	StringInfoData detail;
+	const RiWalkBlocker *first = NULL;
+
+	initStringInfo(&detail);
+	for (int k = 0; k < ri_walk_nblockers(walk); k++)
+	{
+		const RiWalkBlocker *b = ri_walk_blocker(walk, k);
+
+		if (b->cascade_resolves)
+			continue;
+		if (first == NULL)
+			first = b;
+		if (b->detail)
+			appendStringInfo(&detail, "%s%s", detail.len > 0 ? "\n" : "",
+							 b->detail);
+	}
+	if (first == NULL)
+		return;
+	ereport(ERROR,
+			(errcode(first->sqlerrcode),
+			 errmsg_internal("%s", first->message),
+			 detail.len > 0 ? errdetail_internal("%s", detail.data) : 0,
+			 first->hint ? errhint("%s", first->hint) : 0));
 }

@@ -79,7 +79,6 @@
 #include "ri_drop_shared.h"
 #include "ri_drop_target_int.h"
 
-static Node *parse_one_statement(const char *ddl);
 static void parse_error_callback(void *arg);
 
 /*
@@ -92,7 +91,7 @@ static void parse_error_callback(void *arg);
 void
 ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 {
-	Node	   *stmt = parse_one_statement(ddl);
+	Node	   *stmt = ri_parse_one_statement(ddl);
 
 	switch (nodeTag(stmt))
 	{
@@ -151,12 +150,12 @@ ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 }
 
 /*
- * parse_one_statement
+ * ri_parse_one_statement
  *		Raw-parse 'ddl' and return its only statement.  Syntax errors are the
  *		parser's own (42601), with the cursor placed in 'ddl'.
  */
-static Node *
-parse_one_statement(const char *ddl)
+Node *
+ri_parse_one_statement(const char *ddl)
 {
 	ErrorContextCallback errcallback;
 	List	   *stmts;

@@ -54,6 +54,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
+#include "commands/tablecmds.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -258,6 +259,31 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 		}
 		relation_close(rel, NoLock);
 	}
+
+#if PG_VERSION_NUM >= 150020
+
+	/*
+	 * After every pass (ALTER TABLE's phase 3), PostgreSQL from 15.20
+	 * refuses to change a column type of a table whose row type is used
+	 * elsewhere (a column of that type, a SQL-standard function body),
+	 * whether or not it rewrites the table; the server's own
+	 * find_composite_type_dependencies() raises its error.  Relations
+	 * without storage were checked with the subcommand.  Earlier releases
+	 * check only the tables they rewrite, which the preview does not
+	 * foresee.
+	 */
+	foreach(lc, q.tabs)
+	{
+		AlterTab   *tab = (AlterTab *) lfirst(lc);
+
+		if (tab->type_items == NIL || ri_walk_blocked(walk))
+			continue;
+		rel = relation_open(tab->relid, NoLock);
+		if (RELKIND_HAS_STORAGE(rel->rd_rel->relkind))
+			find_composite_type_dependencies(rel->rd_rel->reltype, rel, NULL);
+		relation_close(rel, NoLock);
+	}
+#endif
 	ri_walk_set_label(walk, NULL);
 
 	hash_destroy(counts);

@@ -31,17 +31,27 @@
  * foreign keys of the table are probed during one scan of it.
  *
  * Memory: the key sets share a budget (ri_audit.work_mem, or work_mem).
- * When a set does not fit, its key space is split into batches, as a hybrid
- * hash join does: the first batch is held in memory during the table scan,
- * and the rows whose keys fall in later batches are written to temporary
- * files (the key, its hash and the row's ctid: a few dozen bytes a row), as
- * are the referenced keys of later batches while the first is loaded.  Each
- * later batch is then loaded from its file of referenced keys and probed
- * with its file of rows; an orphan found there is fetched again by ctid to
- * report its key.  A batch that unexpectedly overflows its share splits in
- * two.  Foreign keys of the table that reference the same columns share one
- * set.  Peak memory is the budget plus a small constant (the files'
- * buffers, the probe queues, the largest key).
+ * When a set does not fit, its key space is partitioned as a hash join or
+ * hash aggregate spills: the first pass holds one batch in memory during
+ * the table scan and writes the rows whose keys fall elsewhere (the key,
+ * its hash and the row's ctid: a few dozen bytes a row), and the
+ * referenced keys of the other batches, to 2^k tapes of a logical tape set
+ * (utils/logtape.c), one per partition of the next k bits of the hash; k
+ * is at least 4 and as large as a quarter of the budget's worth of tape
+ * buffers allows.  Each partition is then done in a pass of its own:
+ * built from its tape of keys, probed with its tape of rows, and, when
+ * still too big, partitioned again the same way.  Every record is written
+ * and read once per pass, and passes nest about log(set / budget) / k
+ * deep, so the I/O is the data times a small factor at any budget (about
+ * 3 times one spill of everything at 64 kB, t/015_keyset_spill_io.pl).
+ * A batch whose keys unexpectedly overflow its share is written out to the
+ * tapes too, and done by the finer passes.  An orphan found in a queued
+ * probe or a pass over tapes is reported from its encoded key (the same
+ * values as its columns), without fetching the row again.  Foreign keys of the
+ * table that reference the same columns share one set and its passes.
+ * Peak memory is the budget plus a small constant per key set (the tapes'
+ * buffers: up to 17 blocks while a fan-out of 16 needs more than a quarter
+ * of the budget, the probe queues, the largest key).
  *
  * Both tables are read with the caller's snapshot (the statement's); each
  * leaf partition of a partitioned table is read (columns mapped by name),
@@ -75,8 +85,9 @@
 #include "nodes/parsenodes.h"
 #include "partitioning/partdesc.h"
 #include "port/pg_bitutils.h"
-#include "storage/buffile.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/logtape.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -140,6 +151,13 @@ typedef struct KsSlot
 /* Marks an empty slot of the int64 hash table. */
 #define KS_EMPTY_INT	PG_INT64_MIN
 
+/*
+ * Tapes a pass over spilled keys writes: between 2^KS_MIN_FANOUT_BITS
+ * and 2^KS_MAX_FANOUT_BITS partitions, as the budget allows.
+ */
+#define KS_MIN_FANOUT_BITS	4
+#define KS_MAX_FANOUT_BITS	10
+
 /* Largest share of the hash tables' slots in use. */
 #define KS_FILL_NUM		3
 #define KS_FILL_DEN		4
@@ -167,20 +185,33 @@ typedef struct KsFk
 
 	/* the plan */
 	KsSetKind	kind;			/* structure of the set */
-	KsBatch    *pending;		/* batches still to do (a stack) */
-	int			npending;
-	int			maxpending;
 	Size		plan_capacity;	/* keys a hash batch is sized for */
+	int			bits0;			/* bitmap: "bits" of every batch */
+	int			kmax;			/* most partition bits one pass adds */
 
-	int			bits0;			/* "bits" of the planned batches */
-	int			nfiles;			/* spill files planned (0: one batch) */
-	BufFile   **files;			/* rows of later batches, by first batch */
-	BufFile   **pkfiles;		/* referenced keys of later batches, same */
-	bool		pk_done_first;	/* the first build has run */
-	bool		pk_spilled;		/* later builds read pkfiles */
+	/* the keys that use this set: owner only */
+	int			member;			/* this key's index among its owner's members */
+	int			nmembers;		/* keys using this set, itself included */
+	struct KsFk **members;		/* those keys; members[0] is this one */
+
+	/* the pass under way (owner only) and the partitions still to do */
+	KsBatch		sub;			/* the partition the pass reads */
+	int			subk;			/* its split into 2^subk partitions on tape;
+								 * 0: the pass writes no tape */
+	LogicalTape **subkeys;		/* referenced keys, by sub-partition */
+	uint64	   *subnkeys;		/* their number */
+	uint64	   *subbytes;		/* their MAXALIGNed encoded size */
+	LogicalTape **subrows;		/* rows: [member * 2^subk + sub-partition] */
+	uint64	   *subnrows;		/* their number */
+	struct KsPart *parts;		/* partitions on tape still to do (a stack) */
+	int			nparts;
+	int			maxparts;
+	int			npasses;		/* passes over tapes done */
+	int			noverflows;		/* batches written out for not fitting */
 
 	/* the batch in memory */
 	KsBatch		cur;
+	bool		cur_empty;		/* no batch in memory: every key goes to tape */
 	MemoryContext setcxt;		/* holds the set; reset per batch */
 	uint64	   *bitmap;			/* KS_SET_BITMAP: bit (offset >> bits) */
 	uint64		nbits;
@@ -218,9 +249,10 @@ typedef struct KsFk
 } KsFk;
 
 /*
- * A row spilled to a batch file: the key's hash (for a bitmap, its offset
- * from the minimum), the row's leaf partition (index into KsState.leaves)
- * and ctid, then len bytes of encoded key.
+ * A record on a spill tape, a row (or, leaf and tid zero, a referenced
+ * key): the key's hash (for a bitmap, its offset from the minimum), the
+ * row's leaf partition (index into KsState.leaves) and ctid, then len bytes
+ * of encoded key.
  */
 typedef struct KsSpillHeader
 {
@@ -229,6 +261,19 @@ typedef struct KsSpillHeader
 	uint32		leaf;			/* the leaf partition's index */
 	ItemPointerData tid;		/* the row's ctid */
 } KsSpillHeader;
+
+/*
+ * A partition of the key space (a KsBatch) whose referenced keys and
+ * referencing rows wait on tapes for a later pass.
+ */
+typedef struct KsPart
+{
+	KsBatch		b;				/* its part of the key space */
+	LogicalTape *keys;			/* its referenced keys */
+	uint64		nkeys;			/* their number */
+	uint64		bytes;			/* their MAXALIGNed encoded size */
+	LogicalTape **rows;			/* its rows, one tape per member key */
+} KsPart;
 
 /* State of one ri_keyset_check() call. */
 typedef struct KsState
@@ -244,6 +289,9 @@ typedef struct KsState
 	List	   *leaf_relids;	/* leaves of the referencing table */
 	Relation   *leaves;			/* the same, open */
 	int			nleaves;
+	LogicalTapeSet *tapes;		/* the spill tapes, created when first needed */
+	uint64		spill_written;	/* bytes of records written to tapes */
+	uint64		spill_read;		/* bytes of records read from them */
 } KsState;
 
 static bool ks_column_kind(Oid typid, KsColKind *kind);
@@ -252,20 +300,20 @@ static void ks_map_attnums(Oid parent, Relation leaf, const AttrNumber *attnums,
 						   int nkeys, AttrNumber *out);
 static void ks_count_pk(KsState *st, KsFk *kf);
 static void ks_plan(KsFk *kf);
-static void ks_push_batch(KsFk *kf, int bits, uint64 value);
-static void ks_build(KsState *st, KsFk *kf);
-static bool ks_build_once(KsState *st, KsFk *kf);
+static void ks_plan_pass(KsState *st, KsFk *o, KsBatch p, uint64 n,
+						 uint64 bytes);
+static void ks_build_tables(KsState *st, KsFk *kf);
+static void ks_do_parts(KsState *st, KsFk *o);
+static void ks_end_pass(KsFk *o);
 static void ks_reset_set(KsFk *kf);
+static void ks_share(KsFk *kf, bool plan);
 static void ks_scan_fk(KsState *st, int64 *rows_scanned);
 static void ks_report(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
 					  Datum *keyvals, bool *keynulls);
-static void ks_report_fetched(KsState *st, KsFk *kf, int leaf,
-							  ItemPointer tid);
-static int	ks_file_of(const KsFk *kf, uint64 h);
-static bool ks_read_spilled(BufFile *file, KsSpillHeader *hdr, StringInfo key);
+static void ks_report_key(KsState *st, KsFk *kf, int leaf,
+						  ItemPointer tid, const char *key, uint32 len);
 static void ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key,
 					 uint32 len, int leaf, ItemPointer tid);
-static void ks_probe_file(KsState *st, KsFk *kf);
 static void ks_flush(KsState *st, KsFk *kf);
 static inline int64 ks_int_value(KsColKind kind, Datum d);
 static void ks_encode(KsState *st, const KsColKind *kinds, int nkeys,
@@ -651,21 +699,6 @@ ks_count_pk(KsState *st, KsFk *kf)
 	list_free(leaves);
 }
 
-/* Remember a batch to do later. */
-static void
-ks_push_batch(KsFk *kf, int bits, uint64 value)
-{
-	if (kf->npending >= kf->maxpending)
-	{
-		kf->maxpending *= 2;
-		kf->pending = repalloc_huge(kf->pending,
-									kf->maxpending * sizeof(KsBatch));
-	}
-	kf->pending[kf->npending].bits = bits;
-	kf->pending[kf->npending].value = value;
-	kf->npending++;
-}
-
 /* Slots of a hash table sized for n keys: a power of 2, at least 16. */
 static uint64
 ks_slots_for(uint64 n)
@@ -688,10 +721,33 @@ ks_hash_bytes(const KsFk *kf, uint64 n, uint64 avg)
 }
 
 /*
+ * The fewest batch bits for n hash keys of "bytes" MAXALIGNed encoded
+ * bytes in all, with budget bytes: a hash batch is sized for its expected
+ * share of the keys plus an eighth for skew.  Sets kf->plan_capacity for
+ * that choice.  At most maxbits.
+ */
+static int
+ks_hash_bits(KsFk *kf, uint64 n, uint64 bytes, Size budget, int maxbits)
+{
+	uint64		avg = n > 0 ? (bytes + n - 1) / n : 8;
+	int			bits = 0;
+
+	for (;;)
+	{
+		uint64		per = (n >> bits) + 1;
+
+		kf->plan_capacity = per + per / 8 + 16;
+		if (bits >= maxbits ||
+			ks_hash_bytes(kf, kf->plan_capacity, avg) <= budget)
+			return bits;
+		bits++;
+	}
+}
+
+/*
  * The fewest batch bits for kf's keys with budget bytes: a bitmap batch
- * covers every 2^bits-th offset; a hash batch is sized for its expected
- * share of the keys plus an eighth for skew.  Sets kf->nbits or
- * kf->plan_capacity for that choice.
+ * covers every 2^bits-th offset, a hash batch as ks_hash_bits() says.
+ * Sets kf->nbits or kf->plan_capacity for that choice.
  */
 static int
 ks_plan_bits(KsFk *kf, Size budget)
@@ -708,33 +764,30 @@ ks_plan_bits(KsFk *kf, Size budget)
 		kf->nbits = (range >> bits) + 1;
 		return bits;
 	}
-	for (;;)
-	{
-		uint64		per = ((uint64) kf->npk >> bits) + 1;
-		uint64		avg = kf->npk > 0 ?
-			(kf->pk_bytes + kf->npk - 1) / kf->npk : 8;
-
-		kf->plan_capacity = per + per / 8 + 16;
-		if (bits >= 40 ||
-			ks_hash_bytes(kf, kf->plan_capacity, avg) <= budget)
-			return bits;
-		bits++;
-	}
+	return ks_hash_bits(kf, (uint64) kf->npk, kf->pk_bytes, budget, 40);
 }
 
 /*
- * Choose the set's structure and the batches from the counts: the fewest
- * batches (a power of 2) whose expected size fits this key set's budget,
- * less the buffers of the spill files when there is more than one batch
- * (at most an eighth of the budget).  Batches are pushed in reverse so
- * they are done in order.
+ * Choose the set's structure from the counts, and how the keys that do not
+ * fit are partitioned, as a hash join or a hash aggregate spills: each pass
+ * holds one batch in memory and writes every other key and row to one of
+ * 2^kmax tapes of a finer partition, which a later pass reads once (and
+ * partitions again while still too big).  So every record is written and
+ * read once per pass, and a key set of S bytes under a budget B takes
+ * about log2(S / B) / kmax levels of passes.
+ *
+ * The tapes' buffers (a block for each tape being written, one for the
+ * tape being read) are taken out of the set's budget, at most half of it:
+ * as many as a quarter of the budget holds, and at least what a fan-out of
+ * 2^KS_MIN_FANOUT_BITS needs, which under a small budget exceeds it by a
+ * constant (16 blocks per member key, plus one), so that small budgets
+ * still take few levels.
  */
 static void
 ks_plan(KsFk *kf)
 {
-	uint64		nb;
+	int			bits;
 
-	kf->npending = 0;
 	if (kf->single_int && kf->npk > 0)
 	{
 		uint64		range = (uint64) kf->pk_max - (uint64) kf->pk_min;
@@ -751,25 +804,21 @@ ks_plan(KsFk *kf)
 	else
 		kf->kind = KS_SET_BYTES;
 
-	kf->bits0 = ks_plan_bits(kf, kf->budget);
-	kf->nfiles = 0;
-	if (kf->bits0 > 0)
+	kf->kmax = KS_MIN_FANOUT_BITS;
+	bits = ks_plan_bits(kf, kf->budget);
+	if (bits > 0)
 	{
-		/* two files (referencing rows, referenced keys) per planned batch */
-		Size		filecap = Max(1, kf->budget / 16 / (BLCKSZ + 512));
+		Size		m = (Size) Max(kf->nmembers, 1);
+		Size		allow = Max(kf->budget / 4,
+								((m << KS_MIN_FANOUT_BITS) + 1) * BLCKSZ);
 
-		Size		reserve = Min(filecap, (UINT64CONST(1) << kf->bits0) - 1) *
-			2 * (BLCKSZ + 512);
-
-		/* (under a tiny budget, two file buffers may exceed it) */
-		kf->budget -= Min(reserve, kf->budget / 4);
-		kf->bits0 = ks_plan_bits(kf, kf->budget);
-		kf->nfiles = (int) Min(filecap, (UINT64CONST(1) << kf->bits0) - 1);
+		while (kf->kmax < Min(KS_MAX_FANOUT_BITS, bits + 1) &&
+			   ((m << (kf->kmax + 1)) + 1) * BLCKSZ <= allow)
+			kf->kmax++;
+		kf->budget -= Min(((m << kf->kmax) + 1) * BLCKSZ, kf->budget / 2);
+		bits = ks_plan_bits(kf, kf->budget);
 	}
-
-	nb = UINT64CONST(1) << kf->bits0;
-	while (nb-- > 0)
-		ks_push_batch(kf, kf->bits0, nb);
+	kf->bits0 = bits;
 }
 
 /* Drop the current batch's set. */
@@ -1040,65 +1089,252 @@ ks_alloc_set(KsFk *kf)
 }
 
 /*
- * Build the set of batch kf->cur; false when it did not fit (the set is
- * then incomplete).
- *
- * The first build reads the referenced table and, when there are several
- * batches, writes the keys of the other batches to the referenced side's
- * spill files (same file per planned batch as the referencing rows), so
- * later builds read a file instead of the whole table.  Should the first
- * build overflow, those files are dropped and later builds read the table.
+ * The part of partition p with k more bits equal to j: for a hash set the
+ * next k bits from the top of the hash, for a bitmap the next k low bits
+ * of the offset.
  */
+static KsBatch
+ks_extend(const KsFk *o, KsBatch p, int k, uint64 j)
+{
+	KsBatch		r;
+
+	r.bits = p.bits + k;
+	if (o->kind == KS_SET_BITMAP)
+		r.value = p.value | (j << p.bits);
+	else
+		r.value = (p.value << k) | j;
+	return r;
+}
+
+/* The sub-partition of the pass under way that hash or offset h falls in. */
+static inline uint32
+ks_sub_index(const KsFk *o, uint64 h)
+{
+	uint64		m = (UINT64CONST(1) << o->subk) - 1;
+
+	Assert(o->subk > 0);
+	if (o->kind == KS_SET_BITMAP)
+		return (uint32) ((h >> o->sub.bits) & m);
+	return (uint32) ((h >> (64 - o->sub.bits - o->subk)) & m);
+}
+
+/* Does hash or offset h belong to the batch in memory of kf? */
+static inline bool
+ks_in_cur(const KsFk *kf, uint64 h)
+{
+	if (kf->cur_empty)
+		return false;
+	if (kf->kind == KS_SET_BITMAP)
+		return (h & ((UINT64CONST(1) << kf->cur.bits) - 1)) == kf->cur.value;
+	return ks_hash_in_batch(&kf->cur, h);
+}
+
+/*
+ * Create the 2^k tapes of keys and 2^k tapes of rows per member of the
+ * pass under way over partition o->sub.  A tape takes a buffer only once
+ * written to.
+ */
+static void
+ks_open_sub(KsState *st, KsFk *o, int k)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->cxt);
+	int			nsub = 1 << k;
+	int			i;
+
+	if (o->sub.bits + k > 62)
+		elog(ERROR, "could not split the keys of foreign key constraint \"%s\" into batches",
+			 NameStr(o->fk->conname));
+	if (st->tapes == NULL)
+		st->tapes = LogicalTapeSetCreate(false, NULL, -1);
+	o->subk = k;
+	o->subkeys = palloc(nsub * sizeof(LogicalTape *));
+	o->subnkeys = palloc0(nsub * sizeof(uint64));
+	o->subbytes = palloc0(nsub * sizeof(uint64));
+	o->subrows = palloc(nsub * o->nmembers * sizeof(LogicalTape *));
+	o->subnrows = palloc0(nsub * o->nmembers * sizeof(uint64));
+	for (i = 0; i < nsub; i++)
+		o->subkeys[i] = LogicalTapeCreate(st->tapes);
+	for (i = 0; i < nsub * o->nmembers; i++)
+		o->subrows[i] = LogicalTapeCreate(st->tapes);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * Plan a pass over partition p of o's keys, which holds n keys of "bytes"
+ * encoded bytes: the batch it holds in memory and, when that is not all
+ * of p, the tapes for the rest.
+ */
+static void
+ks_plan_pass(KsState *st, KsFk *o, KsBatch p, uint64 n, uint64 bytes)
+{
+	int			d;
+
+	if (o->kind == KS_SET_BITMAP)
+		d = o->bits0 - p.bits;
+	else
+		d = ks_hash_bits(o, n, bytes, o->budget, Max(0, 62 - p.bits));
+	o->sub = p;
+	o->subk = 0;
+	o->cur_empty = false;
+	if (d <= 0)
+	{
+		o->cur = p;
+		return;
+	}
+	o->cur = ks_extend(o, p, d, 0);
+	ks_open_sub(st, o, Min(d, o->kmax));
+}
+
+/*
+ * Write a record (header, key) to tape t.  (A tape allocates its buffers
+ * in the memory context current at its first write or read: st->cxt.)
+ */
+static void
+ks_write_rec(KsState *st, LogicalTape *t, KsSpillHeader *hdr, const char *key)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->cxt);
+
+	LogicalTapeWrite(t, hdr, sizeof(*hdr));
+	if (hdr->len > 0)
+		LogicalTapeWrite(t, (void *) key, hdr->len);
+	MemoryContextSwitchTo(oldcxt);
+	st->spill_written += sizeof(*hdr) + hdr->len;
+}
+
+/* Read the next record of tape t into *hdr and key; false at its end. */
 static bool
-ks_build_once(KsState *st, KsFk *kf)
+ks_read_rec(KsState *st, LogicalTape *t, KsSpillHeader *hdr, StringInfo key)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->cxt);
+	size_t		n = LogicalTapeRead(t, hdr, sizeof(*hdr));
+
+	MemoryContextSwitchTo(oldcxt);
+	if (n == 0)
+		return false;
+	if (n != sizeof(*hdr))
+		elog(ERROR, "could not read temporary file: read only %zu of %zu bytes",
+			 n, sizeof(*hdr));
+	enlargeStringInfo(key, hdr->len);
+	oldcxt = MemoryContextSwitchTo(st->cxt);
+	if (hdr->len > 0 && LogicalTapeRead(t, key->data, hdr->len) != hdr->len)
+		elog(ERROR, "could not read temporary file");
+	MemoryContextSwitchTo(oldcxt);
+	st->spill_read += sizeof(*hdr) + hdr->len;
+	return true;
+}
+
+/* Write a referenced key not in the batch in memory to its tape. */
+static void
+ks_spill_key(KsState *st, KsFk *o, uint64 h, const char *key, uint32 len)
+{
+	KsSpillHeader hdr;
+	uint32		j = ks_sub_index(o, h);
+
+	/* the struct's tail padding is written too: no uninitialised bytes */
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.hash = h;
+	hdr.len = len;
+	ks_write_rec(st, o->subkeys[j], &hdr, key);
+	o->subnkeys[j]++;
+	o->subbytes[j] += o->kind == KS_SET_BYTES ? MAXALIGN(len) : sizeof(int64);
+}
+
+/*
+ * The hash batch in memory did not fit: write the keys it holds to the
+ * tapes (creating them when the pass planned none) and hold no batch in
+ * memory for the rest of the pass.  Every key and row of the pass then
+ * goes to tape, and the next passes, over finer partitions, do them.
+ */
+static void
+ks_overflow(KsState *st, KsFk *o)
+{
+	uint64		i;
+
+	if (o->kind == KS_SET_BITMAP)
+		elog(ERROR, "bitmap of foreign key constraint \"%s\" overflowed",
+			 NameStr(o->fk->conname));
+	if (o->subk == 0)
+		ks_open_sub(st, o, Min(o->kmax, 62 - o->sub.bits));
+	if (o->kind == KS_SET_INT)
+	{
+		for (i = 0; i <= o->mask; i++)
+		{
+			int64		v = o->islots[i];
+
+			if (v != KS_EMPTY_INT)
+				ks_spill_key(st, o, ks_mix64((uint64) v), (char *) &v, sizeof(v));
+		}
+		if (o->has_empty_key)
+		{
+			int64		v = KS_EMPTY_INT;
+
+			ks_spill_key(st, o, ks_mix64((uint64) v), (char *) &v, sizeof(v));
+		}
+	}
+	else if (o->fixed_len > 0)
+	{
+		for (i = 0; i <= o->mask; i++)
+		{
+			const char *slot = o->fslots + i * o->fstride;
+
+			if (*(const uint32 *) slot != 0)
+				ks_spill_key(st, o,
+							 hash_bytes_extended((const unsigned char *) slot + sizeof(uint32),
+												 o->fixed_len, 0),
+							 slot + sizeof(uint32), o->fixed_len);
+		}
+	}
+	else
+	{
+		for (i = 0; i <= o->mask; i++)
+		{
+			KsSlot	   *s = &o->bslots[i];
+
+			if (s->ptr != NULL)
+				ks_spill_key(st, o,
+							 hash_bytes_extended((const unsigned char *) s->ptr,
+												 s->len, 0),
+							 s->ptr, s->len);
+		}
+	}
+	ks_reset_set(o);
+	o->cur_empty = true;
+	o->noverflows++;
+}
+
+/*
+ * A referenced key (hash or offset h, encoded key) read by the pass: into
+ * the set when it is in the batch in memory, else to its tape.
+ */
+static void
+ks_take_key(KsState *st, KsFk *o, uint64 h, const char *key, uint32 len)
+{
+	if (ks_in_cur(o, h))
+	{
+		if (ks_add_key(o, h, key, len))
+			return;
+		ks_overflow(st, o);
+	}
+	ks_spill_key(st, o, h, key, len);
+}
+
+/*
+ * The first pass's build: read the referenced table (each leaf) into the
+ * set of the batch in memory, and the other keys to the tapes.
+ */
+static void
+ks_build_tables(KsState *st, KsFk *kf)
 {
 	const FkInfo *fk = kf->fk;
 	List	   *leaves;
 	ListCell   *lc;
 	Datum		vals[INDEX_MAX_KEYS];
 	MemoryContext oldcxt;
-	bool		ok = true;
-	bool		write_files = false;
+	KsBatch		all = {0, 0};
 	int			i;
 
+	ks_plan_pass(st, kf, all, (uint64) kf->npk, kf->pk_bytes);
 	ks_alloc_set(kf);
-
-	if (kf->pk_spilled)
-	{
-		BufFile    *file;
-		KsSpillHeader hdr;
-		StringInfoData key;
-
-		file = kf->pkfiles[kf->kind == KS_SET_BITMAP ?
-						   ks_file_of(kf, kf->cur.value) :
-						   (kf->cur.value >> (kf->cur.bits - kf->bits0)) %
-						   kf->nfiles];
-		if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
-			ereport(ERROR,
-					(errcode_for_file_access(),
-					 errmsg("could not rewind temporary file: %m")));
-		initStringInfo(&key);
-		while (ok)
-		{
-			CHECK_FOR_INTERRUPTS();
-			if (!ks_read_spilled(file, &hdr, &key))
-				break;
-			ok = ks_add_key(kf, hdr.hash, key.data, hdr.len);
-		}
-		pfree(key.data);
-		return ok;
-	}
-
-	if (!kf->pk_done_first && kf->nfiles > 0)
-	{
-		MemoryContext old = MemoryContextSwitchTo(st->cxt);
-
-		kf->pkfiles = palloc(kf->nfiles * sizeof(BufFile *));
-		for (i = 0; i < kf->nfiles; i++)
-			kf->pkfiles[i] = BufFileCreateTemp(false);
-		MemoryContextSwitchTo(old);
-		write_files = true;
-	}
 
 	leaves = ks_leaf_relids(fk->pk_relid);
 	foreach(lc, leaves)
@@ -1114,11 +1350,9 @@ ks_build_once(KsState *st, KsFk *kf)
 			maxatt = Max(maxatt, att[i]);
 
 		oldcxt = MemoryContextSwitchTo(st->rowcxt);
-		while (ok && ks_getnext(st, scan, slot))
+		while (ks_getnext(st, scan, slot))
 		{
 			uint64		h;
-			const char *key;
-			uint32		len;
 			int64		v;
 
 			CHECK_FOR_INTERRUPTS();
@@ -1129,36 +1363,17 @@ ks_build_once(KsState *st, KsFk *kf)
 			if (kf->kind == KS_SET_BYTES)
 			{
 				ks_encode(st, kf->pkcol, kf->nkeys, vals);
-				key = st->keybuf.data;
-				len = st->keybuf.len;
-				h = hash_bytes_extended((const unsigned char *) key, len, 0);
+				h = hash_bytes_extended((const unsigned char *) st->keybuf.data,
+										st->keybuf.len, 0);
+				ks_take_key(st, kf, h, st->keybuf.data, st->keybuf.len);
+				continue;
 			}
+			v = ks_int_value(kf->pkcol[0], vals[0]);
+			if (kf->kind == KS_SET_BITMAP)
+				h = (uint64) v - (uint64) kf->pk_min;
 			else
-			{
-				v = ks_int_value(kf->pkcol[0], vals[0]);
-				key = (const char *) &v;
-				len = sizeof(v);
-				if (kf->kind == KS_SET_BITMAP)
-					h = (uint64) v - (uint64) kf->pk_min;
-				else
-					h = ks_mix64((uint64) v);
-			}
-			ok = ks_add_key(kf, h, key, len);
-
-			if (write_files &&
-				(kf->kind == KS_SET_BITMAP ?
-				 (h & ((UINT64CONST(1) << kf->cur.bits) - 1)) != kf->cur.value :
-				 !ks_hash_in_batch(&kf->cur, h)))
-			{
-				KsSpillHeader hdr;
-				BufFile    *file = kf->pkfiles[ks_file_of(kf, h)];
-
-				memset(&hdr, 0, sizeof(hdr));
-				hdr.hash = h;
-				hdr.len = len;
-				BufFileWrite(file, &hdr, sizeof(hdr));
-				BufFileWrite(file, (void *) key, len);
-			}
+				h = ks_mix64((uint64) v);
+			ks_take_key(st, kf, h, (const char *) &v, sizeof(v));
 		}
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(st->rowcxt);
@@ -1166,118 +1381,186 @@ ks_build_once(KsState *st, KsFk *kf)
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
-		if (!ok)
-			break;
 	}
 	list_free(leaves);
-
-	kf->pk_done_first = true;
-	if (write_files)
-	{
-		if (ok)
-			kf->pk_spilled = true;
-		else
-		{
-			for (i = 0; i < kf->nfiles; i++)
-				BufFileClose(kf->pkfiles[i]);
-			pfree(kf->pkfiles);
-			kf->pkfiles = NULL;
-		}
-	}
-	return ok;
-}
-
-/*
- * Build the set of the next pending batch of kf.  A hash batch that does
- * not fit its share of the budget splits in two: the first half is built
- * (again, from a new scan), the second is pushed for later.  Both halves'
- * rows are in the same spill file, since they came from the same planned
- * batch.
- */
-static void
-ks_build(KsState *st, KsFk *kf)
-{
-	Assert(kf->npending > 0);
-	kf->npending--;
-	kf->cur = kf->pending[kf->npending];
-
-	while (!ks_build_once(st, kf))
-	{
-		if (kf->cur.bits >= 63)
-			elog(ERROR, "could not split the keys of foreign key constraint \"%s\" into batches",
-				 NameStr(kf->fk->conname));
-		kf->cur.bits++;
-		kf->cur.value <<= 1;
-		ks_push_batch(kf, kf->cur.bits, kf->cur.value | 1);
-	}
 	kf->nbatches++;
 }
 
-/*
- * The spill file of a key with hash h (for a bitmap, its offset): the file
- * of the planned batch it belongs to.
- */
-static int
-ks_file_of(const KsFk *kf, uint64 h)
-{
-	uint64		batch;
-
-	if (kf->kind == KS_SET_BITMAP)
-		batch = h & ((UINT64CONST(1) << kf->bits0) - 1);
-	else
-		batch = kf->bits0 == 0 ? 0 : h >> (64 - kf->bits0);
-	return (int) (batch % kf->nfiles);
-}
-
-/*
- * Read the next record that ks_spill() wrote: its header into *hdr and its
- * key into key.  False at the end of the file.
- */
-static bool
-ks_read_spilled(BufFile *file, KsSpillHeader *hdr, StringInfo key)
-{
-	size_t		n;
-
-	n = BufFileRead(file, hdr, sizeof(*hdr));
-	if (n == 0)
-		return false;
-	if (n != sizeof(*hdr))
-		elog(ERROR, "could not read temporary file: read only %zu of %zu bytes",
-			 n, sizeof(*hdr));
-	enlargeStringInfo(key, hdr->len);
-	if (BufFileRead(file, key->data, hdr->len) != hdr->len)
-		elog(ERROR, "could not read temporary file");
-	return true;
-}
-
-/* Write a row whose key is not in the batch in memory to its file. */
+/* Write a row whose key is not in the batch in memory to its tape. */
 static void
 ks_spill(KsState *st, KsFk *kf, uint64 h, const char *key, uint32 len,
 		 int leaf, ItemPointer tid)
 {
+	KsFk	   *o = kf->owner ? kf->owner : kf;
 	KsSpillHeader hdr;
-	int			i;
+	uint32		i;
 
-	if (kf->files == NULL)
-	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(st->cxt);
-
-		/* a split batch may need a file although one batch was planned */
-		kf->nfiles = Max(kf->nfiles, 1);
-		kf->files = palloc(kf->nfiles * sizeof(BufFile *));
-		for (i = 0; i < kf->nfiles; i++)
-			kf->files[i] = BufFileCreateTemp(false);
-		MemoryContextSwitchTo(oldcxt);
-	}
 	/* the struct's tail padding is written too: no uninitialised bytes */
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.hash = h;
 	hdr.len = len;
 	hdr.leaf = (uint32) leaf;
 	ItemPointerCopy(tid, &hdr.tid);
-	i = ks_file_of(kf, h);
-	BufFileWrite(kf->files[i], &hdr, sizeof(hdr));
-	BufFileWrite(kf->files[i], (void *) key, len);
+	i = (uint32) kf->member * (1U << o->subk) + ks_sub_index(o, h);
+	ks_write_rec(st, o->subrows[i], &hdr, key);
+	o->subnrows[i]++;
+}
+
+/*
+ * End the pass of o: each sub-partition with rows of some member becomes a
+ * partition to do, its tapes rewound for reading.
+ */
+static void
+ks_end_pass(KsFk *o)
+{
+	int			nsub = 1 << o->subk;
+	int			j;
+	int			g;
+
+	if (o->subk == 0)
+		return;
+	for (j = nsub - 1; j >= 0; j--)
+	{
+		bool		any = false;
+		KsPart	   *part;
+
+		for (g = 0; g < o->nmembers; g++)
+			any |= o->subnrows[g * nsub + j] > 0;
+		if (!any)
+		{
+			/* nothing references these keys: nothing to do */
+			LogicalTapeClose(o->subkeys[j]);
+			for (g = 0; g < o->nmembers; g++)
+				LogicalTapeClose(o->subrows[g * nsub + j]);
+			continue;
+		}
+		if (o->nparts >= o->maxparts)
+		{
+			o->maxparts = Max(16, o->maxparts * 2);
+			o->parts = o->parts ?
+				repalloc(o->parts, o->maxparts * sizeof(KsPart)) :
+				palloc(o->maxparts * sizeof(KsPart));
+		}
+		part = &o->parts[o->nparts++];
+		part->b = ks_extend(o, o->sub, o->subk, (uint64) j);
+		part->keys = o->subkeys[j];
+		part->nkeys = o->subnkeys[j];
+		part->bytes = o->subbytes[j];
+		LogicalTapeRewindForRead(part->keys, BLCKSZ);
+		part->rows = palloc(o->nmembers * sizeof(LogicalTape *));
+		for (g = 0; g < o->nmembers; g++)
+		{
+			part->rows[g] = o->subrows[g * nsub + j];
+			LogicalTapeRewindForRead(part->rows[g], BLCKSZ);
+		}
+	}
+	pfree(o->subkeys);
+	pfree(o->subnkeys);
+	pfree(o->subbytes);
+	pfree(o->subrows);
+	pfree(o->subnrows);
+	o->subk = 0;
+}
+
+/*
+ * Probe the batch in memory with the rows of tape t, for kf; rows of other
+ * batches go to the tapes of the pass under way.
+ */
+static void
+ks_probe_tape(KsState *st, KsFk *kf, LogicalTape *t)
+{
+	KsSpillHeader hdr;
+	StringInfoData key;
+	MemoryContext oldcxt;
+
+	initStringInfo(&key);
+	oldcxt = MemoryContextSwitchTo(st->rowcxt);
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(st->rowcxt);
+		if (!ks_read_rec(st, t, &hdr, &key))
+			break;
+
+		if (!ks_in_cur(kf, hdr.hash))
+		{
+			ks_spill(st, kf, hdr.hash, key.data, hdr.len, (int) hdr.leaf,
+					 &hdr.tid);
+			continue;
+		}
+		if (kf->kind == KS_SET_BITMAP)
+		{
+			uint64		off = hdr.hash >> kf->cur.bits;
+
+			if ((kf->bitmap[off / 64] & (UINT64CONST(1) << (off % 64))) == 0)
+				ks_report_key(st, kf, (int) hdr.leaf, &hdr.tid, key.data,
+							  hdr.len);
+			continue;
+		}
+		/* queue the probe, as the table scan does */
+		kf->qhash[kf->nq] = hdr.hash;
+		if (kf->kind == KS_SET_INT)
+			memcpy(&kf->qint[kf->nq], key.data, sizeof(int64));
+		else
+		{
+			kf->qoff[kf->nq] = kf->qkeys.len;
+			kf->qlen[kf->nq] = hdr.len;
+			appendBinaryStringInfoNT(&kf->qkeys, key.data, hdr.len);
+		}
+		kf->qleaf[kf->nq] = (int) hdr.leaf;
+		kf->qtid[kf->nq] = hdr.tid;
+		if (++kf->nq == KS_QUEUE)
+			ks_flush(st, kf);
+	}
+	ks_flush(st, kf);
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextReset(st->rowcxt);
+	pfree(key.data);
+}
+
+/*
+ * Do the partitions on tape of o's set, one pass each: build the batch in
+ * memory from the partition's keys (the others to finer tapes), probe it
+ * with each member's rows (the others to finer tapes), then do the finer
+ * partitions.  Each tape is read once and freed as it is read.
+ */
+static void
+ks_do_parts(KsState *st, KsFk *o)
+{
+	StringInfoData key;
+
+	initStringInfo(&key);
+	while (o->nparts > 0)
+	{
+		KsPart		part = o->parts[--o->nparts];
+		KsSpillHeader hdr;
+		int			g;
+
+		ks_plan_pass(st, o, part.b, part.nkeys, part.bytes);
+		ks_alloc_set(o);
+		while (ks_read_rec(st, part.keys, &hdr, &key))
+		{
+			CHECK_FOR_INTERRUPTS();
+			ks_take_key(st, o, hdr.hash, key.data, hdr.len);
+		}
+		LogicalTapeClose(part.keys);
+		o->nbatches++;
+		o->npasses++;
+
+		for (g = 0; g < o->nmembers; g++)
+		{
+			KsFk	   *kf = o->members[g];
+
+			if (kf != o)
+				ks_share(kf, false);
+			ks_probe_tape(st, kf, part.rows[g]);
+			LogicalTapeClose(part.rows[g]);
+		}
+		pfree(part.rows);
+		ks_reset_set(o);
+		ks_end_pass(o);
+	}
+	pfree(key.data);
 }
 
 /* Report an orphan found during the table scan. */
@@ -1294,108 +1577,73 @@ ks_report(KsState *st, KsFk *kf, int leaf, ItemPointer tid, Datum *keyvals,
 }
 
 /*
- * Report an orphan found in a spill file: fetch the row again by ctid
- * (under the same snapshot it is the same row version) for its key.
+ * Report an orphan whose row the scan has left (a queued probe, or a row
+ * read from a tape) from its encoded key, which ks_encode() made from the
+ * row's referencing columns (or, one integer column, its int64 value): the
+ * same values, so no second fetch of the row by ctid is needed.  The
+ * values live in st->rowcxt until the next row.
  */
 static void
-ks_report_fetched(KsState *st, KsFk *kf, int leaf, ItemPointer tid)
+ks_report_key(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
+			  const char *key, uint32 len)
 {
-	Relation	rel = st->leaves[leaf];
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
-	AttrNumber	att[INDEX_MAX_KEYS];
 	Datum		keyvals[INDEX_MAX_KEYS];
 	bool		keynulls[INDEX_MAX_KEYS];
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->rowcxt);
+	const char *p = key;
 	int			i;
 
-	if (!table_tuple_fetch_row_version(rel, tid, st->snapshot, slot))
-		elog(ERROR, "could not fetch row (%u,%u) of \"%s\" again",
-			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
-			 RelationGetRelationName(rel));
-	ks_map_attnums(kf->fk->fk_relid, rel, kf->fk->fk_attnums, kf->nkeys, att);
 	for (i = 0; i < kf->nkeys; i++)
-		keyvals[i] = slot_getattr(slot, att[i], &keynulls[i]);
-	ks_report(st, kf, leaf, tid, keyvals, keynulls);
-	ExecDropSingleTupleTableSlot(slot);
-}
-
-/*
- * Probe the batch in memory with the rows of its spill file.
- */
-static void
-ks_probe_file(KsState *st, KsFk *kf)
-{
-	BufFile    *file;
-	KsSpillHeader hdr;
-	StringInfoData key;
-	MemoryContext oldcxt;
-
-	if (kf->files == NULL)
-		return;
-	if (kf->kind == KS_SET_BITMAP)
-		file = kf->files[ks_file_of(kf, kf->cur.value)];
-	else
-		file = kf->files[(kf->cur.value >> (kf->cur.bits - kf->bits0)) %
-						 kf->nfiles];
-	if (BufFileSeek(file, 0, 0, SEEK_SET) != 0)
-		ereport(ERROR,
-				(errcode_for_file_access(),
-				 errmsg("could not rewind temporary file: %m")));
-
-	initStringInfo(&key);
-	oldcxt = MemoryContextSwitchTo(st->rowcxt);
-	for (;;)
 	{
-		bool		orphan;
-
-		CHECK_FOR_INTERRUPTS();
-		MemoryContextReset(st->rowcxt);
-		if (!ks_read_spilled(file, &hdr, &key))
-			break;
-
-		if (kf->kind == KS_SET_BITMAP)
+		keynulls[i] = false;
+		switch (kf->fkcol[i])
 		{
-			uint64		bmask = (UINT64CONST(1) << kf->cur.bits) - 1;
-			uint64		off = hdr.hash;
+			case KS_COL_INT2:
+			case KS_COL_INT4:
+			case KS_COL_INT8:
+				{
+					int64		v;
 
-			if ((off & bmask) != kf->cur.value)
-				continue;
-			off >>= kf->cur.bits;
-			orphan = (kf->bitmap[off / 64] & (UINT64CONST(1) << (off % 64))) == 0;
-		}
-		else
-		{
-			/* queue the probe, as the table scan does */
-			if (!ks_hash_in_batch(&kf->cur, hdr.hash))
-				continue;
-			kf->qhash[kf->nq] = hdr.hash;
-			if (kf->kind == KS_SET_INT)
-				memcpy(&kf->qint[kf->nq], key.data, sizeof(int64));
-			else
-			{
-				kf->qoff[kf->nq] = kf->qkeys.len;
-				kf->qlen[kf->nq] = hdr.len;
-				appendBinaryStringInfoNT(&kf->qkeys, key.data, hdr.len);
-			}
-			kf->qleaf[kf->nq] = (int) hdr.leaf;
-			kf->qtid[kf->nq] = hdr.tid;
-			if (++kf->nq == KS_QUEUE)
-				ks_flush(st, kf);
-			continue;
-		}
+					memcpy(&v, p, sizeof(v));
+					p += sizeof(v);
+					keyvals[i] = kf->fkcol[i] == KS_COL_INT2 ?
+						Int16GetDatum((int16) v) :
+						kf->fkcol[i] == KS_COL_INT4 ?
+						Int32GetDatum((int32) v) : Int64GetDatum(v);
+					break;
+				}
+			case KS_COL_UUID:
+				{
+					pg_uuid_t  *u = palloc(sizeof(pg_uuid_t));
 
-		if (orphan)
-			ks_report_fetched(st, kf, (int) hdr.leaf, &hdr.tid);
+					memcpy(u->data, p, UUID_LEN);
+					p += UUID_LEN;
+					keyvals[i] = UUIDPGetDatum(u);
+					break;
+				}
+			case KS_COL_TEXT:
+				{
+					uint32		n;
+
+					memcpy(&n, p, sizeof(n));
+					p += sizeof(n);
+					keyvals[i] = PointerGetDatum(cstring_to_text_with_len(p, n));
+					p += n;
+					break;
+				}
+		}
 	}
-	ks_flush(st, kf);
+	if (p != key + len)
+		elog(ERROR, "could not decode the key of a row of \"%s\"",
+			 RelationGetRelationName(st->leaves[leaf]));
 	MemoryContextSwitchTo(oldcxt);
-	MemoryContextReset(st->rowcxt);
-	pfree(key.data);
+	ks_report(st, kf, leaf, tid, keyvals, keynulls);
 }
 
 /*
  * Do the queued probes of kf: prefetch every slot, then (encoded keys)
  * the key stored in each first slot whose tag matches, then look each up.
- * Orphans are fetched again by ctid to report them, since the scan has
+ * Orphans are reported from their queued encoded keys, since the scan has
  * moved on.
  */
 static void
@@ -1412,7 +1660,8 @@ ks_flush(KsState *st, KsFk *kf)
 			ks_prefetch(&kf->islots[kf->qhash[i] & kf->mask]);
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_int(kf, kf->qint[i]))
-				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
+							  (char *) &kf->qint[i], sizeof(int64));
 	}
 	else if (kf->fixed_len > 0)
 	{
@@ -1421,7 +1670,8 @@ ks_flush(KsState *st, KsFk *kf)
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
 								 kf->qhash[i]))
-				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
+							  kf->qkeys.data + kf->qoff[i], kf->qlen[i]);
 		resetStringInfo(&kf->qkeys);
 	}
 	else
@@ -1438,7 +1688,8 @@ ks_flush(KsState *st, KsFk *kf)
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
 								 kf->qhash[i]))
-				ks_report_fetched(st, kf, kf->qleaf[i], &kf->qtid[i]);
+				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
+							  kf->qkeys.data + kf->qoff[i], kf->qlen[i]);
 		resetStringInfo(&kf->qkeys);
 	}
 	kf->nq = 0;
@@ -1448,8 +1699,8 @@ ks_flush(KsState *st, KsFk *kf)
  * Read the referencing table once.  For each row and foreign key: a
  * MATCH FULL key with some but not all columns NULL is an orphan, a key
  * with a NULL column otherwise passes; a key in the batch in memory is
- * probed; any other key is spilled to its batch's file.  Opens every leaf
- * into st->leaves, for later fetches by ctid.
+ * probed; any other key is spilled to its partition's tape.  Opens every
+ * leaf into st->leaves, for the reports of later passes.
  */
 static void
 ks_scan_fk(KsState *st, int64 *rows_scanned)
@@ -1583,7 +1834,7 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 					int64		v = ks_int_value(kf->fkcol[0], keyvals[0]);
 					uint64		h = ks_mix64((uint64) v);
 
-					if (!ks_hash_in_batch(&kf->cur, h))
+					if (!ks_in_cur(kf, h))
 					{
 						ks_spill(st, kf, h, (char *) &v, sizeof(v), leaf,
 								 &slot->tts_tid);
@@ -1604,7 +1855,7 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 					ks_encode(st, kf->fkcol, kf->nkeys, keyvals);
 					h = hash_bytes_extended((unsigned char *) st->keybuf.data,
 											st->keybuf.len, 0);
-					if (!ks_hash_in_batch(&kf->cur, h))
+					if (!ks_in_cur(kf, h))
 					{
 						ks_spill(st, kf, h, st->keybuf.data, st->keybuf.len,
 								 leaf, &slot->tts_tid);
@@ -1659,8 +1910,9 @@ ks_same_referenced_keys(const KsFk *a, const KsFk *b)
 
 /*
  * Let kf, whose owner read the same referenced keys, use the owner's plan
- * (plan = true: counts, structure and batches, so its spill files map
- * like the owner's) or the owner's set of the batch in memory.
+ * (plan = true: counts, structure and partitioning, so its rows go to the
+ * owner's tapes as the owner's do) or the owner's set of the batch in
+ * memory.
  */
 static void
 ks_share(KsFk *kf, bool plan)
@@ -1678,10 +1930,11 @@ ks_share(KsFk *kf, bool plan)
 		kf->plan_capacity = o->plan_capacity;
 		kf->budget = o->budget;
 		kf->bits0 = o->bits0;
-		kf->nfiles = o->nfiles;
+		kf->kmax = o->kmax;
 		return;
 	}
 	kf->cur = o->cur;
+	kf->cur_empty = o->cur_empty;
 	kf->bitmap = o->bitmap;
 	kf->islots = o->islots;
 	kf->has_empty_key = o->has_empty_key;
@@ -1700,8 +1953,8 @@ ks_share(KsFk *kf, bool plan)
  * Each orphan goes to sink->report() once, in the memory context current
  * at the call, with fk_index its constraint's index in fks; orphans come
  * in no particular order.  The referencing table is read once (rows of
- * batches beyond the first are spilled to temporary files and fetched
- * again by ctid when they are orphans); *rows_scanned, when not NULL, is
+ * batches beyond the first are spilled to temporary tapes, with their
+ * keys and ctids); *rows_scanned, when not NULL, is
  * increased by the number of rows read.  Rows and keys visible to snapshot
  * are considered.  Takes AccessShareLock on the referencing and referenced
  * tables and all their partitions.
@@ -1772,8 +2025,6 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		}
 		kf->setcxt = AllocSetContextCreate(cxt, "ri_audit key set",
 										   ALLOCSET_DEFAULT_SIZES);
-		kf->maxpending = 16;
-		kf->pending = palloc(kf->maxpending * sizeof(KsBatch));
 		initStringInfo(&kf->qkeys);
 
 		/* keys referencing the same columns share one set */
@@ -1785,6 +2036,18 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		}
 		if (kf->owner == NULL)
 			nsets++;
+	}
+
+	/* each set's members: its owner first, then the keys sharing it */
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st.fks[f];
+		KsFk	   *o = kf->owner ? kf->owner : kf;
+
+		if (o->members == NULL)
+			o->members = palloc(nfks * sizeof(KsFk *));
+		kf->member = o->nmembers;
+		o->members[o->nmembers++] = kf;
 	}
 
 	/* the budget is shared evenly by the key sets held at once */
@@ -1801,69 +2064,57 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		kf->budget = Max(budget / nsets, (Size) 8192);
 		ks_count_pk(&st, kf);
 		ks_plan(kf);
-		ks_build(&st, kf);
+		ks_build_tables(&st, kf);
 	}
 
 	/* the first batch of every key set, probed in one scan */
 	ks_scan_fk(&st, rows_scanned);
 	for (f = 0; f < nfks; f++)
+	{
 		ks_reset_set(&st.fks[f]);
+		if (st.fks[f].owner == NULL)
+			ks_end_pass(&st.fks[f]);
+	}
 
 	/*
-	 * Then each key set's later batches, one at a time: built from the
-	 * referenced side's file, probed with the spill file of every key that
-	 * uses the set.
+	 * Then each key set's partitions on tape, one set at a time, probed
+	 * with the rows of every key that uses the set.
 	 */
 	for (f = 0; f < nfks; f++)
 	{
-		KsFk	   *kf = &st.fks[f];
-		int			g;
-
-		if (kf->owner != NULL)
-			continue;
-		while (kf->npending > 0)
-		{
-			ks_build(&st, kf);
-			ks_probe_file(&st, kf);
-			for (g = f + 1; g < nfks; g++)
-			{
-				if (st.fks[g].owner != kf)
-					continue;
-				ks_share(&st.fks[g], false);
-				ks_probe_file(&st, &st.fks[g]);
-			}
-		}
-		ks_reset_set(kf);
+		if (st.fks[f].owner == NULL)
+			ks_do_parts(&st, &st.fks[f]);
 	}
-	for (f = 0; f < nfks; f++)
+	if (st.tapes)
 	{
-		KsFk	   *kf = &st.fks[f];
-
-		if (kf->files)
-		{
-			for (i = 0; i < kf->nfiles; i++)
-				BufFileClose(kf->files[i]);
-		}
-		if (kf->pkfiles)
-		{
-			for (i = 0; i < kf->nfiles; i++)
-				BufFileClose(kf->pkfiles[i]);
-		}
+		elog(DEBUG2, "ri_audit: spill tapes of table \"%s\": " UINT64_FORMAT " bytes written, " UINT64_FORMAT " bytes read",
+			 get_rel_name(fks[0]->fk_relid),
+			 st.spill_written, st.spill_read);
+		LogicalTapeSetClose(st.tapes);
 	}
 
 	for (i = 0; i < st.nleaves; i++)
 		table_close(st.leaves[i], NoLock);
 
 	for (f = 0; f < nfks; f++)
-		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)%s%s%s",
+	{
+		KsFk	   *o = st.fks[f].owner ? st.fks[f].owner : &st.fks[f];
+
+		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)%s%s%s%s",
 			 NameStr(st.fks[f].fk->conname),
 			 st.fks[f].kind == KS_SET_BITMAP ? "bitmap" :
 			 st.fks[f].kind == KS_SET_INT ? "hash set of integers" :
 			 "hash set of encoded keys",
 			 st.fks[f].nbatches,
+			 o->npasses == 0 ? "" :
+			 o->noverflows == 0 ?
+			 psprintf(", %d pass(es) over tapes", o->npasses) :
+			 psprintf(", %d pass(es) over tapes, %d overflowed", o->npasses,
+					  o->noverflows),
 			 st.fks[f].owner ? ", shared with \"" : "",
 			 st.fks[f].owner ? NameStr(st.fks[f].owner->fk->conname) : "",
 			 st.fks[f].owner ? "\"" : "");
+	}
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);

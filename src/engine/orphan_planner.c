@@ -79,17 +79,15 @@
 /* Rows fetched from the cursor at a time. */
 #define RI_FETCH_BATCH	1000
 
-static void append_relation(StringInfo buf, Oid relid);
-static void append_collation(StringInfo buf, Oid collid);
 static char *build_orphan_query(const FkInfo *fk);
 static char *build_count_query(const FkInfo *fk);
 
 /*
- * append_relation
+ * ri_sql_append_relation
  *		"[ONLY ]schema.table", quoted as needed; ONLY unless partitioned.
  */
-static void
-append_relation(StringInfo buf, Oid relid)
+void
+ri_sql_append_relation(StringInfo buf, Oid relid)
 {
 	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
 		appendStringInfoString(buf, "ONLY ");
@@ -97,11 +95,11 @@ append_relation(StringInfo buf, Oid relid)
 }
 
 /*
- * append_collation
+ * ri_sql_append_collation
  *		" COLLATE schema.name" for collid, as ri_GenerateQualCollation does.
  */
-static void
-append_collation(StringInfo buf, Oid collid)
+void
+ri_sql_append_collation(StringInfo buf, Oid collid)
 {
 	HeapTuple	tup;
 	Form_pg_collation coll;
@@ -140,9 +138,9 @@ build_orphan_query(const FkInfo *fk)
 						 quote_identifier(ri_fk_column_name(fk, i)));
 
 	appendStringInfoString(&buf, " FROM ");
-	append_relation(&buf, fk->fk_relid);
+	ri_sql_append_relation(&buf, fk->fk_relid);
 	appendStringInfoString(&buf, " fk LEFT OUTER JOIN ");
-	append_relation(&buf, fk->pk_relid);
+	ri_sql_append_relation(&buf, fk->pk_relid);
 	appendStringInfoString(&buf, " pk ON (");
 
 	for (int i = 0; i < fk->nkeys; i++)
@@ -161,7 +159,7 @@ build_orphan_query(const FkInfo *fk)
 		generate_operator_clause(&buf, pkcol, fk->pk_types[i],
 								 fk->pf_eq_oprs[i], fkcol, fk->fk_types[i]);
 		if (fk->pk_collations[i] != fk->fk_collations[i])
-			append_collation(&buf, fk->pk_collations[i]);
+			ri_sql_append_collation(&buf, fk->pk_collations[i]);
 	}
 
 	/* A failed join leaves every pk column NULL; testing one suffices. */
@@ -190,7 +188,7 @@ build_count_query(const FkInfo *fk)
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "SELECT pg_catalog.count(*) FROM ");
-	append_relation(&buf, fk->fk_relid);
+	ri_sql_append_relation(&buf, fk->fk_relid);
 	return buf.data;
 }
 

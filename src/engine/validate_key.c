@@ -21,14 +21,16 @@
  * ShareUpdateExclusiveLock on the referencing table and RowShareLock on the
  * referenced one, and PostgreSQL's handling of partitioned tables.  The
  * command runs in a subtransaction with lock_timeout set to the caller's
- * value (restored afterwards); when its lock cannot be had in time the
+ * value (restored afterwards; NULL keeps the session's); when its lock cannot be had in time the
  * subtransaction is rolled back, nothing changes, and the status is
  * 'lock timeout'.  Other errors propagate, except that validate_all() turns
  * a privilege error of one key into a 'skipped: ...' row and goes on.
  *
- * Statuses: 'already valid' (nothing checked, orphan_count NULL), 'orphans',
+ * Statuses: 'already valid' (nothing checked, count NULL), 'orphans',
  * 'would validate', 'validated', 'lock timeout', and from validate_all()
- * 'skipped: <reason>' for keys the caller may not check or alter.
+ * 'skipped' (with a reason) for keys the caller may not check or alter.
+ * ri_run_validate_command() serves CHECK and domain constraints too
+ * (validate_check.c).  A NULL lock_timeout keeps the session's setting.
  *
  * Locks: AccessShareLock on both tables for the check; when validating,
  * whatever ALTER TABLE ... VALIDATE CONSTRAINT takes (see above), held to
@@ -56,31 +58,27 @@
 #include "ri_orphan_scan.h"
 #include "ri_owner_code.h"
 
-static bool run_validate_command(const FkInfo *fk, const char *lock_timeout,
-								 bool skip_privilege_errors,
-								 char **skip_reason);
-
 /*
- * run_validate_command
- *		Run ALTER TABLE ... VALIDATE CONSTRAINT for *fk in a subtransaction
- *		with the given lock_timeout.  Returns true when it committed, false
- *		when it timed out on a lock (then nothing changed).  With
- *		skip_privilege_errors, a 42501 error is also caught: *skip_reason is
- *		set to its message and false returned.
+ * ri_run_validate_command
+ *		Run cmd (ALTER TABLE or ALTER DOMAIN ... VALIDATE CONSTRAINT) in a
+ *		subtransaction with the given lock_timeout (NULL: the session's
+ *		setting), as role owner under SECURITY_RESTRICTED_OPERATION when the
+ *		caller owns the object (caller_owns), else as the caller, who then
+ *		gets PostgreSQL's own ownership error.  Returns true when it
+ *		committed, false when it timed out on a lock (then nothing changed).
+ *		With skip_privilege_errors, a 42501 error is also caught:
+ *		*skip_reason is set to its message and false returned.
  */
-static bool
-run_validate_command(const FkInfo *fk, const char *lock_timeout,
-					 bool skip_privilege_errors, char **skip_reason)
+bool
+ri_run_validate_command(const char *cmd, bool caller_owns, Oid owner,
+						const char *lock_timeout,
+						bool skip_privilege_errors, char **skip_reason)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	char	   *cmd;
 	bool		done = false;
 
 	*skip_reason = NULL;
-	cmd = psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
-				   ri_qualified_relname(fk->fk_relid),
-				   quote_identifier(NameStr(fk->conname)));
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
@@ -97,14 +95,15 @@ run_validate_command(const FkInfo *fk, const char *lock_timeout,
 		 * owner wrote.  A caller who is not an owner gets ALTER TABLE's own
 		 * error.
 		 */
-		as_owner = pg_class_ownercheck(fk->fk_relid, GetUserId());
+		as_owner = caller_owns;
 		if (as_owner)
-			ri_become_owner(ri_rel_owner(fk->fk_relid), &owner_switch);
+			ri_become_owner(owner, &owner_switch);
 		save_nestlevel = NewGUCNestLevel();
 
-		(void) set_config_option("lock_timeout", lock_timeout,
-								 PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
+		if (lock_timeout != NULL)
+			(void) set_config_option("lock_timeout", lock_timeout,
+									 PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
 		(void) set_config_option("search_path", "pg_catalog, pg_temp",
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
@@ -163,8 +162,9 @@ ri_validate_key(FkInfo *fk, bool dry_run, const char *lock_timeout,
 	RiAccessProblem problem;
 	char	   *skip_reason;
 
-	res->orphan_count = 0;
+	res->violation_count = 0;
 	res->count_null = true;
+	res->reason = NULL;
 
 	if (fk->convalidated)
 	{
@@ -183,8 +183,8 @@ ri_validate_key(FkInfo *fk, bool dry_run, const char *lock_timeout,
 	{
 		if (!skip_unchecked)
 			ri_fk_require_access(fk);
-		res->status = psprintf("skipped: %s",
-							   ri_fk_access_reason(fk, problem, relid));
+		res->status = "skipped";
+		res->reason = ri_fk_access_reason(fk, problem, relid);
 		return true;
 	}
 	if (fk->convalidated)		/* validated while we waited for the lock */
@@ -193,17 +193,25 @@ ri_validate_key(FkInfo *fk, bool dry_run, const char *lock_timeout,
 		return true;
 	}
 
-	res->orphan_count = ri_count_orphans(fk);
+	res->violation_count = ri_count_orphans(fk);
 	res->count_null = false;
-	if (res->orphan_count > 0)
+	if (res->violation_count > 0)
 		res->status = "orphans";
 	else if (dry_run)
 		res->status = "would validate";
-	else if (run_validate_command(fk, lock_timeout, skip_unchecked,
-								  &skip_reason))
+	else if (ri_run_validate_command(psprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s",
+											  ri_qualified_relname(fk->fk_relid),
+											  quote_identifier(NameStr(fk->conname))),
+									 pg_class_ownercheck(fk->fk_relid, GetUserId()),
+									 ri_rel_owner(fk->fk_relid),
+									 lock_timeout, skip_unchecked,
+									 &skip_reason))
 		res->status = "validated";
 	else if (skip_reason)
-		res->status = psprintf("skipped: %s", skip_reason);
+	{
+		res->status = "skipped";
+		res->reason = skip_reason;
+	}
 	else
 		res->status = "lock timeout";
 	return true;

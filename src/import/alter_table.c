@@ -28,8 +28,12 @@
  * Not reproduced: ownership checks (as for every preview); the USING
  * expression of ALTER COLUMN TYPE is not parsed, so errors in it and the
  * check that its result can be cast are not raised (without USING, the
- * cast check is PostgreSQL's); the rowtype check that PostgreSQL makes for
- * plain tables only when it rewrites them, after every deletion.
+ * cast check is PostgreSQL's); before 15.20, the rowtype check that
+ * PostgreSQL makes for plain tables only when it rewrites them, after every
+ * deletion (from 15.20 it is made for every table whose column type
+ * changes, and src/engine/drop_target_alter.c makes it then).  DROP
+ * EXPRESSION's check for children follows PG_VERSION_NUM of the server
+ * built against: from 15.20 only the named table is checked.
  *
  * The blockers of ALTER COLUMN TYPE (a view, rule, trigger, policy,
  * function, generated column or publication that uses the column) are
@@ -266,8 +270,17 @@ void
 ri_at_prep_drop_expression(Relation rel, const char *colname, bool recurse,
 						   bool recursing)
 {
+	/*
+	 * From PostgreSQL 15.20 only the named table is checked: its children,
+	 * reached by the recursion, may have children of their own.
+	 */
+#if PG_VERSION_NUM >= 150020
+	if (!recurse && !recursing &&
+		find_inheritance_children(RelationGetRelid(rel), AccessShareLock))
+#else
 	if (!recurse &&
 		find_inheritance_children(RelationGetRelid(rel), AccessShareLock))
+#endif
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ALTER TABLE / DROP EXPRESSION must be applied to child tables too")));

@@ -1,0 +1,2265 @@
+/*-------------------------------------------------------------------------
+ *
+ * delete_impact.c
+ *	  What a DELETE, an UPDATE of referenced keys or a TRUNCATE would set off
+ *	  through the foreign keys, row by row, without running it.
+ *
+ * The statement is parsed with the raw parser (one statement, of one of the
+ * three kinds).  For DELETE and UPDATE, its target, USING / FROM, WHERE and
+ * WITH become one SELECT of the target rows' tableoid and ctid (and, for
+ * UPDATE, the old value and the new one, cast to the column's type, of each
+ * SET column), which is analyzed, rewritten, planned and run by the executor
+ * as the calling user: the user's own expressions (a volatile function
+ * included) run with the user's rights, as in the real statement.  The whole
+ * preview runs with transaction_read_only set in a GUC nest level, so that
+ * anything that tries to write (a function that inserts, nextval()) fails
+ * with 25006; data-modifying WITH queries are refused before that.
+ *
+ * Then, breadth first, for every top-level foreign key that references the
+ * table holding an affected row (the leaf partition, or a partitioned
+ * ancestor of it), what PostgreSQL's RI triggers would do to the
+ * referencing rows, found by one read-only SPI query per key and parent
+ * leaf (in chunks of parent rows):
+ *
+ *	SELECT c.tableoid, c.ctid FROM [ONLY] fk_table c
+ *	 WHERE EXISTS (SELECT 1 FROM [ONLY] pk_table p
+ *				   WHERE p.tableoid = $1 AND p.ctid = ANY ($2)
+ *					 AND p.pk1 OPERATOR(ns.op) c.fk1 [COLLATE ...] AND ...)
+ *
+ * with the constraint's own "pk = fk" operators and the referenced side's
+ * collation, as ri_triggers.c compares (generate_operator_clause).  A NULL
+ * key never matches (the operators are strict), which is what both MATCH
+ * SIMPLE and MATCH FULL do for the referencing rows of a removed key.  For
+ * a single-column key (one collation, an operator with a commutator) the
+ * parent rows' key values are read first and the referencing rows found
+ * with
+ *
+ *	SELECT c.tableoid, c.ctid FROM [ONLY] fk_table c
+ *	 WHERE (c.fk1 OPERATOR(ns.commutator) ANY ($1))
+ *
+ * which the planner answers with an index scan on the referencing column
+ * where there is an index, as RI's per-row queries use it; without one,
+ * each query scans the referencing table (the real statement's triggers do
+ * so once per parent row).
+ *
+ * Every affected row is kept once in a hash table keyed by (leaf table,
+ * ctid), with its final fate (deleted, or updated and which columns), and
+ * counted under the step that gave it that fate first: a row set to NULL
+ * and later deleted moves from the 'set null' count to the 'cascade
+ * delete' one.  Rows only propagate again when their fate gets stronger
+ * (updated -> deleted, or more columns updated), so self references and
+ * cycles end.  An UPDATE (the statement's, or a cascaded one) fires the ON
+ * UPDATE action of a key only when one of its referenced columns really
+ * changes: for the statement's rows, as RI_FKey_pk_upd_check_required /
+ * ri_KeysEqual decide (a NULL, or a value whose image differs:
+ * datum_image_eq, the PostgreSQL 15 rule for the referenced side).
+ *
+ * RESTRICT and NO ACTION keys collect the referencing rows of the removed
+ * keys, and at the end decide which block the statement.  PostgreSQL runs
+ * RESTRICT and immediate NO ACTION checks when their trigger fires, and the
+ * queries of RI's actions queue the triggers they set off behind those
+ * already queued (they run with fire_triggers = false), so PostgreSQL, too,
+ * works breadth first: a referencing row reached at step d blocks unless it
+ * was removed (deleted, or updated on the key's columns) at an earlier
+ * step, or at step d through a key of the same parent row whose trigger
+ * fires first (a row's triggers fire in the order of their names; for
+ * different parent rows, the order in which those rows were removed: exact
+ * for the statement's rows, which the preview's query returns in the
+ * statement's scan order, approximate deeper down).  That gives 'blocks'.  A NO ACTION key
+ * that is INITIALLY DEFERRED is checked at commit, on the final state:
+ * 'blocks at commit'.  SET DEFAULT blocks when the rows it sets would
+ * reference a key that no surviving row of the referenced table holds.
+ *
+ * Why a hash table in memory, and not a temporary table: the preview must
+ * run in read-only transactions and on a hot standby, where no table can
+ * be created or written; a tuplestore spills to disk but cannot answer "was
+ * this row reached before", which counting every row once needs.  The hash
+ * holds about 64 bytes a row; when the rows reached would need more than
+ * maintenance_work_mem, the preview stops with ERROR 54000 instead of
+ * growing without bound.  Parent rows are handed to each query in chunks
+ * of RI_IMPACT_CHUNK ctids, and query results are read through a cursor in
+ * batches, so no other structure grows with the data.
+ *
+ * TRUNCATE reads the catalogs as ExecuteTruncate does (the named tables,
+ * their inheritors unless ONLY, and with CASCADE the tables that
+ * heap_truncate_find_FKs adds, round by round, as its "truncate cascades
+ * to" notices list them), counts the rows of each table it empties, and
+ * reports the keys that make the plain statement fail, in the order
+ * heap_truncate_check_FKs finds them.
+ *
+ * Privileges and row-level security: those of orphans().  Every foreign key
+ * followed must pass ri_fk_require_access() (SELECT on the key columns of
+ * both tables and on the referencing table's ctid and tableoid, no
+ * row-level security, no foreign code the table owner could not run), else
+ * the preview fails with 42501 instead of counting rows the caller may not
+ * read; the statement's own table must not be subject to row-level
+ * security either (ri_rel_require_unhidden), and the executor checks the
+ * caller's SELECT privileges on everything the statement reads.  Comparing
+ * keys that runs another role's code runs as the referencing table's owner
+ * (ri_fk_scan_role, ri_become_owner), as the orphan scan does; a column
+ * default that SET DEFAULT would store is evaluated as that table's owner
+ * too, under SECURITY_RESTRICTED_OPERATION.
+ *
+ * Locks: AccessShareLock on the statement's tables (taken by the analysis
+ * of its query), and on both tables of every foreign key followed
+ * (ri_fk_lock), held to end of transaction; no row locks.
+ *
+ * Copyright (c) 2026, ri_audit developers
+ *
+ * IDENTIFICATION
+ *	  ri_audit/src/engine/delete_impact.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/heap.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "executor/tstoreReceiver.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
+#include "parser/parser.h"
+#include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
+#include "tcop/cmdtag.h"
+#include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "ri_delete_impact.h"
+#include "ri_fk_catalog.h"
+#include "ri_orphan_scan.h"
+#include "ri_owner_code.h"
+
+/* Parent rows handed to one query. */
+#define RI_IMPACT_CHUNK		10000
+/* Rows fetched from a cursor at a time. */
+#define RI_IMPACT_FETCH		1000
+/* Keys kept for a blocking key's sample. */
+#define RI_IMPACT_SAMPLE	5
+/* Bytes a reached row costs, for the maintenance_work_mem bound. */
+#define RI_IMPACT_ROW_BYTES 64
+
+/* A row's final fate. */
+#define FATE_DELETE		'd'
+#define FATE_UPDATE		'u'
+
+/* What a collected referencing row is checked for at the end. */
+#define CHECK_RESTRICT	'r'		/* RESTRICT */
+#define CHECK_NOACTION	'a'		/* NO ACTION */
+#define CHECK_DEFAULT	'd'		/* SET DEFAULT: the default key */
+
+/* One row of one table: leaf table and ctid (the hash key). */
+typedef struct ImpactRowKey
+{
+	Oid			relid;			/* the table holding the row */
+	ItemPointerData tid;		/* its ctid */
+} ImpactRowKey;
+
+/* What happens to one row. */
+typedef struct ImpactRowEntry
+{
+	ImpactRowKey key;
+	char		fate;			/* FATE_DELETE or FATE_UPDATE */
+	int			stepidx;		/* the step it is counted under */
+	Bitmapset  *cols;			/* FATE_UPDATE: the columns changed
+								 * (attnums of key.relid) */
+	int64		seq;			/* order in which the row was first reached:
+								 * for the statement's rows, the order of its
+								 * scan, which is the order of their trigger
+								 * events */
+} ImpactRowEntry;
+
+/* A referencing row collected for a check at the end (the hash key). */
+typedef struct ImpactCheckKey
+{
+	Oid			conoid;			/* the foreign key */
+	Oid			relid;			/* the table holding the referencing row */
+	ItemPointerData tid;		/* its ctid */
+	char		kind;			/* CHECK_* */
+} ImpactCheckKey;
+
+typedef struct ImpactCheckEntry
+{
+	ImpactCheckKey key;
+	int			depth;			/* step at which it was first reached */
+	Oid			pk_leaf;		/* the table of the removed parent row */
+	bool		on_delete;		/* the parent row deleted (else updated) */
+} ImpactCheckEntry;
+
+/* One result row being counted. */
+typedef struct ImpactStep
+{
+	int			step;			/* depth */
+	Oid			table;			/* table_name */
+	Oid			conoid;			/* InvalidOid for step 0 / truncate */
+	const char *action;			/* the action's name */
+	int64		count;			/* rows counted under it */
+} ImpactStep;
+
+/* Rows of one table reached at one depth, with one fate. */
+typedef struct ImpactBatch
+{
+	Oid			relid;			/* leaf table holding the rows */
+	char		fate;			/* FATE_DELETE or FATE_UPDATE */
+	List	   *cols;			/* FATE_UPDATE: names of changed columns */
+	int			ntids;			/* rows */
+	int			maxtids;		/* allocated length of tids */
+	ItemPointerData *tids;		/* their ctids */
+} ImpactBatch;
+
+/* A foreign key followed: its catalog facts, read, checked and locked. */
+typedef struct ImpactKey
+{
+	Oid			conoid;			/* hash key */
+	FkEdge	   *edge;			/* actions, deferrability */
+	FkInfo		info;			/* operators, types, collations */
+	Oid			scan_role;		/* ri_fk_scan_role, or InvalidOid */
+	char	   *step_query;		/* the referencing-rows query */
+	char	   *values_query;	/* single-column keys: the parent rows' key
+								 * values, for any_query; else NULL */
+	char	   *any_query;		/* the referencing rows of an array of key
+								 * values: "c.fk = ANY ($1)", which the
+								 * planner answers with the index */
+	Oid			any_elemtype;	/* the array's element type */
+} ImpactKey;
+
+/* A blocking key being assembled at the end. */
+typedef struct ImpactBlockGroup
+{
+	Oid			conoid;			/* the foreign key */
+	char		kind;			/* CHECK_* */
+	int			depth;			/* first step that reached it */
+	Oid			pk_leaf;		/* a parent table named in the message */
+	int64		count;			/* blocking rows */
+	bool		per_row;		/* SET DEFAULT (columns): checked row by row */
+	bool		any_removed;	/* per_row: a new key is one the statement
+								 * removes */
+	char	   *deftext;		/* per_row: the first blocking new key */
+	int			nsample;		/* rows kept in sample */
+	ImpactRowKey sample[RI_IMPACT_SAMPLE];	/* the smallest (table, ctid) */
+} ImpactBlockGroup;
+
+/* The state of one preview. */
+typedef struct ImpactState
+{
+	/* set up once */
+	MemoryContext cxt;			/* everything below lives here */
+	const char *stmt_text;		/* the statement, for error positions */
+	List	   *edges;			/* every top-level foreign key (FkEdge) */
+	HTAB	   *keys;			/* ImpactKey by conoid */
+	int64		max_rows;		/* rows + checks the bound allows */
+
+	/* growing as the walk proceeds */
+	HTAB	   *rows;			/* ImpactRowEntry by (table, ctid) */
+	HTAB	   *checks;			/* ImpactCheckEntry */
+	int64		nrows;			/* entries in rows and checks */
+	int64		seq;			/* the next ImpactRowEntry.seq */
+	ImpactStep *steps;			/* result rows, in creation order; grown
+								 * with repalloc: refer to them by index */
+	int			nsteps;
+	int			maxsteps;
+	List	   *next;			/* ImpactBatch for the next depth */
+	List	   *result;			/* RiImpactRow, the output */
+} ImpactState;
+
+static void impact_dml(ImpactState *st, RawStmt *raw);
+static void impact_truncate(ImpactState *st, TruncateStmt *stmt);
+static void walk(ImpactState *st, List *frontier);
+static void follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth);
+static void finish_checks(ImpactState *st);
+static void emit_steps(ImpactState *st, int from, bool keep_zero);
+
+/* ---------------------------------------------------------------------
+ * Small helpers
+ * ---------------------------------------------------------------------
+ */
+
+/* "the statement's kind" for messages, from the raw tree */
+static const char *
+stmt_kind(Node *stmt)
+{
+	return GetCommandTagName(CreateCommandTag(stmt));
+}
+
+static void
+count_row(ImpactState *st)
+{
+	if (++st->nrows > st->max_rows)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the statement reaches too many rows to preview within maintenance_work_mem"),
+				 errdetail("The preview keeps every reached row in memory, about %d bytes each; it had reached " INT64_FORMAT " rows.",
+						   RI_IMPACT_ROW_BYTES, st->nrows - 1),
+				 errhint("Raise maintenance_work_mem for this session, or preview a smaller statement.")));
+}
+
+static int
+add_step(ImpactState *st, int depth, Oid table, Oid conoid,
+		 const char *action)
+{
+	for (int i = st->nsteps - 1; i >= 0; i--)
+	{
+		ImpactStep *s = &st->steps[i];
+
+		if (s->step != depth)
+			break;
+		if (s->table == table && s->conoid == conoid &&
+			strcmp(s->action, action) == 0)
+			return i;
+	}
+	if (st->nsteps == st->maxsteps)
+	{
+		st->maxsteps *= 2;
+		st->steps = repalloc(st->steps, sizeof(ImpactStep) * st->maxsteps);
+	}
+	st->steps[st->nsteps].step = depth;
+	st->steps[st->nsteps].table = table;
+	st->steps[st->nsteps].conoid = conoid;
+	st->steps[st->nsteps].action = action;
+	st->steps[st->nsteps].count = 0;
+	return st->nsteps++;
+}
+
+/* The batch of st->next for (relid, fate, cols), made when missing. */
+static ImpactBatch *
+next_batch(ImpactState *st, Oid relid, char fate, List *cols)
+{
+	ListCell   *lc;
+	ImpactBatch *b;
+
+	foreach(lc, st->next)
+	{
+		b = lfirst(lc);
+		if (b->relid == relid && b->fate == fate &&
+			list_length(b->cols) == list_length(cols))
+		{
+			bool		same = true;
+
+			for (int i = 0; i < list_length(cols) && same; i++)
+				same = strcmp(list_nth(b->cols, i), list_nth(cols, i)) == 0;
+			if (same)
+				return b;
+		}
+	}
+	b = palloc0(sizeof(ImpactBatch));
+	b->relid = relid;
+	b->fate = fate;
+	b->cols = cols;
+	b->maxtids = 64;
+	b->tids = palloc(sizeof(ItemPointerData) * b->maxtids);
+	st->next = lappend(st->next, b);
+	return b;
+}
+
+static void
+batch_add(ImpactBatch *b, ItemPointer tid)
+{
+	if (b->ntids == b->maxtids)
+	{
+		if (b->maxtids >= (int) (MaxAllocSize / sizeof(ItemPointerData) / 2))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the statement reaches too many rows of table \"%s\" to preview",
+							get_rel_name(b->relid))));
+		b->maxtids *= 2;
+		b->tids = repalloc(b->tids, sizeof(ItemPointerData) * b->maxtids);
+	}
+	b->tids[b->ntids++] = *tid;
+}
+
+/*
+ * mark_delete
+ *		The row is deleted, counted under stepidx unless it was deleted
+ *		before.  True when it was not deleted before (it propagates).
+ */
+static bool
+mark_delete(ImpactState *st, int stepidx, Oid relid, ItemPointer tid)
+{
+	ImpactRowKey key;
+	ImpactRowEntry *e;
+	bool		found;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	key.tid = *tid;
+	e = hash_search(st->rows, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		count_row(st);
+		e->seq = st->seq++;
+	}
+	else if (e->fate == FATE_DELETE)
+		return false;
+	else
+		st->steps[e->stepidx].count--;	/* updated before: now deleted */
+	e->fate = FATE_DELETE;
+	e->stepidx = stepidx;
+	e->cols = NULL;
+	st->steps[stepidx].count++;
+	return true;
+}
+
+/*
+ * mark_update
+ *		The row's columns cols are changed; counted under stepidx when it
+ *		had no fate yet.  True when the update changes columns it did not
+ *		change before (it propagates).
+ */
+static bool
+mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
+			Bitmapset *cols)
+{
+	ImpactRowKey key;
+	ImpactRowEntry *e;
+	bool		found;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	key.tid = *tid;
+	e = hash_search(st->rows, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		count_row(st);
+		e->seq = st->seq++;
+		e->fate = FATE_UPDATE;
+		e->stepidx = stepidx;
+		e->cols = bms_copy(cols);
+		st->steps[stepidx].count++;
+		return true;
+	}
+	if (e->fate == FATE_DELETE || bms_is_subset(cols, e->cols))
+		return false;
+	e->cols = bms_union(e->cols, cols);
+	return true;
+}
+
+static void
+add_check(ImpactState *st, Oid conoid, char kind, Oid relid,
+		  ItemPointer tid, int depth, Oid pk_leaf, bool on_delete)
+{
+	ImpactCheckKey key;
+	ImpactCheckEntry *e;
+	bool		found;
+
+	memset(&key, 0, sizeof(key));
+	key.conoid = conoid;
+	key.relid = relid;
+	key.tid = *tid;
+	key.kind = kind;
+	e = hash_search(st->checks, &key, HASH_ENTER, &found);
+	if (found)
+		return;
+	count_row(st);
+	e->depth = depth;
+	e->pk_leaf = pk_leaf;
+	e->on_delete = on_delete;
+}
+
+/* Attribute numbers in relid of the named columns. */
+static Bitmapset *
+cols_of(Oid relid, List *names)
+{
+	Bitmapset  *bms = NULL;
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		AttrNumber	attnum = get_attnum(relid, lfirst(lc));
+
+		if (attnum == InvalidAttrNumber)
+			elog(ERROR, "column \"%s\" of relation %u does not exist",
+				 (char *) lfirst(lc), relid);
+		bms = bms_add_member(bms, attnum);
+	}
+	return bms;
+}
+
+/* The foreign key, read, checked and locked once per preview. */
+static ImpactKey *
+get_key(ImpactState *st, FkEdge *e)
+{
+	ImpactKey  *k;
+	bool		found;
+
+	k = hash_search(st->keys, &e->conoid, HASH_ENTER, &found);
+	if (found)
+		return k;
+	k->edge = e;
+	ri_fk_read(e->conoid, &k->info, false);
+	ri_fk_require_access(&k->info);
+	ri_fk_lock(&k->info, false);
+	ri_fk_require_access(&k->info);
+	k->scan_role = ri_fk_scan_role(&k->info);
+	k->step_query = NULL;
+	k->values_query = NULL;
+	k->any_query = NULL;
+	k->any_elemtype = InvalidOid;
+	return k;
+}
+
+/* " AND p.pk1 = c.fk1 ..." in the constraint's operators */
+static void
+append_key_match(StringInfo buf, const FkInfo *fk, const char *fkside)
+{
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		char	   *pkcol;
+		char	   *fkcol;
+
+		pkcol = psprintf("p.%s",
+						 quote_identifier(get_attname(fk->pk_relid,
+													  fk->pk_attnums[i],
+													  false)));
+		if (fkside == NULL)
+			fkcol = psprintf("c.%s",
+							 quote_identifier(ri_fk_column_name(fk, i)));
+		else
+			fkcol = psprintf("$%d", i + 1);
+		appendStringInfoString(buf, " AND ");
+		generate_operator_clause(buf, pkcol, fk->pk_types[i],
+								 fk->pf_eq_oprs[i], fkcol, fk->fk_types[i]);
+		if (fk->pk_collations[i] != fk->fk_collations[i])
+			ri_sql_append_collation(buf, fk->pk_collations[i]);
+	}
+}
+
+/* The referencing rows of given parent rows (file header). */
+static char *
+build_step_query(const FkInfo *fk)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT c.tableoid, c.ctid FROM ");
+	ri_sql_append_relation(&buf, fk->fk_relid);
+	appendStringInfoString(&buf, " c WHERE EXISTS (SELECT 1 FROM ");
+	ri_sql_append_relation(&buf, fk->pk_relid);
+	appendStringInfoString(&buf,
+						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
+	append_key_match(&buf, fk, NULL);
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/*
+ * build_any_queries
+ *		For a single-column key compared under one collation, by an
+ *		operator with a commutator: the parent rows' key values, and the
+ *		referencing rows of an array of them ("c.fk OPERATOR(ns.op) ANY
+ *		($1)", the commutator of the constraint's "pk = fk" operator), a
+ *		shape whose plan is an index scan on the referencing column where
+ *		there is an index, as RI's own per-row queries use it.  Other keys
+ *		keep the EXISTS form only.
+ */
+static void
+build_any_queries(ImpactKey *k)
+{
+	FkInfo	   *fk = &k->info;
+	Oid			commop;
+	Oid			lefttype;
+	Oid			righttype;
+	StringInfoData buf;
+
+	if (fk->nkeys != 1 || fk->pk_collations[0] != fk->fk_collations[0])
+		return;
+	commop = get_commutator(fk->pf_eq_oprs[0]);
+	if (!OidIsValid(commop))
+		return;
+	op_input_types(commop, &lefttype, &righttype);
+	if (!IsBinaryCoercible(fk->pk_types[0], righttype) ||
+		!OidIsValid(get_array_type(righttype)))
+		return;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SELECT p.%s FROM ",
+					 quote_identifier(get_attname(fk->pk_relid,
+												  fk->pk_attnums[0], false)));
+	ri_sql_append_relation(&buf, fk->pk_relid);
+	appendStringInfoString(&buf,
+						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
+	k->values_query = buf.data;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT c.tableoid, c.ctid FROM ");
+	ri_sql_append_relation(&buf, fk->fk_relid);
+	appendStringInfoString(&buf, " c WHERE ");
+	generate_operator_clause(&buf,
+							 psprintf("c.%s", quote_identifier(ri_fk_column_name(fk, 0))),
+							 fk->fk_types[0], commop, "ANY ($1)", righttype);
+	k->any_query = buf.data;
+	k->any_elemtype = righttype;
+}
+
+/*
+ * Run a generated query as the role it must run as, with search_path
+ * pinned; returns the cursor's portal.  end_generated() closes it.
+ */
+typedef struct GeneratedRun
+{
+	Oid			role;			/* InvalidOid: the caller */
+	RiOwnerSwitch sw;			/* when role is set */
+	int			nestlevel;		/* when run as the caller */
+	Portal		portal;
+} GeneratedRun;
+
+static void
+begin_generated(GeneratedRun *run, Oid role, const char *query, int nargs,
+				Oid *argtypes, Datum *values)
+{
+	run->role = role;
+	if (OidIsValid(role))
+		ri_become_owner(role, &run->sw);
+	else
+	{
+		run->nestlevel = NewGUCNestLevel();
+		(void) set_config_option("search_path", "pg_catalog, pg_temp",
+								 PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
+	run->portal = SPI_cursor_open_with_args(NULL, query, nargs, argtypes,
+											values, NULL, true, 0);
+}
+
+static void
+end_generated(GeneratedRun *run)
+{
+	SPI_cursor_close(run->portal);
+	if (OidIsValid(run->role))
+		ri_restore_caller(&run->sw);
+	else
+		AtEOXact_GUC(true, run->nestlevel);
+}
+
+/* ---------------------------------------------------------------------
+ * The walk
+ * ---------------------------------------------------------------------
+ */
+
+/* Top-level foreign keys referencing relid or a partitioned ancestor. */
+static List *
+inbound_keys(ImpactState *st, Oid relid)
+{
+	List	   *targets = list_make1_oid(relid);
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	if (get_rel_relispartition(relid))
+		targets = list_concat(targets, get_partition_ancestors(relid));
+	foreach(lc, st->edges)
+	{
+		FkEdge	   *e = lfirst(lc);
+
+		if (list_member_oid(targets, e->pk_relid))
+			result = lappend(result, e);
+	}
+	return result;
+}
+
+/* Does key e reference one of the named columns? */
+static bool
+key_uses_cols(FkEdge *e, List *cols)
+{
+	for (int i = 0; i < e->nkeys; i++)
+	{
+		char	   *name = get_attname(e->pk_relid, e->pk_attnums[i], false);
+		ListCell   *lc;
+
+		foreach(lc, cols)
+		{
+			if (strcmp(lfirst(lc), name) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Names of the referencing columns an action of e sets. */
+static List *
+set_col_names(FkEdge *e, bool on_delete)
+{
+	List	   *names = NIL;
+
+	if (on_delete && e->ndelsetcols > 0)
+	{
+		for (int i = 0; i < e->ndelsetcols; i++)
+			names = lappend(names, get_attname(e->fk_relid, e->delsetcols[i],
+											   false));
+	}
+	else
+	{
+		for (int i = 0; i < e->nkeys; i++)
+			names = lappend(names, get_attname(e->fk_relid, e->fk_attnums[i],
+											   false));
+	}
+	return names;
+}
+
+/* Names of the referenced columns of e. */
+static List *
+pk_col_name_list(FkEdge *e)
+{
+	List	   *names = NIL;
+
+	for (int i = 0; i < e->nkeys; i++)
+		names = lappend(names, get_attname(e->pk_relid, e->pk_attnums[i],
+										   false));
+	return names;
+}
+
+static const char *
+action_name(char action, bool on_delete)
+{
+	switch (action)
+	{
+		case FKCONSTR_ACTION_CASCADE:
+			return on_delete ? "cascade delete" : "cascade update";
+		case FKCONSTR_ACTION_SETNULL:
+			return "set null";
+		case FKCONSTR_ACTION_SETDEFAULT:
+			return "set default";
+	}
+	return NULL;
+}
+
+/*
+ * follow_key
+ *		What foreign key e does to the rows referencing the rows of batch b.
+ */
+static void
+follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
+{
+	bool		on_delete = b->fate == FATE_DELETE;
+	char		action = on_delete ? e->deltype : e->updtype;
+	ImpactKey  *k = get_key(st, e);
+	const char *aname = action_name(action, on_delete);
+	int			stepidx = -1;
+	List	   *setnames = NIL;
+	char		check = 0;
+	Oid			cache_relid = InvalidOid;
+	Bitmapset  *cache_cols = NULL;
+
+	if (k->step_query == NULL)
+	{
+		k->step_query = build_step_query(&k->info);
+		build_any_queries(k);
+	}
+	if (aname != NULL)
+	{
+		stepidx = add_step(st, depth, e->fk_relid, e->conoid, aname);
+		setnames = set_col_names(e, on_delete);
+	}
+	if (action == FKCONSTR_ACTION_RESTRICT)
+		check = CHECK_RESTRICT;
+	else if (action == FKCONSTR_ACTION_NOACTION)
+		check = CHECK_NOACTION;
+	else if (action == FKCONSTR_ACTION_SETDEFAULT)
+		check = CHECK_DEFAULT;
+
+	for (int start = 0; start < b->ntids; start += RI_IMPACT_CHUNK)
+	{
+		int			n = Min(RI_IMPACT_CHUNK, b->ntids - start);
+		Datum	   *elems = palloc(sizeof(Datum) * n);
+		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
+		Datum		values[2];
+		GeneratedRun run;
+
+		for (int i = 0; i < n; i++)
+			elems[i] = PointerGetDatum(&b->tids[start + i]);
+		values[0] = ObjectIdGetDatum(b->relid);
+		values[1] = PointerGetDatum(construct_array(elems, n, TIDOID,
+													sizeof(ItemPointerData),
+													false, TYPALIGN_SHORT));
+		if (k->any_query != NULL)
+		{
+			/* the parent rows' keys, then their referencing rows */
+			Datum	   *keys = palloc(sizeof(Datum) * n);
+			bool	   *keynulls = palloc(sizeof(bool) * n);
+			int			nkeys = 0;
+			int16		typlen;
+			bool		typbyval;
+			char		typalign;
+			int			dims[1];
+			int			lbs[1] = {1};
+			Oid			arrtype = get_array_type(k->any_elemtype);
+
+			get_typlenbyvalalign(k->any_elemtype, &typlen, &typbyval,
+								 &typalign);
+			begin_generated(&run, k->scan_role, k->values_query, 2, argtypes,
+							values);
+			for (;;)
+			{
+				CHECK_FOR_INTERRUPTS();
+				SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+				if (SPI_processed == 0)
+					break;
+				for (uint64 r = 0; r < SPI_processed && nkeys < n; r++)
+				{
+					Datum		d = heap_getattr(SPI_tuptable->vals[r], 1,
+												 SPI_tuptable->tupdesc,
+												 &keynulls[nkeys]);
+
+					keys[nkeys] = keynulls[nkeys] ? (Datum) 0 :
+						datumCopy(d, typbyval, typlen);
+					nkeys++;
+				}
+				SPI_freetuptable(SPI_tuptable);
+			}
+			end_generated(&run);
+			dims[0] = nkeys;
+			values[0] = PointerGetDatum(construct_md_array(keys, keynulls, 1,
+														   dims, lbs,
+														   k->any_elemtype,
+														   typlen, typbyval,
+														   typalign));
+			begin_generated(&run, k->scan_role, k->any_query, 1, &arrtype,
+							values);
+		}
+		else
+			begin_generated(&run, k->scan_role, k->step_query, 2, argtypes,
+							values);
+		for (;;)
+		{
+			SPITupleTable *tuptable;
+
+			CHECK_FOR_INTERRUPTS();
+			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+			if (SPI_processed == 0)
+				break;
+			tuptable = SPI_tuptable;
+			for (uint64 r = 0; r < SPI_processed; r++)
+			{
+				bool		isnull;
+				Oid			crelid;
+				ItemPointerData tid;
+
+				CHECK_FOR_INTERRUPTS();
+				crelid = DatumGetObjectId(heap_getattr(tuptable->vals[r], 1,
+													   tuptable->tupdesc,
+													   &isnull));
+				tid = *(ItemPointer) DatumGetPointer(heap_getattr(tuptable->vals[r], 2,
+														tuptable->tupdesc,
+														&isnull));
+				if (action == FKCONSTR_ACTION_CASCADE && on_delete)
+				{
+					if (mark_delete(st, stepidx, crelid, &tid))
+						batch_add(next_batch(st, crelid, FATE_DELETE, NIL),
+								  &tid);
+				}
+				else if (aname != NULL)
+				{
+					if (crelid != cache_relid)
+					{
+						cache_relid = crelid;
+						cache_cols = cols_of(crelid, setnames);
+					}
+					if (mark_update(st, stepidx, crelid, &tid, cache_cols))
+						batch_add(next_batch(st, crelid, FATE_UPDATE,
+											 setnames), &tid);
+				}
+				if (check != 0)
+					add_check(st, e->conoid, check, crelid, &tid, depth,
+							  b->relid, on_delete);
+			}
+			SPI_freetuptable(tuptable);
+		}
+		end_generated(&run);
+		pfree(elems);
+	}
+}
+
+/*
+ * walk
+ *		Breadth first from the statement's rows (frontier, depth 0's
+ *		batches) until no row gets a new fate.
+ */
+static void
+walk(ImpactState *st, List *frontier)
+{
+	int			depth = 1;
+
+	while (frontier != NIL)
+	{
+		ListCell   *lc;
+
+		st->next = NIL;
+		foreach(lc, frontier)
+		{
+			ImpactBatch *b = lfirst(lc);
+			List	   *inbound = inbound_keys(st, b->relid);
+			ListCell   *lc2;
+
+			foreach(lc2, inbound)
+			{
+				FkEdge	   *e = lfirst(lc2);
+
+				CHECK_FOR_INTERRUPTS();
+				if (b->fate == FATE_UPDATE && !key_uses_cols(e, b->cols))
+					continue;
+				follow_key(st, b, e, depth);
+			}
+			pfree(b->tids);
+		}
+		frontier = st->next;
+		depth++;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The checks at the end
+ * ---------------------------------------------------------------------
+ */
+
+static int
+rowkey_cmp(const ImpactRowKey *a, const ImpactRowKey *b)
+{
+	if (a->relid != b->relid)
+		return a->relid < b->relid ? -1 : 1;
+	return ItemPointerCompare((ItemPointer) &a->tid, (ItemPointer) &b->tid);
+}
+
+/* Keep the RI_IMPACT_SAMPLE smallest rows. */
+static void
+group_add(ImpactBlockGroup *g, Oid relid, ItemPointer tid)
+{
+	ImpactRowKey key;
+	int			pos;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	key.tid = *tid;
+	g->count++;
+	pos = g->nsample;
+	while (pos > 0 && rowkey_cmp(&key, &g->sample[pos - 1]) < 0)
+		pos--;
+	if (pos >= RI_IMPACT_SAMPLE)
+		return;
+	if (g->nsample < RI_IMPACT_SAMPLE)
+		g->nsample++;
+	memmove(&g->sample[pos + 1], &g->sample[pos],
+			sizeof(ImpactRowKey) * (g->nsample - 1 - pos));
+	g->sample[pos] = key;
+}
+
+static int
+group_cmp(const void *a, const void *b)
+{
+	const ImpactBlockGroup *ga = *(ImpactBlockGroup *const *) a;
+	const ImpactBlockGroup *gb = *(ImpactBlockGroup *const *) b;
+
+	if (ga->depth != gb->depth)
+		return ga->depth < gb->depth ? -1 : 1;
+	if (ga->conoid != gb->conoid)
+	{
+		char	   *na = get_constraint_name(ga->conoid);
+		char	   *nb = get_constraint_name(gb->conoid);
+		int			r = strcmp(na ? na : "", nb ? nb : "");
+
+		if (r != 0)
+			return r;
+		return ga->conoid < gb->conoid ? -1 : 1;
+	}
+	return (int) ga->kind - (int) gb->kind;
+}
+
+/* The referencing key values of one row, as jsonb and as text. */
+static void
+fetch_key(ImpactKey *k, ImpactRowKey *row, Jsonb **json, char **text)
+{
+	FkInfo	   *fk = &k->info;
+	StringInfoData q;
+	StringInfoData vals;
+	Oid			argtypes[2] = {OIDOID, TIDOID};
+	Datum		values[2];
+	GeneratedRun run;
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT ");
+	for (int i = 0; i < fk->nkeys; i++)
+		appendStringInfo(&q, "%sc.%s", i > 0 ? ", " : "",
+						 quote_identifier(ri_fk_column_name(fk, i)));
+	appendStringInfoString(&q, " FROM ");
+	ri_sql_append_relation(&q, fk->fk_relid);
+	appendStringInfoString(&q, " c WHERE c.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND c.ctid OPERATOR(pg_catalog.=) $2");
+	values[0] = ObjectIdGetDatum(row->relid);
+	values[1] = PointerGetDatum(&row->tid);
+
+	*json = NULL;
+	*text = NULL;
+	begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+	SPI_cursor_fetch(run.portal, true, 1);
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		initStringInfo(&vals);
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		for (int i = 0; i < fk->nkeys; i++)
+		{
+			JsonbValue	key;
+			JsonbValue	val;
+			bool		isnull;
+			Datum		d = heap_getattr(tup, i + 1, desc, &isnull);
+			char	   *name = ri_fk_column_name(fk, i);
+
+			key.type = jbvString;
+			key.val.string.val = name;
+			key.val.string.len = strlen(name);
+			pushJsonbValue(&state, WJB_KEY, &key);
+			if (isnull)
+			{
+				val.type = jbvNull;
+				appendStringInfo(&vals, "%snull", i > 0 ? ", " : "");
+			}
+			else
+			{
+				RiKeyRenderer r;
+				Jsonb	   *j;
+				Oid			outfunc;
+				bool		varlena;
+
+				ri_key_jsonb_init(fk->fk_types[i], &r, CurrentMemoryContext);
+				j = ri_key_jsonb(&r, d);
+				if (JB_ROOT_IS_SCALAR(j))
+					JsonbExtractScalar(&j->root, &val);
+				else
+				{
+					val.type = jbvBinary;
+					val.val.binary.data = &j->root;
+					val.val.binary.len = VARSIZE(j) - VARHDRSZ;
+				}
+				getTypeOutputInfo(fk->fk_types[i], &outfunc, &varlena);
+				appendStringInfo(&vals, "%s%s", i > 0 ? ", " : "",
+								 OidOutputFunctionCall(outfunc, d));
+			}
+			pushJsonbValue(&state, WJB_VALUE, &val);
+		}
+		res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		*json = JsonbValueToJsonb(res);
+		*text = vals.data;
+	}
+	end_generated(&run);
+}
+
+/* "a, b": the referenced columns of fk */
+static char *
+pk_col_names(const FkInfo *fk)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < fk->nkeys; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
+						 get_attname(fk->pk_relid, fk->pk_attnums[i], false));
+	return buf.data;
+}
+
+static char *
+fk_col_names(const FkInfo *fk)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < fk->nkeys; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
+						 ri_fk_column_name(fk, i));
+	return buf.data;
+}
+
+/*
+ * Does the SET DEFAULT key of fk exist in a surviving row of the
+ * referenced table?  Sets *absent when no row of the table holds it at all
+ * (even before the statement), and *values_text to the key as text.
+ * Returns true when the check passes (a NULL default included).
+ */
+static bool
+default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
+					char **values_text, Datum *defvals,
+					const ImpactRowKey *row)
+{
+	FkInfo	   *fk = &k->info;
+	Relation	rel;
+	bool		defnulls[INDEX_MAX_KEYS];
+	Oid			argtypes[INDEX_MAX_KEYS];
+	int			nnull = 0;
+	RiOwnerSwitch sw;
+	EState	   *estate;
+	ExprContext *econtext;
+	StringInfoData q;
+	StringInfoData vals;
+	GeneratedRun run;
+	bool		present = false;
+
+	*absent = false;
+	initStringInfo(&vals);
+
+	/* The defaults, evaluated as the referencing table's owner. */
+	rel = table_open(fk->fk_relid, NoLock);
+	ri_become_owner(ri_rel_owner(fk->fk_relid), &sw);
+	estate = CreateExecutorState();
+	econtext = GetPerTupleExprContext(estate);
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		Node	   *def = build_column_default(rel, fk->fk_attnums[i]);
+		int16		typlen;
+		bool		typbyval;
+
+		argtypes[i] = fk->fk_types[i];
+		if (def == NULL)
+		{
+			defnulls[i] = true;
+			defvals[i] = (Datum) 0;
+		}
+		else
+		{
+			ExprState  *es = ExecPrepareExpr(expression_planner((Expr *) def),
+											 estate);
+
+			defvals[i] = ExecEvalExprSwitchContext(es, econtext, &defnulls[i]);
+			get_typlenbyval(fk->fk_types[i], &typlen, &typbyval);
+			if (!defnulls[i])
+				defvals[i] = datumCopy(defvals[i], typbyval, typlen);
+		}
+		if (defnulls[i])
+		{
+			nnull++;
+			appendStringInfo(&vals, "%snull", i > 0 ? ", " : "");
+		}
+		else
+		{
+			Oid			outfunc;
+			bool		varlena;
+
+			getTypeOutputInfo(fk->fk_types[i], &outfunc, &varlena);
+			appendStringInfo(&vals, "%s%s", i > 0 ? ", " : "",
+							 OidOutputFunctionCall(outfunc, defvals[i]));
+		}
+	}
+	FreeExecutorState(estate);
+	ri_restore_caller(&sw);
+	table_close(rel, NoLock);
+
+	/*
+	 * ON DELETE SET DEFAULT (columns): the columns not listed keep the
+	 * row's values, so the new key is the row's own.
+	 */
+	if (row != NULL)
+	{
+		StringInfoData rq;
+		Oid			rtypes[2] = {OIDOID, TIDOID};
+		Datum		rvals[2];
+		GeneratedRun rrun;
+
+		initStringInfo(&rq);
+		appendStringInfoString(&rq, "SELECT ");
+		for (int i = 0; i < fk->nkeys; i++)
+			appendStringInfo(&rq, "%sc.%s", i > 0 ? ", " : "",
+							 quote_identifier(ri_fk_column_name(fk, i)));
+		appendStringInfoString(&rq, " FROM ");
+		ri_sql_append_relation(&rq, fk->fk_relid);
+		appendStringInfoString(&rq, " c WHERE c.tableoid OPERATOR(pg_catalog.=) $1"
+							   " AND c.ctid OPERATOR(pg_catalog.=) $2");
+		rvals[0] = ObjectIdGetDatum(row->relid);
+		rvals[1] = PointerGetDatum(&row->tid);
+		begin_generated(&rrun, k->scan_role, rq.data, 2, rtypes, rvals);
+		SPI_cursor_fetch(rrun.portal, true, 1);
+		if (SPI_processed == 1)
+		{
+			resetStringInfo(&vals);
+			nnull = 0;
+			for (int i = 0; i < fk->nkeys; i++)
+			{
+				bool		listed = false;
+
+				for (int j = 0; j < k->edge->ndelsetcols; j++)
+					listed = listed || k->edge->delsetcols[j] == fk->fk_attnums[i];
+				if (!listed)
+				{
+					int16		typlen;
+					bool		typbyval;
+					Datum		d = heap_getattr(SPI_tuptable->vals[0], i + 1,
+												 SPI_tuptable->tupdesc,
+												 &defnulls[i]);
+
+					get_typlenbyval(fk->fk_types[i], &typlen, &typbyval);
+					defvals[i] = defnulls[i] ? (Datum) 0 :
+						datumCopy(d, typbyval, typlen);
+				}
+				if (defnulls[i])
+				{
+					nnull++;
+					appendStringInfo(&vals, "%snull", i > 0 ? ", " : "");
+				}
+				else
+				{
+					Oid			outfunc;
+					bool		varlena;
+
+					getTypeOutputInfo(fk->fk_types[i], &outfunc, &varlena);
+					appendStringInfo(&vals, "%s%s", i > 0 ? ", " : "",
+									 OidOutputFunctionCall(outfunc, defvals[i]));
+				}
+			}
+		}
+		end_generated(&rrun);
+	}
+	*values_text = vals.data;
+
+	/* MATCH SIMPLE: a NULL column exempts the row; FULL: all NULL. */
+	if (nnull > 0 &&
+		(fk->confmatchtype == FKCONSTR_MATCH_SIMPLE || nnull == fk->nkeys))
+		return true;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid FROM ");
+	ri_sql_append_relation(&q, fk->pk_relid);
+	appendStringInfoString(&q, " p WHERE true");
+	append_key_match(&q, fk, "$");
+	begin_generated(&run, k->scan_role, q.data, fk->nkeys, argtypes, defvals);
+	*absent = true;
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 r = 0; r < SPI_processed && !present; r++)
+		{
+			bool		isnull;
+			ImpactRowKey key;
+			ImpactRowEntry *e;
+
+			memset(&key, 0, sizeof(key));
+			key.relid = DatumGetObjectId(heap_getattr(SPI_tuptable->vals[r], 1,
+													  SPI_tuptable->tupdesc,
+													  &isnull));
+			key.tid = *(ItemPointer) DatumGetPointer(heap_getattr(SPI_tuptable->vals[r], 2,
+														SPI_tuptable->tupdesc,
+														&isnull));
+			*absent = false;
+			e = hash_search(st->rows, &key, HASH_FIND, NULL);
+			if (e == NULL ||
+				(e->fate == FATE_UPDATE &&
+				 !bms_overlap(e->cols,
+							  cols_of(key.relid, pk_col_name_list(k->edge)))))
+				present = true;
+		}
+		SPI_freetuptable(SPI_tuptable);
+		if (present)
+			break;
+	}
+	end_generated(&run);
+	return present;
+}
+
+/*
+ * parent_of
+ *		The row of key k's referenced table that the referencing row
+ *		(relid, tid) references, into *parent; false when none.
+ */
+static bool
+parent_of(ImpactKey *k, Oid relid, ItemPointer tid, ImpactRowKey *parent)
+{
+	StringInfoData q;
+	Oid			argtypes[2] = {OIDOID, TIDOID};
+	Datum		values[2];
+	GeneratedRun run;
+	bool		found = false;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid FROM ");
+	ri_sql_append_relation(&q, k->info.pk_relid);
+	appendStringInfoString(&q, " p, ");
+	ri_sql_append_relation(&q, k->info.fk_relid);
+	appendStringInfoString(&q, " c WHERE c.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND c.ctid OPERATOR(pg_catalog.=) $2");
+	append_key_match(&q, &k->info, NULL);
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = PointerGetDatum(tid);
+	memset(parent, 0, sizeof(ImpactRowKey));
+	begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+	SPI_cursor_fetch(run.portal, true, 1);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+
+		parent->relid = DatumGetObjectId(heap_getattr(SPI_tuptable->vals[0], 1,
+													  SPI_tuptable->tupdesc,
+													  &isnull));
+		parent->tid = *(ItemPointer) DatumGetPointer(heap_getattr(SPI_tuptable->vals[0], 2,
+																  SPI_tuptable->tupdesc,
+																  &isnull));
+		found = true;
+	}
+	end_generated(&run);
+	return found;
+}
+
+/*
+ * removed_first
+ *		A referencing row that the check of c would see and that step s
+ *		removes at the same depth: does the removal come first?  When both
+ *		come from the same parent row, its triggers fire in the order of
+ *		their names, as PostgreSQL fires a row's triggers; when they come
+ *		from different parent rows, the order of those rows in the queue
+ *		decides, which the preview does not follow: taken as first.
+ */
+static bool
+removed_first(ImpactState *st, ImpactStep *s, ImpactCheckEntry *c)
+{
+	ImpactKey  *rk;
+	ImpactKey  *ck;
+	ImpactRowKey p1;
+	ImpactRowKey p2;
+	char	   *mine;
+	char	   *theirs;
+
+	if (!OidIsValid(s->conoid))
+		return true;
+	rk = hash_search(st->keys, &s->conoid, HASH_FIND, NULL);
+	ck = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
+	if (rk == NULL || ck == NULL)
+		return true;
+	if (!parent_of(ck, c->key.relid, &c->key.tid, &p1) ||
+		!parent_of(rk, c->key.relid, &c->key.tid, &p2))
+		return true;
+	if (rowkey_cmp(&p1, &p2) != 0)
+	{
+		/*
+		 * Different parent rows: their events fire in the order the rows
+		 * were removed.  For the statement's own rows that is the order
+		 * of its scan, which the preview's query of them followed; deeper
+		 * down it is the order in which the preview reached them, an
+		 * approximation (PostgreSQL interleaves the keys of one parent
+		 * row, the preview takes one key at a time).
+		 */
+		ImpactRowEntry *e1 = hash_search(st->rows, &p1, HASH_FIND, NULL);
+		ImpactRowEntry *e2 = hash_search(st->rows, &p2, HASH_FIND, NULL);
+
+		if (e1 == NULL || e2 == NULL)
+			return true;
+		return e2->seq < e1->seq;
+	}
+	mine = ri_fk_action_trigger_name(c->key.conoid, p1.relid, c->on_delete);
+	theirs = ri_fk_action_trigger_name(s->conoid, p1.relid, c->on_delete);
+	if (mine == NULL || theirs == NULL)
+		return true;
+	return strcmp(theirs, mine) < 0;
+}
+
+/*
+ * finish_checks
+ *		The referencing rows collected for RESTRICT, NO ACTION and SET
+ *		DEFAULT that block the statement, as result rows.
+ */
+static void
+finish_checks(ImpactState *st)
+{
+	HASH_SEQ_STATUS seq;
+	ImpactCheckEntry *c;
+	List	   *groups = NIL;
+	ImpactBlockGroup **arr;
+	int			n;
+	ListCell   *lc;
+
+	hash_seq_init(&seq, st->checks);
+	while ((c = hash_seq_search(&seq)) != NULL)
+	{
+		ImpactRowKey key;
+		ImpactRowEntry *row;
+		ImpactBlockGroup *g = NULL;
+		bool		per_row = false;
+		bool		row_removed = false;
+		char	   *rowtext = NULL;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(&key, 0, sizeof(key));
+		key.relid = c->key.relid;
+		key.tid = c->key.tid;
+		row = hash_search(st->rows, &key, HASH_FIND, NULL);
+		if (row != NULL)
+		{
+			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
+										NULL);
+			bool		at_once;
+			bool		removed;
+
+			/*
+			 * RESTRICT and immediate NO ACTION check when their trigger
+			 * fires: RI's own queries queue the triggers they set off
+			 * behind the ones already queued, so PostgreSQL works breadth
+			 * first, and the check of a row reached at step d sees only
+			 * what steps up to d did (within one step, the order of rows
+			 * and triggers decides; taken as done).  A deferred NO ACTION
+			 * key and SET DEFAULT's check of the updated rows see the
+			 * final state.
+			 */
+			at_once = c->key.kind == CHECK_RESTRICT ||
+				(c->key.kind == CHECK_NOACTION &&
+				 !(k->edge->deferrable && k->edge->initdeferred));
+			if (row->fate == FATE_DELETE)
+				removed = true;
+			else
+				/* updated on the key's columns: references no removed key */
+				removed = c->key.kind != CHECK_DEFAULT &&
+					bms_overlap(row->cols,
+								cols_of(key.relid, set_col_names(k->edge, false)));
+			if (removed && at_once &&
+				st->steps[row->stepidx].step == c->depth)
+				removed = removed_first(st, &st->steps[row->stepidx], c);
+			if (removed &&
+				(!at_once || st->steps[row->stepidx].step <= c->depth))
+				continue;
+		}
+		if (c->key.kind == CHECK_DEFAULT)
+		{
+			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
+										NULL);
+
+			if (k->edge->ndelsetcols > 0 && k->edge->ndelsetcols < k->edge->nkeys)
+			{
+				bool		absent;
+				Datum		vals[INDEX_MAX_KEYS];
+
+				if (default_key_present(st, k, &absent, &rowtext, vals, &key))
+					continue;
+				row_removed = !absent;
+				per_row = true;
+			}
+		}
+		foreach(lc, groups)
+		{
+			ImpactBlockGroup *cand = lfirst(lc);
+
+			if (cand->conoid == c->key.conoid && cand->kind == c->key.kind)
+			{
+				g = cand;
+				break;
+			}
+		}
+		if (g == NULL)
+		{
+			g = palloc0(sizeof(ImpactBlockGroup));
+			g->conoid = c->key.conoid;
+			g->kind = c->key.kind;
+			g->depth = c->depth;
+			g->pk_leaf = c->pk_leaf;
+			groups = lappend(groups, g);
+		}
+		if (c->depth < g->depth)
+		{
+			g->depth = c->depth;
+			g->pk_leaf = c->pk_leaf;
+		}
+		if (per_row)
+		{
+			g->per_row = true;
+			g->any_removed = g->any_removed || row_removed;
+			if (g->deftext == NULL)
+				g->deftext = rowtext;
+		}
+		group_add(g, c->key.relid, &c->key.tid);
+	}
+
+	n = list_length(groups);
+	if (n == 0)
+		return;
+	arr = palloc(sizeof(ImpactBlockGroup *) * n);
+	for (int i = 0; i < n; i++)
+		arr[i] = list_nth(groups, i);
+	qsort(arr, n, sizeof(ImpactBlockGroup *), group_cmp);
+
+	for (int i = 0; i < n; i++)
+	{
+		ImpactBlockGroup *g = arr[i];
+		ImpactKey  *k = hash_search(st->keys, &g->conoid, HASH_FIND, NULL);
+		FkInfo	   *fk = &k->info;
+		RiImpactRow *row = palloc0(sizeof(RiImpactRow));
+		bool		deferred = k->edge->deferrable && k->edge->initdeferred;
+		char	   *first_text = NULL;
+		List	   *seen_texts = NIL;
+		bool		show = ri_fk_can_show_key(fk);
+		JsonbParseState *state = NULL;
+		JsonbValue *res;
+
+		row->step = g->depth;
+		row->table = fk->fk_relid;
+		row->fk_name = pstrdup(NameStr(fk->conname));
+		row->count = g->count;
+		row->sqlstate = ERRCODE_FOREIGN_KEY_VIOLATION;
+
+		if (g->kind == CHECK_DEFAULT)
+		{
+			bool		absent;
+			char	   *deftext;
+			Datum		defvals[INDEX_MAX_KEYS];
+
+			if (g->per_row)
+			{
+				absent = !g->any_removed;
+				deftext = g->deftext;
+			}
+			else if (default_key_present(st, k, &absent, &deftext, defvals,
+										 NULL))
+				continue;
+			if (!absent)
+			{
+				/*
+				 * The default key is one the statement removes.  After each
+				 * removed parent row, ri_set runs the NO ACTION check for
+				 * its key at once: it fails when rows set to the default
+				 * reference that row's key, that is when the row holding
+				 * the default key comes after rows set to the default (or
+				 * had referencing rows itself).  That depends on the order
+				 * in which rows are processed; it is the usual case, and
+				 * the only one for a key that is not deferred.
+				 */
+				row->block = RI_IMPACT_BLOCKS;
+				row->message = psprintf("update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
+										get_rel_name(g->pk_leaf),
+										ri_fk_trigger_conname(fk->conoid, g->pk_leaf),
+										get_rel_name(fk->fk_relid));
+				row->detail = show ?
+					psprintf("Key (%s)=(%s) is still referenced from table \"%s\".",
+							 pk_col_names(fk), deftext,
+							 get_rel_name(fk->fk_relid)) :
+					psprintf("Key is still referenced from table \"%s\".",
+							 get_rel_name(fk->fk_relid));
+			}
+			else
+			{
+				/* RI_FKey_check on the updated rows, deferred with the key */
+				row->block = deferred ? RI_IMPACT_BLOCKS_AT_COMMIT :
+					RI_IMPACT_BLOCKS;
+				row->message = psprintf("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+										get_rel_name(fk->fk_relid),
+										NameStr(fk->conname));
+				row->detail = show ?
+					psprintf("Key (%s)=(%s) is not present in table \"%s\".",
+							 fk_col_names(fk), deftext,
+							 get_rel_name(fk->pk_relid)) :
+					psprintf("Key is not present in table \"%s\".",
+							 get_rel_name(fk->pk_relid));
+			}
+		}
+		else
+		{
+			row->block = (g->kind == CHECK_NOACTION && deferred) ?
+				RI_IMPACT_BLOCKS_AT_COMMIT : RI_IMPACT_BLOCKS;
+			row->message = psprintf("update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
+									get_rel_name(g->pk_leaf),
+									ri_fk_trigger_conname(fk->conoid, g->pk_leaf),
+									get_rel_name(fk->fk_relid));
+		}
+		row->action = row->block == RI_IMPACT_BLOCKS_AT_COMMIT ?
+			"blocks at commit" : "blocks";
+
+		/* The sample: the referencing keys of the first rows. */
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		for (int s = 0; s < g->nsample; s++)
+		{
+			Jsonb	   *j;
+			char	   *text;
+			JsonbValue	v;
+			bool		seen = false;
+			ListCell   *lc2;
+
+			fetch_key(k, &g->sample[s], &j, &text);
+			if (j == NULL)
+				continue;
+			/* distinct keys: several rows often share one */
+			foreach(lc2, seen_texts)
+				seen = seen || strcmp(lfirst(lc2), text) == 0;
+			if (seen)
+				continue;
+			seen_texts = lappend(seen_texts, text);
+			if (first_text == NULL)
+				first_text = text;
+			v.type = jbvBinary;
+			v.val.binary.data = &j->root;
+			v.val.binary.len = VARSIZE(j) - VARHDRSZ;
+			pushJsonbValue(&state, WJB_ELEM, &v);
+		}
+		res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+		row->sample = show ? JsonbValueToJsonb(res) : NULL;
+		if (row->detail == NULL)
+			row->detail = (show && first_text != NULL) ?
+				psprintf("Key (%s)=(%s) is still referenced from table \"%s\".",
+						 pk_col_names(fk), first_text,
+						 get_rel_name(fk->fk_relid)) :
+				psprintf("Key is still referenced from table \"%s\".",
+						 get_rel_name(fk->fk_relid));
+		st->result = lappend(st->result, row);
+	}
+}
+
+/* Result rows from the counted steps from index "from" on. */
+static void
+emit_steps(ImpactState *st, int from, bool keep_zero)
+{
+	for (int i = from; i < st->nsteps; i++)
+	{
+		ImpactStep *s = &st->steps[i];
+		RiImpactRow *row;
+
+		if (s->count == 0 && !keep_zero)
+			continue;
+		row = palloc0(sizeof(RiImpactRow));
+		row->step = s->step;
+		row->table = s->table;
+		row->fk_name = OidIsValid(s->conoid) ?
+			get_constraint_name(s->conoid) : NULL;
+		row->action = s->action;
+		row->count = s->count;
+		st->result = lappend(st->result, row);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The statement
+ * ---------------------------------------------------------------------
+ */
+
+static ColumnRef *
+make_colref(const char *relname, const char *colname)
+{
+	ColumnRef  *c = makeNode(ColumnRef);
+
+	c->fields = list_make2(makeString(pstrdup(relname)),
+						   makeString(pstrdup(colname)));
+	c->location = -1;
+	return c;
+}
+
+static ResTarget *
+make_target(Node *val)
+{
+	ResTarget  *r = makeNode(ResTarget);
+
+	r->name = "ri_audit_value";	/* a cast to a type by OID has no name */
+	r->val = val;
+	r->location = -1;
+	return r;
+}
+
+/* Refuse data-modifying WITH queries. */
+static void
+check_with(WithClause *with)
+{
+	ListCell   *lc;
+
+	if (with == NULL)
+		return;
+	foreach(lc, with->ctes)
+	{
+		CommonTableExpr *cte = lfirst(lc);
+
+		if (!IsA(cte->ctequery, SelectStmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot preview a statement with a data-modifying WITH query"),
+					 errdetail("WITH query \"%s\" is a %s statement.",
+							   cte->ctename, stmt_kind(cte->ctequery))));
+	}
+}
+
+/* A SET column of an UPDATE that the preview compares. */
+typedef struct SetColumn
+{
+	char	   *name;			/* column name */
+	int16		typlen;			/* its type's length */
+	bool		typbyval;		/* and by-value flag */
+} SetColumn;
+
+/*
+ * impact_dml
+ *		DELETE or UPDATE: the statement's rows, then the walk.
+ */
+static void
+impact_dml(ImpactState *st, RawStmt *raw)
+{
+	Node	   *node = raw->stmt;
+	RangeVar   *relation;
+	Node	   *where;
+	List	   *from;
+	WithClause *with;
+	List	   *targets = NIL;
+	bool		is_update = IsA(node, UpdateStmt);
+	Oid			relid;
+	char		relkind;
+	const char *alias;
+	SelectStmt *sel = makeNode(SelectStmt);
+	RawStmt    *selraw = makeNode(RawStmt);
+	SetColumn  *setcols = NULL;
+	int			nset = 0;
+	List	   *querytrees;
+	Query	   *query;
+	PlannedStmt *plan;
+	Tuplestorestate *ts;
+	DestReceiver *dest;
+	QueryDesc  *qd;
+	TupleDesc	desc;
+	TupleTableSlot *slot;
+	int			stepidx;
+	List	   *frontier;
+	ListCell   *lc;
+
+	if (is_update)
+	{
+		UpdateStmt *u = (UpdateStmt *) node;
+
+		relation = u->relation;
+		where = u->whereClause;
+		from = u->fromClause;
+		with = u->withClause;
+		targets = u->targetList;
+	}
+	else
+	{
+		DeleteStmt *d = (DeleteStmt *) node;
+
+		relation = d->relation;
+		where = d->whereClause;
+		from = d->usingClause;
+		with = d->withClause;
+	}
+	check_with(with);
+	if (where != NULL && IsA(where, CurrentOfExpr))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot preview a statement with WHERE CURRENT OF")));
+
+	relid = RangeVarGetRelid(relation, AccessShareLock, false);
+	relkind = get_rel_relkind(relid);
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot preview a %s on relation \"%s\"",
+						stmt_kind(node), relation->relname),
+				 errdetail("Foreign keys reference only tables.")));
+	ri_rel_require_unhidden(relid);
+	alias = relation->alias ? relation->alias->aliasname : relation->relname;
+
+	/* SELECT a.tableoid, a.ctid [, a.col, (expr)::type ...] */
+	sel->targetList = list_make2(make_target((Node *) make_colref(alias, "tableoid")),
+								 make_target((Node *) make_colref(alias, "ctid")));
+	if (targets != NIL)
+		setcols = palloc(sizeof(SetColumn) * list_length(targets));
+	foreach(lc, targets)
+	{
+		ResTarget  *rt = lfirst(lc);
+		Node	   *val = rt->val;
+		AttrNumber	attnum;
+		Oid			typid;
+		int32		typmod;
+		Oid			collid;
+		TypeCast   *cast;
+
+		if (IsA(val, MultiAssignRef))
+		{
+			MultiAssignRef *m = (MultiAssignRef *) val;
+
+			if (!IsA(m->source, RowExpr))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot preview an UPDATE that sets several columns from a subquery")));
+			val = list_nth(((RowExpr *) m->source)->args, m->colno - 1);
+		}
+		if (IsA(val, SetToDefault))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot preview an UPDATE that sets column \"%s\" to DEFAULT",
+							rt->name)));
+		if (rt->indirection != NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot preview an UPDATE that assigns to a part of column \"%s\"",
+							rt->name)));
+		attnum = get_attnum(relid, rt->name);
+		if (attnum == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of relation \"%s\" does not exist",
+							rt->name, relation->relname)));
+		get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+		setcols[nset].name = rt->name;
+		get_typlenbyval(typid, &setcols[nset].typlen, &setcols[nset].typbyval);
+		nset++;
+		cast = makeNode(TypeCast);
+		cast->arg = val;
+		cast->typeName = makeTypeNameFromOid(typid, typmod);
+		cast->location = -1;
+		sel->targetList = lappend(sel->targetList,
+								  make_target((Node *) make_colref(alias, rt->name)));
+		sel->targetList = lappend(sel->targetList, make_target((Node *) cast));
+	}
+	sel->fromClause = lcons(relation, list_copy(from));
+	sel->whereClause = where;
+	sel->withClause = with;
+	selraw->stmt = (Node *) sel;
+	selraw->stmt_location = raw->stmt_location;
+	selraw->stmt_len = raw->stmt_len;
+
+	/* Analyze, rewrite and plan it as the caller; run it read-only. */
+	querytrees = pg_analyze_and_rewrite_fixedparams(selraw, st->stmt_text,
+													NULL, 0, NULL);
+	if (list_length(querytrees) != 1)
+		elog(ERROR, "the statement's query was rewritten into %d queries",
+			 list_length(querytrees));
+	query = linitial(querytrees);
+	if (query->hasModifyingCTE || query->commandType != CMD_SELECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot preview a statement with a data-modifying WITH query")));
+	plan = pg_plan_query(query, st->stmt_text, 0, NULL);
+
+	ts = tuplestore_begin_heap(false, false, work_mem);
+	dest = CreateDestReceiver(DestTuplestore);
+	SetTuplestoreDestReceiverParams(dest, ts, CurrentMemoryContext, false,
+									NULL, NULL);
+	qd = CreateQueryDesc(plan, st->stmt_text, GetActiveSnapshot(),
+						 InvalidSnapshot, dest, NULL, NULL, 0);
+	ExecutorStart(qd, 0);
+	ExecutorRun(qd, ForwardScanDirection, 0, true);
+	ExecutorFinish(qd);
+	desc = CreateTupleDescCopy(qd->tupDesc);
+	ExecutorEnd(qd);
+	FreeQueryDesc(qd);
+	dest->rDestroy(dest);
+
+	/* Step 0: the statement's own rows. */
+	stepidx = add_step(st, 0, relid, InvalidOid,
+					   is_update ? "update" : "delete");
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	st->next = NIL;
+	while (tuplestore_gettupleslot(ts, true, false, slot))
+	{
+		bool		isnull;
+		Oid			rowrel;
+		ItemPointerData tid;
+
+		CHECK_FOR_INTERRUPTS();
+		rowrel = DatumGetObjectId(slot_getattr(slot, 1, &isnull));
+		tid = *(ItemPointer) DatumGetPointer(slot_getattr(slot, 2, &isnull));
+		if (!is_update)
+		{
+			/* DELETE ... USING may list a row more than once */
+			if (mark_delete(st, stepidx, rowrel, &tid))
+				batch_add(next_batch(st, rowrel, FATE_DELETE, NIL), &tid);
+		}
+		else
+		{
+			List	   *changed = NIL;
+
+			for (int i = 0; i < nset; i++)
+			{
+				bool		oldnull;
+				bool		newnull;
+				Datum		oldv = slot_getattr(slot, 3 + 2 * i, &oldnull);
+				Datum		newv = slot_getattr(slot, 4 + 2 * i, &newnull);
+
+				/* ri_KeysEqual on the referenced side: images */
+				if (oldnull || newnull ||
+					!datum_image_eq(oldv, newv, setcols[i].typbyval,
+									setcols[i].typlen))
+					changed = lappend(changed, setcols[i].name);
+			}
+			if (mark_update(st, stepidx, rowrel, &tid,
+							changed != NIL ? cols_of(rowrel, changed) : NULL) &&
+				changed != NIL)
+				batch_add(next_batch(st, rowrel, FATE_UPDATE, changed), &tid);
+			else if (changed != NIL)
+			{
+				/* the same row listed again (UPDATE ... FROM): once */
+			}
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(ts);
+
+	frontier = st->next;
+	walk(st, frontier);
+	finish_checks(st);
+}
+
+/* ---------------------------------------------------------------------
+ * TRUNCATE
+ * ---------------------------------------------------------------------
+ */
+
+static int64
+count_rows(Oid relid)
+{
+	char	   *q = psprintf("SELECT pg_catalog.count(*) FROM ONLY %s",
+							 ri_qualified_relname(relid));
+	GeneratedRun run;
+	bool		isnull;
+	int64		n;
+
+	ri_rel_require_unhidden(relid);
+	begin_generated(&run, InvalidOid, q, 0, NULL, NULL);
+	SPI_cursor_fetch(run.portal, true, 1);
+	n = DatumGetInt64(heap_getattr(SPI_tuptable->vals[0], 1,
+								   SPI_tuptable->tupdesc, &isnull));
+	end_generated(&run);
+	return n;
+}
+
+/* A top-level foreign key of dep (or a partitioned ancestor) on relid's. */
+static Oid
+truncate_blocking_key(ImpactState *st, Oid dep, Oid relid)
+{
+	List	   *fkside = list_make1_oid(dep);
+	List	   *pkside = list_make1_oid(relid);
+	ListCell   *lc;
+
+	if (get_rel_relispartition(dep))
+		fkside = list_concat(fkside, get_partition_ancestors(dep));
+	if (get_rel_relispartition(relid))
+		pkside = list_concat(pkside, get_partition_ancestors(relid));
+	foreach(lc, st->edges)
+	{
+		FkEdge	   *e = lfirst(lc);
+
+		if (list_member_oid(fkside, e->fk_relid) &&
+			list_member_oid(pkside, e->pk_relid))
+			return e->conoid;
+	}
+	return InvalidOid;
+}
+
+static void
+impact_truncate(ImpactState *st, TruncateStmt *stmt)
+{
+	List	   *relids = NIL;
+	List	   *rounds = NIL;	/* the step of each of relids */
+	List	   *oids = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, stmt->relations)
+	{
+		RangeVar   *rv = lfirst(lc);
+		Oid			relid = RangeVarGetRelid(rv, AccessShareLock, false);
+		char		relkind = get_rel_relkind(relid);
+
+		if (list_member_oid(relids, relid))
+			continue;
+		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("\"%s\" is not a table", rv->relname)));
+		if (!rv->inh && relkind == RELKIND_PARTITIONED_TABLE)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cannot truncate only a partitioned table"),
+					 errhint("Do not specify the ONLY keyword, or use TRUNCATE ONLY on the partitions directly.")));
+		relids = lappend_oid(relids, relid);
+		rounds = lappend_int(rounds, 0);
+		if (rv->inh)
+		{
+			foreach(lc2, find_all_inheritors(relid, AccessShareLock, NULL))
+			{
+				Oid			child = lfirst_oid(lc2);
+
+				if (list_member_oid(relids, child) ||
+					isOtherTempNamespace(get_rel_namespace(child)))
+					continue;
+				relids = lappend_oid(relids, child);
+				rounds = lappend_int(rounds, 0);
+			}
+		}
+	}
+
+	if (stmt->behavior == DROP_CASCADE)
+	{
+		for (int round = 1;; round++)
+		{
+			List	   *added = heap_truncate_find_FKs(relids);
+
+			if (added == NIL)
+				break;
+			foreach(lc, added)
+			{
+				LockRelationOid(lfirst_oid(lc), AccessShareLock);
+				relids = lappend_oid(relids, lfirst_oid(lc));
+				rounds = lappend_int(rounds, round);
+			}
+		}
+	}
+
+	forboth(lc, relids, lc2, rounds)
+	{
+		Oid			relid = lfirst_oid(lc);
+		RiImpactRow *row;
+
+		CHECK_FOR_INTERRUPTS();
+		if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+			continue;			/* no rows of its own */
+		row = palloc0(sizeof(RiImpactRow));
+		row->step = lfirst_int(lc2);
+		row->table = relid;
+		row->action = "truncate";
+		row->count = count_rows(relid);
+		st->result = lappend(st->result, row);
+	}
+
+	if (stmt->behavior == DROP_CASCADE)
+		return;
+
+	/* heap_truncate_check_FKs, reporting instead of failing */
+	foreach(lc, relids)
+	{
+		Oid			relid = lfirst_oid(lc);
+		HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+		Form_pg_class cls;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		cls = (Form_pg_class) GETSTRUCT(tup);
+		if (cls->relhastriggers || cls->relkind == RELKIND_PARTITIONED_TABLE)
+			oids = lappend_oid(oids, relid);
+		ReleaseSysCache(tup);
+	}
+	if (oids == NIL || heap_truncate_find_FKs(oids) == NIL)
+		return;
+	foreach(lc, oids)
+	{
+		Oid			relid = lfirst_oid(lc);
+
+		foreach(lc2, heap_truncate_find_FKs(list_make1_oid(relid)))
+		{
+			Oid			dep = lfirst_oid(lc2);
+			Oid			conoid;
+			RiImpactRow *row;
+
+			if (list_member_oid(oids, dep))
+				continue;
+			conoid = truncate_blocking_key(st, dep, relid);
+			row = palloc0(sizeof(RiImpactRow));
+			row->step = 0;
+			row->table = dep;
+			row->fk_name = OidIsValid(conoid) ? get_constraint_name(conoid) : NULL;
+			row->action = "blocks";
+			row->count = -1;
+			row->block = RI_IMPACT_BLOCKS;
+			row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
+			row->message = pstrdup("cannot truncate a table referenced in a foreign key constraint");
+			row->detail = psprintf("Table \"%s\" references \"%s\".",
+								   get_rel_name(dep), get_rel_name(relid));
+			row->hint = psprintf("Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
+								 get_rel_name(dep));
+			st->result = lappend(st->result, row);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Entry point
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * A syntax or analysis error in the statement points into the statement,
+ * as SPI's _SPI_error_callback does, not into the caller's query.
+ */
+static void
+impact_error_callback(void *arg)
+{
+	int			pos = geterrposition();
+
+	if (pos > 0)
+	{
+		errposition(0);
+		internalerrposition(pos);
+		internalerrquery((const char *) arg);
+	}
+}
+
+/*
+ * ri_delete_impact
+ *		The rows of delete_preview(stmt), in output order (step, then the
+ *		order in which the walk reached them; blocking keys after the
+ *		actions of their step), allocated in the caller's memory context.
+ *		Locks: see the file header.
+ */
+List *
+ri_delete_impact(const char *stmt)
+{
+	List	   *raws;
+	RawStmt    *raw;
+	Node	   *node;
+	ImpactState st;
+	HASHCTL		ctl;
+	int			nestlevel;
+	MemoryContext callercxt = CurrentMemoryContext;
+	MemoryContext oldcxt;
+	List	   *result;
+	ErrorContextCallback errcb;
+
+	errcb.callback = impact_error_callback;
+	errcb.arg = (void *) stmt;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+
+	raws = raw_parser(stmt, RAW_PARSE_DEFAULT);
+	if (list_length(raws) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 raws == NIL ?
+				 errmsg("no statement to preview") :
+				 errmsg("cannot preview more than one statement at a time")));
+	raw = linitial(raws);
+	node = raw->stmt;
+	if (!IsA(node, DeleteStmt) && !IsA(node, UpdateStmt) &&
+		!IsA(node, TruncateStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot preview a %s statement", stmt_kind(node)),
+				 errhint("delete_preview() takes one DELETE, UPDATE or TRUNCATE statement.")));
+
+	memset(&st, 0, sizeof(st));
+	st.cxt = AllocSetContextCreate(callercxt, "ri_audit delete impact",
+								   ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(st.cxt);
+	st.stmt_text = stmt;
+	st.max_rows = Max((int64) maintenance_work_mem * 1024 / RI_IMPACT_ROW_BYTES,
+					  1024);
+	st.maxsteps = 16;
+	st.steps = palloc(sizeof(ImpactStep) * st.maxsteps);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(ImpactRowKey);
+	ctl.entrysize = sizeof(ImpactRowEntry);
+	ctl.hcxt = st.cxt;
+	st.rows = hash_create("ri_audit impact rows", 1024, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.keysize = sizeof(ImpactCheckKey);
+	ctl.entrysize = sizeof(ImpactCheckEntry);
+	st.checks = hash_create("ri_audit impact checks", 256, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(ImpactKey);
+	st.keys = hash_create("ri_audit impact keys", 64, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	st.edges = ri_fk_edges();
+
+	/* Nothing below may write: the user's expressions included. */
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("transaction_read_only", "on",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MemoryContextSwitchTo(st.cxt);
+
+	if (IsA(node, TruncateStmt))
+		impact_truncate(&st, (TruncateStmt *) node);
+	else
+	{
+		impact_dml(&st, raw);
+
+		/* the actions before the blocking keys, in step order */
+		result = st.result;
+		st.result = NIL;
+		emit_steps(&st, 0, false);
+		if (st.nsteps > 0 && st.steps[0].count == 0)
+		{
+			/* the statement's own rows: shown even when there are none */
+			RiImpactRow *row = palloc0(sizeof(RiImpactRow));
+
+			row->step = 0;
+			row->table = st.steps[0].table;
+			row->action = st.steps[0].action;
+			st.result = lcons(row, st.result);
+		}
+		/* merge the blocking rows in by step */
+		{
+			List	   *merged = NIL;
+			ListCell   *a = list_head(st.result);
+			ListCell   *b = list_head(result);
+
+			while (a != NULL || b != NULL)
+			{
+				RiImpactRow *ra = a ? lfirst(a) : NULL;
+				RiImpactRow *rb = b ? lfirst(b) : NULL;
+
+				if (rb == NULL || (ra != NULL && ra->step <= rb->step))
+				{
+					merged = lappend(merged, ra);
+					a = lnext(st.result, a);
+				}
+				else
+				{
+					merged = lappend(merged, rb);
+					b = lnext(result, b);
+				}
+			}
+			st.result = merged;
+		}
+	}
+
+	/*
+	 * Copy the result out of the preview's memory (SPI calls leave
+	 * CurrentMemoryContext in SPI's procedure context, which SPI_finish
+	 * frees: copy first).
+	 */
+	MemoryContextSwitchTo(callercxt);
+	result = NIL;
+	{
+		ListCell   *lc;
+
+		foreach(lc, st.result)
+		{
+			RiImpactRow *src = lfirst(lc);
+			RiImpactRow *dst = palloc(sizeof(RiImpactRow));
+
+			*dst = *src;
+			dst->fk_name = src->fk_name ? pstrdup(src->fk_name) : NULL;
+			dst->sample = src->sample ?
+				(Jsonb *) DatumGetPointer(datumCopy(PointerGetDatum(src->sample), false, -1)) :
+				NULL;
+			dst->message = src->message ? pstrdup(src->message) : NULL;
+			dst->detail = src->detail ? pstrdup(src->detail) : NULL;
+			dst->hint = src->hint ? pstrdup(src->hint) : NULL;
+			result = lappend(result, dst);
+		}
+	}
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed");
+	AtEOXact_GUC(true, nestlevel);
+	MemoryContextSwitchTo(callercxt);
+	MemoryContextDelete(st.cxt);
+	(void) oldcxt;
+	error_context_stack = errcb.previous;
+	return result;
+}
