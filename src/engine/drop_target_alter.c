@@ -23,14 +23,16 @@
  *					dependency 'rebuilt'); SET DEFAULT, in a later pass,
  *					drops the default it replaces (also 'rebuilt').
  *
- * Every other pass only adds or changes objects, so the subcommands that
- * run there (ADD COLUMN, ADD CONSTRAINT, SET NOT NULL, OWNER, ...) cannot
- * change what the passes above delete: they are accepted and contribute
- * no rows (they are not checked either).  The subcommands
- * that delete objects in a later pass in a way the preview does not
- * compute (ATTACH PARTITION removes a partition's foreign key triggers,
- * DETACH PARTITION constraints and triggers) are refused with
- * ERRCODE_FEATURE_NOT_SUPPORTED, naming the subcommand.
+ * ATTACH PARTITION and DETACH PARTITION (always alone in their statement,
+ * as the grammar has it) run in the last pass: they delete the foreign key
+ * triggers and constraints, and the cloned triggers, listed in
+ * src/import/alter_table.c.  Every other pass only adds or changes
+ * objects, so the subcommands that run there (ADD COLUMN, ADD CONSTRAINT,
+ * SET NOT NULL, OWNER, ...) cannot change what the passes above delete:
+ * they are accepted and contribute no rows (they are not checked either),
+ * except ADD FOREIGN KEY on a partitioned table, which attaches equal
+ * foreign keys of the partitions and is refused with
+ * ERRCODE_FEATURE_NOT_SUPPORTED (see prep_cmd).
  *
  * Each deletion call is labelled with its subcommand (ri_walk_set_label),
  * so that assert_drop_safe() can group what it reports by subcommand.
@@ -81,6 +83,7 @@ typedef struct AlterTab
 	List	   *drop_items;		/* AlterItem *, the DROP pass */
 	List	   *type_items;		/* AlterItem *, the ALTER TYPE pass */
 	List	   *default_items;	/* AlterItem *, SET DEFAULT's pass */
+	List	   *misc_items;		/* AlterItem *, ATTACH / DETACH PARTITION */
 	RiRebuild	rebuild;		/* what the ALTER TYPE pass drops again */
 } AlterTab;
 
@@ -258,6 +261,29 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 		}
 		relation_close(rel, NoLock);
 	}
+
+	/* The last pass: ATTACH / DETACH PARTITION. */
+	foreach(lc, q.tabs)
+	{
+		AlterTab   *tab = (AlterTab *) lfirst(lc);
+		ListCell   *li;
+
+		if (tab->misc_items == NIL || ri_walk_blocked(walk))
+			continue;
+		rel = relation_open(tab->relid, NoLock);
+		foreach(li, tab->misc_items)
+		{
+			AlterItem  *item = (AlterItem *) lfirst(li);
+
+			CHECK_FOR_INTERRUPTS();
+			ri_walk_set_label(walk, item->label);
+			if (item->cmd->subtype == AT_AttachPartition)
+				ri_at_attach_partition(walk, rel, item->cmd);
+			else
+				ri_at_detach_partition(walk, rel, item->cmd);
+		}
+		relation_close(rel, NoLock);
+	}
 	ri_walk_set_label(walk, NULL);
 
 	hash_destroy(counts);
@@ -350,18 +376,9 @@ subcommand_drops(AlterTableCmd *cmd, ObjectType objtype)
 			return false;
 
 		case AT_AttachPartition:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot preview ALTER TABLE ... ATTACH PARTITION"),
-					 errdetail("Attaching a partition drops the partition's foreign key triggers that the parent's make redundant, which the preview does not compute.")));
-			break;
 		case AT_DetachPartition:
 		case AT_DetachPartitionFinalize:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot preview ALTER TABLE ... DETACH PARTITION"),
-					 errdetail("Detaching a partition drops the constraints and triggers it had from its parent, which the preview does not compute.")));
-			break;
+			return true;
 		default:
 			break;
 	}
@@ -400,6 +417,13 @@ subcommand_label(AlterTableCmd *cmd, ObjectType objtype)
 		case AT_AlterColumnType:
 			return psprintf("ALTER %s %s TYPE", type ? "ATTRIBUTE" : "COLUMN",
 							name);
+		case AT_AttachPartition:
+			return psprintf("ATTACH PARTITION %s",
+							quote_identifier(((PartitionCmd *) cmd->def)->name->relname));
+		case AT_DetachPartition:
+		case AT_DetachPartitionFinalize:
+			return psprintf("DETACH PARTITION %s",
+							quote_identifier(((PartitionCmd *) cmd->def)->name->relname));
 		default:
 			return NULL;
 	}
@@ -443,6 +467,7 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 	ListCell   *lc;
 	bool		type_pass = false;
 	bool		late_pass = false;
+	bool		misc_pass = false;
 
 	check_stack_depth();
 
@@ -513,6 +538,11 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 			}
 			type_pass = true;
 			break;
+		case AT_AttachPartition:
+		case AT_DetachPartition:
+		case AT_DetachPartitionFinalize:
+			misc_pass = true;	/* AT_PASS_MISC; checked in the pass */
+			break;
 		case AT_AddConstraint:
 		case AT_AddColumn:
 			if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE &&
@@ -530,7 +560,9 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 	item->cmd = cmd;
 	item->recurse = recurse;
 	item->label = label;
-	if (type_pass)
+	if (misc_pass)
+		tab->misc_items = lappend(tab->misc_items, item);
+	else if (type_pass)
 		tab->type_items = lappend(tab->type_items, item);
 	else if (late_pass)
 		tab->default_items = lappend(tab->default_items, item);

@@ -53,6 +53,7 @@
  */
 #include "postgres.h"
 
+#include "access/attmap.h"
 #include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
@@ -68,6 +69,7 @@
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/tablecmds.h"
 #include "miscadmin.h"
@@ -75,6 +77,7 @@
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_coerce.h"
 #include "parser/parse_type.h"
+#include "partitioning/partdesc.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
@@ -82,6 +85,7 @@
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/syscache.h"
 
 #include "ri_drop_target_int.h"
@@ -947,4 +951,563 @@ ri_domain_lookup(TypeName *typename)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s is not a domain", format_type_be(domainoid))));
 	return domainoid;
+}
+
+/*
+ * The partition subcommands and ADD FOREIGN KEY on a partitioned table.
+ * Keep in sync with src/backend/commands/tablecmds.c, PostgreSQL 15:
+ *	 ri_at_attach_partition()	ATExecAttachPartition(): what its
+ *								CloneFkReferencing() deletes
+ *	 try_attach_fk()			tryAttachPartitionForeignKey()
+ *	 recurse_referencing()		addFkRecurseReferencing()'s partition loop
+ *	 ri_at_detach_partition()	ATExecDetachPartition() and
+ *								ATExecDetachPartitionFinalize(): what
+ *								DetachPartitionFinalize() deletes
+ *
+ * Attaching a partition (or adding a foreign key to a partitioned table)
+ * gives each partition the parent's foreign keys; a partition foreign key
+ * equal to the parent's is attached to it instead of cloned, and its action
+ * triggers on the referenced table (and, when that table is partitioned,
+ * its constraints on the referenced partitions with their triggers) are
+ * deleted: the parent's make them redundant.  Detaching deletes the
+ * partition's cloned row triggers and the constraints (with their action
+ * triggers) that made the partition part of the referenced side of a
+ * parent's foreign key.  Every other change these commands make (cloned
+ * constraints, triggers and indexes, pg_inherits, relpartbound) creates or
+ * updates rows and deletes nothing.
+ */
+
+/* What tryAttachPartitionForeignKey() compares of the parent's foreign key. */
+typedef struct RiParentFk
+{
+	Oid			conoid;			/* the constraint, or InvalidOid while it is
+								 * a clone the command would create */
+	Oid			confrelid;		/* referenced table */
+	bool		condeferrable;	/* DEFERRABLE */
+	bool		condeferred;	/* INITIALLY DEFERRED */
+	char		confupdtype;	/* ON UPDATE action */
+	char		confdeltype;	/* ON DELETE action */
+	char		confmatchtype;	/* MATCH type */
+	int			numfks;			/* number of key columns */
+	AttrNumber	confkey[INDEX_MAX_KEYS];	/* referenced columns */
+	Oid			conpfeqop[INDEX_MAX_KEYS];	/* PK = FK operators */
+} RiParentFk;
+
+/*
+ * try_attach_fk
+ *		tryAttachPartitionForeignKey(): is the partition's foreign key fk
+ *		equal to the parent's?  Then the command attaches it (no catalog
+ *		change the preview keeps, except that it is now attached: 'attached'
+ *		lists those, as their conparentid would show) and deletes, one call
+ *		each, its action triggers, after deleting their dependencies; then,
+ *		when the referenced table is partitioned, in one internal call, the
+ *		constraints of fk's relation whose parent is fk (the referenced
+ *		partitions' side), with their triggers, after deleting each one's
+ *		internal dependency on fk.
+ */
+static bool
+try_attach_fk(DropWalk *walk, ForeignKeyCacheInfo *fk,
+			  const RiParentFk *parent, const AttrNumber *mapped_conkey,
+			  List **attached)
+{
+	HeapTuple	tup;
+	Form_pg_constraint partConstr;
+	Relation	trigrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	trigtup;
+	ObjectAddress conaddr;
+	bool		ok;
+
+	if (fk->confrelid != parent->confrelid || fk->nkeys != parent->numfks)
+		return false;
+	for (int i = 0; i < parent->numfks; i++)
+	{
+		if (fk->conkey[i] != mapped_conkey[i] ||
+			fk->confkey[i] != parent->confkey[i] ||
+			fk->conpfeqop[i] != parent->conpfeqop[i])
+			return false;
+	}
+
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(fk->conoid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for constraint %u", fk->conoid);
+	partConstr = (Form_pg_constraint) GETSTRUCT(tup);
+	ok = !(OidIsValid(partConstr->conparentid) ||
+		   list_member_oid(*attached, fk->conoid) ||
+		   !partConstr->convalidated ||
+		   partConstr->condeferrable != parent->condeferrable ||
+		   partConstr->condeferred != parent->condeferred ||
+		   partConstr->confupdtype != parent->confupdtype ||
+		   partConstr->confdeltype != parent->confdeltype ||
+		   partConstr->confmatchtype != parent->confmatchtype);
+	ReleaseSysCache(tup);
+	if (!ok)
+		return false;
+
+	*attached = lappend_oid(*attached, fk->conoid);
+	ObjectAddressSet(conaddr, ConstraintRelationId, fk->conoid);
+
+	/* The partition's action triggers, each its own performDeletion(). */
+	trigrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_tgconstraint, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(fk->conoid));
+	scan = systable_beginscan(trigrel, TriggerConstraintIndexId, true,
+							  NULL, 1, &key);
+	while ((trigtup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_trigger trgform = (Form_pg_trigger) GETSTRUCT(trigtup);
+		ObjectAddress trig;
+
+		CHECK_FOR_INTERRUPTS();
+		if (trgform->tgconstrrelid != fk->conrelid ||
+			trgform->tgrelid != fk->confrelid)
+			continue;
+		ObjectAddressSet(trig, TriggerRelationId, trgform->oid);
+		ri_walk_batch_as(walk, &trig, 1, DW_INTERNAL, &conaddr, true);
+	}
+	systable_endscan(scan);
+
+	/* The referenced partitions' side, one internal call. */
+	if (get_rel_relkind(fk->confrelid) == RELKIND_PARTITIONED_TABLE)
+	{
+		Relation	conrel = table_open(ConstraintRelationId, AccessShareLock);
+		TargetList	targets = {0};
+		ObjectAddress *dependees;
+		int			maxdeps = 8;
+		int			ndeps = 0;
+		HeapTuple	contup;
+
+		dependees = palloc(maxdeps * sizeof(ObjectAddress));
+		ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(fk->conrelid));
+		scan = systable_beginscan(conrel, ConstraintRelidTypidNameIndexId,
+								  true, NULL, 1, &key);
+		while ((contup = systable_getnext(scan)) != NULL)
+		{
+			Form_pg_constraint conform = (Form_pg_constraint) GETSTRUCT(contup);
+			ObjectAddress child;
+			ScanKeyData key2;
+			SysScanDesc scan2;
+
+			CHECK_FOR_INTERRUPTS();
+			if (conform->conparentid != fk->conoid)
+				continue;
+			ObjectAddressSet(child, ConstraintRelationId, conform->oid);
+			ri_target_add(&targets, child.classId, child.objectId, 0);
+			if (ndeps >= maxdeps)
+			{
+				maxdeps *= 2;
+				dependees = repalloc(dependees, maxdeps * sizeof(ObjectAddress));
+			}
+			dependees[ndeps++] = conaddr;
+
+			ScanKeyInit(&key2, Anum_pg_trigger_tgconstraint,
+						BTEqualStrategyNumber, F_OIDEQ,
+						ObjectIdGetDatum(conform->oid));
+			scan2 = systable_beginscan(trigrel, TriggerConstraintIndexId,
+									   true, NULL, 1, &key2);
+			while ((trigtup = systable_getnext(scan2)) != NULL)
+			{
+				ri_target_add(&targets, TriggerRelationId,
+							  ((Form_pg_trigger) GETSTRUCT(trigtup))->oid, 0);
+				if (ndeps >= maxdeps)
+				{
+					maxdeps *= 2;
+					dependees = repalloc(dependees,
+										 maxdeps * sizeof(ObjectAddress));
+				}
+				dependees[ndeps++] = child;
+			}
+			systable_endscan(scan2);
+		}
+		systable_endscan(scan);
+		table_close(conrel, AccessShareLock);
+		ri_walk_batch_as(walk, targets.addrs, targets.n, DW_INTERNAL,
+						 dependees, true);
+	}
+	table_close(trigrel, AccessShareLock);
+	return true;
+}
+
+/*
+ * recurse_referencing
+ *		addFkRecurseReferencing() for a foreign key the command creates on
+ *		rel (a clone, or the new constraint of ADD FOREIGN KEY): on a
+ *		partitioned rel, each partition in partition-bound order either has
+ *		an equal foreign key, which is attached, or gets a clone, and the
+ *		recursion goes on into it.  fkattnum: the key columns in rel.
+ */
+static void
+recurse_referencing(DropWalk *walk, Relation rel, const RiParentFk *parent,
+					const AttrNumber *fkattnum, List **attached)
+{
+	PartitionDesc pd;
+
+	check_stack_depth();
+	if (rel->rd_rel->relkind == RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("foreign key constraints are not supported on foreign tables")));
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		return;
+
+	pd = RelationGetPartitionDesc(rel, true);
+	for (int i = 0; i < pd->nparts; i++)
+	{
+		Relation	partition = table_open(pd->oids[i], AccessShareLock);
+		AttrMap    *attmap;
+		AttrNumber	mapped[INDEX_MAX_KEYS];
+		List	   *partFKs;
+		ListCell   *lc;
+		bool		done = false;
+
+		CHECK_FOR_INTERRUPTS();
+		attmap = build_attrmap_by_name(RelationGetDescr(partition),
+									   RelationGetDescr(rel));
+		for (int j = 0; j < parent->numfks; j++)
+			mapped[j] = attmap->attnums[fkattnum[j] - 1];
+
+		partFKs = copyObject(RelationGetFKeyList(partition));
+		foreach(lc, partFKs)
+		{
+			if (try_attach_fk(walk, lfirst_node(ForeignKeyCacheInfo, lc),
+							  parent, mapped, attached))
+			{
+				done = true;
+				break;
+			}
+		}
+		if (!done)
+			recurse_referencing(walk, partition, parent, mapped, attached);
+		table_close(partition, NoLock);
+	}
+}
+
+/*
+ * parent_fk_from_catalog
+ *		The comparison fields of an existing foreign key constraint.
+ */
+static void
+parent_fk_from_catalog(HeapTuple tup, RiParentFk *parent, AttrNumber *conkey)
+{
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+	Oid			conppeqop[INDEX_MAX_KEYS];
+	Oid			conffeqop[INDEX_MAX_KEYS];
+	int			numfkdelsetcols;
+	AttrNumber	confdelsetcols[INDEX_MAX_KEYS];
+
+	memset(parent, 0, sizeof(*parent));
+	parent->conoid = con->oid;
+	parent->confrelid = con->confrelid;
+	parent->condeferrable = con->condeferrable;
+	parent->condeferred = con->condeferred;
+	parent->confupdtype = con->confupdtype;
+	parent->confdeltype = con->confdeltype;
+	parent->confmatchtype = con->confmatchtype;
+	DeconstructFkConstraintRow(tup, &parent->numfks, conkey, parent->confkey,
+							   parent->conpfeqop, conppeqop, conffeqop,
+							   &numfkdelsetcols, confdelsetcols);
+}
+
+/*
+ * ri_at_attach_partition
+ *		ALTER TABLE parent ATTACH PARTITION: the partition is looked up,
+ *		with the command's first checks (transformPartitionCmd(),
+ *		ATExecAttachPartition()'s relation checks), then CloneFkReferencing()
+ *		is followed: every foreign key of the parent (except those whose
+ *		parent is cloned too) goes to an equal foreign key of the partition,
+ *		or is cloned there and recursed into the partition's partitions.
+ *		ALTER TABLE on a partitioned index (an index's ATTACH PARTITION)
+ *		deletes nothing.
+ */
+void
+ri_at_attach_partition(DropWalk *walk, Relation rel, AlterTableCmd *cmd)
+{
+	PartitionCmd *pc = (PartitionCmd *) cmd->def;
+	Relation	attachrel;
+	Oid			attachid;
+	List	   *parentFKs;
+	List	   *clone = NIL;
+	List	   *attached = NIL;
+	List	   *partFKs;
+	ListCell   *lc;
+	AttrMap    *attmap;
+
+	switch (rel->rd_rel->relkind)
+	{
+		case RELKIND_PARTITIONED_TABLE:
+			break;
+		case RELKIND_PARTITIONED_INDEX:
+			if (pc->bound != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("\"%s\" is not a partitioned table",
+								RelationGetRelationName(rel))));
+			return;
+		case RELKIND_RELATION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("table \"%s\" is not partitioned",
+							RelationGetRelationName(rel))));
+			break;
+		case RELKIND_INDEX:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("index \"%s\" is not partitioned",
+							RelationGetRelationName(rel))));
+			break;
+		default:
+			ri_check_alter_relkind(rel, cmd->subtype);
+			return;
+	}
+
+	attachid = RangeVarGetRelidExtended(pc->name, AccessShareLock, 0,
+										NULL, NULL);
+	attachrel = table_open(attachid, NoLock);
+	if (attachrel->rd_rel->relispartition)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is already a partition",
+						RelationGetRelationName(attachrel))));
+	if (OidIsValid(attachrel->rd_rel->reloftype))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach a typed table as partition")));
+
+	/* CloneFkReferenced() only creates; CloneFkReferencing(): */
+	parentFKs = RelationGetFKeyList(rel);
+	foreach(lc, parentFKs)
+	{
+		ForeignKeyCacheInfo *fk = lfirst(lc);
+
+		if (fk->confrelid == attachid)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot attach table \"%s\" as a partition because it is referenced by foreign key \"%s\"",
+							RelationGetRelationName(attachrel),
+							get_constraint_name(fk->conoid))));
+		clone = lappend_oid(clone, fk->conoid);
+	}
+	if (clone == NIL)
+	{
+		table_close(attachrel, NoLock);
+		return;
+	}
+	if (attachrel->rd_rel->relkind == RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("foreign key constraints are not supported on foreign tables")));
+
+	attmap = build_attrmap_by_name(RelationGetDescr(attachrel),
+								   RelationGetDescr(rel));
+	partFKs = copyObject(RelationGetFKeyList(attachrel));
+	foreach(lc, clone)
+	{
+		HeapTuple	tup;
+		RiParentFk	parent;
+		AttrNumber	conkey[INDEX_MAX_KEYS];
+		AttrNumber	mapped[INDEX_MAX_KEYS];
+		ListCell   *lp;
+		bool		done = false;
+
+		CHECK_FOR_INTERRUPTS();
+		tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(lfirst_oid(lc)));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for constraint %u",
+				 lfirst_oid(lc));
+		if (list_member_oid(clone,
+							((Form_pg_constraint) GETSTRUCT(tup))->conparentid))
+		{
+			ReleaseSysCache(tup);
+			continue;
+		}
+		parent_fk_from_catalog(tup, &parent, conkey);
+		ReleaseSysCache(tup);
+		for (int i = 0; i < parent.numfks; i++)
+			mapped[i] = attmap->attnums[conkey[i] - 1];
+
+		foreach(lp, partFKs)
+		{
+			if (try_attach_fk(walk, lfirst_node(ForeignKeyCacheInfo, lp),
+							  &parent, mapped, &attached))
+			{
+				done = true;
+				break;
+			}
+		}
+		if (!done)
+			recurse_referencing(walk, attachrel, &parent, mapped, &attached);
+	}
+	table_close(attachrel, NoLock);
+}
+
+/*
+ * ri_at_detach_partition
+ *		ALTER TABLE parent DETACH PARTITION [CONCURRENTLY | FINALIZE]: the
+ *		partition is looked up and checked as ATExecDetachPartition()
+ *		(RemoveInheritance(), MarkInheritDetached()) and
+ *		ATExecDetachPartitionFinalize() do, then DetachPartitionFinalize()'s
+ *		deletions: first, in one internal call, the partition's triggers
+ *		cloned from the parent's (not the foreign keys' own), after deleting
+ *		their partition dependencies; then, one call each, the constraints
+ *		that reference the partition on behalf of a parent's constraint,
+ *		after deleting their internal dependency on it (their action
+ *		triggers go with them).  CONCURRENTLY makes the same deletions in
+ *		its second transaction.
+ */
+void
+ri_at_detach_partition(DropWalk *walk, Relation rel, AlterTableCmd *cmd)
+{
+	PartitionCmd *pc = (PartitionCmd *) cmd->def;
+	bool		finalize = (cmd->subtype == AT_DetachPartitionFinalize);
+	Relation	partrel;
+	Oid			partid;
+	Relation	inhrel;
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+	bool		pending = false;
+	TargetList	targets = {0};
+	ObjectAddress *dependees;
+	int			maxdeps = 8;
+	int			ndeps = 0;
+	Relation	catrel;
+
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		if (rel->rd_rel->relkind == RELKIND_RELATION)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("table \"%s\" is not partitioned",
+							RelationGetRelationName(rel))));
+		ri_check_alter_relkind(rel, cmd->subtype);
+		return;
+	}
+
+	if (pc->concurrent && !finalize)
+	{
+		PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+
+		if (OidIsValid(get_default_oid_from_partdesc(pd)))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot detach partitions concurrently when a default partition exists")));
+	}
+
+	partid = RangeVarGetRelidExtended(pc->name, AccessShareLock, 0,
+									  NULL, NULL);
+	partrel = table_open(partid, NoLock);
+
+	/* MarkInheritDetached()'s and DeleteInheritsTuple()'s checks. */
+	inhrel = table_open(InheritsRelationId, AccessShareLock);
+	if (pc->concurrent && !finalize)
+	{
+		ScanKeyInit(&key[0], Anum_pg_inherits_inhparent,
+					BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(RelationGetRelid(rel)));
+		scan = systable_beginscan(inhrel, InheritsParentIndexId, true,
+								  NULL, 1, key);
+		while ((tup = systable_getnext(scan)) != NULL)
+		{
+			Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
+
+			if (inh->inhdetachpending)
+				ereport(ERROR,
+						errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						errmsg("partition \"%s\" already pending detach in partitioned table \"%s.%s\"",
+							   get_rel_name(inh->inhrelid),
+							   get_namespace_name(rel->rd_rel->relnamespace),
+							   RelationGetRelationName(rel)),
+						errhint("Use ALTER TABLE ... DETACH PARTITION ... FINALIZE to complete the pending detach operation."));
+		}
+		systable_endscan(scan);
+	}
+	ScanKeyInit(&key[0], Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(partid));
+	scan = systable_beginscan(inhrel, InheritsRelidSeqnoIndexId, true,
+							  NULL, 1, key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
+
+		if (inh->inhparent != RelationGetRelid(rel))
+			continue;
+		found = true;
+		pending = inh->inhdetachpending;
+	}
+	systable_endscan(scan);
+	table_close(inhrel, AccessShareLock);
+	if (found && pending && !finalize)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot detach partition \"%s\"",
+						RelationGetRelationName(partrel)),
+				 errdetail("The partition is being detached concurrently or has an unfinished detach."),
+				 errhint("Use ALTER TABLE ... DETACH PARTITION ... FINALIZE to complete the pending detach operation.")));
+	if (found && !pending && finalize)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot complete detaching partition \"%s\"",
+						RelationGetRelationName(partrel)),
+				 errdetail("There's no pending concurrent detach.")));
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation \"%s\" is not a partition of relation \"%s\"",
+						RelationGetRelationName(partrel),
+						RelationGetRelationName(rel))));
+
+	/* DropClonedTriggersFromPartition() */
+	dependees = palloc(maxdeps * sizeof(ObjectAddress));
+	catrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key[0], Anum_pg_trigger_tgrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(partid));
+	scan = systable_beginscan(catrel, TriggerRelidNameIndexId, true,
+							  NULL, 1, key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_trigger trg = (Form_pg_trigger) GETSTRUCT(tup);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!OidIsValid(trg->tgparentid) || OidIsValid(trg->tgconstrrelid))
+			continue;
+		ri_target_add(&targets, TriggerRelationId, trg->oid, 0);
+		if (ndeps >= maxdeps)
+		{
+			maxdeps *= 2;
+			dependees = repalloc(dependees, maxdeps * sizeof(ObjectAddress));
+		}
+		ObjectAddressSet(dependees[ndeps], TriggerRelationId, trg->tgparentid);
+		ndeps++;
+	}
+	systable_endscan(scan);
+	table_close(catrel, AccessShareLock);
+	ri_walk_batch_as(walk, targets.addrs, targets.n, DW_INTERNAL, dependees,
+					 true);
+
+	/* GetParentedForeignKeyRefs(), then one performDeletion() each. */
+	catrel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyInit(&key[0], Anum_pg_constraint_confrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(partid));
+	ScanKeyInit(&key[1], Anum_pg_constraint_contype, BTEqualStrategyNumber,
+				F_CHAREQ, CharGetDatum(CONSTRAINT_FOREIGN));
+	scan = systable_beginscan(catrel, InvalidOid, true, NULL, 2, key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		ObjectAddress conaddr;
+		ObjectAddress parentaddr;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!OidIsValid(con->conparentid))
+			continue;
+		ObjectAddressSet(conaddr, ConstraintRelationId, con->oid);
+		ObjectAddressSet(parentaddr, ConstraintRelationId, con->conparentid);
+		ri_walk_batch_as(walk, &conaddr, 1, DW_INTERNAL, &parentaddr, true);
+	}
+	systable_endscan(scan);
+	table_close(catrel, AccessShareLock);
+	table_close(partrel, NoLock);
 }
