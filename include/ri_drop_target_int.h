@@ -110,6 +110,9 @@ extern void ri_at_attach_partition(DropWalk *walk, Relation rel,
 								   AlterTableCmd *cmd);
 extern void ri_at_detach_partition(DropWalk *walk, Relation rel,
 								   AlterTableCmd *cmd);
+extern void ri_at_add_foreign_key(DropWalk *walk, Relation rel,
+								  Constraint *fkc, bool recurse,
+								  List *added_columns, bool adds_keys);
 
 /* src/import/tablecmds.c */
 extern const char *ri_at_subcommand_name(AlterTableType cmdtype);

@@ -30,9 +30,11 @@
  * objects, so the subcommands that run there (ADD COLUMN, ADD CONSTRAINT,
  * SET NOT NULL, OWNER, ...) cannot change what the passes above delete:
  * they are accepted and contribute no rows (they are not checked either),
- * except ADD FOREIGN KEY on a partitioned table, which attaches equal
- * foreign keys of the partitions and is refused with
- * ERRCODE_FEATURE_NOT_SUPPORTED (see prep_cmd).
+ * except ADD FOREIGN KEY on a partitioned table: in SET DEFAULT's pass,
+ * after the SET DEFAULTs of its relation, it attaches the partitions'
+ * equal foreign keys and drops their triggers (src/import/alter_table.c).
+ * Next to ALTER COLUMN TYPE it is refused with ERRCODE_FEATURE_NOT_SUPPORTED
+ * (the foreign keys ALTER TYPE rebuilds would be the candidates).
  *
  * Each deletion call is labelled with its subcommand (ri_walk_set_label),
  * so that assert_drop_safe() can group what it reports by subcommand.
@@ -83,6 +85,11 @@ typedef struct AlterTab
 	List	   *drop_items;		/* AlterItem *, the DROP pass */
 	List	   *type_items;		/* AlterItem *, the ALTER TYPE pass */
 	List	   *default_items;	/* AlterItem *, SET DEFAULT's pass */
+	List	   *fk_items;		/* AlterItem *, ADD FOREIGN KEY on a
+								 * partitioned table (SET DEFAULT's pass,
+								 * after it) */
+	List	   *added_columns;	/* String: the columns ADD COLUMN adds */
+	bool		adds_keys;		/* ADD PRIMARY KEY / UNIQUE on it */
 	List	   *misc_items;		/* AlterItem *, ATTACH / DETACH PARTITION */
 	RiRebuild	rebuild;		/* what the ALTER TYPE pass drops again */
 } AlterTab;
@@ -248,7 +255,8 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 		AlterTab   *tab = (AlterTab *) lfirst(lc);
 		ListCell   *li;
 
-		if (tab->default_items == NIL || ri_walk_blocked(walk))
+		if ((tab->default_items == NIL && tab->fk_items == NIL) ||
+			ri_walk_blocked(walk))
 			continue;
 		rel = relation_open(tab->relid, NoLock);
 		foreach(li, tab->default_items)
@@ -258,6 +266,25 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 			CHECK_FOR_INTERRUPTS();
 			ri_walk_set_label(walk, item->label);
 			ri_at_set_default(walk, rel, item->cmd->name);
+		}
+		foreach(li, tab->fk_items)
+		{
+			AlterItem  *item = (AlterItem *) lfirst(li);
+			ListCell   *lt;
+
+			CHECK_FOR_INTERRUPTS();
+			foreach(lt, q.tabs)
+			{
+				if (((AlterTab *) lfirst(lt))->type_items != NIL)
+					ereport(ERROR,
+							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+							 errmsg("cannot preview ALTER TABLE ... ADD FOREIGN KEY on a partitioned table next to ALTER COLUMN TYPE"),
+							 errdetail("The foreign keys that ALTER COLUMN TYPE creates again are compared with the new one, which the preview does not compute.")));
+			}
+			ri_walk_set_label(walk, item->label);
+			ri_at_add_foreign_key(walk, rel, (Constraint *) item->cmd->def,
+								  item->recurse, tab->added_columns,
+								  tab->adds_keys);
 		}
 		relation_close(rel, NoLock);
 	}
@@ -417,6 +444,14 @@ subcommand_label(AlterTableCmd *cmd, ObjectType objtype)
 		case AT_AlterColumnType:
 			return psprintf("ALTER %s %s TYPE", type ? "ATTRIBUTE" : "COLUMN",
 							name);
+		case AT_AddConstraint:
+			if (cmd->def && IsA(cmd->def, Constraint) &&
+				((Constraint *) cmd->def)->contype == CONSTR_FOREIGN)
+				return ((Constraint *) cmd->def)->conname ?
+					psprintf("ADD CONSTRAINT %s FOREIGN KEY",
+							 quote_identifier(((Constraint *) cmd->def)->conname)) :
+					"ADD FOREIGN KEY";
+			return NULL;
 		case AT_AttachPartition:
 			return psprintf("ATTACH PARTITION %s",
 							quote_identifier(((PartitionCmd *) cmd->def)->name->relname));
@@ -543,14 +578,33 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 		case AT_DetachPartitionFinalize:
 			misc_pass = true;	/* AT_PASS_MISC; checked in the pass */
 			break;
-		case AT_AddConstraint:
 		case AT_AddColumn:
-			if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE &&
-				adds_foreign_key(cmd))
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot preview ALTER TABLE ... ADD FOREIGN KEY on a partitioned table"),
-						 errdetail("A partition's equal foreign key is attached to the new one and its triggers are dropped, which the preview does not compute.")));
+			/* A foreign key on a new column: no partition has it yet. */
+			if (cmd->def && IsA(cmd->def, ColumnDef))
+				tab->added_columns =
+					lappend(tab->added_columns,
+							makeString(((ColumnDef *) cmd->def)->colname));
+			return;
+		case AT_AddConstraint:
+			if (cmd->def && IsA(cmd->def, Constraint) &&
+				(((Constraint *) cmd->def)->contype == CONSTR_PRIMARY ||
+				 ((Constraint *) cmd->def)->contype == CONSTR_UNIQUE))
+				tab->adds_keys = true;
+			if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE ||
+				!adds_foreign_key(cmd))
+				return;
+			item = palloc0(sizeof(AlterItem));
+			item->cmd = cmd;
+			item->recurse = recurse;
+			item->label = label;
+			tab->fk_items = lappend(tab->fk_items, item);
+			return;
+		case AT_AddIndexConstraint:
+		case AT_AddIndex:
+			if (cmd->def && IsA(cmd->def, IndexStmt) &&
+				(((IndexStmt *) cmd->def)->primary ||
+				 ((IndexStmt *) cmd->def)->unique))
+				tab->adds_keys = true;
 			return;
 		default:
 			return;				/* a later pass, no deletion */

@@ -60,6 +60,7 @@
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/catalog.h"
 #include "catalog/dependency.h"
 #include "catalog/heap.h"
 #include "catalog/indexing.h"
@@ -69,7 +70,10 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_opclass.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/tablecmds.h"
@@ -77,6 +81,7 @@
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_type.h"
 #include "partitioning/partdesc.h"
 #include "rewrite/rewriteHandler.h"
@@ -961,6 +966,11 @@ ri_domain_lookup(TypeName *typename)
  *								CloneFkReferencing() deletes
  *	 try_attach_fk()			tryAttachPartitionForeignKey()
  *	 recurse_referencing()		addFkRecurseReferencing()'s partition loop
+ *	 ri_at_add_foreign_key()	ATAddForeignKeyConstraint() on a partitioned
+ *								table, up to its addFkRecurseReferencing()
+ *	 fk_column_list()			transformColumnNameList()
+ *	 fk_primary_key()			transformFkeyGetPrimaryKey()
+ *	 fk_check_attrs()			transformFkeyCheckAttrs()
  *	 ri_at_detach_partition()	ATExecDetachPartition() and
  *								ATExecDetachPartitionFinalize(): what
  *								DetachPartitionFinalize() deletes
@@ -1022,6 +1032,10 @@ try_attach_fk(DropWalk *walk, ForeignKeyCacheInfo *fk,
 
 	if (fk->confrelid != parent->confrelid || fk->nkeys != parent->numfks)
 		return false;
+	/* Dropped by an earlier subcommand of the statement. */
+	ObjectAddressSet(conaddr, ConstraintRelationId, fk->conoid);
+	if (ri_walk_is_dropped(walk, &conaddr))
+		return false;
 	for (int i = 0; i < parent->numfks; i++)
 	{
 		if (fk->conkey[i] != mapped_conkey[i] ||
@@ -1047,7 +1061,6 @@ try_attach_fk(DropWalk *walk, ForeignKeyCacheInfo *fk,
 		return false;
 
 	*attached = lappend_oid(*attached, fk->conoid);
-	ObjectAddressSet(conaddr, ConstraintRelationId, fk->conoid);
 
 	/* The partition's action triggers, each its own performDeletion(). */
 	trigrel = table_open(TriggerRelationId, AccessShareLock);
@@ -1511,4 +1524,463 @@ ri_at_detach_partition(DropWalk *walk, Relation rel, AlterTableCmd *cmd)
 	systable_endscan(scan);
 	table_close(catrel, AccessShareLock);
 	table_close(partrel, NoLock);
+}
+
+
+/*
+ * fk_column_list
+ *		transformColumnNameList(): the attnums and types of a foreign key's
+ *		column names.  A column an earlier subcommand of the statement drops
+ *		does not exist any more; a missing one that the statement adds
+ *		(added: String nodes) gives -1.
+ */
+static int
+fk_column_list(DropWalk *walk, Oid relId, List *colList, List *added,
+			   int16 *attnums, Oid *atttypids)
+{
+	ListCell   *l;
+	int			attnum = 0;
+
+	foreach(l, colList)
+	{
+		char	   *attname = strVal(lfirst(l));
+		HeapTuple	atttuple;
+		Form_pg_attribute attform;
+		ObjectAddress col;
+
+		atttuple = SearchSysCacheAttName(relId, attname);
+		if (HeapTupleIsValid(atttuple))
+		{
+			ObjectAddressSubSet(col, RelationRelationId, relId,
+								((Form_pg_attribute) GETSTRUCT(atttuple))->attnum);
+			if (ri_walk_is_dropped(walk, &col))
+			{
+				ReleaseSysCache(atttuple);
+				atttuple = NULL;
+			}
+		}
+		if (!HeapTupleIsValid(atttuple))
+		{
+			if (list_member(added, lfirst(l)))
+				return -1;
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" referenced in foreign key constraint does not exist",
+							attname)));
+		}
+		attform = (Form_pg_attribute) GETSTRUCT(atttuple);
+		if (attform->attnum < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("system columns cannot be used in foreign keys")));
+		if (attnum >= INDEX_MAX_KEYS)
+			ereport(ERROR,
+					(errcode(ERRCODE_TOO_MANY_COLUMNS),
+					 errmsg("cannot have more than %d keys in a foreign key",
+							INDEX_MAX_KEYS)));
+		attnums[attnum] = attform->attnum;
+		if (atttypids != NULL)
+			atttypids[attnum] = attform->atttypid;
+		ReleaseSysCache(atttuple);
+		attnum++;
+	}
+	return attnum;
+}
+
+/*
+ * fk_primary_key
+ *		transformFkeyGetPrimaryKey(): the referenced table's primary key
+ *		columns, their types and index opclasses.
+ */
+static int
+fk_primary_key(Relation pkrel, int16 *attnums, Oid *atttypids,
+			   Oid *opclasses)
+{
+	List	   *indexoidlist = RelationGetIndexList(pkrel);
+	ListCell   *lc;
+	HeapTuple	indexTuple = NULL;
+	Form_pg_index indexStruct = NULL;
+	Datum		indclassDatum;
+	bool		isnull;
+	oidvector  *indclass;
+	bool		found = false;
+	int			i;
+
+	foreach(lc, indexoidlist)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+
+		indexTuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		if (!HeapTupleIsValid(indexTuple))
+			elog(ERROR, "cache lookup failed for index %u", indexoid);
+		indexStruct = (Form_pg_index) GETSTRUCT(indexTuple);
+		if (indexStruct->indisprimary && indexStruct->indisvalid)
+		{
+			if (!indexStruct->indimmediate)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("cannot use a deferrable primary key for referenced table \"%s\"",
+								RelationGetRelationName(pkrel))));
+			found = true;
+			break;
+		}
+		ReleaseSysCache(indexTuple);
+	}
+	list_free(indexoidlist);
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("there is no primary key for referenced table \"%s\"",
+						RelationGetRelationName(pkrel))));
+
+	indclassDatum = SysCacheGetAttr(INDEXRELID, indexTuple,
+									Anum_pg_index_indclass, &isnull);
+	Assert(!isnull);
+	indclass = (oidvector *) DatumGetPointer(indclassDatum);
+	for (i = 0; i < indexStruct->indnkeyatts; i++)
+	{
+		int			pkattno = indexStruct->indkey.values[i];
+
+		attnums[i] = pkattno;
+		atttypids[i] = attnumTypeId(pkrel, pkattno);
+		opclasses[i] = indclass->values[i];
+	}
+	ReleaseSysCache(indexTuple);
+	return i;
+}
+
+/*
+ * fk_check_attrs
+ *		transformFkeyCheckAttrs(): the opclasses of the first valid unique
+ *		index without predicate or expressions on exactly the referenced
+ *		columns (in any order), with the command's errors.
+ */
+static void
+fk_check_attrs(Relation pkrel, int numattrs, const int16 *attnums,
+			   Oid *opclasses)
+{
+	bool		found = false;
+	bool		found_deferrable = false;
+	List	   *indexoidlist;
+	ListCell   *lc;
+
+	for (int i = 0; i < numattrs; i++)
+		for (int j = i + 1; j < numattrs; j++)
+			if (attnums[i] == attnums[j])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+						 errmsg("foreign key referenced-columns list must not contain duplicates")));
+
+	indexoidlist = RelationGetIndexList(pkrel);
+	foreach(lc, indexoidlist)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+		HeapTuple	indexTuple;
+		Form_pg_index indexStruct;
+
+		indexTuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		if (!HeapTupleIsValid(indexTuple))
+			elog(ERROR, "cache lookup failed for index %u", indexoid);
+		indexStruct = (Form_pg_index) GETSTRUCT(indexTuple);
+		if (indexStruct->indnkeyatts == numattrs &&
+			indexStruct->indisunique &&
+			indexStruct->indisvalid &&
+			heap_attisnull(indexTuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(indexTuple, Anum_pg_index_indexprs, NULL))
+		{
+			Datum		indclassDatum;
+			bool		isnull;
+			oidvector  *indclass;
+
+			indclassDatum = SysCacheGetAttr(INDEXRELID, indexTuple,
+											Anum_pg_index_indclass, &isnull);
+			Assert(!isnull);
+			indclass = (oidvector *) DatumGetPointer(indclassDatum);
+			for (int i = 0; i < numattrs; i++)
+			{
+				found = false;
+				for (int j = 0; j < numattrs; j++)
+				{
+					if (attnums[i] == indexStruct->indkey.values[j])
+					{
+						opclasses[i] = indclass->values[j];
+						found = true;
+						break;
+					}
+				}
+				if (!found)
+					break;
+			}
+			if (found && !indexStruct->indimmediate)
+			{
+				found_deferrable = true;
+				found = false;
+			}
+		}
+		ReleaseSysCache(indexTuple);
+		if (found)
+			break;
+	}
+	if (!found)
+	{
+		if (found_deferrable)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot use a deferrable unique constraint for referenced table \"%s\"",
+							RelationGetRelationName(pkrel))));
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("there is no unique constraint matching given keys for referenced table \"%s\"",
+							RelationGetRelationName(pkrel))));
+	}
+	list_free(indexoidlist);
+}
+
+/*
+ * fk_named
+ *		A copy of the constraint with the name ATExecAddConstraint() chooses
+ *		for an unnamed foreign key (ChooseForeignKeyConstraintNameAddition()
+ *		and ChooseConstraintName()), for the command's messages.
+ */
+static Constraint *
+fk_named(Relation rel, Constraint *fkc)
+{
+	Constraint *copy = copyObject(fkc);
+	char		buf[NAMEDATALEN * 2];
+	int			buflen = 0;
+	ListCell   *lc;
+
+	buf[0] = '\0';
+	foreach(lc, fkc->fk_attrs)
+	{
+		const char *name = strVal(lfirst(lc));
+
+		if (buflen > 0)
+			buf[buflen++] = '_';
+		strlcpy(buf + buflen, name, NAMEDATALEN);
+		buflen += strlen(buf + buflen);
+		if (buflen >= NAMEDATALEN)
+			break;
+	}
+	copy->conname = ChooseConstraintName(RelationGetRelationName(rel),
+										 pstrdup(buf), "fkey",
+										 RelationGetNamespace(rel), NIL);
+	return copy;
+}
+
+/*
+ * ri_at_add_foreign_key
+ *		ADD [CONSTRAINT ...] FOREIGN KEY on a partitioned table: the new
+ *		constraint's key as ATAddForeignKeyConstraint() computes it (columns,
+ *		referenced columns and index, the PK = FK operators), with its
+ *		checks up to there, then addFkRecurseReferencing()'s partition loop:
+ *		an equal foreign key of a partition is attached and its triggers
+ *		dropped.  On any other relation kind the command deletes nothing.
+ *		addFkRecurseReferenced() only creates.  The checks after the key
+ *		(permissions, generated columns, validation of existing rows) are
+ *		not made.  added_columns: the names (String) of the columns the
+ *		statement adds to rel; adds_keys: it adds a primary key or unique
+ *		constraint to rel (which runs in an earlier pass).
+ */
+void
+ri_at_add_foreign_key(DropWalk *walk, Relation rel, Constraint *fkc,
+					  bool recurse, List *added_columns, bool adds_keys)
+{
+	Relation	pkrel;
+	Oid			pkrelid;
+	RiParentFk	parent;
+	int16		fkattnum[INDEX_MAX_KEYS];
+	int16		pkattnum[INDEX_MAX_KEYS];
+	AttrNumber	mapped[INDEX_MAX_KEYS];
+	Oid			fktypoid[INDEX_MAX_KEYS];
+	Oid			pktypoid[INDEX_MAX_KEYS];
+	Oid			opclasses[INDEX_MAX_KEYS];
+	int			numfks;
+	int			numpks;
+	List	   *attached = NIL;
+
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		return;
+
+	pkrelid = RangeVarGetRelidExtended(fkc->pktable, AccessShareLock, 0,
+									   NULL, NULL);
+	pkrel = table_open(pkrelid, NoLock);
+	if (!recurse)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot use ONLY for foreign key on partitioned table \"%s\" referencing relation \"%s\"",
+						RelationGetRelationName(rel),
+						RelationGetRelationName(pkrel))));
+	if (fkc->skip_validation && !fkc->initially_valid)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot add NOT VALID foreign key on partitioned table \"%s\" referencing relation \"%s\"",
+						RelationGetRelationName(rel),
+						RelationGetRelationName(pkrel)),
+				 errdetail("This feature is not yet supported on partitioned tables.")));
+	if (pkrel->rd_rel->relkind != RELKIND_RELATION &&
+		pkrel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("referenced relation \"%s\" is not a table",
+						RelationGetRelationName(pkrel))));
+	if (!allowSystemTableMods && IsSystemRelation(pkrel))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied: \"%s\" is a system catalog",
+						RelationGetRelationName(pkrel))));
+	switch (rel->rd_rel->relpersistence)
+	{
+		case RELPERSISTENCE_PERMANENT:
+			if (!RelationIsPermanent(pkrel))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on permanent tables may reference only permanent tables")));
+			break;
+		case RELPERSISTENCE_UNLOGGED:
+			if (!RelationIsPermanent(pkrel) &&
+				pkrel->rd_rel->relpersistence != RELPERSISTENCE_UNLOGGED)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on unlogged tables may reference only permanent or unlogged tables")));
+			break;
+		case RELPERSISTENCE_TEMP:
+			if (pkrel->rd_rel->relpersistence != RELPERSISTENCE_TEMP)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on temporary tables may reference only temporary tables")));
+			if (!pkrel->rd_islocaltemp || !rel->rd_islocaltemp)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on temporary tables must involve temporary tables of this session")));
+			break;
+	}
+
+	if (fkc->conname != NULL)
+	{
+		ObjectAddress old;
+
+		ObjectAddressSet(old, ConstraintRelationId,
+						 get_relation_constraint_oid(RelationGetRelid(rel),
+													 fkc->conname, true));
+		if (OidIsValid(old.objectId) && !ri_walk_is_dropped(walk, &old))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("constraint \"%s\" for relation \"%s\" already exists",
+							fkc->conname, RelationGetRelationName(rel))));
+	}
+	else
+		fkc = fk_named(rel, fkc);
+	memset(fkattnum, 0, sizeof(fkattnum));
+	memset(pkattnum, 0, sizeof(pkattnum));
+	numfks = fk_column_list(walk, RelationGetRelid(rel), fkc->fk_attrs,
+							added_columns, fkattnum, fktypoid);
+	if (numfks < 0)
+	{
+		/* A new column: no partition's foreign key can be on it. */
+		table_close(pkrel, NoLock);
+		return;
+	}
+	if (pkrelid == RelationGetRelid(rel) && adds_keys)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot preview ALTER TABLE ... ADD FOREIGN KEY on a partitioned table referencing itself next to ADD PRIMARY KEY or UNIQUE"),
+				 errdetail("The referenced key is created by the same statement, so the key the partitions' foreign keys are compared with is not known.")));
+	if (fkc->pk_attrs == NIL)
+		numpks = fk_primary_key(pkrel, pkattnum, pktypoid, opclasses);
+	else
+	{
+		numpks = fk_column_list(walk, pkrelid, fkc->pk_attrs,
+								pkrelid == RelationGetRelid(rel) ?
+								added_columns : NIL, pkattnum, pktypoid);
+		if (numpks < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("there is no unique constraint matching given keys for referenced table \"%s\"",
+							RelationGetRelationName(pkrel))));
+		fk_check_attrs(pkrel, numpks, pkattnum, opclasses);
+	}
+	if (numfks != numpks)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("number of referencing and referenced columns for foreign key disagree")));
+
+	memset(&parent, 0, sizeof(parent));
+	parent.confrelid = pkrelid;
+	parent.condeferrable = fkc->deferrable;
+	parent.condeferred = fkc->initdeferred;
+	parent.confupdtype = fkc->fk_upd_action;
+	parent.confdeltype = fkc->fk_del_action;
+	parent.confmatchtype = fkc->fk_matchtype;
+	parent.numfks = numfks;
+	for (int i = 0; i < numpks; i++)
+	{
+		HeapTuple	cla_ht;
+		Form_pg_opclass cla_tup;
+		Oid			opfamily;
+		Oid			opcintype;
+		Oid			ppeqop;
+		Oid			pfeqop;
+		Oid			ffeqop = InvalidOid;
+		Oid			fktyped;
+
+		cla_ht = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclasses[i]));
+		if (!HeapTupleIsValid(cla_ht))
+			elog(ERROR, "cache lookup failed for opclass %u", opclasses[i]);
+		cla_tup = (Form_pg_opclass) GETSTRUCT(cla_ht);
+		if (cla_tup->opcmethod != BTREE_AM_OID)
+			elog(ERROR, "only b-tree indexes are supported for foreign keys");
+		opfamily = cla_tup->opcfamily;
+		opcintype = cla_tup->opcintype;
+		ReleaseSysCache(cla_ht);
+
+		ppeqop = get_opfamily_member(opfamily, opcintype, opcintype,
+									 BTEqualStrategyNumber);
+		if (!OidIsValid(ppeqop))
+			elog(ERROR, "missing operator %d(%u,%u) in opfamily %u",
+				 BTEqualStrategyNumber, opcintype, opcintype, opfamily);
+		fktyped = getBaseType(fktypoid[i]);
+		pfeqop = get_opfamily_member(opfamily, opcintype, fktyped,
+									 BTEqualStrategyNumber);
+		if (OidIsValid(pfeqop))
+			ffeqop = get_opfamily_member(opfamily, fktyped, fktyped,
+										 BTEqualStrategyNumber);
+		if (!(OidIsValid(pfeqop) && OidIsValid(ffeqop)))
+		{
+			Oid			input_typeids[2];
+			Oid			target_typeids[2];
+
+			input_typeids[0] = pktypoid[i];
+			input_typeids[1] = fktypoid[i];
+			target_typeids[0] = opcintype;
+			target_typeids[1] = opcintype;
+			if (can_coerce_type(2, input_typeids, target_typeids,
+								COERCION_IMPLICIT))
+				pfeqop = ffeqop = ppeqop;
+		}
+		if (!(OidIsValid(pfeqop) && OidIsValid(ffeqop)))
+		{
+			const char *pkname = fkc->pk_attrs != NIL ?
+				strVal(list_nth(fkc->pk_attrs, i)) :
+				NameStr(*attnumAttName(pkrel, pkattnum[i]));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("foreign key constraint \"%s\" cannot be implemented",
+							fkc->conname),
+					 errdetail("Key columns \"%s\" and \"%s\" "
+							   "are of incompatible types: %s and %s.",
+							   strVal(list_nth(fkc->fk_attrs, i)),
+							   pkname,
+							   format_type_be(fktypoid[i]),
+							   format_type_be(pktypoid[i]))));
+		}
+		parent.confkey[i] = pkattnum[i];
+		parent.conpfeqop[i] = pfeqop;
+		mapped[i] = fkattnum[i];
+	}
+
+	recurse_referencing(walk, rel, &parent, mapped, &attached);
+	table_close(pkrel, NoLock);
 }
