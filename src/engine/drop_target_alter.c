@@ -88,7 +88,9 @@ typedef struct AlterTab
 	List	   *fk_items;		/* AlterItem *, ADD FOREIGN KEY on a
 								 * partitioned table (SET DEFAULT's pass,
 								 * after it) */
-	List	   *added_columns;	/* String: the columns ADD COLUMN adds */
+	List	   *fk_col_items;	/* AlterItem *, the same for the REFERENCES
+								 * of ADD COLUMN (queued before them) */
+	List	   *added_columns;	/* ColumnDef *: the columns ADD COLUMN adds */
 	bool		adds_keys;		/* ADD PRIMARY KEY / UNIQUE on it */
 	List	   *misc_items;		/* AlterItem *, ATTACH / DETACH PARTITION */
 	RiRebuild	rebuild;		/* what the ALTER TYPE pass drops again */
@@ -255,9 +257,12 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 		AlterTab   *tab = (AlterTab *) lfirst(lc);
 		ListCell   *li;
 
-		if ((tab->default_items == NIL && tab->fk_items == NIL) ||
-			ri_walk_blocked(walk))
+		List	   *fks;
+
+		if ((tab->default_items == NIL && tab->fk_items == NIL &&
+			 tab->fk_col_items == NIL) || ri_walk_blocked(walk))
 			continue;
+		fks = list_concat_copy(tab->fk_col_items, tab->fk_items);
 		rel = relation_open(tab->relid, NoLock);
 		foreach(li, tab->default_items)
 		{
@@ -267,7 +272,7 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 			ri_walk_set_label(walk, item->label);
 			ri_at_set_default(walk, rel, item->cmd->name);
 		}
-		foreach(li, tab->fk_items)
+		foreach(li, fks)
 		{
 			AlterItem  *item = (AlterItem *) lfirst(li);
 			ListCell   *lt;
@@ -579,11 +584,38 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 			misc_pass = true;	/* AT_PASS_MISC; checked in the pass */
 			break;
 		case AT_AddColumn:
-			/* A foreign key on a new column: no partition has it yet. */
 			if (cmd->def && IsA(cmd->def, ColumnDef))
-				tab->added_columns =
-					lappend(tab->added_columns,
-							makeString(((ColumnDef *) cmd->def)->colname));
+			{
+				ColumnDef  *cd = (ColumnDef *) cmd->def;
+
+				tab->added_columns = lappend(tab->added_columns, cd);
+				if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+					return;
+
+				/*
+				 * Its REFERENCES become ADD CONSTRAINT subcommands on the
+				 * column (transformColumnDefinition), queued before those
+				 * of ADD CONSTRAINT (ATExecAddColumn's pass comes first).
+				 */
+				foreach(lc, cd->constraints)
+				{
+					Constraint *c = lfirst(lc);
+					AlterTableCmd *fkcmd;
+
+					if (!IsA(c, Constraint) || c->contype != CONSTR_FOREIGN)
+						continue;
+					c = copyObject(c);
+					c->fk_attrs = list_make1(makeString(cd->colname));
+					fkcmd = makeNode(AlterTableCmd);
+					fkcmd->subtype = AT_AddConstraint;
+					fkcmd->def = (Node *) c;
+					item = palloc0(sizeof(AlterItem));
+					item->cmd = fkcmd;
+					item->recurse = recurse;
+					item->label = subcommand_label(fkcmd, q->objtype);
+					tab->fk_col_items = lappend(tab->fk_col_items, item);
+				}
+			}
 			return;
 		case AT_AddConstraint:
 			if (cmd->def && IsA(cmd->def, Constraint) &&

@@ -1531,12 +1531,13 @@ ri_at_detach_partition(DropWalk *walk, Relation rel, AlterTableCmd *cmd)
  * fk_column_list
  *		transformColumnNameList(): the attnums and types of a foreign key's
  *		column names.  A column an earlier subcommand of the statement drops
- *		does not exist any more; a missing one that the statement adds
- *		(added: String nodes) gives -1.
+ *		does not exist any more; one that the statement adds (added:
+ *		ColumnDef nodes) gets attnum 0, its type from the ColumnDef, and
+ *		sets *has_new.
  */
 static int
 fk_column_list(DropWalk *walk, Oid relId, List *colList, List *added,
-			   int16 *attnums, Oid *atttypids)
+			   int16 *attnums, Oid *atttypids, bool *has_new)
 {
 	ListCell   *l;
 	int			attnum = 0;
@@ -1547,6 +1548,8 @@ fk_column_list(DropWalk *walk, Oid relId, List *colList, List *added,
 		HeapTuple	atttuple;
 		Form_pg_attribute attform;
 		ObjectAddress col;
+		ColumnDef  *newcol = NULL;
+		ListCell   *la;
 
 		atttuple = SearchSysCacheAttName(relId, attname);
 		if (HeapTupleIsValid(atttuple))
@@ -1561,8 +1564,28 @@ fk_column_list(DropWalk *walk, Oid relId, List *colList, List *added,
 		}
 		if (!HeapTupleIsValid(atttuple))
 		{
-			if (list_member(added, lfirst(l)))
-				return -1;
+			foreach(la, added)
+			{
+				if (strcmp(((ColumnDef *) lfirst(la))->colname, attname) == 0)
+					newcol = (ColumnDef *) lfirst(la);
+			}
+		}
+		if (newcol != NULL)
+		{
+			if (attnum >= INDEX_MAX_KEYS)
+				ereport(ERROR,
+						(errcode(ERRCODE_TOO_MANY_COLUMNS),
+						 errmsg("cannot have more than %d keys in a foreign key",
+								INDEX_MAX_KEYS)));
+			attnums[attnum] = InvalidAttrNumber;
+			if (atttypids != NULL)
+				atttypids[attnum] = typenameTypeId(NULL, newcol->typeName);
+			*has_new = true;
+			attnum++;
+			continue;
+		}
+		if (!HeapTupleIsValid(atttuple))
+		{
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" referenced in foreign key constraint does not exist",
@@ -1779,7 +1802,7 @@ fk_named(Relation rel, Constraint *fkc)
  *		dropped.  On any other relation kind the command deletes nothing.
  *		addFkRecurseReferenced() only creates.  The checks after the key
  *		(permissions, generated columns, validation of existing rows) are
- *		not made.  added_columns: the names (String) of the columns the
+ *		not made.  added_columns: the ColumnDefs of the columns the
  *		statement adds to rel; adds_keys: it adds a primary key or unique
  *		constraint to rel (which runs in an earlier pass).
  */
@@ -1799,6 +1822,7 @@ ri_at_add_foreign_key(DropWalk *walk, Relation rel, Constraint *fkc,
 	int			numfks;
 	int			numpks;
 	List	   *attached = NIL;
+	bool		has_new = false;
 
 	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		return;
@@ -1875,13 +1899,7 @@ ri_at_add_foreign_key(DropWalk *walk, Relation rel, Constraint *fkc,
 	memset(fkattnum, 0, sizeof(fkattnum));
 	memset(pkattnum, 0, sizeof(pkattnum));
 	numfks = fk_column_list(walk, RelationGetRelid(rel), fkc->fk_attrs,
-							added_columns, fkattnum, fktypoid);
-	if (numfks < 0)
-	{
-		/* A new column: no partition's foreign key can be on it. */
-		table_close(pkrel, NoLock);
-		return;
-	}
+							added_columns, fkattnum, fktypoid, &has_new);
 	if (pkrelid == RelationGetRelid(rel) && adds_keys)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -1891,10 +1909,14 @@ ri_at_add_foreign_key(DropWalk *walk, Relation rel, Constraint *fkc,
 		numpks = fk_primary_key(pkrel, pkattnum, pktypoid, opclasses);
 	else
 	{
+		bool		pk_new = false;
+
 		numpks = fk_column_list(walk, pkrelid, fkc->pk_attrs,
 								pkrelid == RelationGetRelid(rel) ?
-								added_columns : NIL, pkattnum, pktypoid);
-		if (numpks < 0)
+								added_columns : NIL, pkattnum, pktypoid,
+								&pk_new);
+		/* A new column has no unique index (one added with it is refused). */
+		if (pk_new)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
 					 errmsg("there is no unique constraint matching given keys for referenced table \"%s\"",
@@ -1981,6 +2003,8 @@ ri_at_add_foreign_key(DropWalk *walk, Relation rel, Constraint *fkc,
 		mapped[i] = fkattnum[i];
 	}
 
-	recurse_referencing(walk, rel, &parent, mapped, &attached);
+	/* A new column: no partition's foreign key can be on it. */
+	if (!has_new)
+		recurse_referencing(walk, rel, &parent, mapped, &attached);
 	table_close(pkrel, NoLock);
 }
