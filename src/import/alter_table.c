@@ -1225,6 +1225,140 @@ parent_fk_from_catalog(HeapTuple tup, RiParentFk *parent, AttrNumber *conkey)
 }
 
 /*
+ * attach_checks
+ *		ATExecAttachPartition()'s checks after the typed-table one, up to
+ *		CreateInheritance()'s MergeAttributesIntoExisting() column checks
+ *		(type, collation, NOT NULL, missing column); not the generation
+ *		expressions, the constraints (MergeConstraintsIntoExisting), the
+ *		triggers with transition tables or the bound.
+ */
+static void
+attach_checks(Relation rel, Relation attachrel)
+{
+	Relation	catalog;
+	ScanKeyData skey;
+	SysScanDesc scan;
+	List	   *children;
+	TupleDesc	desc;
+
+	catalog = table_open(InheritsRelationId, AccessShareLock);
+	ScanKeyInit(&skey, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(RelationGetRelid(attachrel)));
+	scan = systable_beginscan(catalog, InheritsRelidSeqnoIndexId, true,
+							  NULL, 1, &skey);
+	if (HeapTupleIsValid(systable_getnext(scan)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach inheritance child as partition")));
+	systable_endscan(scan);
+	ScanKeyInit(&skey, Anum_pg_inherits_inhparent, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(RelationGetRelid(attachrel)));
+	scan = systable_beginscan(catalog, InheritsParentIndexId, true, NULL,
+							  1, &skey);
+	if (HeapTupleIsValid(systable_getnext(scan)) &&
+		attachrel->rd_rel->relkind == RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach inheritance parent as partition")));
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+
+	children = find_all_inheritors(RelationGetRelid(attachrel),
+								   AccessShareLock, NULL);
+	if (list_member_oid(children, RelationGetRelid(rel)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("circular inheritance not allowed"),
+				 errdetail("\"%s\" is already a child of \"%s\".",
+						   RelationGetRelationName(rel),
+						   RelationGetRelationName(attachrel))));
+	if (rel->rd_rel->relpersistence != RELPERSISTENCE_TEMP &&
+		attachrel->rd_rel->relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach a temporary relation as partition of permanent relation \"%s\"",
+						RelationGetRelationName(rel))));
+	if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP &&
+		attachrel->rd_rel->relpersistence != RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach a permanent relation as partition of temporary relation \"%s\"",
+						RelationGetRelationName(rel))));
+	if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP &&
+		!rel->rd_islocaltemp)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach as partition of temporary relation of another session")));
+	if (attachrel->rd_rel->relpersistence == RELPERSISTENCE_TEMP &&
+		!attachrel->rd_islocaltemp)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach temporary relation of another session as partition")));
+
+	desc = RelationGetDescr(attachrel);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		if (!SearchSysCacheExists2(ATTNAME,
+								   ObjectIdGetDatum(RelationGetRelid(rel)),
+								   CStringGetDatum(NameStr(att->attname))))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("table \"%s\" contains column \"%s\" not found in parent \"%s\"",
+							RelationGetRelationName(attachrel),
+							NameStr(att->attname),
+							RelationGetRelationName(rel)),
+					 errdetail("The new partition may contain only the columns present in parent.")));
+	}
+
+	desc = RelationGetDescr(rel);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		HeapTuple	tup;
+		Form_pg_attribute child;
+
+		if (att->attisdropped)
+			continue;
+		tup = SearchSysCacheAttName(RelationGetRelid(attachrel),
+									NameStr(att->attname));
+		if (!HeapTupleIsValid(tup))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("child table is missing column \"%s\"",
+							NameStr(att->attname))));
+		child = (Form_pg_attribute) GETSTRUCT(tup);
+		if (att->atttypid != child->atttypid ||
+			att->atttypmod != child->atttypmod)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("child table \"%s\" has different type for column \"%s\"",
+							RelationGetRelationName(attachrel),
+							NameStr(att->attname))));
+		if (att->attcollation != child->attcollation)
+			ereport(ERROR,
+					(errcode(ERRCODE_COLLATION_MISMATCH),
+					 errmsg("child table \"%s\" has different collation for column \"%s\"",
+							RelationGetRelationName(attachrel),
+							NameStr(att->attname))));
+		if (att->attnotnull && !child->attnotnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" in child table must be marked NOT NULL",
+							NameStr(att->attname))));
+		if (att->attgenerated && !child->attgenerated)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" in child table must be a generated column",
+							NameStr(att->attname))));
+		ReleaseSysCache(tup);
+	}
+}
+
+/*
  * ri_at_attach_partition
  *		ALTER TABLE parent ATTACH PARTITION: the partition is looked up,
  *		with the command's first checks (transformPartitionCmd(),
@@ -1288,6 +1422,7 @@ ri_at_attach_partition(DropWalk *walk, Relation rel, AlterTableCmd *cmd)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("cannot attach a typed table as partition")));
+	attach_checks(rel, attachrel);
 
 	/* CloneFkReferenced() only creates; CloneFkReferencing(): */
 	parentFKs = RelationGetFKeyList(rel);
