@@ -251,12 +251,14 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 		relation_close(rel, NoLock);
 	}
 
-	/* SET DEFAULT's pass: the defaults it replaces. */
+	/*
+	 * SET DEFAULT's pass: the defaults it replaces; then, on a partitioned
+	 * table, the foreign keys added (those of ADD COLUMN first).
+	 */
 	foreach(lc, q.tabs)
 	{
 		AlterTab   *tab = (AlterTab *) lfirst(lc);
 		ListCell   *li;
-
 		List	   *fks;
 
 		if ((tab->default_items == NIL && tab->fk_items == NIL &&
