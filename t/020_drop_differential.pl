@@ -787,6 +787,25 @@ $node->safe_psql('postgres', q{
 	END $$;
 });
 
+# Partitions to attach, and partitions with foreign keys of their own:
+# ATTACH PARTITION attaches a partition's foreign key equal to the
+# parent's and drops its triggers (also in a partitioned partition);
+# ADD FOREIGN KEY on the partitioned table does the same to its partitions.
+for my $w (@worlds)
+{
+	my ($s, $s2) = ("w${w}a", "w${w}b");
+	$node->safe_psql('postgres', qq{
+		CREATE TABLE $s2.pfk3 (LIKE $s2.pfk INCLUDING ALL);
+		ALTER TABLE $s2.pfk3 ADD FOREIGN KEY (ref) REFERENCES $s.pk,
+			ADD FOREIGN KEY (up) REFERENCES $s.t1 ON DELETE CASCADE;
+		CREATE TABLE $s2.pfk4 (LIKE $s2.pfk INCLUDING ALL) PARTITION BY LIST (id);
+		CREATE TABLE $s2.pfk4a PARTITION OF $s2.pfk4 FOR VALUES IN (4);
+		ALTER TABLE $s2.pfk4a ADD FOREIGN KEY (up) REFERENCES $s.t1;
+		ALTER TABLE $s2.pfk1 ADD CONSTRAINT own_up FOREIGN KEY (up)
+			REFERENCES $s.t1 ON DELETE SET NULL;
+		CREATE TABLE $s.pk3 (LIKE $s.pk INCLUDING ALL);
+	});
+}
 my $alter_cands = $node->safe_psql('postgres', q{
 	WITH cols AS (
 		SELECT c.oid::regclass::text AS rel, quote_ident(a.attname) AS col,
@@ -826,6 +845,21 @@ my $alter_cands = $node->safe_psql('postgres', q{
 	 WHERE t.typnamespace::regnamespace::text ~ '^w[0-9]+[ab]$'
 	   AND t.typtype = 'c' AND a.attnum > 0
 	   AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'
+	UNION ALL
+	SELECT 'ALTER TABLE ' || i.inhparent::regclass || ' DETACH PARTITION '
+		   || i.inhrelid::regclass
+	  FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+	 WHERE p.relnamespace::regnamespace::text ~ '^w[0-9]+[ab]$'
+	   AND p.relkind = 'p'
+	UNION ALL
+	SELECT format(x, n) FROM unnest(ARRAY[
+		'ALTER TABLE w%sb.pfk ATTACH PARTITION w%1$sb.pfk3 FOR VALUES IN (3)',
+		'ALTER TABLE w%sb.pfk ATTACH PARTITION w%1$sb.pfk4 FOR VALUES IN (4)',
+		'ALTER TABLE w%sa.pk ATTACH PARTITION w%1$sa.pk3 FOR VALUES FROM (200) TO (300)',
+		'ALTER TABLE w%sb.pfk ADD FOREIGN KEY (up) REFERENCES w%1$sa.t1 ON DELETE SET NULL',
+		'ALTER TABLE w%sb.pfk ADD FOREIGN KEY (ref) REFERENCES w%1$sa.pk',
+		'ALTER TABLE w%sb.pfk DROP CONSTRAINT pfk_up_fkey, ADD FOREIGN KEY (up) REFERENCES w%1$sa.t1 ON DELETE SET NULL']) AS x,
+		generate_series(1, 3) AS n
 	UNION ALL
 	SELECT x FROM unnest(ARRAY[
 		'ALTER TABLE w1a.t2 ALTER COLUMN v DROP DEFAULT, ALTER COLUMN code TYPE bigint, DROP COLUMN id CASCADE',
