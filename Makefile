@@ -77,7 +77,7 @@ REGRESS = setup extension_members foreign_keys \
 	drop_preview_shared \
 	drop_preview_alter_column \
 	drop_preview_alter_type \
-	drop_preview_alter_multi \
+	drop_preview_alter_multi drop_preview_alter_partition \
 	drop_preview_alter_domain \
 	hardening_install \
 	hardening_names \

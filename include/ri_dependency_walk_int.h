@@ -80,7 +80,8 @@ typedef struct DropWalkBatch
 	const ObjectAddress *targets;	/* the batch's targets (pendingObjects) */
 	int			ntargets;		/* how many */
 	bool		detached;		/* the command removed the targets' INTERNAL
-								 * dependencies before the call */
+								 * and partition dependencies before the
+								 * call */
 } DropWalkBatch;
 
 #define DW_DEPENDER		0		/* scan what an object depends on */

@@ -106,6 +106,13 @@ extern void ri_at_alter_type(DropWalk *walk, Relation rel,
 extern void ri_at_rebuild(DropWalk *walk, RiRebuild *rb);
 extern void ri_domain_drop_constraint(DropWalk *walk, AlterDomainStmt *stmt);
 extern Oid	ri_domain_lookup(TypeName *typename);
+extern void ri_at_attach_partition(DropWalk *walk, Relation rel,
+								   AlterTableCmd *cmd);
+extern void ri_at_detach_partition(DropWalk *walk, Relation rel,
+								   AlterTableCmd *cmd);
+extern void ri_at_add_foreign_key(DropWalk *walk, Relation rel,
+								  Constraint *fkc, bool recurse,
+								  List *added_columns, bool adds_keys);
 
 /* src/import/tablecmds.c */
 extern const char *ri_at_subcommand_name(AlterTableType cmdtype);

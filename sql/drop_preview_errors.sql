@@ -65,7 +65,7 @@ SELECT d, preview_err(d)
     'SELECT 1',
     'ALTER TABLE users ADD COLUMN x int',
     'ALTER TABLE users DROP COLUMN name, ADD COLUMN x int',
-    'ALTER TABLE users DETACH PARTITION x',
+    'ALTER TABLE users RENAME TO x',
     'ALTER TABLE users ALTER COLUMN name DROP NOT NULL',
     'DROP TABLE users; DROP TABLE orders',
     'ALTER TYPE users DROP ATTRIBUTE name',

@@ -215,6 +215,8 @@ SELECT 1 OPERATOR(shop.<<<) 2 AS both_small;
 -- only one side has (>>> names !>>> as its negator, made as a shell that
 -- !>>> filled without naming >>> back) cannot be put back by PostgreSQL
 -- 15, and creating >>> again would set the link on !>>>: both are named.
+-- From 15.20, filling the shell names >>> back, so there is no one-sided
+-- link and both come back whole (recreate_script_1.out).
 CREATE FUNCTION shop.not_both_small(int, int) RETURNS bool LANGUAGE sql
   IMMUTABLE RETURN NOT shop.both_small($1, $2);
 CREATE OPERATOR shop.!<<< (leftarg = int, rightarg = int,

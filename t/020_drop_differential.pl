@@ -787,6 +787,25 @@ $node->safe_psql('postgres', q{
 	END $$;
 });
 
+# Partitions to attach, and partitions with foreign keys of their own:
+# ATTACH PARTITION attaches a partition's foreign key equal to the
+# parent's and drops its triggers (also in a partitioned partition);
+# ADD FOREIGN KEY on the partitioned table does the same to its partitions.
+for my $w (@worlds)
+{
+	my ($s, $s2) = ("w${w}a", "w${w}b");
+	$node->safe_psql('postgres', qq{
+		CREATE TABLE $s2.pfk3 (LIKE $s2.pfk INCLUDING ALL);
+		ALTER TABLE $s2.pfk3 ADD FOREIGN KEY (ref) REFERENCES $s.pk,
+			ADD FOREIGN KEY (up) REFERENCES $s.t1 ON DELETE CASCADE;
+		CREATE TABLE $s2.pfk4 (LIKE $s2.pfk INCLUDING ALL) PARTITION BY LIST (id);
+		CREATE TABLE $s2.pfk4a PARTITION OF $s2.pfk4 FOR VALUES IN (4);
+		ALTER TABLE $s2.pfk4a ADD FOREIGN KEY (up) REFERENCES $s.t1;
+		ALTER TABLE $s2.pfk1 ADD CONSTRAINT own_up FOREIGN KEY (up)
+			REFERENCES $s.t1 ON DELETE SET NULL;
+		CREATE TABLE $s.pk3 (LIKE $s.pk INCLUDING ALL);
+	});
+}
 my $alter_cands = $node->safe_psql('postgres', q{
 	WITH cols AS (
 		SELECT c.oid::regclass::text AS rel, quote_ident(a.attname) AS col,
@@ -827,6 +846,21 @@ my $alter_cands = $node->safe_psql('postgres', q{
 	   AND t.typtype = 'c' AND a.attnum > 0
 	   AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'
 	UNION ALL
+	SELECT 'ALTER TABLE ' || i.inhparent::regclass || ' DETACH PARTITION '
+		   || i.inhrelid::regclass
+	  FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+	 WHERE p.relnamespace::regnamespace::text ~ '^w[0-9]+[ab]$'
+	   AND p.relkind = 'p'
+	UNION ALL
+	SELECT format(x, n) FROM unnest(ARRAY[
+		'ALTER TABLE w%sb.pfk ATTACH PARTITION w%1$sb.pfk3 FOR VALUES IN (3)',
+		'ALTER TABLE w%sb.pfk ATTACH PARTITION w%1$sb.pfk4 FOR VALUES IN (4)',
+		'ALTER TABLE w%sa.pk ATTACH PARTITION w%1$sa.pk3 FOR VALUES FROM (200) TO (300)',
+		'ALTER TABLE w%sb.pfk ADD FOREIGN KEY (up) REFERENCES w%1$sa.t1 ON DELETE SET NULL',
+		'ALTER TABLE w%sb.pfk ADD FOREIGN KEY (ref) REFERENCES w%1$sa.pk',
+		'ALTER TABLE w%sb.pfk DROP CONSTRAINT pfk_up_fkey, ADD FOREIGN KEY (up) REFERENCES w%1$sa.t1 ON DELETE SET NULL']) AS x,
+		generate_series(1, 3) AS n
+	UNION ALL
 	SELECT x FROM unnest(ARRAY[
 		'ALTER TABLE w1a.t2 ALTER COLUMN v DROP DEFAULT, ALTER COLUMN code TYPE bigint, DROP COLUMN id CASCADE',
 		'ALTER TABLE w2a.t1 ALTER COLUMN code TYPE bigint, ADD COLUMN extra int, DROP CONSTRAINT t1_pkey CASCADE',
@@ -859,8 +893,15 @@ for my $stmt (@alter_cands)
 	# those definitions.
 	my $rebuilt = $node->safe_psql('postgres',
 		"SELECT count(*) FROM oracle.preview_rebuilt(\$ddl\$$stmt\$ddl\$)");
+	# From PostgreSQL 15.20 the row-type check of ALTER COLUMN TYPE comes
+	# after that pass too, so a preview that raises it cannot list the
+	# rebuilt objects whose re-creation fails first.
+	my $preview_err = $node->safe_psql('postgres',
+		"SELECT string_agg(p, E'\\n') FROM oracle.preview(\$ddl\$$stmt\$ddl\$) p");
 	local $TODO = 'errors of re-creating rebuilt objects are not foreseen'
-	  if $same ne 'true' && $outcome =~ /^ERROR / && $rebuilt > 0;
+	  if $same ne 'true' && $outcome =~ /^ERROR /
+	  && ($rebuilt > 0
+		|| ($preview_err =~ /uses its row type/ && $outcome !~ /uses its row type/));
 	ok($same eq 'true', "$stmt: the preview is what PostgreSQL does")
 	  or diag("PostgreSQL: $outcome\npreview: "
 		  . $node->safe_psql('postgres',

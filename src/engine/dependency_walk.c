@@ -355,9 +355,12 @@ ri_walk_batch(DropWalk *walk, const ObjectAddress *targets, int ntargets)
  *		(when given) as what targets[i] goes with (an identity's sequence
  *		goes with its column, a rebuilt index with the column whose type
  *		changes).  'detached': the
- *		command deleted the targets' INTERNAL dependencies before the call
- *		(ATExecDropIdentity, ATExecDropExpression), so they are not owners
- *		to turn the request into.
+ *		command deleted the targets' INTERNAL and partition dependencies
+ *		before the call (ATExecDropIdentity, ATExecDropExpression: the
+ *		INTERNAL ones, the targets have no others; tryAttachPartitionForeignKey
+ *		and DetachPartitionFinalize: those of foreign key triggers and
+ *		constraints; DropClonedTriggersFromPartition: the partition ones), so
+ *		they are not owners to turn the request into.
  */
 void
 ri_walk_batch_as(DropWalk *walk, const ObjectAddress *targets, int ntargets,

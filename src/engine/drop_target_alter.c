@@ -23,14 +23,18 @@
  *					dependency 'rebuilt'); SET DEFAULT, in a later pass,
  *					drops the default it replaces (also 'rebuilt').
  *
- * Every other pass only adds or changes objects, so the subcommands that
- * run there (ADD COLUMN, ADD CONSTRAINT, SET NOT NULL, OWNER, ...) cannot
- * change what the passes above delete: they are accepted and contribute
- * no rows (they are not checked either).  The subcommands
- * that delete objects in a later pass in a way the preview does not
- * compute (ATTACH PARTITION removes a partition's foreign key triggers,
- * DETACH PARTITION constraints and triggers) are refused with
- * ERRCODE_FEATURE_NOT_SUPPORTED, naming the subcommand.
+ * ATTACH PARTITION and DETACH PARTITION (always alone in their statement,
+ * as the grammar has it) run in the last pass: they delete the foreign key
+ * triggers and constraints, and the cloned triggers, listed in
+ * src/import/alter_table.c.  Every other pass only adds or changes
+ * objects, so the subcommands that run there (ADD COLUMN, ADD CONSTRAINT,
+ * SET NOT NULL, OWNER, ...) cannot change what the passes above delete:
+ * they are accepted and contribute no rows (they are not checked either),
+ * except ADD FOREIGN KEY on a partitioned table: in SET DEFAULT's pass,
+ * after the SET DEFAULTs of its relation, it attaches the partitions'
+ * equal foreign keys and drops their triggers (src/import/alter_table.c).
+ * Next to ALTER COLUMN TYPE it is refused with ERRCODE_FEATURE_NOT_SUPPORTED
+ * (the foreign keys ALTER TYPE rebuilds would be the candidates).
  *
  * Each deletion call is labelled with its subcommand (ri_walk_set_label),
  * so that assert_drop_safe() can group what it reports by subcommand.
@@ -82,6 +86,14 @@ typedef struct AlterTab
 	List	   *drop_items;		/* AlterItem *, the DROP pass */
 	List	   *type_items;		/* AlterItem *, the ALTER TYPE pass */
 	List	   *default_items;	/* AlterItem *, SET DEFAULT's pass */
+	List	   *fk_items;		/* AlterItem *, ADD FOREIGN KEY on a
+								 * partitioned table (SET DEFAULT's pass,
+								 * after it) */
+	List	   *fk_col_items;	/* AlterItem *, the same for the REFERENCES
+								 * of ADD COLUMN (queued before them) */
+	List	   *added_columns;	/* ColumnDef *: the columns ADD COLUMN adds */
+	bool		adds_keys;		/* ADD PRIMARY KEY / UNIQUE on it */
+	List	   *misc_items;		/* AlterItem *, ATTACH / DETACH PARTITION */
 	RiRebuild	rebuild;		/* what the ALTER TYPE pass drops again */
 } AlterTab;
 
@@ -240,14 +252,20 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 		relation_close(rel, NoLock);
 	}
 
-	/* SET DEFAULT's pass: the defaults it replaces. */
+	/*
+	 * SET DEFAULT's pass: the defaults it replaces; then, on a partitioned
+	 * table, the foreign keys added (those of ADD COLUMN first).
+	 */
 	foreach(lc, q.tabs)
 	{
 		AlterTab   *tab = (AlterTab *) lfirst(lc);
 		ListCell   *li;
+		List	   *fks;
 
-		if (tab->default_items == NIL || ri_walk_blocked(walk))
+		if ((tab->default_items == NIL && tab->fk_items == NIL &&
+			 tab->fk_col_items == NIL) || ri_walk_blocked(walk))
 			continue;
+		fks = list_concat_copy(tab->fk_col_items, tab->fk_items);
 		rel = relation_open(tab->relid, NoLock);
 		foreach(li, tab->default_items)
 		{
@@ -256,6 +274,48 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 			CHECK_FOR_INTERRUPTS();
 			ri_walk_set_label(walk, item->label);
 			ri_at_set_default(walk, rel, item->cmd->name);
+		}
+		foreach(li, fks)
+		{
+			AlterItem  *item = (AlterItem *) lfirst(li);
+			ListCell   *lt;
+
+			CHECK_FOR_INTERRUPTS();
+			foreach(lt, q.tabs)
+			{
+				if (((AlterTab *) lfirst(lt))->type_items != NIL)
+					ereport(ERROR,
+							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+							 errmsg("cannot preview ALTER TABLE ... ADD FOREIGN KEY on a partitioned table next to ALTER COLUMN TYPE"),
+							 errdetail("The foreign keys that ALTER COLUMN TYPE creates again are compared with the new one, which the preview does not compute.")));
+			}
+			ri_walk_set_label(walk, item->label);
+			ri_at_add_foreign_key(walk, rel, (Constraint *) item->cmd->def,
+								  item->recurse, tab->added_columns,
+								  tab->adds_keys);
+		}
+		relation_close(rel, NoLock);
+	}
+
+	/* The last pass: ATTACH / DETACH PARTITION. */
+	foreach(lc, q.tabs)
+	{
+		AlterTab   *tab = (AlterTab *) lfirst(lc);
+		ListCell   *li;
+
+		if (tab->misc_items == NIL || ri_walk_blocked(walk))
+			continue;
+		rel = relation_open(tab->relid, NoLock);
+		foreach(li, tab->misc_items)
+		{
+			AlterItem  *item = (AlterItem *) lfirst(li);
+
+			CHECK_FOR_INTERRUPTS();
+			ri_walk_set_label(walk, item->label);
+			if (item->cmd->subtype == AT_AttachPartition)
+				ri_at_attach_partition(walk, rel, item->cmd);
+			else
+				ri_at_detach_partition(walk, rel, item->cmd);
 		}
 		relation_close(rel, NoLock);
 	}
@@ -376,18 +436,9 @@ subcommand_drops(AlterTableCmd *cmd, ObjectType objtype)
 			return false;
 
 		case AT_AttachPartition:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot preview ALTER TABLE ... ATTACH PARTITION"),
-					 errdetail("Attaching a partition drops the partition's foreign key triggers that the parent's make redundant, which the preview does not compute.")));
-			break;
 		case AT_DetachPartition:
 		case AT_DetachPartitionFinalize:
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot preview ALTER TABLE ... DETACH PARTITION"),
-					 errdetail("Detaching a partition drops the constraints and triggers it had from its parent, which the preview does not compute.")));
-			break;
+			return true;
 		default:
 			break;
 	}
@@ -426,6 +477,21 @@ subcommand_label(AlterTableCmd *cmd, ObjectType objtype)
 		case AT_AlterColumnType:
 			return psprintf("ALTER %s %s TYPE", type ? "ATTRIBUTE" : "COLUMN",
 							name);
+		case AT_AddConstraint:
+			if (cmd->def && IsA(cmd->def, Constraint) &&
+				((Constraint *) cmd->def)->contype == CONSTR_FOREIGN)
+				return ((Constraint *) cmd->def)->conname ?
+					psprintf("ADD CONSTRAINT %s FOREIGN KEY",
+							 quote_identifier(((Constraint *) cmd->def)->conname)) :
+					"ADD FOREIGN KEY";
+			return NULL;
+		case AT_AttachPartition:
+			return psprintf("ATTACH PARTITION %s",
+							quote_identifier(((PartitionCmd *) cmd->def)->name->relname));
+		case AT_DetachPartition:
+		case AT_DetachPartitionFinalize:
+			return psprintf("DETACH PARTITION %s",
+							quote_identifier(((PartitionCmd *) cmd->def)->name->relname));
 		default:
 			return NULL;
 	}
@@ -469,6 +535,7 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 	ListCell   *lc;
 	bool		type_pass = false;
 	bool		late_pass = false;
+	bool		misc_pass = false;
 
 	check_stack_depth();
 
@@ -539,14 +606,65 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 			}
 			type_pass = true;
 			break;
-		case AT_AddConstraint:
+		case AT_AttachPartition:
+		case AT_DetachPartition:
+		case AT_DetachPartitionFinalize:
+			misc_pass = true;	/* AT_PASS_MISC; checked in the pass */
+			break;
 		case AT_AddColumn:
-			if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE &&
-				adds_foreign_key(cmd))
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot preview ALTER TABLE ... ADD FOREIGN KEY on a partitioned table"),
-						 errdetail("A partition's equal foreign key is attached to the new one and its triggers are dropped, which the preview does not compute.")));
+			if (cmd->def && IsA(cmd->def, ColumnDef))
+			{
+				ColumnDef  *cd = (ColumnDef *) cmd->def;
+
+				tab->added_columns = lappend(tab->added_columns, cd);
+				if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+					return;
+
+				/*
+				 * Its REFERENCES become ADD CONSTRAINT subcommands on the
+				 * column (transformColumnDefinition), queued before those
+				 * of ADD CONSTRAINT (ATExecAddColumn's pass comes first).
+				 */
+				foreach(lc, cd->constraints)
+				{
+					Constraint *c = lfirst(lc);
+					AlterTableCmd *fkcmd;
+
+					if (!IsA(c, Constraint) || c->contype != CONSTR_FOREIGN)
+						continue;
+					c = copyObject(c);
+					c->fk_attrs = list_make1(makeString(cd->colname));
+					fkcmd = makeNode(AlterTableCmd);
+					fkcmd->subtype = AT_AddConstraint;
+					fkcmd->def = (Node *) c;
+					item = palloc0(sizeof(AlterItem));
+					item->cmd = fkcmd;
+					item->recurse = recurse;
+					item->label = subcommand_label(fkcmd, q->objtype);
+					tab->fk_col_items = lappend(tab->fk_col_items, item);
+				}
+			}
+			return;
+		case AT_AddConstraint:
+			if (cmd->def && IsA(cmd->def, Constraint) &&
+				(((Constraint *) cmd->def)->contype == CONSTR_PRIMARY ||
+				 ((Constraint *) cmd->def)->contype == CONSTR_UNIQUE))
+				tab->adds_keys = true;
+			if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE ||
+				!adds_foreign_key(cmd))
+				return;
+			item = palloc0(sizeof(AlterItem));
+			item->cmd = cmd;
+			item->recurse = recurse;
+			item->label = label;
+			tab->fk_items = lappend(tab->fk_items, item);
+			return;
+		case AT_AddIndexConstraint:
+		case AT_AddIndex:
+			if (cmd->def && IsA(cmd->def, IndexStmt) &&
+				(((IndexStmt *) cmd->def)->primary ||
+				 ((IndexStmt *) cmd->def)->unique))
+				tab->adds_keys = true;
 			return;
 		default:
 			return;				/* a later pass, no deletion */
@@ -556,7 +674,9 @@ prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd, bool recurse,
 	item->cmd = cmd;
 	item->recurse = recurse;
 	item->label = label;
-	if (type_pass)
+	if (misc_pass)
+		tab->misc_items = lappend(tab->misc_items, item);
+	else if (type_pass)
 		tab->type_items = lappend(tab->type_items, item);
 	else if (late_pass)
 		tab->default_items = lappend(tab->default_items, item);

@@ -57,28 +57,37 @@
  */
 #include "postgres.h"
 
+#include "access/attmap.h"
 #include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/catalog.h"
 #include "catalog/dependency.h"
 #include "catalog/heap.h"
 #include "catalog/indexing.h"
+#include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_attrdef.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_opclass.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/tablecmds.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_type.h"
+#include "partitioning/partdesc.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
@@ -86,6 +95,7 @@
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/syscache.h"
 
 #include "ri_drop_target_int.h"
@@ -960,4 +970,1189 @@ ri_domain_lookup(TypeName *typename)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s is not a domain", format_type_be(domainoid))));
 	return domainoid;
+}
+
+/*
+ * The partition subcommands and ADD FOREIGN KEY on a partitioned table.
+ * Keep in sync with src/backend/commands/tablecmds.c, PostgreSQL 15:
+ *	 ri_at_attach_partition()	ATExecAttachPartition(): what its
+ *								CloneFkReferencing() deletes
+ *	 try_attach_fk()			tryAttachPartitionForeignKey()
+ *	 recurse_referencing()		addFkRecurseReferencing()'s partition loop
+ *	 ri_at_add_foreign_key()	ATAddForeignKeyConstraint() on a partitioned
+ *								table, up to its addFkRecurseReferencing()
+ *	 fk_column_list()			transformColumnNameList()
+ *	 fk_primary_key()			transformFkeyGetPrimaryKey()
+ *	 fk_check_attrs()			transformFkeyCheckAttrs()
+ *	 ri_at_detach_partition()	ATExecDetachPartition() and
+ *								ATExecDetachPartitionFinalize(): what
+ *								DetachPartitionFinalize() deletes
+ *
+ * Attaching a partition (or adding a foreign key to a partitioned table)
+ * gives each partition the parent's foreign keys; a partition foreign key
+ * equal to the parent's is attached to it instead of cloned, and its action
+ * triggers on the referenced table (and, when that table is partitioned,
+ * its constraints on the referenced partitions with their triggers) are
+ * deleted: the parent's make them redundant.  Detaching deletes the
+ * partition's cloned row triggers and the constraints (with their action
+ * triggers) that made the partition part of the referenced side of a
+ * parent's foreign key.  Every other change these commands make (cloned
+ * constraints, triggers and indexes, pg_inherits, relpartbound) creates or
+ * updates rows and deletes nothing.
+ */
+
+/* What tryAttachPartitionForeignKey() compares of the parent's foreign key. */
+typedef struct RiParentFk
+{
+	Oid			conoid;			/* the constraint, or InvalidOid while it is
+								 * a clone the command would create */
+	Oid			confrelid;		/* referenced table */
+	bool		condeferrable;	/* DEFERRABLE */
+	bool		condeferred;	/* INITIALLY DEFERRED */
+	char		confupdtype;	/* ON UPDATE action */
+	char		confdeltype;	/* ON DELETE action */
+	char		confmatchtype;	/* MATCH type */
+	int			numfks;			/* number of key columns */
+	AttrNumber	confkey[INDEX_MAX_KEYS];	/* referenced columns */
+	Oid			conpfeqop[INDEX_MAX_KEYS];	/* PK = FK operators */
+} RiParentFk;
+
+/*
+ * try_attach_fk
+ *		tryAttachPartitionForeignKey(): is the partition's foreign key fk
+ *		equal to the parent's?  Then the command attaches it (no catalog
+ *		change the preview keeps, except that it is now attached: 'attached'
+ *		lists those, as their conparentid would show) and deletes, one call
+ *		each, its action triggers, after deleting their dependencies; then,
+ *		when the referenced table is partitioned, in one internal call, the
+ *		constraints of fk's relation whose parent is fk (the referenced
+ *		partitions' side), with their triggers, after deleting each one's
+ *		internal dependency on fk.
+ */
+static bool
+try_attach_fk(DropWalk *walk, ForeignKeyCacheInfo *fk,
+			  const RiParentFk *parent, const AttrNumber *mapped_conkey,
+			  List **attached)
+{
+	HeapTuple	tup;
+	Form_pg_constraint partConstr;
+	Relation	trigrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	trigtup;
+	ObjectAddress conaddr;
+	bool		ok;
+
+	if (fk->confrelid != parent->confrelid || fk->nkeys != parent->numfks)
+		return false;
+	/* Dropped by an earlier subcommand of the statement. */
+	ObjectAddressSet(conaddr, ConstraintRelationId, fk->conoid);
+	if (ri_walk_is_dropped(walk, &conaddr))
+		return false;
+	for (int i = 0; i < parent->numfks; i++)
+	{
+		if (fk->conkey[i] != mapped_conkey[i] ||
+			fk->confkey[i] != parent->confkey[i] ||
+			fk->conpfeqop[i] != parent->conpfeqop[i])
+			return false;
+	}
+
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(fk->conoid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for constraint %u", fk->conoid);
+	partConstr = (Form_pg_constraint) GETSTRUCT(tup);
+	ok = !(OidIsValid(partConstr->conparentid) ||
+		   list_member_oid(*attached, fk->conoid) ||
+		   !partConstr->convalidated ||
+		   partConstr->condeferrable != parent->condeferrable ||
+		   partConstr->condeferred != parent->condeferred ||
+		   partConstr->confupdtype != parent->confupdtype ||
+		   partConstr->confdeltype != parent->confdeltype ||
+		   partConstr->confmatchtype != parent->confmatchtype);
+	ReleaseSysCache(tup);
+	if (!ok)
+		return false;
+
+	*attached = lappend_oid(*attached, fk->conoid);
+
+	/* The partition's action triggers, each its own performDeletion(). */
+	trigrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_tgconstraint, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(fk->conoid));
+	scan = systable_beginscan(trigrel, TriggerConstraintIndexId, true,
+							  NULL, 1, &key);
+	while ((trigtup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_trigger trgform = (Form_pg_trigger) GETSTRUCT(trigtup);
+		ObjectAddress trig;
+
+		CHECK_FOR_INTERRUPTS();
+		if (trgform->tgconstrrelid != fk->conrelid ||
+			trgform->tgrelid != fk->confrelid)
+			continue;
+		ObjectAddressSet(trig, TriggerRelationId, trgform->oid);
+		ri_walk_batch_as(walk, &trig, 1, DW_INTERNAL, &conaddr, true);
+	}
+	systable_endscan(scan);
+
+	/* The referenced partitions' side, one internal call. */
+	if (get_rel_relkind(fk->confrelid) == RELKIND_PARTITIONED_TABLE)
+	{
+		Relation	conrel = table_open(ConstraintRelationId, AccessShareLock);
+		TargetList	targets = {0};
+		ObjectAddress *dependees;
+		int			maxdeps = 8;
+		int			ndeps = 0;
+		HeapTuple	contup;
+
+		dependees = palloc(maxdeps * sizeof(ObjectAddress));
+		ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(fk->conrelid));
+		scan = systable_beginscan(conrel, ConstraintRelidTypidNameIndexId,
+								  true, NULL, 1, &key);
+		while ((contup = systable_getnext(scan)) != NULL)
+		{
+			Form_pg_constraint conform = (Form_pg_constraint) GETSTRUCT(contup);
+			ObjectAddress child;
+			ScanKeyData key2;
+			SysScanDesc scan2;
+
+			CHECK_FOR_INTERRUPTS();
+			if (conform->conparentid != fk->conoid)
+				continue;
+			ObjectAddressSet(child, ConstraintRelationId, conform->oid);
+			ri_target_add(&targets, child.classId, child.objectId, 0);
+			if (ndeps >= maxdeps)
+			{
+				maxdeps *= 2;
+				dependees = repalloc(dependees, maxdeps * sizeof(ObjectAddress));
+			}
+			dependees[ndeps++] = conaddr;
+
+			ScanKeyInit(&key2, Anum_pg_trigger_tgconstraint,
+						BTEqualStrategyNumber, F_OIDEQ,
+						ObjectIdGetDatum(conform->oid));
+			scan2 = systable_beginscan(trigrel, TriggerConstraintIndexId,
+									   true, NULL, 1, &key2);
+			while ((trigtup = systable_getnext(scan2)) != NULL)
+			{
+				ri_target_add(&targets, TriggerRelationId,
+							  ((Form_pg_trigger) GETSTRUCT(trigtup))->oid, 0);
+				if (ndeps >= maxdeps)
+				{
+					maxdeps *= 2;
+					dependees = repalloc(dependees,
+										 maxdeps * sizeof(ObjectAddress));
+				}
+				dependees[ndeps++] = child;
+			}
+			systable_endscan(scan2);
+		}
+		systable_endscan(scan);
+		table_close(conrel, AccessShareLock);
+		ri_walk_batch_as(walk, targets.addrs, targets.n, DW_INTERNAL,
+						 dependees, true);
+	}
+	table_close(trigrel, AccessShareLock);
+	return true;
+}
+
+/*
+ * recurse_referencing
+ *		addFkRecurseReferencing() for a foreign key the command creates on
+ *		rel (a clone, or the new constraint of ADD FOREIGN KEY): on a
+ *		partitioned rel, each partition in partition-bound order either has
+ *		an equal foreign key, which is attached, or gets a clone, and the
+ *		recursion goes on into it.  fkattnum: the key columns in rel.
+ */
+static void
+recurse_referencing(DropWalk *walk, Relation rel, const RiParentFk *parent,
+					const AttrNumber *fkattnum, List **attached)
+{
+	PartitionDesc pd;
+
+	check_stack_depth();
+	if (rel->rd_rel->relkind == RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("foreign key constraints are not supported on foreign tables")));
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		return;
+
+	pd = RelationGetPartitionDesc(rel, true);
+	for (int i = 0; i < pd->nparts; i++)
+	{
+		Relation	partition = table_open(pd->oids[i], AccessShareLock);
+		AttrMap    *attmap;
+		AttrNumber	mapped[INDEX_MAX_KEYS];
+		List	   *partFKs;
+		ListCell   *lc;
+		bool		done = false;
+
+		CHECK_FOR_INTERRUPTS();
+		attmap = build_attrmap_by_name(RelationGetDescr(partition),
+									   RelationGetDescr(rel));
+		for (int j = 0; j < parent->numfks; j++)
+			mapped[j] = attmap->attnums[fkattnum[j] - 1];
+
+		partFKs = copyObject(RelationGetFKeyList(partition));
+		foreach(lc, partFKs)
+		{
+			if (try_attach_fk(walk, lfirst_node(ForeignKeyCacheInfo, lc),
+							  parent, mapped, attached))
+			{
+				done = true;
+				break;
+			}
+		}
+		if (!done)
+			recurse_referencing(walk, partition, parent, mapped, attached);
+		table_close(partition, NoLock);
+	}
+}
+
+/*
+ * parent_fk_from_catalog
+ *		The comparison fields of an existing foreign key constraint.
+ */
+static void
+parent_fk_from_catalog(HeapTuple tup, RiParentFk *parent, AttrNumber *conkey)
+{
+	Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+	Oid			conppeqop[INDEX_MAX_KEYS];
+	Oid			conffeqop[INDEX_MAX_KEYS];
+	int			numfkdelsetcols;
+	AttrNumber	confdelsetcols[INDEX_MAX_KEYS];
+
+	memset(parent, 0, sizeof(*parent));
+	parent->conoid = con->oid;
+	parent->confrelid = con->confrelid;
+	parent->condeferrable = con->condeferrable;
+	parent->condeferred = con->condeferred;
+	parent->confupdtype = con->confupdtype;
+	parent->confdeltype = con->confdeltype;
+	parent->confmatchtype = con->confmatchtype;
+	DeconstructFkConstraintRow(tup, &parent->numfks, conkey, parent->confkey,
+							   parent->conpfeqop, conppeqop, conffeqop,
+							   &numfkdelsetcols, confdelsetcols);
+}
+
+/*
+ * attach_checks
+ *		ATExecAttachPartition()'s checks after the typed-table one, up to
+ *		CreateInheritance()'s MergeAttributesIntoExisting() column checks
+ *		(type, collation, NOT NULL, missing column); not the generation
+ *		expressions, the constraints (MergeConstraintsIntoExisting), the
+ *		triggers with transition tables or the bound.
+ */
+static void
+attach_checks(Relation rel, Relation attachrel)
+{
+	Relation	catalog;
+	ScanKeyData skey;
+	SysScanDesc scan;
+	List	   *children;
+	TupleDesc	desc;
+
+	catalog = table_open(InheritsRelationId, AccessShareLock);
+	ScanKeyInit(&skey, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(RelationGetRelid(attachrel)));
+	scan = systable_beginscan(catalog, InheritsRelidSeqnoIndexId, true,
+							  NULL, 1, &skey);
+	if (HeapTupleIsValid(systable_getnext(scan)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach inheritance child as partition")));
+	systable_endscan(scan);
+	ScanKeyInit(&skey, Anum_pg_inherits_inhparent, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(RelationGetRelid(attachrel)));
+	scan = systable_beginscan(catalog, InheritsParentIndexId, true, NULL,
+							  1, &skey);
+	if (HeapTupleIsValid(systable_getnext(scan)) &&
+		attachrel->rd_rel->relkind == RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach inheritance parent as partition")));
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+
+	children = find_all_inheritors(RelationGetRelid(attachrel),
+								   AccessShareLock, NULL);
+	if (list_member_oid(children, RelationGetRelid(rel)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("circular inheritance not allowed"),
+				 errdetail("\"%s\" is already a child of \"%s\".",
+						   RelationGetRelationName(rel),
+						   RelationGetRelationName(attachrel))));
+	if (rel->rd_rel->relpersistence != RELPERSISTENCE_TEMP &&
+		attachrel->rd_rel->relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach a temporary relation as partition of permanent relation \"%s\"",
+						RelationGetRelationName(rel))));
+	if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP &&
+		attachrel->rd_rel->relpersistence != RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach a permanent relation as partition of temporary relation \"%s\"",
+						RelationGetRelationName(rel))));
+	if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP &&
+		!rel->rd_islocaltemp)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach as partition of temporary relation of another session")));
+	if (attachrel->rd_rel->relpersistence == RELPERSISTENCE_TEMP &&
+		!attachrel->rd_islocaltemp)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach temporary relation of another session as partition")));
+
+	desc = RelationGetDescr(attachrel);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		if (!SearchSysCacheExists2(ATTNAME,
+								   ObjectIdGetDatum(RelationGetRelid(rel)),
+								   CStringGetDatum(NameStr(att->attname))))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("table \"%s\" contains column \"%s\" not found in parent \"%s\"",
+							RelationGetRelationName(attachrel),
+							NameStr(att->attname),
+							RelationGetRelationName(rel)),
+					 errdetail("The new partition may contain only the columns present in parent.")));
+	}
+
+	desc = RelationGetDescr(rel);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		HeapTuple	tup;
+		Form_pg_attribute child;
+
+		if (att->attisdropped)
+			continue;
+		tup = SearchSysCacheAttName(RelationGetRelid(attachrel),
+									NameStr(att->attname));
+		if (!HeapTupleIsValid(tup))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("child table is missing column \"%s\"",
+							NameStr(att->attname))));
+		child = (Form_pg_attribute) GETSTRUCT(tup);
+		if (att->atttypid != child->atttypid ||
+			att->atttypmod != child->atttypmod)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("child table \"%s\" has different type for column \"%s\"",
+							RelationGetRelationName(attachrel),
+							NameStr(att->attname))));
+		if (att->attcollation != child->attcollation)
+			ereport(ERROR,
+					(errcode(ERRCODE_COLLATION_MISMATCH),
+					 errmsg("child table \"%s\" has different collation for column \"%s\"",
+							RelationGetRelationName(attachrel),
+							NameStr(att->attname))));
+		if (att->attnotnull && !child->attnotnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" in child table must be marked NOT NULL",
+							NameStr(att->attname))));
+		if (att->attgenerated && !child->attgenerated)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" in child table must be a generated column",
+							NameStr(att->attname))));
+		ReleaseSysCache(tup);
+	}
+}
+
+/*
+ * ri_at_attach_partition
+ *		ALTER TABLE parent ATTACH PARTITION: the partition is looked up,
+ *		with the command's first checks (transformPartitionCmd(),
+ *		ATExecAttachPartition()'s relation checks), then CloneFkReferencing()
+ *		is followed: every foreign key of the parent (except those whose
+ *		parent is cloned too) goes to an equal foreign key of the partition,
+ *		or is cloned there and recursed into the partition's partitions.
+ *		ALTER TABLE on a partitioned index (an index's ATTACH PARTITION)
+ *		deletes nothing.
+ */
+void
+ri_at_attach_partition(DropWalk *walk, Relation rel, AlterTableCmd *cmd)
+{
+	PartitionCmd *pc = (PartitionCmd *) cmd->def;
+	Relation	attachrel;
+	Oid			attachid;
+	List	   *parentFKs;
+	List	   *clone = NIL;
+	List	   *attached = NIL;
+	List	   *partFKs;
+	ListCell   *lc;
+	AttrMap    *attmap;
+
+	switch (rel->rd_rel->relkind)
+	{
+		case RELKIND_PARTITIONED_TABLE:
+			break;
+		case RELKIND_PARTITIONED_INDEX:
+			if (pc->bound != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+						 errmsg("\"%s\" is not a partitioned table",
+								RelationGetRelationName(rel))));
+			return;
+		case RELKIND_RELATION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("table \"%s\" is not partitioned",
+							RelationGetRelationName(rel))));
+			break;
+		case RELKIND_INDEX:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("index \"%s\" is not partitioned",
+							RelationGetRelationName(rel))));
+			break;
+		default:
+			ri_check_alter_relkind(rel, cmd->subtype);
+			return;
+	}
+
+	attachid = RangeVarGetRelidExtended(pc->name, AccessShareLock, 0,
+										NULL, NULL);
+	attachrel = table_open(attachid, NoLock);
+	if (attachrel->rd_rel->relispartition)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is already a partition",
+						RelationGetRelationName(attachrel))));
+	if (OidIsValid(attachrel->rd_rel->reloftype))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot attach a typed table as partition")));
+	attach_checks(rel, attachrel);
+
+	/* CloneFkReferenced() only creates; CloneFkReferencing(): */
+	parentFKs = RelationGetFKeyList(rel);
+	foreach(lc, parentFKs)
+	{
+		ForeignKeyCacheInfo *fk = lfirst(lc);
+
+		if (fk->confrelid == attachid)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot attach table \"%s\" as a partition because it is referenced by foreign key \"%s\"",
+							RelationGetRelationName(attachrel),
+							get_constraint_name(fk->conoid))));
+		clone = lappend_oid(clone, fk->conoid);
+	}
+	if (clone == NIL)
+	{
+		table_close(attachrel, NoLock);
+		return;
+	}
+	if (attachrel->rd_rel->relkind == RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("foreign key constraints are not supported on foreign tables")));
+
+	attmap = build_attrmap_by_name(RelationGetDescr(attachrel),
+								   RelationGetDescr(rel));
+	partFKs = copyObject(RelationGetFKeyList(attachrel));
+	foreach(lc, clone)
+	{
+		HeapTuple	tup;
+		RiParentFk	parent;
+		AttrNumber	conkey[INDEX_MAX_KEYS];
+		AttrNumber	mapped[INDEX_MAX_KEYS];
+		ListCell   *lp;
+		bool		done = false;
+
+		CHECK_FOR_INTERRUPTS();
+		tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(lfirst_oid(lc)));
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for constraint %u",
+				 lfirst_oid(lc));
+		if (list_member_oid(clone,
+							((Form_pg_constraint) GETSTRUCT(tup))->conparentid))
+		{
+			ReleaseSysCache(tup);
+			continue;
+		}
+		parent_fk_from_catalog(tup, &parent, conkey);
+		ReleaseSysCache(tup);
+		for (int i = 0; i < parent.numfks; i++)
+			mapped[i] = attmap->attnums[conkey[i] - 1];
+
+		foreach(lp, partFKs)
+		{
+			if (try_attach_fk(walk, lfirst_node(ForeignKeyCacheInfo, lp),
+							  &parent, mapped, &attached))
+			{
+				done = true;
+				break;
+			}
+		}
+		if (!done)
+			recurse_referencing(walk, attachrel, &parent, mapped, &attached);
+	}
+	table_close(attachrel, NoLock);
+}
+
+/*
+ * ri_at_detach_partition
+ *		ALTER TABLE parent DETACH PARTITION [CONCURRENTLY | FINALIZE]: the
+ *		partition is looked up and checked as ATExecDetachPartition()
+ *		(RemoveInheritance(), MarkInheritDetached()) and
+ *		ATExecDetachPartitionFinalize() do, then DetachPartitionFinalize()'s
+ *		deletions: first, in one internal call, the partition's triggers
+ *		cloned from the parent's (not the foreign keys' own), after deleting
+ *		their partition dependencies; then, one call each, the constraints
+ *		that reference the partition on behalf of a parent's constraint,
+ *		after deleting their internal dependency on it (their action
+ *		triggers go with them).  CONCURRENTLY makes the same deletions in
+ *		its second transaction.
+ */
+void
+ri_at_detach_partition(DropWalk *walk, Relation rel, AlterTableCmd *cmd)
+{
+	PartitionCmd *pc = (PartitionCmd *) cmd->def;
+	bool		finalize = (cmd->subtype == AT_DetachPartitionFinalize);
+	Relation	partrel;
+	Oid			partid;
+	Relation	inhrel;
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+	bool		pending = false;
+	TargetList	targets = {0};
+	ObjectAddress *dependees;
+	int			maxdeps = 8;
+	int			ndeps = 0;
+	Relation	catrel;
+
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		if (rel->rd_rel->relkind == RELKIND_RELATION)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("table \"%s\" is not partitioned",
+							RelationGetRelationName(rel))));
+		ri_check_alter_relkind(rel, cmd->subtype);
+		return;
+	}
+
+	if (pc->concurrent && !finalize)
+	{
+		PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+
+		if (OidIsValid(get_default_oid_from_partdesc(pd)))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot detach partitions concurrently when a default partition exists")));
+	}
+
+	partid = RangeVarGetRelidExtended(pc->name, AccessShareLock, 0,
+									  NULL, NULL);
+	partrel = table_open(partid, NoLock);
+
+	/* MarkInheritDetached()'s and DeleteInheritsTuple()'s checks. */
+	inhrel = table_open(InheritsRelationId, AccessShareLock);
+	if (pc->concurrent && !finalize)
+	{
+		ScanKeyInit(&key[0], Anum_pg_inherits_inhparent,
+					BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(RelationGetRelid(rel)));
+		scan = systable_beginscan(inhrel, InheritsParentIndexId, true,
+								  NULL, 1, key);
+		while ((tup = systable_getnext(scan)) != NULL)
+		{
+			Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
+
+			if (inh->inhdetachpending)
+				ereport(ERROR,
+						errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						errmsg("partition \"%s\" already pending detach in partitioned table \"%s.%s\"",
+							   get_rel_name(inh->inhrelid),
+							   get_namespace_name(rel->rd_rel->relnamespace),
+							   RelationGetRelationName(rel)),
+						errhint("Use ALTER TABLE ... DETACH PARTITION ... FINALIZE to complete the pending detach operation."));
+		}
+		systable_endscan(scan);
+	}
+	ScanKeyInit(&key[0], Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(partid));
+	scan = systable_beginscan(inhrel, InheritsRelidSeqnoIndexId, true,
+							  NULL, 1, key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_inherits inh = (Form_pg_inherits) GETSTRUCT(tup);
+
+		if (inh->inhparent != RelationGetRelid(rel))
+			continue;
+		found = true;
+		pending = inh->inhdetachpending;
+	}
+	systable_endscan(scan);
+	table_close(inhrel, AccessShareLock);
+	if (found && pending && !finalize)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot detach partition \"%s\"",
+						RelationGetRelationName(partrel)),
+				 errdetail("The partition is being detached concurrently or has an unfinished detach."),
+				 errhint("Use ALTER TABLE ... DETACH PARTITION ... FINALIZE to complete the pending detach operation.")));
+	if (found && !pending && finalize)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot complete detaching partition \"%s\"",
+						RelationGetRelationName(partrel)),
+				 errdetail("There's no pending concurrent detach.")));
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation \"%s\" is not a partition of relation \"%s\"",
+						RelationGetRelationName(partrel),
+						RelationGetRelationName(rel))));
+
+	/* DropClonedTriggersFromPartition() */
+	dependees = palloc(maxdeps * sizeof(ObjectAddress));
+	catrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key[0], Anum_pg_trigger_tgrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(partid));
+	scan = systable_beginscan(catrel, TriggerRelidNameIndexId, true,
+							  NULL, 1, key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_trigger trg = (Form_pg_trigger) GETSTRUCT(tup);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!OidIsValid(trg->tgparentid) || OidIsValid(trg->tgconstrrelid))
+			continue;
+		ri_target_add(&targets, TriggerRelationId, trg->oid, 0);
+		if (ndeps >= maxdeps)
+		{
+			maxdeps *= 2;
+			dependees = repalloc(dependees, maxdeps * sizeof(ObjectAddress));
+		}
+		ObjectAddressSet(dependees[ndeps], TriggerRelationId, trg->tgparentid);
+		ndeps++;
+	}
+	systable_endscan(scan);
+	table_close(catrel, AccessShareLock);
+	ri_walk_batch_as(walk, targets.addrs, targets.n, DW_INTERNAL, dependees,
+					 true);
+
+	/* GetParentedForeignKeyRefs(), then one performDeletion() each. */
+	catrel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyInit(&key[0], Anum_pg_constraint_confrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(partid));
+	ScanKeyInit(&key[1], Anum_pg_constraint_contype, BTEqualStrategyNumber,
+				F_CHAREQ, CharGetDatum(CONSTRAINT_FOREIGN));
+	scan = systable_beginscan(catrel, InvalidOid, true, NULL, 2, key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		ObjectAddress conaddr;
+		ObjectAddress parentaddr;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!OidIsValid(con->conparentid))
+			continue;
+		ObjectAddressSet(conaddr, ConstraintRelationId, con->oid);
+		ObjectAddressSet(parentaddr, ConstraintRelationId, con->conparentid);
+		ri_walk_batch_as(walk, &conaddr, 1, DW_INTERNAL, &parentaddr, true);
+	}
+	systable_endscan(scan);
+	table_close(catrel, AccessShareLock);
+	table_close(partrel, NoLock);
+}
+
+
+/*
+ * fk_column_list
+ *		transformColumnNameList(): the attnums and types of a foreign key's
+ *		column names.  A column an earlier subcommand of the statement drops
+ *		does not exist any more; one that the statement adds (added:
+ *		ColumnDef nodes) gets attnum 0, its type from the ColumnDef, and
+ *		sets *has_new.
+ */
+static int
+fk_column_list(DropWalk *walk, Oid relId, List *colList, List *added,
+			   int16 *attnums, Oid *atttypids, bool *has_new)
+{
+	ListCell   *l;
+	int			attnum = 0;
+
+	foreach(l, colList)
+	{
+		char	   *attname = strVal(lfirst(l));
+		HeapTuple	atttuple;
+		Form_pg_attribute attform;
+		ObjectAddress col;
+		ColumnDef  *newcol = NULL;
+		ListCell   *la;
+
+		atttuple = SearchSysCacheAttName(relId, attname);
+		if (HeapTupleIsValid(atttuple))
+		{
+			ObjectAddressSubSet(col, RelationRelationId, relId,
+								((Form_pg_attribute) GETSTRUCT(atttuple))->attnum);
+			if (ri_walk_is_dropped(walk, &col))
+			{
+				ReleaseSysCache(atttuple);
+				atttuple = NULL;
+			}
+		}
+		if (!HeapTupleIsValid(atttuple))
+		{
+			foreach(la, added)
+			{
+				if (strcmp(((ColumnDef *) lfirst(la))->colname, attname) == 0)
+					newcol = (ColumnDef *) lfirst(la);
+			}
+		}
+		if (newcol != NULL)
+		{
+			if (attnum >= INDEX_MAX_KEYS)
+				ereport(ERROR,
+						(errcode(ERRCODE_TOO_MANY_COLUMNS),
+						 errmsg("cannot have more than %d keys in a foreign key",
+								INDEX_MAX_KEYS)));
+			attnums[attnum] = InvalidAttrNumber;
+			if (atttypids != NULL)
+				atttypids[attnum] = typenameTypeId(NULL, newcol->typeName);
+			*has_new = true;
+			attnum++;
+			continue;
+		}
+		if (!HeapTupleIsValid(atttuple))
+		{
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" referenced in foreign key constraint does not exist",
+							attname)));
+		}
+		attform = (Form_pg_attribute) GETSTRUCT(atttuple);
+		if (attform->attnum < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("system columns cannot be used in foreign keys")));
+		if (attnum >= INDEX_MAX_KEYS)
+			ereport(ERROR,
+					(errcode(ERRCODE_TOO_MANY_COLUMNS),
+					 errmsg("cannot have more than %d keys in a foreign key",
+							INDEX_MAX_KEYS)));
+		attnums[attnum] = attform->attnum;
+		if (atttypids != NULL)
+			atttypids[attnum] = attform->atttypid;
+		ReleaseSysCache(atttuple);
+		attnum++;
+	}
+	return attnum;
+}
+
+/*
+ * fk_primary_key
+ *		transformFkeyGetPrimaryKey(): the referenced table's primary key
+ *		columns, their types and index opclasses.
+ */
+static int
+fk_primary_key(Relation pkrel, int16 *attnums, Oid *atttypids,
+			   Oid *opclasses)
+{
+	List	   *indexoidlist = RelationGetIndexList(pkrel);
+	ListCell   *lc;
+	HeapTuple	indexTuple = NULL;
+	Form_pg_index indexStruct = NULL;
+	Datum		indclassDatum;
+	bool		isnull;
+	oidvector  *indclass;
+	bool		found = false;
+	int			i;
+
+	foreach(lc, indexoidlist)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+
+		indexTuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		if (!HeapTupleIsValid(indexTuple))
+			elog(ERROR, "cache lookup failed for index %u", indexoid);
+		indexStruct = (Form_pg_index) GETSTRUCT(indexTuple);
+		if (indexStruct->indisprimary && indexStruct->indisvalid)
+		{
+			if (!indexStruct->indimmediate)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("cannot use a deferrable primary key for referenced table \"%s\"",
+								RelationGetRelationName(pkrel))));
+			found = true;
+			break;
+		}
+		ReleaseSysCache(indexTuple);
+	}
+	list_free(indexoidlist);
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("there is no primary key for referenced table \"%s\"",
+						RelationGetRelationName(pkrel))));
+
+	indclassDatum = SysCacheGetAttr(INDEXRELID, indexTuple,
+									Anum_pg_index_indclass, &isnull);
+	Assert(!isnull);
+	indclass = (oidvector *) DatumGetPointer(indclassDatum);
+	for (i = 0; i < indexStruct->indnkeyatts; i++)
+	{
+		int			pkattno = indexStruct->indkey.values[i];
+
+		attnums[i] = pkattno;
+		atttypids[i] = attnumTypeId(pkrel, pkattno);
+		opclasses[i] = indclass->values[i];
+	}
+	ReleaseSysCache(indexTuple);
+	return i;
+}
+
+/*
+ * fk_check_attrs
+ *		transformFkeyCheckAttrs(): the opclasses of the first valid unique
+ *		index without predicate or expressions on exactly the referenced
+ *		columns (in any order), with the command's errors.
+ */
+static void
+fk_check_attrs(Relation pkrel, int numattrs, const int16 *attnums,
+			   Oid *opclasses)
+{
+	bool		found = false;
+	bool		found_deferrable = false;
+	List	   *indexoidlist;
+	ListCell   *lc;
+
+	for (int i = 0; i < numattrs; i++)
+		for (int j = i + 1; j < numattrs; j++)
+			if (attnums[i] == attnums[j])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+						 errmsg("foreign key referenced-columns list must not contain duplicates")));
+
+	indexoidlist = RelationGetIndexList(pkrel);
+	foreach(lc, indexoidlist)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+		HeapTuple	indexTuple;
+		Form_pg_index indexStruct;
+
+		indexTuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		if (!HeapTupleIsValid(indexTuple))
+			elog(ERROR, "cache lookup failed for index %u", indexoid);
+		indexStruct = (Form_pg_index) GETSTRUCT(indexTuple);
+		if (indexStruct->indnkeyatts == numattrs &&
+			indexStruct->indisunique &&
+			indexStruct->indisvalid &&
+			heap_attisnull(indexTuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(indexTuple, Anum_pg_index_indexprs, NULL))
+		{
+			Datum		indclassDatum;
+			bool		isnull;
+			oidvector  *indclass;
+
+			indclassDatum = SysCacheGetAttr(INDEXRELID, indexTuple,
+											Anum_pg_index_indclass, &isnull);
+			Assert(!isnull);
+			indclass = (oidvector *) DatumGetPointer(indclassDatum);
+			for (int i = 0; i < numattrs; i++)
+			{
+				found = false;
+				for (int j = 0; j < numattrs; j++)
+				{
+					if (attnums[i] == indexStruct->indkey.values[j])
+					{
+						opclasses[i] = indclass->values[j];
+						found = true;
+						break;
+					}
+				}
+				if (!found)
+					break;
+			}
+			if (found && !indexStruct->indimmediate)
+			{
+				found_deferrable = true;
+				found = false;
+			}
+		}
+		ReleaseSysCache(indexTuple);
+		if (found)
+			break;
+	}
+	if (!found)
+	{
+		if (found_deferrable)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("cannot use a deferrable unique constraint for referenced table \"%s\"",
+							RelationGetRelationName(pkrel))));
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("there is no unique constraint matching given keys for referenced table \"%s\"",
+							RelationGetRelationName(pkrel))));
+	}
+	list_free(indexoidlist);
+}
+
+/*
+ * fk_named
+ *		A copy of the constraint with the name ATExecAddConstraint() chooses
+ *		for an unnamed foreign key (ChooseForeignKeyConstraintNameAddition()
+ *		and ChooseConstraintName()), for the command's messages.
+ */
+static Constraint *
+fk_named(Relation rel, Constraint *fkc)
+{
+	Constraint *copy = copyObject(fkc);
+	char		buf[NAMEDATALEN * 2];
+	int			buflen = 0;
+	ListCell   *lc;
+
+	buf[0] = '\0';
+	foreach(lc, fkc->fk_attrs)
+	{
+		const char *name = strVal(lfirst(lc));
+
+		if (buflen > 0)
+			buf[buflen++] = '_';
+		strlcpy(buf + buflen, name, NAMEDATALEN);
+		buflen += strlen(buf + buflen);
+		if (buflen >= NAMEDATALEN)
+			break;
+	}
+	copy->conname = ChooseConstraintName(RelationGetRelationName(rel),
+										 pstrdup(buf), "fkey",
+										 RelationGetNamespace(rel), NIL);
+	return copy;
+}
+
+/*
+ * ri_at_add_foreign_key
+ *		ADD [CONSTRAINT ...] FOREIGN KEY on a partitioned table: the new
+ *		constraint's key as ATAddForeignKeyConstraint() computes it (columns,
+ *		referenced columns and index, the PK = FK operators), with its
+ *		checks up to there, then addFkRecurseReferencing()'s partition loop:
+ *		an equal foreign key of a partition is attached and its triggers
+ *		dropped.  On any other relation kind the command deletes nothing.
+ *		addFkRecurseReferenced() only creates.  The checks after the key
+ *		(permissions, generated columns, validation of existing rows) are
+ *		not made.  added_columns: the ColumnDefs of the columns the
+ *		statement adds to rel; adds_keys: it adds a primary key or unique
+ *		constraint to rel (which runs in an earlier pass).
+ */
+void
+ri_at_add_foreign_key(DropWalk *walk, Relation rel, Constraint *fkc,
+					  bool recurse, List *added_columns, bool adds_keys)
+{
+	Relation	pkrel;
+	Oid			pkrelid;
+	RiParentFk	parent;
+	int16		fkattnum[INDEX_MAX_KEYS];
+	int16		pkattnum[INDEX_MAX_KEYS];
+	AttrNumber	mapped[INDEX_MAX_KEYS];
+	Oid			fktypoid[INDEX_MAX_KEYS];
+	Oid			pktypoid[INDEX_MAX_KEYS];
+	Oid			opclasses[INDEX_MAX_KEYS];
+	int			numfks;
+	int			numpks;
+	List	   *attached = NIL;
+	bool		has_new = false;
+
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		return;
+
+	pkrelid = RangeVarGetRelidExtended(fkc->pktable, AccessShareLock, 0,
+									   NULL, NULL);
+	pkrel = table_open(pkrelid, NoLock);
+	if (!recurse)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot use ONLY for foreign key on partitioned table \"%s\" referencing relation \"%s\"",
+						RelationGetRelationName(rel),
+						RelationGetRelationName(pkrel))));
+	if (fkc->skip_validation && !fkc->initially_valid)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot add NOT VALID foreign key on partitioned table \"%s\" referencing relation \"%s\"",
+						RelationGetRelationName(rel),
+						RelationGetRelationName(pkrel)),
+				 errdetail("This feature is not yet supported on partitioned tables.")));
+	if (pkrel->rd_rel->relkind != RELKIND_RELATION &&
+		pkrel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("referenced relation \"%s\" is not a table",
+						RelationGetRelationName(pkrel))));
+	if (!allowSystemTableMods && IsSystemRelation(pkrel))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied: \"%s\" is a system catalog",
+						RelationGetRelationName(pkrel))));
+	switch (rel->rd_rel->relpersistence)
+	{
+		case RELPERSISTENCE_PERMANENT:
+			if (!RelationIsPermanent(pkrel))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on permanent tables may reference only permanent tables")));
+			break;
+		case RELPERSISTENCE_UNLOGGED:
+			if (!RelationIsPermanent(pkrel) &&
+				pkrel->rd_rel->relpersistence != RELPERSISTENCE_UNLOGGED)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on unlogged tables may reference only permanent or unlogged tables")));
+			break;
+		case RELPERSISTENCE_TEMP:
+			if (pkrel->rd_rel->relpersistence != RELPERSISTENCE_TEMP)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on temporary tables may reference only temporary tables")));
+			if (!pkrel->rd_islocaltemp || !rel->rd_islocaltemp)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("constraints on temporary tables must involve temporary tables of this session")));
+			break;
+	}
+
+	if (fkc->conname != NULL)
+	{
+		ObjectAddress old;
+
+		ObjectAddressSet(old, ConstraintRelationId,
+						 get_relation_constraint_oid(RelationGetRelid(rel),
+													 fkc->conname, true));
+		if (OidIsValid(old.objectId) && !ri_walk_is_dropped(walk, &old))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("constraint \"%s\" for relation \"%s\" already exists",
+							fkc->conname, RelationGetRelationName(rel))));
+	}
+	else
+		fkc = fk_named(rel, fkc);
+	memset(fkattnum, 0, sizeof(fkattnum));
+	memset(pkattnum, 0, sizeof(pkattnum));
+	numfks = fk_column_list(walk, RelationGetRelid(rel), fkc->fk_attrs,
+							added_columns, fkattnum, fktypoid, &has_new);
+	if (pkrelid == RelationGetRelid(rel) && adds_keys)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot preview ALTER TABLE ... ADD FOREIGN KEY on a partitioned table referencing itself next to ADD PRIMARY KEY or UNIQUE"),
+				 errdetail("The referenced key is created by the same statement, so the key the partitions' foreign keys are compared with is not known.")));
+	if (fkc->pk_attrs == NIL)
+		numpks = fk_primary_key(pkrel, pkattnum, pktypoid, opclasses);
+	else
+	{
+		bool		pk_new = false;
+
+		numpks = fk_column_list(walk, pkrelid, fkc->pk_attrs,
+								pkrelid == RelationGetRelid(rel) ?
+								added_columns : NIL, pkattnum, pktypoid,
+								&pk_new);
+		/* A new column has no unique index (one added with it is refused). */
+		if (pk_new)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+					 errmsg("there is no unique constraint matching given keys for referenced table \"%s\"",
+							RelationGetRelationName(pkrel))));
+		fk_check_attrs(pkrel, numpks, pkattnum, opclasses);
+	}
+	if (numfks != numpks)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
+				 errmsg("number of referencing and referenced columns for foreign key disagree")));
+
+	memset(&parent, 0, sizeof(parent));
+	parent.confrelid = pkrelid;
+	parent.condeferrable = fkc->deferrable;
+	parent.condeferred = fkc->initdeferred;
+	parent.confupdtype = fkc->fk_upd_action;
+	parent.confdeltype = fkc->fk_del_action;
+	parent.confmatchtype = fkc->fk_matchtype;
+	parent.numfks = numfks;
+	for (int i = 0; i < numpks; i++)
+	{
+		HeapTuple	cla_ht;
+		Form_pg_opclass cla_tup;
+		Oid			opfamily;
+		Oid			opcintype;
+		Oid			ppeqop;
+		Oid			pfeqop;
+		Oid			ffeqop = InvalidOid;
+		Oid			fktyped;
+
+		cla_ht = SearchSysCache1(CLAOID, ObjectIdGetDatum(opclasses[i]));
+		if (!HeapTupleIsValid(cla_ht))
+			elog(ERROR, "cache lookup failed for opclass %u", opclasses[i]);
+		cla_tup = (Form_pg_opclass) GETSTRUCT(cla_ht);
+		if (cla_tup->opcmethod != BTREE_AM_OID)
+			elog(ERROR, "only b-tree indexes are supported for foreign keys");
+		opfamily = cla_tup->opcfamily;
+		opcintype = cla_tup->opcintype;
+		ReleaseSysCache(cla_ht);
+
+		ppeqop = get_opfamily_member(opfamily, opcintype, opcintype,
+									 BTEqualStrategyNumber);
+		if (!OidIsValid(ppeqop))
+			elog(ERROR, "missing operator %d(%u,%u) in opfamily %u",
+				 BTEqualStrategyNumber, opcintype, opcintype, opfamily);
+		fktyped = getBaseType(fktypoid[i]);
+		pfeqop = get_opfamily_member(opfamily, opcintype, fktyped,
+									 BTEqualStrategyNumber);
+		if (OidIsValid(pfeqop))
+			ffeqop = get_opfamily_member(opfamily, fktyped, fktyped,
+										 BTEqualStrategyNumber);
+		if (!(OidIsValid(pfeqop) && OidIsValid(ffeqop)))
+		{
+			Oid			input_typeids[2];
+			Oid			target_typeids[2];
+
+			input_typeids[0] = pktypoid[i];
+			input_typeids[1] = fktypoid[i];
+			target_typeids[0] = opcintype;
+			target_typeids[1] = opcintype;
+			if (can_coerce_type(2, input_typeids, target_typeids,
+								COERCION_IMPLICIT))
+				pfeqop = ffeqop = ppeqop;
+		}
+		if (!(OidIsValid(pfeqop) && OidIsValid(ffeqop)))
+		{
+			const char *pkname = fkc->pk_attrs != NIL ?
+				strVal(list_nth(fkc->pk_attrs, i)) :
+				NameStr(*attnumAttName(pkrel, pkattnum[i]));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("foreign key constraint \"%s\" cannot be implemented",
+							fkc->conname),
+					 errdetail("Key columns \"%s\" and \"%s\" "
+							   "are of incompatible types: %s and %s.",
+							   strVal(list_nth(fkc->fk_attrs, i)),
+							   pkname,
+							   format_type_be(fktypoid[i]),
+							   format_type_be(pktypoid[i]))));
+		}
+		parent.confkey[i] = pkattnum[i];
+		parent.conpfeqop[i] = pfeqop;
+		mapped[i] = fkattnum[i];
+	}
+
+	/* A new column: no partition's foreign key can be on it. */
+	if (!has_new)
+		recurse_referencing(walk, rel, &parent, mapped, &attached);
+	table_close(pkrel, NoLock);
 }

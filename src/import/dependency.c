@@ -180,11 +180,16 @@ ri_walk_object(DropWalk *walk, DropWalkBatch *batch, const ObjectAddress *object
 				return;
 
 			case DEPENDENCY_PARTITION_PRI:
+				/* Deleted by the command before the call. */
+				if (stack == NULL && batch->detached)
+					break;
 				objflags |= DW_IS_PART;
 				partowner = other;
 				break;
 
 			case DEPENDENCY_PARTITION_SEC:
+				if (stack == NULL && batch->detached)
+					break;
 				if (!(objflags & DW_IS_PART))
 					partowner = other;
 				objflags |= DW_IS_PART;
