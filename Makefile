@@ -75,6 +75,7 @@ REGRESS = setup extension_members foreign_keys \
 	drop_preview_inheritance \
 	drop_preview_memory \
 	drop_preview_shared \
+	drop_preview_oracle \
 	drop_preview_alter_column \
 	drop_preview_alter_type \
 	drop_preview_alter_multi drop_preview_alter_partition \
