@@ -108,6 +108,7 @@ typedef struct AlterQueue
 static bool subcommand_drops(AlterTableCmd *cmd, ObjectType objtype);
 static const char *subcommand_label(AlterTableCmd *cmd, ObjectType objtype);
 static AlterTab *queue_entry(AlterQueue *q, Oid relid);
+static bool label_seen_before(List *items, ListCell *upto);
 static void prep_cmd(AlterQueue *q, Relation rel, AlterTableCmd *cmd,
 					 bool recurse, bool recursing, const char *label);
 static bool adds_foreign_key(AlterTableCmd *cmd);
@@ -243,7 +244,7 @@ ri_preview_alter_table(AlterTableStmt *stmt, DropWalk *walk)
 			CHECK_FOR_INTERRUPTS();
 			ri_walk_set_label(walk, item->label);
 			ri_at_alter_type(walk, rel, item->cmd, &tab->rebuild);
-			if (strstr(label.data, item->label) == NULL)
+			if (!label_seen_before(tab->type_items, li))
 				appendStringInfo(&label, "%s%s", label.len > 0 ? ", " : "",
 								 item->label);
 		}
@@ -517,6 +518,27 @@ queue_entry(AlterQueue *q, Oid relid)
 	tab->relid = relid;
 	q->tabs = lappend(q->tabs, tab);
 	return tab;
+}
+
+/*
+ * label_seen_before
+ *		Whether an AlterItem of 'items' before 'upto' has the same label as
+ *		the one at 'upto' (a subcommand queued again by recursion).
+ */
+static bool
+label_seen_before(List *items, ListCell *upto)
+{
+	const char *label = ((AlterItem *) lfirst(upto))->label;
+	ListCell   *lc;
+
+	foreach(lc, items)
+	{
+		if (lc == upto)
+			break;
+		if (strcmp(((AlterItem *) lfirst(lc))->label, label) == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
