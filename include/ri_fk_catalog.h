@@ -115,6 +115,7 @@ extern bool ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok);
 extern bool ri_fk_lock(FkInfo *fk, bool missing_ok);
 extern List *ri_fk_list(List *relids, bool only_not_valid);
 extern RiAccessProblem ri_fk_access(const FkInfo *fk, Oid *relid);
+extern char *ri_access_reason(RiAccessProblem problem, Oid relid);
 extern char *ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem,
 								 Oid relid);
 extern void ri_fk_require_access(const FkInfo *fk);

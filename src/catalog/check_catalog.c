@@ -544,47 +544,24 @@ ri_check_access_reason(const RiCheckInfo *ci, const RiCheckTarget *t,
 					   RiAccessProblem problem, Oid relid)
 {
 	char	   *relname = get_rel_name(relid);
-	char	   *nspname;
 	Oid			funcid;
 	Oid			owner;
 	char	   *rolname;
 
-	if (problem != RI_ACCESS_OK && problem != RI_ACCESS_GONE &&
-		relname == NULL)
-		problem = RI_ACCESS_GONE;
-
-	switch (problem)
-	{
-		case RI_ACCESS_OK:
-			break;
-		case RI_ACCESS_GONE:
-			return pstrdup("the constraint or its table was dropped or changed concurrently");
-		case RI_ACCESS_OTHER_TEMP:
-			return psprintf("table \"%s\" is a temporary table of another session",
-							relname);
-		case RI_ACCESS_NO_SCHEMA:
-			nspname = get_namespace_name(get_rel_namespace(relid));
-			return psprintf("permission denied for schema %s",
-							nspname ? nspname : "(dropped)");
-		case RI_ACCESS_NO_SELECT:
-			return psprintf("permission denied for the columns of table \"%s\" that the constraint reads",
-							relname);
-		case RI_ACCESS_NO_LOCATION:
-			return psprintf("permission denied for the ctid and tableoid columns of table \"%s\"",
-							relname);
-		case RI_ACCESS_RLS:
-			return psprintf("row-level security applies to table \"%s\"",
-							relname);
-		case RI_ACCESS_FOREIGN_CODE:
-			funcid = ri_expr_foreign_function(t->expr);
-			owner = ri_rel_owner(t->relid);
-			rolname = OidIsValid(owner) ? GetUserNameFromId(owner, true) : NULL;
-			return psprintf("its expression runs %s, which runs only as table owner %s, who cannot read table \"%s\"",
-							OidIsValid(funcid) ? ri_foreign_function_text(funcid) : "code of another role",
-							rolname ? quote_identifier(rolname) : "(dropped)",
-							relname);
-	}
-	return NULL;
+	if (relname == NULL)
+		return ri_access_reason(problem, relid);
+	if (problem == RI_ACCESS_NO_SELECT)
+		return psprintf("permission denied for the columns of table \"%s\" that the constraint reads",
+						relname);
+	if (problem != RI_ACCESS_FOREIGN_CODE)
+		return ri_access_reason(problem, relid);
+	funcid = ri_expr_foreign_function(t->expr);
+	owner = ri_rel_owner(t->relid);
+	rolname = OidIsValid(owner) ? GetUserNameFromId(owner, true) : NULL;
+	return psprintf("its expression runs %s, which runs only as table owner %s, who cannot read table \"%s\"",
+					OidIsValid(funcid) ? ri_foreign_function_text(funcid) : "code of another role",
+					rolname ? quote_identifier(rolname) : "(dropped)",
+					relname);
 }
 
 /*

@@ -682,16 +682,19 @@ ri_fk_foreign_code_text(const FkInfo *fk, char **function, char **role)
 }
 
 /*
- * ri_fk_access_reason
- *		The problem as a lower-case phrase, for "skipped: <reason>".
+ * ri_access_reason
+ *		A problem ri_fk_access or ri_check_access found on relation relid,
+ *		as a lower-case phrase.  NULL for RI_ACCESS_OK, and for the two
+ *		problems whose phrase names what the constraint reads or runs
+ *		(RI_ACCESS_NO_SELECT and RI_ACCESS_FOREIGN_CODE), which the caller
+ *		phrases.  A relation that is gone by now is reported as dropped
+ *		concurrently, whatever the problem was.
  */
 char *
-ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem, Oid relid)
+ri_access_reason(RiAccessProblem problem, Oid relid)
 {
 	char	   *relname = get_rel_name(relid);
 	char	   *nspname;
-	char	   *function;
-	char	   *role;
 
 	if (problem != RI_ACCESS_OK && problem != RI_ACCESS_GONE &&
 		relname == NULL)
@@ -700,6 +703,8 @@ ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem, Oid relid)
 	switch (problem)
 	{
 		case RI_ACCESS_OK:
+		case RI_ACCESS_NO_SELECT:
+		case RI_ACCESS_FOREIGN_CODE:
 			break;
 		case RI_ACCESS_GONE:
 			return pstrdup("the constraint or its table was dropped or changed concurrently");
@@ -710,21 +715,37 @@ ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem, Oid relid)
 			nspname = get_namespace_name(get_rel_namespace(relid));
 			return psprintf("permission denied for schema %s",
 							nspname ? nspname : "(dropped)");
-		case RI_ACCESS_NO_SELECT:
-			return psprintf("permission denied for the key columns of table \"%s\"",
-							relname);
 		case RI_ACCESS_NO_LOCATION:
 			return psprintf("permission denied for the ctid and tableoid columns of table \"%s\"",
 							relname);
 		case RI_ACCESS_RLS:
 			return psprintf("row-level security applies to table \"%s\"",
 							relname);
-		case RI_ACCESS_FOREIGN_CODE:
-			ri_fk_foreign_code_text(fk, &function, &role);
-			return psprintf("comparing its keys runs %s, which runs only as table owner %s, who cannot read table \"%s\"",
-							function, role, relname);
 	}
 	return NULL;
+}
+
+/*
+ * ri_fk_access_reason
+ *		The problem as a lower-case phrase, for "skipped: <reason>".
+ */
+char *
+ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem, Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+	char	   *function;
+	char	   *role;
+
+	if (relname == NULL)
+		return ri_access_reason(problem, relid);
+	if (problem == RI_ACCESS_NO_SELECT)
+		return psprintf("permission denied for the key columns of table \"%s\"",
+						relname);
+	if (problem != RI_ACCESS_FOREIGN_CODE)
+		return ri_access_reason(problem, relid);
+	ri_fk_foreign_code_text(fk, &function, &role);
+	return psprintf("comparing its keys runs %s, which runs only as table owner %s, who cannot read table \"%s\"",
+					function, role, relname);
 }
 
 /*
