@@ -101,6 +101,46 @@ CREATE INDEX ON wider (wide_dom_id);
 CREATE TABLE late (parent_id int);
 CREATE INDEX ON late (parent_id);
 ALTER TABLE late ADD FOREIGN KEY (parent_id) REFERENCES parent NOT VALID;
+-- RI compares with the constraint's operator: varchar referencing text is
+-- a binary coercion to texteq (not reported); int referencing numeric
+-- casts every value to numeric (reported, as bigint referencing int is).
+CREATE TABLE named (name text PRIMARY KEY);
+CREATE TABLE priced (price numeric PRIMARY KEY);
+CREATE TABLE naming (id int PRIMARY KEY, name varchar(20) REFERENCES named,
+	price int REFERENCES priced);
+CREATE INDEX ON naming (name);
+CREATE INDEX ON naming (price);
+-- One cycle of load_order (g, h, i) whose deferrable key (i -> h) breaks
+-- only one of its loops: g and h still reference each other through keys
+-- that are not deferrable (reported), h and i do not.  And j, k, l, m: two
+-- loops (j <-> k, l <-> m) joined into one cycle by deferrable keys, each
+-- reported on its own.
+CREATE TABLE g (id int PRIMARY KEY, h_id int);
+CREATE TABLE h (id int PRIMARY KEY, g_id int REFERENCES g, i_id int);
+CREATE TABLE i (id int PRIMARY KEY, h_id int REFERENCES h DEFERRABLE);
+ALTER TABLE g ADD FOREIGN KEY (h_id) REFERENCES h;
+ALTER TABLE h ADD FOREIGN KEY (i_id) REFERENCES i;
+CREATE TABLE j (id int PRIMARY KEY, k_id int, l_id int);
+CREATE TABLE k (id int PRIMARY KEY, j_id int REFERENCES j);
+CREATE TABLE l (id int PRIMARY KEY, m_id int, j_id int REFERENCES j DEFERRABLE);
+CREATE TABLE m (id int PRIMARY KEY, l_id int REFERENCES l);
+ALTER TABLE j ADD FOREIGN KEY (k_id) REFERENCES k;
+ALTER TABLE j ADD FOREIGN KEY (l_id) REFERENCES l DEFERRABLE;
+ALTER TABLE l ADD FOREIGN KEY (m_id) REFERENCES m;
+CREATE INDEX ON g (h_id);
+CREATE INDEX ON h (g_id);
+CREATE INDEX ON h (i_id);
+CREATE INDEX ON i (h_id);
+CREATE INDEX ON j (k_id);
+CREATE INDEX ON j (l_id);
+CREATE INDEX ON k (j_id);
+CREATE INDEX ON l (j_id);
+CREATE INDEX ON l (m_id);
+CREATE INDEX ON m (l_id);
+SELECT cycle, string_agg(relname, ', ' ORDER BY relname) AS load_order_cycle
+  FROM ri_audit.load_order() JOIN pg_class ON pg_class.oid = table_name
+ WHERE relnamespace = 'rep'::regnamespace AND relname ~ '^[g-m]$'
+ GROUP BY cycle;
 SET search_path = public;
 SELECT severity, problem, table_name, fk_name, reason, advice
   FROM ri_audit.report()
