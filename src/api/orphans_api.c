@@ -8,7 +8,11 @@
  * locks the two tables, checks again, and hands the keys of one
  * referencing table at a time to the orphan scan engine
  * (src/engine/orphan_scan.c), whose collectors count, order and render the
- * orphans; this file turns them into result rows or errors.  Results are
+ * orphans; this file turns them into result rows or errors.
+ * check_foreign_keys() and assert_no_orphans() keep the fast path's
+ * referenced key sets from one table to the next (RiKeysetCache, within
+ * ri_audit.work_mem), each until the last key referencing its table is
+ * done, so that a key set is built once per call.  Results are
  * returned through a tuplestore (InitMaterializedSRF), which spills to
  * disk.
  *
@@ -124,6 +128,7 @@ static const ResultColumn check_columns[CHECK_FOREIGN_KEYS_COLS] = {
 
 static void result_column_map(TupleDesc tupdesc, const char *function,
 							  const ResultColumn *cols, int ncols, int *map);
+static bool *last_references(const Oid *pk_relids, int n);
 
 static void report_progress(const FkInfo *fk, int done, int total);
 static void report_done(const FkInfo *fk, int done, int total,
@@ -145,6 +150,50 @@ report_progress(const FkInfo *fk, int done, int total)
 			(errmsg_internal("checking foreign key constraint \"%s\" on table \"%s\" (%d of %d)",
 							 NameStr(fk->conname), get_rel_name(fk->fk_relid),
 							 done, total)));
+}
+
+/* A referenced table and the position of a key referencing it. */
+typedef struct PkRef
+{
+	Oid			pk_relid;
+	int			pos;
+} PkRef;
+
+static int
+pk_ref_cmp(const void *a, const void *b)
+{
+	const PkRef *x = (const PkRef *) a;
+	const PkRef *y = (const PkRef *) b;
+
+	if (x->pk_relid != y->pk_relid)
+		return x->pk_relid < y->pk_relid ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos ? 1 : 0;
+}
+
+/*
+ * last_references
+ *		For keys referencing pk_relids[0..n-1] in the order they are
+ *		checked: which is the last to reference its table, after which
+ *		the key sets kept for that table can go (ri_keyset_cache_release).
+ *		Allocated in the current memory context.
+ */
+static bool *
+last_references(const Oid *pk_relids, int n)
+{
+	PkRef	   *refs = palloc(sizeof(PkRef) * Max(n, 1));
+	bool	   *last = palloc0(sizeof(bool) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		refs[i].pk_relid = pk_relids[i];
+		refs[i].pos = i;
+	}
+	qsort(refs, n, sizeof(PkRef), pk_ref_cmp);
+	for (int i = 0; i < n; i++)
+		if (i == n - 1 || refs[i + 1].pk_relid != refs[i].pk_relid)
+			last[refs[i].pos] = true;
+	pfree(refs);
+	return last;
 }
 
 /*
@@ -249,7 +298,7 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 		return;
 
 	c = ri_collector_create(&fk, true, has_limit ? max_rows : 0);
-	ri_scan_table_fks(&fk, 1, ri_collector_sink(&c, 1), NULL, NULL);
+	ri_scan_table_fks(&fk, 1, ri_collector_sink(&c, 1), NULL, NULL, NULL);
 	if (colmap[OC_ROW_KEY] >= 0)
 		rk = ri_row_key_reader_create(&fk);
 
@@ -376,6 +425,9 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	MemoryContext oldcxt;
 	int			colmap[CHECK_FOREIGN_KEYS_COLS];
 	TimestampTz started = GetCurrentTimestamp();
+	RiKeysetCache *cache;
+	Oid		   *pk_relids;
+	bool	   *last_ref;
 
 	ri_require_arg(fcinfo, 1, "sample_size");
 	sample_size = ri_nonneg_int_arg(fcinfo, 1, false, "sample_size");
@@ -390,6 +442,17 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			return (Datum) 0;	/* an empty array: no tables, no rows */
 	}
 	keys = ri_fk_listing(ri_fk_list(relids, false), &nkeys);
+
+	/*
+	 * A referenced key set is built once for all the tables that reference
+	 * it, as the budget allows (orphan_keyset.c), and freed after the last
+	 * key that references its table.
+	 */
+	pk_relids = palloc(sizeof(Oid) * Max(nkeys, 1));
+	for (int i = 0; i < nkeys; i++)
+		pk_relids[i] = keys[i].pk_relid;
+	last_ref = last_references(pk_relids, nkeys);
+	cache = ri_keyset_cache_create();
 
 	/*
 	 * Everything one group needs lives in groupcxt, reset after the group's
@@ -480,7 +543,10 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		if (nscan > 0)
 			ri_scan_table_fks(scan_fks, nscan,
 							  ri_collector_sink(collectors, nscan),
-							  rows_checked, elapsed);
+							  rows_checked, elapsed, cache);
+		for (int i = start; i < end; i++)
+			if (last_ref[i])
+				ri_keyset_cache_release(cache, pk_relids[i]);
 
 		for (int i = 0; i < ngroup; i++)
 		{
@@ -546,6 +612,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		MemoryContextReset(groupcxt);
 	}
 	MemoryContextDelete(groupcxt);
+	ri_keyset_cache_end(cache);
 	return (Datum) 0;
 }
 
@@ -611,6 +678,9 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	int			first = -1;
 	OrphanCollector *first_c = NULL;
 	ListCell   *lc;
+	RiKeysetCache *cache;
+	Oid		   *pk_relids;
+	bool	   *last_ref;
 
 	if (!PG_ARGISNULL(0))
 	{
@@ -631,18 +701,32 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		nfks++;
 	}
 
+	/* each referenced key set built once, as in check_foreign_keys() */
+	pk_relids = palloc(sizeof(Oid) * Max(nfks, 1));
+	for (int i = 0; i < nfks; i++)
+		pk_relids[i] = fks[i].pk_relid;
+	last_ref = last_references(pk_relids, nfks);
+	cache = ri_keyset_cache_create();
+
 	for (int i = 0; i < nfks; i++)
 	{
 		OrphanCollector *c;
 		int64		count;
 
 		if (!ri_fk_lock(&fks[i], true))
+		{
+			if (last_ref[i])
+				ri_keyset_cache_release(cache, pk_relids[i]);
 			continue;
+		}
 		ri_fk_require_access(&fks[i]);
 		report_progress(&fks[i], i + 1, nfks);
 		/* Keep the first orphan only for the first key that has any. */
 		c = ri_collector_create(&fks[i], first < 0, 1);
-		ri_scan_table_fks(&fks[i], 1, ri_collector_sink(&c, 1), NULL, NULL);
+		ri_scan_table_fks(&fks[i], 1, ri_collector_sink(&c, 1), NULL, NULL,
+						  cache);
+		if (last_ref[i])
+			ri_keyset_cache_release(cache, pk_relids[i]);
 		count = ri_collector_count(c);
 		if (count > 0)
 		{
@@ -658,6 +742,8 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		ri_collector_end(c);
 		pfree(c);
 	}
+
+	ri_keyset_cache_end(cache);
 
 	if (first >= 0)
 	{
