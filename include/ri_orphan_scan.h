@@ -56,8 +56,8 @@ struct OrphanSink
  */
 typedef struct RiKeysetCache RiKeysetCache;
 
-extern RiKeysetCache *ri_keyset_cache_create(void);
-extern void ri_keyset_cache_release(RiKeysetCache *cache, Oid pk_relid);
+extern RiKeysetCache *ri_keyset_cache_create(const Oid *pk_relids, int nkeys);
+extern void ri_keyset_cache_advance(RiKeysetCache *cache, int done);
 extern void ri_keyset_cache_end(RiKeysetCache *cache);
 
 /* orphan_scan.c: the dispatcher */

@@ -5,7 +5,7 @@
 -- keys, with orphans in each, get exactly the planner path's answers
 -- (every orphan key, in order, through a sample as large as the count)
 -- when the sets are kept (the default budget: DEBUG2 says "kept from an
--- earlier table"), when they make room for each other (1500 kB: some are
+-- earlier table"), when they make room for each other (1400 kB: some are
 -- dropped and built again), and when none can be kept (64 kB: each is
 -- built again for each table, in batches).
 --
@@ -22,7 +22,7 @@ INSERT INTO rp SELECT g * 7919, 'code ' || g, g % 100, 'b' || g
 CREATE TABLE ru (id uuid PRIMARY KEY) PARTITION BY HASH (id);
 CREATE TABLE ru_0 PARTITION OF ru FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE ru_1 PARTITION OF ru FOR VALUES WITH (MODULUS 2, REMAINDER 1);
-INSERT INTO ru SELECT md5(g::text)::uuid FROM generate_series(1, 5000) g;
+INSERT INTO ru SELECT md5(g::text)::uuid FROM generate_series(1, 20000) g;
 
 -- Referencing, checked in name order: a1 and a2 (int and bigint) share
 -- rp.id, b1 and b2 (text and varchar) rp.code, c1 and c2 rp (a, b) (the
@@ -59,9 +59,9 @@ INSERT INTO c1 VALUES (NULL, 'b1'), (1, NULL);
 INSERT INTO c2 SELECT CASE WHEN g % 89 = 0 THEN 'b' || (g + 1) ELSE 'b' || g END, g % 100
   FROM generate_series(1, 20000) g;
 INSERT INTO c2 VALUES (NULL, 1), ('b1', NULL), (NULL, NULL);
-INSERT INTO d1 SELECT md5(CASE WHEN g % 97 = 0 THEN -g ELSE g % 5000 + 1 END::text)::uuid
+INSERT INTO d1 SELECT md5(CASE WHEN g % 97 = 0 THEN -g ELSE g % 20000 + 1 END::text)::uuid
   FROM generate_series(1, 10000) g;
-INSERT INTO d2 SELECT md5(CASE WHEN g % 89 = 0 THEN -g ELSE g % 5000 + 1 END::text)::uuid, g
+INSERT INTO d2 SELECT md5(CASE WHEN g % 89 = 0 THEN -g ELSE g % 20000 + 1 END::text)::uuid, g
   FROM generate_series(1, 10000) g;
 ALTER TABLE a1 ADD FOREIGN KEY (k) REFERENCES rp NOT VALID;
 ALTER TABLE a2 ADD FOREIGN KEY (k) REFERENCES rp NOT VALID;
@@ -132,11 +132,11 @@ SET client_min_messages = debug2;
 SELECT count(*) FROM ri_audit.check_foreign_keys('{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2}');
 SET client_min_messages = warning;
 
--- 1500 kB: the sets of rp.id and rp.code (about 250 and 850 kB) fit
--- together, rp (a, b) (about 1 MB) only alone: c1 drops the other two
--- (least recently used first) to build it, and e1 and e2 build them again
--- (e2 dropping rp (a, b)); b2, c2 and d2 still probe the kept sets.
-SET ri_audit.work_mem = 1500;
+-- 1400 kB: the sets of rp.id and rp.code (about 260 and 890 kB) fit
+-- together, rp (a, b) (about 1 MB) with neither: c1 drops both to build
+-- it, d1 drops it for ru.id (about 790 kB), e1 and e2 build rp.id and
+-- rp.code again; a2, b2, c2 and d2 probe the kept sets.
+SET ri_audit.work_mem = 1400;
 SELECT * FROM kr_compare();
 SELECT * FROM kr_assert_compare();
 SET client_min_messages = debug2;

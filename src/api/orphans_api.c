@@ -128,7 +128,6 @@ static const ResultColumn check_columns[CHECK_FOREIGN_KEYS_COLS] = {
 
 static void result_column_map(TupleDesc tupdesc, const char *function,
 							  const ResultColumn *cols, int ncols, int *map);
-static bool *last_references(const Oid *pk_relids, int n);
 
 static void report_progress(const FkInfo *fk, int done, int total);
 static void report_done(const FkInfo *fk, int done, int total,
@@ -150,50 +149,6 @@ report_progress(const FkInfo *fk, int done, int total)
 			(errmsg_internal("checking foreign key constraint \"%s\" on table \"%s\" (%d of %d)",
 							 NameStr(fk->conname), get_rel_name(fk->fk_relid),
 							 done, total)));
-}
-
-/* A referenced table and the position of a key referencing it. */
-typedef struct PkRef
-{
-	Oid			pk_relid;
-	int			pos;
-} PkRef;
-
-static int
-pk_ref_cmp(const void *a, const void *b)
-{
-	const PkRef *x = (const PkRef *) a;
-	const PkRef *y = (const PkRef *) b;
-
-	if (x->pk_relid != y->pk_relid)
-		return x->pk_relid < y->pk_relid ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos ? 1 : 0;
-}
-
-/*
- * last_references
- *		For keys referencing pk_relids[0..n-1] in the order they are
- *		checked: which is the last to reference its table, after which
- *		the key sets kept for that table can go (ri_keyset_cache_release).
- *		Allocated in the current memory context.
- */
-static bool *
-last_references(const Oid *pk_relids, int n)
-{
-	PkRef	   *refs = palloc(sizeof(PkRef) * Max(n, 1));
-	bool	   *last = palloc0(sizeof(bool) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-	{
-		refs[i].pk_relid = pk_relids[i];
-		refs[i].pos = i;
-	}
-	qsort(refs, n, sizeof(PkRef), pk_ref_cmp);
-	for (int i = 0; i < n; i++)
-		if (i == n - 1 || refs[i + 1].pk_relid != refs[i].pk_relid)
-			last[refs[i].pos] = true;
-	pfree(refs);
-	return last;
 }
 
 /*
@@ -427,7 +382,6 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	TimestampTz started = GetCurrentTimestamp();
 	RiKeysetCache *cache;
 	Oid		   *pk_relids;
-	bool	   *last_ref;
 
 	ri_require_arg(fcinfo, 1, "sample_size");
 	sample_size = ri_nonneg_int_arg(fcinfo, 1, false, "sample_size");
@@ -451,8 +405,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	pk_relids = palloc(sizeof(Oid) * Max(nkeys, 1));
 	for (int i = 0; i < nkeys; i++)
 		pk_relids[i] = keys[i].pk_relid;
-	last_ref = last_references(pk_relids, nkeys);
-	cache = ri_keyset_cache_create();
+	cache = ri_keyset_cache_create(pk_relids, nkeys);
 
 	/*
 	 * Everything one group needs lives in groupcxt, reset after the group's
@@ -544,9 +497,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			ri_scan_table_fks(scan_fks, nscan,
 							  ri_collector_sink(collectors, nscan),
 							  rows_checked, elapsed, cache);
-		for (int i = start; i < end; i++)
-			if (last_ref[i])
-				ri_keyset_cache_release(cache, pk_relids[i]);
+		ri_keyset_cache_advance(cache, end);
 
 		for (int i = 0; i < ngroup; i++)
 		{
@@ -680,7 +631,6 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	RiKeysetCache *cache;
 	Oid		   *pk_relids;
-	bool	   *last_ref;
 
 	if (!PG_ARGISNULL(0))
 	{
@@ -705,8 +655,7 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	pk_relids = palloc(sizeof(Oid) * Max(nfks, 1));
 	for (int i = 0; i < nfks; i++)
 		pk_relids[i] = fks[i].pk_relid;
-	last_ref = last_references(pk_relids, nfks);
-	cache = ri_keyset_cache_create();
+	cache = ri_keyset_cache_create(pk_relids, nfks);
 
 	for (int i = 0; i < nfks; i++)
 	{
@@ -714,19 +663,14 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		int64		count;
 
 		if (!ri_fk_lock(&fks[i], true))
-		{
-			if (last_ref[i])
-				ri_keyset_cache_release(cache, pk_relids[i]);
 			continue;
-		}
 		ri_fk_require_access(&fks[i]);
 		report_progress(&fks[i], i + 1, nfks);
 		/* Keep the first orphan only for the first key that has any. */
 		c = ri_collector_create(&fks[i], first < 0, 1);
 		ri_scan_table_fks(&fks[i], 1, ri_collector_sink(&c, 1), NULL, NULL,
 						  cache);
-		if (last_ref[i])
-			ri_keyset_cache_release(cache, pk_relids[i]);
+		ri_keyset_cache_advance(cache, i + 1);
 		count = ri_collector_count(c);
 		if (count > 0)
 		{

@@ -90,6 +90,7 @@
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/logtape.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -1970,12 +1971,13 @@ ks_share(KsFk *kf, bool plan)
  * compares them): its counts, always, and the set itself when it was built
  * whole (one batch, nothing on tape) and the kept sets together fit in the
  * budget.  The sets kept and the sets a call builds share the budget: a
- * call first drops the kept sets it does not use, least recently used
- * first, as far as its own sets need the room; when its sets and the kept
- * ones it uses cannot be held together, it drops those too and builds
- * every set again as a call without a cache does.  The caller drops an
- * entry when the last key referencing its table is done
- * (ri_keyset_cache_release).
+ * call first drops the kept sets it does not use, those needed again
+ * last first (the caller gives the cache the referenced table of each key
+ * in the order they are checked), as far as its own sets need the room;
+ * when its sets and the kept ones it uses cannot be held together, it
+ * drops those too and builds every set again as a call without a cache
+ * does.  An entry goes when no key left to check references its table
+ * (ri_keyset_cache_advance).
  *
  * Exactness: a set is only used under the snapshot it was read with (the
  * cache keeps that snapshot registered, so another snapshot cannot take
@@ -2003,10 +2005,12 @@ typedef struct KsCacheEntry
 	int64		pk_max;
 	uint64		pk_bytes;
 
+	/* the next key to check that references pk_relid (INT_MAX: none) */
+	int			next;
+
 	/* the set built whole, when kept (setcxt not NULL) */
 	MemoryContext setcxt;		/* holds it; a child of the cache's */
 	Size		set_bytes;		/* memory it takes */
-	uint64		lastuse;		/* the cache's clock when last used */
 	KsSetKind	kind;
 	Size		plan_capacity;
 	uint64		nbits;
@@ -2020,30 +2024,64 @@ typedef struct KsCacheEntry
 	uint64		nused;
 } KsCacheEntry;
 
+/* While planning the cache: the first position of a table seen so far. */
+typedef struct KsNextPos
+{
+	Oid			pk_relid;		/* hash key */
+	int			pos;
+} KsNextPos;
+
 struct RiKeysetCache
 {
 	MemoryContext cxt;			/* the entries and kept sets */
 	Snapshot	snapshot;		/* registered: what the sets were read with */
 	List	   *entries;		/* KsCacheEntry pointers */
 	Size		set_bytes;		/* memory of the kept sets */
-	uint64		clock;			/* counts the calls, for lastuse */
+	int			nkeys;			/* the keys of the caller's plan */
+	Oid		   *pk_relids;		/* the table each references, in order */
+	int		   *nextpos;		/* the next key referencing the same
+								 * table, or INT_MAX */
+	int			done;			/* keys [0, done) are checked */
 };
 
 /*
  * ri_keyset_cache_create
  *		An empty cache of referenced key sets, in a child of the current
- *		memory context, to pass to the ri_keyset_check() calls of one
- *		statement.  ri_keyset_cache_end() frees it.
+ *		memory context, for the ri_keyset_check() calls of one statement
+ *		that check nkeys keys, referencing pk_relids[0 .. nkeys - 1], in
+ *		that order.  ri_keyset_cache_end() frees it.
  */
 RiKeysetCache *
-ri_keyset_cache_create(void)
+ri_keyset_cache_create(const Oid *pk_relids, int nkeys)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 											  "ri_audit keyset cache",
 											  ALLOCSET_DEFAULT_SIZES);
 	RiKeysetCache *cache = MemoryContextAllocZero(cxt, sizeof(RiKeysetCache));
+	HASHCTL		ctl;
+	HTAB	   *later;
 
 	cache->cxt = cxt;
+	cache->nkeys = nkeys;
+	cache->pk_relids = MemoryContextAlloc(cxt, sizeof(Oid) * Max(nkeys, 1));
+	cache->nextpos = MemoryContextAlloc(cxt, sizeof(int) * Max(nkeys, 1));
+	memcpy(cache->pk_relids, pk_relids, sizeof(Oid) * nkeys);
+
+	/* from the end: the next position of each table seen so far */
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(KsNextPos);
+	ctl.hcxt = CurrentMemoryContext;
+	later = hash_create("ri_audit keyset cache plan", Max(nkeys, 16), &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (int i = nkeys - 1; i >= 0; i--)
+	{
+		bool		found;
+		KsNextPos  *np = hash_search(later, &pk_relids[i], HASH_ENTER, &found);
+
+		cache->nextpos[i] = found ? np->pos : INT_MAX;
+		np->pos = i;
+	}
+	hash_destroy(later);
 	return cache;
 }
 
@@ -2060,22 +2098,23 @@ ks_cache_drop_set(RiKeysetCache *cache, KsCacheEntry *e)
 }
 
 /*
- * ri_keyset_cache_release
- *		Forget the key sets of referenced table pk_relid: no later call
- *		needs them.
+ * ri_keyset_cache_advance
+ *		The caller's keys [0, done) are checked: forget the key sets of the
+ *		tables no later key references.
  */
 void
-ri_keyset_cache_release(RiKeysetCache *cache, Oid pk_relid)
+ri_keyset_cache_advance(RiKeysetCache *cache, int done)
 {
 	ListCell   *lc;
 
-	if (cache == NULL)
-		return;
+	cache->done = Max(cache->done, done);
 	foreach(lc, cache->entries)
 	{
 		KsCacheEntry *e = (KsCacheEntry *) lfirst(lc);
 
-		if (e->pk_relid != pk_relid)
+		while (e->next < cache->done)
+			e->next = cache->nextpos[e->next];
+		if (e->next != INT_MAX)
 			continue;
 		ks_cache_drop_set(cache, e);
 		list_free(e->leaves);
@@ -2157,6 +2196,13 @@ ks_cache_entry(RiKeysetCache *cache, KsFk *kf, bool *counted)
 	memcpy(e->pk_attnums, kf->fk->pk_attnums, kf->nkeys * sizeof(AttrNumber));
 	memcpy(e->pkcol, kf->pkcol, kf->nkeys * sizeof(KsColKind));
 	e->leaves = list_copy(kf->pk_leaves);
+	e->next = INT_MAX;
+	for (int i = cache->done; i < cache->nkeys; i++)
+		if (cache->pk_relids[i] == e->pk_relid)
+		{
+			e->next = i;
+			break;
+		}
 	cache->entries = lappend(cache->entries, e);
 	MemoryContextSwitchTo(oldcxt);
 	return e;
@@ -2228,7 +2274,10 @@ ks_share_budget(KsState *st, RiKeysetCache *cache, Size budget, int nsets)
 		return;
 	}
 
-	/* the kept sets this call does not use make room, oldest first */
+	/*
+	 * The kept sets this call does not use make room, the one needed again
+	 * last first.
+	 */
 	while (cache->set_bytes + need > budget)
 	{
 		KsCacheEntry *victim = NULL;
@@ -2242,7 +2291,7 @@ ks_share_budget(KsState *st, RiKeysetCache *cache, Size budget, int nsets)
 				continue;
 			for (f = 0; f < st->nfks && !mine; f++)
 				mine = st->fks[f].owner == NULL && st->fks[f].cached == e;
-			if (!mine && (victim == NULL || e->lastuse < victim->lastuse))
+			if (!mine && (victim == NULL || e->next > victim->next))
 				victim = e;
 		}
 		Assert(victim != NULL);
@@ -2264,7 +2313,7 @@ ks_share_budget(KsState *st, RiKeysetCache *cache, Size budget, int nsets)
 
 /* Let owner kf probe the set kept in its cache entry. */
 static void
-ks_cache_take(RiKeysetCache *cache, KsFk *kf)
+ks_cache_take(KsFk *kf)
 {
 	KsCacheEntry *e = kf->cached;
 	KsBatch		all = {0, 0};
@@ -2288,7 +2337,6 @@ ks_cache_take(RiKeysetCache *cache, KsFk *kf)
 	kf->mask = e->mask;
 	kf->nused = e->nused;
 	kf->nbatches++;
-	e->lastuse = ++cache->clock;
 }
 
 /*
@@ -2314,7 +2362,6 @@ ks_cache_keep(KsState *st, RiKeysetCache *cache, KsFk *kf, Size budget)
 	e->setcxt = kf->setcxt;
 	e->set_bytes = bytes;
 	cache->set_bytes += bytes;
-	e->lastuse = ++cache->clock;
 	e->kind = kf->kind;
 	e->plan_capacity = kf->plan_capacity;
 	e->nbits = kf->nbits;
@@ -2482,7 +2529,7 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 			continue;
 		}
 		if (kf->use_cached)
-			ks_cache_take(cache, kf);
+			ks_cache_take(kf);
 		else
 		{
 			ks_plan(kf);
