@@ -50,9 +50,20 @@ struct OrphanSink
 	void	   *arg;			/* the sink owner's private state */
 };
 
+/*
+ * orphan_keyset.c: referenced key sets kept across the referencing tables
+ * of one call (check_foreign_keys, assert_no_orphans), within the budget.
+ */
+typedef struct RiKeysetCache RiKeysetCache;
+
+extern RiKeysetCache *ri_keyset_cache_create(const Oid *pk_relids, int nkeys);
+extern void ri_keyset_cache_advance(RiKeysetCache *cache, int done);
+extern void ri_keyset_cache_end(RiKeysetCache *cache);
+
 /* orphan_scan.c: the dispatcher */
 extern void ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
-							  int64 *rows_checked, int64 *elapsed_us);
+							  int64 *rows_checked, int64 *elapsed_us,
+							  RiKeysetCache *cache);
 extern int64 ri_count_orphans(const FkInfo *fk);
 
 /*
@@ -100,7 +111,8 @@ extern void ri_planner_scan(const FkInfo *fk, int fk_index,
 /* orphan_keyset.c: the fast path */
 extern bool ri_keyset_supports(const FkInfo *fk);
 extern void ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
-							OrphanSink *sink, int64 *rows_scanned);
+							OrphanSink *sink, int64 *rows_scanned,
+							RiKeysetCache *cache);
 
 /* validate_key.c: validating one NOT VALID foreign key */
 typedef struct RiValidateResult

@@ -8,7 +8,11 @@
  * locks the two tables, checks again, and hands the keys of one
  * referencing table at a time to the orphan scan engine
  * (src/engine/orphan_scan.c), whose collectors count, order and render the
- * orphans; this file turns them into result rows or errors.  Results are
+ * orphans; this file turns them into result rows or errors.
+ * check_foreign_keys() and assert_no_orphans() keep the fast path's
+ * referenced key sets from one table to the next (RiKeysetCache, within
+ * ri_audit.work_mem), each until the last key referencing its table is
+ * done, so that a key set is built once per call.  Results are
  * returned through a tuplestore (InitMaterializedSRF), which spills to
  * disk.
  *
@@ -249,7 +253,7 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 		return;
 
 	c = ri_collector_create(&fk, true, has_limit ? max_rows : 0);
-	ri_scan_table_fks(&fk, 1, ri_collector_sink(&c, 1), NULL, NULL);
+	ri_scan_table_fks(&fk, 1, ri_collector_sink(&c, 1), NULL, NULL, NULL);
 	if (colmap[OC_ROW_KEY] >= 0)
 		rk = ri_row_key_reader_create(&fk);
 
@@ -376,6 +380,8 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	MemoryContext oldcxt;
 	int			colmap[CHECK_FOREIGN_KEYS_COLS];
 	TimestampTz started = GetCurrentTimestamp();
+	RiKeysetCache *cache;
+	Oid		   *pk_relids;
 
 	ri_require_arg(fcinfo, 1, "sample_size");
 	sample_size = ri_nonneg_int_arg(fcinfo, 1, false, "sample_size");
@@ -390,6 +396,16 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			return (Datum) 0;	/* an empty array: no tables, no rows */
 	}
 	keys = ri_fk_listing(ri_fk_list(relids, false), &nkeys);
+
+	/*
+	 * A referenced key set is built once for all the tables that reference
+	 * it, as the budget allows (orphan_keyset.c), and freed after the last
+	 * key that references its table.
+	 */
+	pk_relids = palloc(sizeof(Oid) * Max(nkeys, 1));
+	for (int i = 0; i < nkeys; i++)
+		pk_relids[i] = keys[i].pk_relid;
+	cache = ri_keyset_cache_create(pk_relids, nkeys);
 
 	/*
 	 * Everything one group needs lives in groupcxt, reset after the group's
@@ -480,7 +496,8 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		if (nscan > 0)
 			ri_scan_table_fks(scan_fks, nscan,
 							  ri_collector_sink(collectors, nscan),
-							  rows_checked, elapsed);
+							  rows_checked, elapsed, cache);
+		ri_keyset_cache_advance(cache, end);
 
 		for (int i = 0; i < ngroup; i++)
 		{
@@ -546,6 +563,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		MemoryContextReset(groupcxt);
 	}
 	MemoryContextDelete(groupcxt);
+	ri_keyset_cache_end(cache);
 	return (Datum) 0;
 }
 
@@ -611,6 +629,8 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 	int			first = -1;
 	OrphanCollector *first_c = NULL;
 	ListCell   *lc;
+	RiKeysetCache *cache;
+	Oid		   *pk_relids;
 
 	if (!PG_ARGISNULL(0))
 	{
@@ -631,6 +651,12 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		nfks++;
 	}
 
+	/* each referenced key set built once, as in check_foreign_keys() */
+	pk_relids = palloc(sizeof(Oid) * Max(nfks, 1));
+	for (int i = 0; i < nfks; i++)
+		pk_relids[i] = fks[i].pk_relid;
+	cache = ri_keyset_cache_create(pk_relids, nfks);
+
 	for (int i = 0; i < nfks; i++)
 	{
 		OrphanCollector *c;
@@ -642,7 +668,9 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		report_progress(&fks[i], i + 1, nfks);
 		/* Keep the first orphan only for the first key that has any. */
 		c = ri_collector_create(&fks[i], first < 0, 1);
-		ri_scan_table_fks(&fks[i], 1, ri_collector_sink(&c, 1), NULL, NULL);
+		ri_scan_table_fks(&fks[i], 1, ri_collector_sink(&c, 1), NULL, NULL,
+						  cache);
+		ri_keyset_cache_advance(cache, i + 1);
 		count = ri_collector_count(c);
 		if (count > 0)
 		{
@@ -658,6 +686,8 @@ ri_audit_assert_no_orphans(PG_FUNCTION_ARGS)
 		ri_collector_end(c);
 		pfree(c);
 	}
+
+	ri_keyset_cache_end(cache);
 
 	if (first >= 0)
 	{

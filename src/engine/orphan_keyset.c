@@ -51,7 +51,10 @@
  * table that reference the same columns share one set and its passes.
  * Peak memory is the budget plus a small constant per key set (the tapes'
  * buffers: up to 17 blocks while a fan-out of 16 needs more than a quarter
- * of the budget, the probe queues, the largest key).
+ * of the budget, the probe queues, the largest key).  A caller checking
+ * many referencing tables passes a cache (RiKeysetCache) in which the sets
+ * built whole are kept, within the same budget, for the next tables that
+ * reference the same keys, so that each is read and built once per call.
  *
  * Both tables are read with the caller's snapshot (the statement's); each
  * leaf partition of a partitioned table is read (columns mapped by name),
@@ -87,10 +90,12 @@
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/logtape.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/uuid.h"
 
@@ -176,6 +181,12 @@ typedef struct KsFk
 	KsColKind	pkcol[INDEX_MAX_KEYS];	/* encoding of referenced columns */
 	bool		single_int;		/* one integer key column */
 	Size		budget;			/* this key set's share of the budget */
+	List	   *pk_leaves;		/* owner only: the referenced tables read
+								 * (ks_leaf_relids), by every scan of them */
+	struct KsCacheEntry *cached;	/* owner only: its entry in the call's
+									 * cache, or NULL */
+	bool		use_cached;		/* owner only: probe the entry's kept set
+								 * instead of building one */
 
 	/* from the counting scan of the referenced table */
 	int64		npk;			/* referenced rows with no NULL key column */
@@ -638,13 +649,14 @@ ks_hash_in_batch(const KsBatch *b, uint64 h)
 /*
  * Scan the referenced table once to count its keys, their range (one
  * integer column) and their encoded size.  Rows with a NULL key column (a
- * UNIQUE constraint allows them) can never match and are left out.
+ * UNIQUE constraint allows them) can never match and are left out.  It
+ * reads the tables of kf->pk_leaves, as the build does, so that a partition
+ * attached meanwhile cannot give the build a key the count did not see.
  */
 static void
 ks_count_pk(KsState *st, KsFk *kf)
 {
 	const FkInfo *fk = kf->fk;
-	List	   *leaves = ks_leaf_relids(fk->pk_relid);
 	ListCell   *lc;
 	Datum		vals[INDEX_MAX_KEYS];
 	MemoryContext oldcxt;
@@ -654,7 +666,7 @@ ks_count_pk(KsState *st, KsFk *kf)
 	kf->pk_max = PG_INT64_MIN;
 	kf->pk_bytes = 0;
 
-	foreach(lc, leaves)
+	foreach(lc, kf->pk_leaves)
 	{
 		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
 		AttrNumber	att[INDEX_MAX_KEYS];
@@ -696,7 +708,6 @@ ks_count_pk(KsState *st, KsFk *kf)
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
 	}
-	list_free(leaves);
 }
 
 /* Slots of a hash table sized for n keys: a power of 2, at least 16. */
@@ -706,6 +717,13 @@ ks_slots_for(uint64 n)
 	uint64		want = n * KS_FILL_DEN / KS_FILL_NUM + 1;
 
 	return Max(UINT64CONST(16), pg_nextpower2_64(want));
+}
+
+/* The average MAXALIGNed encoded size of n keys of "bytes" bytes in all. */
+static inline uint64
+ks_avg_bytes(uint64 n, uint64 bytes)
+{
+	return n > 0 ? (bytes + n - 1) / n : 8;
 }
 
 /* Bytes of a hash batch sized for n keys averaging avg encoded bytes. */
@@ -729,7 +747,7 @@ ks_hash_bytes(const KsFk *kf, uint64 n, uint64 avg)
 static int
 ks_hash_bits(KsFk *kf, uint64 n, uint64 bytes, Size budget, int maxbits)
 {
-	uint64		avg = n > 0 ? (bytes + n - 1) / n : 8;
+	uint64		avg = ks_avg_bytes(n, bytes);
 	int			bits = 0;
 
 	for (;;)
@@ -1326,7 +1344,6 @@ static void
 ks_build_tables(KsState *st, KsFk *kf)
 {
 	const FkInfo *fk = kf->fk;
-	List	   *leaves;
 	ListCell   *lc;
 	Datum		vals[INDEX_MAX_KEYS];
 	MemoryContext oldcxt;
@@ -1336,8 +1353,7 @@ ks_build_tables(KsState *st, KsFk *kf)
 	ks_plan_pass(st, kf, all, (uint64) kf->npk, kf->pk_bytes);
 	ks_alloc_set(kf);
 
-	leaves = ks_leaf_relids(fk->pk_relid);
-	foreach(lc, leaves)
+	foreach(lc, kf->pk_leaves)
 	{
 		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
 		AttrNumber	att[INDEX_MAX_KEYS];
@@ -1382,7 +1398,6 @@ ks_build_tables(KsState *st, KsFk *kf)
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
 	}
-	list_free(leaves);
 	kf->nbatches++;
 }
 
@@ -1945,6 +1960,423 @@ ks_share(KsFk *kf, bool plan)
 	kf->nbatches++;
 }
 
+/* ------------------------------------------------------------------------
+ * THE KEY SETS KEPT ACROSS TABLES
+ *
+ * A call that checks the keys of many referencing tables (check_foreign_keys,
+ * assert_no_orphans) creates an RiKeysetCache and passes it to every
+ * ri_keyset_check() it makes, so that a referenced key set is read and
+ * built once, not once per referencing table.  An entry is one referenced
+ * key set (table, columns and their encodings, as ks_same_referenced_keys
+ * compares them): its counts, always, and the set itself when it was built
+ * whole (one batch, nothing on tape) and the kept sets together fit in the
+ * budget.  The sets kept and the sets a call builds share the budget: a
+ * call first drops the kept sets it does not use, those needed again
+ * last first (the caller gives the cache the referenced table of each key
+ * in the order they are checked), as far as its own sets need the room;
+ * when its sets and the kept ones it uses cannot be held together, it
+ * drops those too and builds every set again as a call without a cache
+ * does.  An entry goes when no key left to check references its table
+ * (ri_keyset_cache_advance).
+ *
+ * Exactness: a set is only used under the snapshot it was read with (the
+ * cache keeps that snapshot registered, so another snapshot cannot take
+ * its address), and only while the referenced table expands to the same
+ * leaves; the caller holds AccessShareLock on each of them since the set
+ * was read, so no TRUNCATE, rewrite or column change can have happened.
+ * Rows are read under the same snapshot, so the set holds exactly what
+ * building it again would.
+ * ------------------------------------------------------------------------
+ */
+
+/* One referenced key set of the cache. */
+typedef struct KsCacheEntry
+{
+	/* what it is: ks_same_referenced_keys's identity, and its leaves */
+	Oid			pk_relid;		/* the referenced table */
+	int			nkeys;			/* number of key columns */
+	AttrNumber	pk_attnums[INDEX_MAX_KEYS]; /* referenced columns */
+	KsColKind	pkcol[INDEX_MAX_KEYS];	/* their encoding */
+	List	   *leaves;			/* the tables read (ks_leaf_relids) */
+
+	/* its counts (ks_count_pk) */
+	int64		npk;
+	int64		pk_min;
+	int64		pk_max;
+	uint64		pk_bytes;
+
+	/* the next key to check that references pk_relid (INT_MAX: none) */
+	int			next;
+
+	/* the set built whole, when kept (setcxt not NULL) */
+	MemoryContext setcxt;		/* holds it; a child of the cache's */
+	Size		set_bytes;		/* memory it takes */
+	KsSetKind	kind;
+	Size		plan_capacity;
+	uint64		nbits;
+	uint64	   *bitmap;
+	int64	   *islots;
+	bool		has_empty_key;
+	KsSlot	   *bslots;
+	Size		fstride;
+	char	   *fslots;
+	uint64		mask;
+	uint64		nused;
+} KsCacheEntry;
+
+/* While planning the cache: the first position of a table seen so far. */
+typedef struct KsNextPos
+{
+	Oid			pk_relid;		/* hash key */
+	int			pos;
+} KsNextPos;
+
+struct RiKeysetCache
+{
+	MemoryContext cxt;			/* the entries and kept sets */
+	Snapshot	snapshot;		/* registered: what the sets were read with */
+	List	   *entries;		/* KsCacheEntry pointers */
+	Size		set_bytes;		/* memory of the kept sets */
+	int			nkeys;			/* the keys of the caller's plan */
+	Oid		   *pk_relids;		/* the table each references, in order */
+	int		   *nextpos;		/* the next key referencing the same
+								 * table, or INT_MAX */
+	int			done;			/* keys [0, done) are checked */
+};
+
+/*
+ * ri_keyset_cache_create
+ *		An empty cache of referenced key sets, in a child of the current
+ *		memory context, for the ri_keyset_check() calls of one statement
+ *		that check nkeys keys, referencing pk_relids[0 .. nkeys - 1], in
+ *		that order.  ri_keyset_cache_end() frees it.
+ */
+RiKeysetCache *
+ri_keyset_cache_create(const Oid *pk_relids, int nkeys)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+											  "ri_audit keyset cache",
+											  ALLOCSET_DEFAULT_SIZES);
+	RiKeysetCache *cache = MemoryContextAllocZero(cxt, sizeof(RiKeysetCache));
+	HASHCTL		ctl;
+	HTAB	   *later;
+
+	cache->cxt = cxt;
+	cache->nkeys = nkeys;
+	cache->pk_relids = MemoryContextAlloc(cxt, sizeof(Oid) * Max(nkeys, 1));
+	cache->nextpos = MemoryContextAlloc(cxt, sizeof(int) * Max(nkeys, 1));
+	memcpy(cache->pk_relids, pk_relids, sizeof(Oid) * nkeys);
+
+	/* from the end: the next position of each table seen so far */
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(KsNextPos);
+	ctl.hcxt = CurrentMemoryContext;
+	later = hash_create("ri_audit keyset cache plan", Max(nkeys, 16), &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (int i = nkeys - 1; i >= 0; i--)
+	{
+		bool		found;
+		KsNextPos  *np = hash_search(later, &pk_relids[i], HASH_ENTER, &found);
+
+		cache->nextpos[i] = found ? np->pos : INT_MAX;
+		np->pos = i;
+	}
+	hash_destroy(later);
+	return cache;
+}
+
+/* Free the set kept in e, keeping its counts. */
+static void
+ks_cache_drop_set(RiKeysetCache *cache, KsCacheEntry *e)
+{
+	if (e->setcxt == NULL)
+		return;
+	MemoryContextDelete(e->setcxt);
+	e->setcxt = NULL;
+	cache->set_bytes -= e->set_bytes;
+	e->set_bytes = 0;
+}
+
+/*
+ * ri_keyset_cache_advance
+ *		The caller's keys [0, done) are checked: forget the key sets of the
+ *		tables no later key references.
+ */
+void
+ri_keyset_cache_advance(RiKeysetCache *cache, int done)
+{
+	ListCell   *lc;
+
+	cache->done = Max(cache->done, done);
+	foreach(lc, cache->entries)
+	{
+		KsCacheEntry *e = (KsCacheEntry *) lfirst(lc);
+
+		while (e->next < cache->done)
+			e->next = cache->nextpos[e->next];
+		if (e->next != INT_MAX)
+			continue;
+		ks_cache_drop_set(cache, e);
+		list_free(e->leaves);
+		pfree(e);
+		cache->entries = foreach_delete_current(cache->entries, lc);
+	}
+}
+
+/*
+ * ri_keyset_cache_end
+ *		Free the cache and everything it keeps.
+ */
+void
+ri_keyset_cache_end(RiKeysetCache *cache)
+{
+	if (cache == NULL)
+		return;
+	if (cache->snapshot)
+		UnregisterSnapshot(cache->snapshot);
+	MemoryContextDelete(cache->cxt);
+}
+
+/*
+ * Can the cache serve a call reading with snapshot?  Only the snapshot of
+ * its first call, which it keeps registered (so no other snapshot can be
+ * at that address).
+ */
+static bool
+ks_cache_serves(RiKeysetCache *cache, Snapshot snapshot)
+{
+	if (cache->snapshot == NULL)
+		cache->snapshot = RegisterSnapshot(snapshot);
+	return cache->snapshot == snapshot;
+}
+
+/*
+ * The entry of the cache for the set owner kf reads, created when there is
+ * none; *counted says whether it has the counts already.  An entry whose
+ * table now has other leaves than kf->pk_leaves is dropped and made again.
+ */
+static KsCacheEntry *
+ks_cache_entry(RiKeysetCache *cache, KsFk *kf, bool *counted)
+{
+	MemoryContext oldcxt;
+	KsCacheEntry *e;
+	ListCell   *lc;
+
+	*counted = false;
+	foreach(lc, cache->entries)
+	{
+		int			i;
+
+		e = (KsCacheEntry *) lfirst(lc);
+		if (e->pk_relid != kf->fk->pk_relid || e->nkeys != kf->nkeys)
+			continue;
+		for (i = 0; i < kf->nkeys; i++)
+			if (e->pk_attnums[i] != kf->fk->pk_attnums[i] ||
+				e->pkcol[i] != kf->pkcol[i])
+				break;
+		if (i < kf->nkeys)
+			continue;
+		if (equal(e->leaves, kf->pk_leaves))
+		{
+			*counted = true;
+			return e;
+		}
+		/* a partition attached or detached since: read it all again */
+		ks_cache_drop_set(cache, e);
+		list_free(e->leaves);
+		pfree(e);
+		cache->entries = foreach_delete_current(cache->entries, lc);
+		break;
+	}
+
+	oldcxt = MemoryContextSwitchTo(cache->cxt);
+	e = palloc0(sizeof(KsCacheEntry));
+	e->pk_relid = kf->fk->pk_relid;
+	e->nkeys = kf->nkeys;
+	memcpy(e->pk_attnums, kf->fk->pk_attnums, kf->nkeys * sizeof(AttrNumber));
+	memcpy(e->pkcol, kf->pkcol, kf->nkeys * sizeof(KsColKind));
+	e->leaves = list_copy(kf->pk_leaves);
+	e->next = INT_MAX;
+	for (int i = cache->done; i < cache->nkeys; i++)
+		if (cache->pk_relids[i] == e->pk_relid)
+		{
+			e->next = i;
+			break;
+		}
+	cache->entries = lappend(cache->entries, e);
+	MemoryContextSwitchTo(oldcxt);
+	return e;
+}
+
+/*
+ * The memory of kf's set built whole, in one batch, as ks_plan() and
+ * ks_alloc_set() would size it with a budget that holds it.  Leaves kf
+ * planned for that budget; ks_plan() plans it again.
+ */
+static Size
+ks_whole_bytes(KsFk *kf)
+{
+	kf->budget = MaxAllocHugeSize;
+	ks_plan(kf);
+	Assert(kf->bits0 == 0);
+	if (kf->kind == KS_SET_BITMAP)
+		return (kf->nbits / 64 + 1) * sizeof(uint64);
+	return ks_hash_bytes(kf, kf->plan_capacity,
+						 ks_avg_bytes((uint64) kf->npk, kf->pk_bytes));
+}
+
+/*
+ * Give each key set of st (the owners) its budget, deciding which kept sets
+ * of the cache it probes (use_cached) and which kept sets make room.
+ * Without a cache, each set gets an even share, at least 8 kB.
+ */
+static void
+ks_share_budget(KsState *st, RiKeysetCache *cache, Size budget, int nsets)
+{
+	Size		used = 0;		/* kept sets this call probes */
+	Size		need = 0;		/* the sets it builds, whole */
+	Size		spare;
+	ListCell   *lc;
+	int			f;
+
+	for (f = 0; f < st->nfks; f++)
+	{
+		KsFk	   *kf = &st->fks[f];
+
+		if (kf->owner != NULL)
+			continue;
+		kf->use_cached = kf->cached != NULL && kf->cached->setcxt != NULL;
+		if (kf->use_cached)
+			used += kf->cached->set_bytes;
+		else if (kf->cached != NULL)
+		{
+			kf->budget = ks_whole_bytes(kf);
+			need += kf->budget;
+		}
+	}
+	if (cache == NULL || used + need > budget)
+	{
+		/*
+		 * No cache, or this call's sets cannot be held at once: every set
+		 * is built with an even share of the budget, and the cache keeps
+		 * nothing meanwhile.
+		 */
+		if (cache != NULL)
+		{
+			foreach(lc, cache->entries)
+				ks_cache_drop_set(cache, (KsCacheEntry *) lfirst(lc));
+		}
+		for (f = 0; f < st->nfks; f++)
+		{
+			st->fks[f].use_cached = false;
+			st->fks[f].budget = Max(budget / nsets, (Size) 8192);
+		}
+		return;
+	}
+
+	/*
+	 * The kept sets this call does not use make room, the one needed again
+	 * last first.
+	 */
+	while (cache->set_bytes + need > budget)
+	{
+		KsCacheEntry *victim = NULL;
+
+		foreach(lc, cache->entries)
+		{
+			KsCacheEntry *e = (KsCacheEntry *) lfirst(lc);
+			bool		mine = false;
+
+			if (e->setcxt == NULL)
+				continue;
+			for (f = 0; f < st->nfks && !mine; f++)
+				mine = st->fks[f].owner == NULL && st->fks[f].cached == e;
+			if (!mine && (victim == NULL || e->next > victim->next))
+				victim = e;
+		}
+		Assert(victim != NULL);
+		ks_cache_drop_set(cache, victim);
+	}
+
+	/* each set built gets its whole size and its share of the rest */
+	spare = budget - cache->set_bytes - need;
+	for (f = 0; f < st->nfks; f++)
+	{
+		KsFk	   *kf = &st->fks[f];
+
+		if (kf->owner != NULL || kf->use_cached)
+			continue;
+		kf->budget += (Size) ((double) spare * kf->budget / Max(need, 1));
+		kf->budget = Max(kf->budget, (Size) 8192);
+	}
+}
+
+/* Let owner kf probe the set kept in its cache entry. */
+static void
+ks_cache_take(KsFk *kf)
+{
+	KsCacheEntry *e = kf->cached;
+	KsBatch		all = {0, 0};
+
+	kf->kind = e->kind;
+	kf->budget = e->set_bytes;
+	kf->plan_capacity = e->plan_capacity;
+	kf->nbits = e->nbits;
+	kf->bits0 = 0;
+	kf->kmax = KS_MIN_FANOUT_BITS;
+	kf->sub = all;
+	kf->subk = 0;
+	kf->cur = all;
+	kf->cur_empty = false;
+	kf->bitmap = e->bitmap;
+	kf->islots = e->islots;
+	kf->has_empty_key = e->has_empty_key;
+	kf->bslots = e->bslots;
+	kf->fslots = e->fslots;
+	kf->fstride = e->fstride;
+	kf->mask = e->mask;
+	kf->nused = e->nused;
+	kf->nbatches++;
+}
+
+/*
+ * After the scan: keep the set owner kf built, when it holds every key (one
+ * batch, nothing on tape) and fits in what the budget leaves.  Its memory
+ * context moves to the cache; kf gets an empty one for ks_reset_set().
+ */
+static void
+ks_cache_keep(KsState *st, RiKeysetCache *cache, KsFk *kf, Size budget)
+{
+	KsCacheEntry *e = kf->cached;
+	Size		bytes;
+
+	if (e == NULL || kf->use_cached || e->setcxt != NULL ||
+		kf->bits0 != 0 || kf->subk != 0 || kf->cur_empty ||
+		kf->noverflows > 0 || kf->cur.bits != 0)
+		return;
+	bytes = MemoryContextMemAllocated(kf->setcxt, true);
+	if (cache->set_bytes + bytes > budget)
+		return;
+
+	MemoryContextSetParent(kf->setcxt, cache->cxt);
+	e->setcxt = kf->setcxt;
+	e->set_bytes = bytes;
+	cache->set_bytes += bytes;
+	e->kind = kf->kind;
+	e->plan_capacity = kf->plan_capacity;
+	e->nbits = kf->nbits;
+	e->bitmap = kf->bitmap;
+	e->islots = kf->islots;
+	e->has_empty_key = kf->has_empty_key;
+	e->bslots = kf->bslots;
+	e->fslots = kf->fslots;
+	e->fstride = kf->fstride;
+	e->mask = kf->mask;
+	e->nused = kf->nused;
+	kf->setcxt = AllocSetContextCreate(st->cxt, "ri_audit key set",
+									   ALLOCSET_DEFAULT_SIZES);
+}
+
 /*
  * keyset_check
  *		Report every orphan of the foreign keys fks[0 .. nfks-1], which all
@@ -1956,12 +2388,15 @@ ks_share(KsFk *kf, bool plan)
  * batches beyond the first are spilled to temporary tapes, with their
  * keys and ctids); *rows_scanned, when not NULL, is
  * increased by the number of rows read.  Rows and keys visible to snapshot
- * are considered.  Takes AccessShareLock on the referencing and referenced
- * tables and all their partitions.
+ * are considered.  With a cache (NULL: none), the referenced key sets kept
+ * by earlier calls are probed instead of built again, and those built
+ * whole are kept for later calls (see THE KEY SETS KEPT ACROSS TABLES).
+ * Takes AccessShareLock on the referencing and referenced tables and all
+ * their partitions.
  */
 void
 ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
-			 OrphanSink *sink, int64 *rows_scanned)
+				OrphanSink *sink, int64 *rows_scanned, RiKeysetCache *cache)
 {
 	KsState		st;
 	MemoryContext cxt;
@@ -2050,7 +2485,39 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		o->members[o->nmembers++] = kf;
 	}
 
-	/* the budget is shared evenly by the key sets held at once */
+	/* each key set's referenced tables, and its counts */
+	if (cache != NULL && !ks_cache_serves(cache, snapshot))
+		cache = NULL;
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st.fks[f];
+		bool		counted = false;
+
+		if (kf->owner != NULL)
+			continue;
+		kf->pk_leaves = ks_leaf_relids(kf->fk->pk_relid);
+		if (cache != NULL)
+			kf->cached = ks_cache_entry(cache, kf, &counted);
+		if (counted)
+		{
+			kf->npk = kf->cached->npk;
+			kf->pk_min = kf->cached->pk_min;
+			kf->pk_max = kf->cached->pk_max;
+			kf->pk_bytes = kf->cached->pk_bytes;
+			continue;
+		}
+		ks_count_pk(&st, kf);
+		if (kf->cached != NULL)
+		{
+			kf->cached->npk = kf->npk;
+			kf->cached->pk_min = kf->pk_min;
+			kf->cached->pk_max = kf->pk_max;
+			kf->cached->pk_bytes = kf->pk_bytes;
+		}
+	}
+
+	/* the budget is shared by the key sets held at once */
+	ks_share_budget(&st, cache, budget, nsets);
 	for (f = 0; f < nfks; f++)
 	{
 		KsFk	   *kf = &st.fks[f];
@@ -2061,14 +2528,22 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 			ks_share(kf, false);
 			continue;
 		}
-		kf->budget = Max(budget / nsets, (Size) 8192);
-		ks_count_pk(&st, kf);
-		ks_plan(kf);
-		ks_build_tables(&st, kf);
+		if (kf->use_cached)
+			ks_cache_take(kf);
+		else
+		{
+			ks_plan(kf);
+			ks_build_tables(&st, kf);
+		}
 	}
 
 	/* the first batch of every key set, probed in one scan */
 	ks_scan_fk(&st, rows_scanned);
+	for (f = 0; f < nfks && cache != NULL; f++)
+	{
+		if (st.fks[f].owner == NULL)
+			ks_cache_keep(&st, cache, &st.fks[f], budget);
+	}
 	for (f = 0; f < nfks; f++)
 	{
 		ks_reset_set(&st.fks[f]);
@@ -2100,11 +2575,12 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 	{
 		KsFk	   *o = st.fks[f].owner ? st.fks[f].owner : &st.fks[f];
 
-		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s in %d batch(es)%s%s%s%s",
+		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s%s in %d batch(es)%s%s%s%s",
 			 NameStr(st.fks[f].fk->conname),
 			 st.fks[f].kind == KS_SET_BITMAP ? "bitmap" :
 			 st.fks[f].kind == KS_SET_INT ? "hash set of integers" :
 			 "hash set of encoded keys",
+			 o->use_cached ? " kept from an earlier table" : "",
 			 st.fks[f].nbatches,
 			 o->npasses == 0 ? "" :
 			 o->noverflows == 0 ?

@@ -118,7 +118,8 @@ static void collector_report(OrphanSink *sink, int fk_index, Oid relid,
  *		the same referencing table, and report them to sink, fks[i] as
  *		fk_index i.  When rows_checked / elapsed_us are not NULL, fill them
  *		per key: the rows of the referencing table covered, and the time
- *		spent in microseconds.
+ *		spent in microseconds.  cache (or NULL) keeps the fast path's
+ *		referenced key sets for the caller's next tables.
  *
  * This is the only place that decides how orphans are found.  Under
  * ri_audit.scan_method = auto (the default) or fast, every key the fast
@@ -153,7 +154,8 @@ fast_sink_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 
 void
 ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
-				  int64 *rows_checked, int64 *elapsed_us)
+				  int64 *rows_checked, int64 *elapsed_us,
+				  RiKeysetCache *cache)
 {
 	const FkInfo **fast = palloc(Max(nfks, 1) * sizeof(FkInfo *));
 	int		   *fast_index = palloc(Max(nfks, 1) * sizeof(int));
@@ -185,7 +187,8 @@ ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
 		fs.target = sink;
 		fs.fk_index = fast_index;
 		CHECK_FOR_INTERRUPTS();
-		ri_keyset_check(fast, nfast, GetActiveSnapshot(), &fs.sink, &rows);
+		ri_keyset_check(fast, nfast, GetActiveSnapshot(), &fs.sink, &rows,
+						cache);
 		elapsed = (GetCurrentTimestamp() - start) / nfast;
 		for (int j = 0; j < nfast; j++)
 		{
@@ -225,7 +228,7 @@ ri_count_orphans(const FkInfo *fk)
 	OrphanCollector *c = ri_collector_create(fk, false, 0);
 	int64		count;
 
-	ri_scan_table_fks(fk, 1, ri_collector_sink(&c, 1), NULL, NULL);
+	ri_scan_table_fks(fk, 1, ri_collector_sink(&c, 1), NULL, NULL, NULL);
 	count = ri_collector_count(c);
 	ri_collector_end(c);
 	pfree(c);
