@@ -93,6 +93,7 @@ REGRESS = setup extension_members foreign_keys \
 	recipe \
 	recreate_script \
 	delete_preview \
+	delete_preview_keys \
 	check_violations \
 	validate_check \
 	check_owner_code

@@ -593,10 +593,17 @@ $(large generate)"
 		fi
 		;;
 	delete)
-		# delete_preview() against the statement it previews: 1,000
-		# parents deleted, their children (an index on the key) removed by
-		# ON DELETE CASCADE; the real DELETE runs in a transaction that is
-		# rolled back.
+		# delete_preview() against the statement it previews (issue 13):
+		# 1,000 parents deleted, their children (an index on the key,
+		# about N / P each) removed by ON DELETE CASCADE; the real DELETE
+		# runs in a transaction that is rolled back.  The rolled-back
+		# DELETE leaves its aborted deletions in every page it touched, and
+		# the next statement to read those pages prunes them and sets their
+		# hint bits (several times the preview's own work): so after each
+		# ROLLBACK, untimed, a query reads the same rows, and every
+		# measurement starts from the same pages.  The first two rows are
+		# fresh sessions (the goal compares them); the last two are a second
+		# call in the same session, to show the first call's cost apart.
 		load "delete preview: $N children with an index, $P parents" "
 			CREATE TABLE parent_del (id int PRIMARY KEY);
 			INSERT INTO parent_del SELECT g FROM generate_series(1, $P) g;
@@ -606,13 +613,21 @@ $(large generate)"
 			CREATE INDEX ON child_del (parent_id);
 			VACUUM (FREEZE, ANALYZE) parent_del, child_del;"
 		del="DELETE FROM parent_del WHERE id <= 1000"
-		add_method "ri_audit delete_preview" "" \
-			"SELECT sum(row_count) FROM ri_audit.delete_preview('$del');" ""
-		add_method "the DELETE itself (rolled back)" "BEGIN;" "$del;" "ROLLBACK;"
+		preview="SELECT sum(row_count) FROM ri_audit.delete_preview('$del');"
+		settle="BEGIN; SET LOCAL enable_seqscan = off;
+			SELECT count(*) FROM parent_del WHERE id <= 1000;
+			SELECT count(*) FROM child_del WHERE parent_id <= 1000; COMMIT;"
+		add_method "ri_audit delete_preview" "" "$preview" ""
+		add_method "the DELETE itself (rolled back)" "BEGIN;" "$del;" \
+			"ROLLBACK; $settle"
+		add_method "delete_preview, second call in the session" "$preview" \
+			"$preview" ""
+		add_method "the DELETE, second in the session (rolled back)" \
+			"BEGIN; $del; ROLLBACK; $settle BEGIN;" "$del;" "ROLLBACK; $settle"
 		run_scenario "delete preview: 1,000 parents of $N indexed child rows ($P parents)" \
-			"Each parent has about $((N / P)) children, deleted by ON DELETE CASCADE."
+			"Each parent has about $((N / P)) children, deleted by ON DELETE CASCADE. Rows 1 and 2 run in fresh sessions; rows 3 and 4 run second in their session, after the same statement, untimed. After each rolled-back DELETE, a query reads the rows it touched (untimed), so that the next measurement does not pay for pruning its aborted deletions."
 		emit ""
-		emit "The preview takes $(ratio "${MED[0]}" "${MED[1]}")x the time of the real DELETE (goal: at most 1x)."
+		emit "Goal (issue 13, at 10M children): the preview takes at most the time of the real DELETE, both in a fresh session. Here: $(ratio "${MED[0]}" "${MED[1]}")x. Second in the session: the preview $(ratio "${MED[2]}" "${MED[3]}")x the DELETE."
 		;;
 	*)
 		echo "unknown scenario: $scenario" >&2

@@ -31,7 +31,9 @@
  * key never matches (the operators are strict), which is what both MATCH
  * SIMPLE and MATCH FULL do for the referencing rows of a removed key.  For
  * a single-column key (one collation, an operator with a commutator) the
- * parent rows' key values are read first and the referencing rows found
+ * parent rows' key values are read first, straight from the parent rows by
+ * ctid (parent_keys: no query to plan, and no plan that might scan the
+ * whole referenced table for a few rows), and the referencing rows found
  * with
  *
  *	SELECT c.tableoid, c.ctid FROM [ONLY] fk_table c
@@ -115,6 +117,7 @@
 
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
@@ -238,9 +241,8 @@ typedef struct ImpactKey
 	FkInfo		info;			/* operators, types, collations */
 	Oid			scan_role;		/* ri_fk_scan_role, or InvalidOid */
 	char	   *step_query;		/* the referencing-rows query */
-	char	   *values_query;	/* single-column keys: the parent rows' key
-								 * values, for any_query; else NULL */
-	char	   *any_query;		/* the referencing rows of an array of key
+	char	   *any_query;		/* single-column keys, else NULL: the
+								 * referencing rows of an array of key
 								 * values: "c.fk = ANY ($1)", which the
 								 * planner answers with the index */
 	Oid			any_elemtype;	/* the array's element type */
@@ -514,7 +516,6 @@ get_key(ImpactState *st, FkEdge *e)
 	ri_fk_require_access(&k->info);
 	k->scan_role = ri_fk_scan_role(&k->info);
 	k->step_query = NULL;
-	k->values_query = NULL;
 	k->any_query = NULL;
 	k->any_elemtype = InvalidOid;
 	return k;
@@ -566,17 +567,17 @@ build_step_query(const FkInfo *fk)
 }
 
 /*
- * build_any_queries
+ * build_any_query
  *		For a single-column key compared under one collation, by an
- *		operator with a commutator: the parent rows' key values, and the
- *		referencing rows of an array of them ("c.fk OPERATOR(ns.op) ANY
- *		($1)", the commutator of the constraint's "pk = fk" operator), a
- *		shape whose plan is an index scan on the referencing column where
- *		there is an index, as RI's own per-row queries use it.  Other keys
- *		keep the EXISTS form only.
+ *		operator with a commutator: the referencing rows of an array of the
+ *		parent rows' key values ("c.fk OPERATOR(ns.op) ANY ($1)", the
+ *		commutator of the constraint's "pk = fk" operator), a shape whose
+ *		plan is an index scan on the referencing column where there is an
+ *		index, as RI's own per-row queries use it.  Other keys keep the
+ *		EXISTS form only.
  */
 static void
-build_any_queries(ImpactKey *k)
+build_any_query(ImpactKey *k)
 {
 	FkInfo	   *fk = &k->info;
 	Oid			commop;
@@ -595,16 +596,6 @@ build_any_queries(ImpactKey *k)
 		return;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "SELECT p.%s FROM ",
-					 quote_identifier(get_attname(fk->pk_relid,
-												  fk->pk_attnums[0], false)));
-	ri_sql_append_relation(&buf, fk->pk_relid);
-	appendStringInfoString(&buf,
-						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
-						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
-	k->values_query = buf.data;
-
-	initStringInfo(&buf);
 	appendStringInfoString(&buf, "SELECT c.tableoid, c.ctid FROM ");
 	ri_sql_append_relation(&buf, fk->fk_relid);
 	appendStringInfoString(&buf, " c WHERE ");
@@ -613,6 +604,63 @@ build_any_queries(ImpactKey *k)
 							 fk->fk_types[0], commop, "ANY ($1)", righttype);
 	k->any_query = buf.data;
 	k->any_elemtype = righttype;
+}
+
+/*
+ * parent_keys
+ *		The referenced column of single-column key k in the parent rows
+ *		tids[0..n-1] of table relid (the referenced table or a leaf
+ *		partition of it), into keys and keynulls as values of
+ *		k->any_elemtype; returns how many rows were read.
+ *
+ * The rows are read by ctid under the active snapshot, as a TID scan
+ * would: they were found by an earlier query of this preview under the
+ * same snapshot, in a table that query locked (AccessShareLock, taken
+ * again here).  Reading a column runs no user code, and
+ * ri_fk_require_access() has checked that the caller (and the role the
+ * key's queries run as) may read it, without row-level security.  The
+ * column is found by name: a partition's attribute numbers may differ from
+ * its partitioned table's.
+ */
+static int
+parent_keys(ImpactKey *k, Oid relid, ItemPointer tids, int n, Datum *keys,
+			bool *keynulls)
+{
+	FkInfo	   *fk = &k->info;
+	Relation	rel;
+	TupleTableSlot *slot;
+	Snapshot	snapshot = GetActiveSnapshot();
+	AttrNumber	attnum = fk->pk_attnums[0];
+	int16		typlen;
+	bool		typbyval;
+	int			nkeys = 0;
+
+	if (relid != fk->pk_relid)
+	{
+		attnum = get_attnum(relid, get_attname(fk->pk_relid,
+											   fk->pk_attnums[0], false));
+		if (attnum == InvalidAttrNumber)
+			elog(ERROR, "column %d of relation %u has no counterpart in relation %u",
+				 fk->pk_attnums[0], fk->pk_relid, relid);
+	}
+	get_typlenbyval(k->any_elemtype, &typlen, &typbyval);
+	rel = table_open(relid, AccessShareLock);
+	slot = table_slot_create(rel, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		Datum		d;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!table_tuple_fetch_row_version(rel, &tids[i], snapshot, slot))
+			continue;
+		d = slot_getattr(slot, attnum, &keynulls[nkeys]);
+		keys[nkeys] = keynulls[nkeys] ? (Datum) 0 :
+			datumCopy(d, typbyval, typlen);
+		nkeys++;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(rel, NoLock);
+	return nkeys;
 }
 
 /*
@@ -766,7 +814,7 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	if (k->step_query == NULL)
 	{
 		k->step_query = build_step_query(&k->info);
-		build_any_queries(k);
+		build_any_query(k);
 	}
 	if (aname != NULL)
 	{
@@ -799,7 +847,7 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 			/* the parent rows' keys, then their referencing rows */
 			Datum	   *keys = palloc(sizeof(Datum) * n);
 			bool	   *keynulls = palloc(sizeof(bool) * n);
-			int			nkeys = 0;
+			int			nkeys;
 			int16		typlen;
 			bool		typbyval;
 			char		typalign;
@@ -809,27 +857,8 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 
 			get_typlenbyvalalign(k->any_elemtype, &typlen, &typbyval,
 								 &typalign);
-			begin_generated(&run, k->scan_role, k->values_query, 2, argtypes,
-							values);
-			for (;;)
-			{
-				CHECK_FOR_INTERRUPTS();
-				SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
-				if (SPI_processed == 0)
-					break;
-				for (uint64 r = 0; r < SPI_processed && nkeys < n; r++)
-				{
-					Datum		d = heap_getattr(SPI_tuptable->vals[r], 1,
-												 SPI_tuptable->tupdesc,
-												 &keynulls[nkeys]);
-
-					keys[nkeys] = keynulls[nkeys] ? (Datum) 0 :
-						datumCopy(d, typbyval, typlen);
-					nkeys++;
-				}
-				SPI_freetuptable(SPI_tuptable);
-			}
-			end_generated(&run);
+			nkeys = parent_keys(k, b->relid, &b->tids[start], n, keys,
+								keynulls);
 			dims[0] = nkeys;
 			values[0] = PointerGetDatum(construct_md_array(keys, keynulls, 1,
 														   dims, lbs,
