@@ -92,6 +92,7 @@ REGRESS = setup extension_members foreign_keys \
 	recipe \
 	recreate_script \
 	delete_preview \
+	delete_preview_semantics \
 	check_violations \
 	validate_check \
 	check_owner_code

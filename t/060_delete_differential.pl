@@ -219,6 +219,14 @@ for my $g (1 .. $ngraphs)
 		push @stmts, "UPDATE $schema.$n SET k = k + 100 WHERE k % $m = 0"
 		  . ($t->{part} && $self_ref ? ' AND k >= 13' : '');
 		push @stmts, "UPDATE $schema.$n SET k = k WHERE k <= $lo";
+		# Keys taken over: in scan order (ascending k), each row takes the
+		# key the previous one gave up, so only the last key (lo) is gone
+		# after the statement; NO ACTION keys on the others pass
+		# (ri_Check_Pk_Match), RESTRICT keys do not.
+		push @stmts, "UPDATE $schema.$n SET k = k - 1 WHERE k <= "
+		  . ($t->{part} && $self_ref ? ($lo < 12 ? $lo : 12) : $lo);
+		push @stmts, "UPDATE $schema.$n SET a = a - 1 WHERE k <= $lo"
+		  unless $t->{part};
 		push @stmts, "UPDATE $schema.$n SET a = a + 10 WHERE k % $m = 1"
 		  unless $t->{part};
 		push @stmts, "UPDATE $schema.$n SET b = b, a = a WHERE k > $lo"

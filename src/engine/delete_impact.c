@@ -114,6 +114,8 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/sysattr.h"
 #include "access/table.h"
 #include "catalog/heap.h"
 #include "catalog/namespace.h"
@@ -144,6 +146,7 @@
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -208,6 +211,34 @@ typedef struct ImpactCheckEntry
 	Oid			pk_leaf;		/* the table of the removed parent row */
 	bool		on_delete;		/* the parent row deleted (else updated) */
 } ImpactCheckEntry;
+
+/*
+ * A row the statement updates, with its values, after the statement, of the
+ * referenced columns of its table (ImpactState.newkey_cols): the keys it
+ * holds then, which the NO ACTION recheck (ri_Check_Pk_Match) finds.
+ */
+typedef struct ImpactNewKey
+{
+	Oid			relid;			/* the leaf holding the row */
+	List	   *changed;		/* names of the columns it changes */
+	Datum	   *vals;			/* per newkey_cols: the value after */
+	bool	   *nulls;
+} ImpactNewKey;
+
+/* Is a removed parent row's key held by another row after the statement? */
+typedef struct ImpactTakeover
+{
+	ImpactCheckKey key;			/* the foreign key and the parent row (kind
+								 * 0) */
+	bool		taken;
+} ImpactTakeover;
+
+/* The partition key columns of a leaf, at every level (names). */
+typedef struct ImpactPartCols
+{
+	Oid			relid;
+	List	   *names;
+} ImpactPartCols;
 
 /* One result row being counted. */
 typedef struct ImpactStep
@@ -283,6 +314,12 @@ typedef struct ImpactState
 	int			maxsteps;
 	List	   *next;			/* ImpactBatch for the next depth */
 	List	   *result;			/* RiImpactRow, the output */
+
+	/* UPDATE: the keys the statement's rows hold after it */
+	List	   *newkey_cols;	/* names of the referenced columns */
+	List	   *newkeys;		/* ImpactNewKey, rows whose columns change */
+	HTAB	   *takeovers;		/* ImpactTakeover, made when needed */
+	List	   *partcols;		/* ImpactPartCols cache */
 } ImpactState;
 
 static void impact_dml(ImpactState *st, RawStmt *raw);
@@ -291,6 +328,8 @@ static void walk(ImpactState *st, List *frontier);
 static void follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth);
 static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
+static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
+						   bool fk_side, Oid leaf);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -1277,6 +1316,13 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 			break;
 	}
 	end_generated(&run);
+
+	/* a row the statement updates to the default key */
+	if (!present && key_held_after(st, k, defvals, true, InvalidOid))
+	{
+		present = true;
+		*absent = false;
+	}
 	return present;
 }
 
@@ -1376,6 +1422,270 @@ removed_first(ImpactState *st, ImpactStep *s, ImpactCheckEntry *c)
 }
 
 /*
+ * partition_key_cols
+ *		Names of the columns the partition keys of leaf's ancestors use
+ *		(columns and the columns of expressions); NIL for a table that is
+ *		not a partition.  Cached per preview.
+ */
+static List *
+partition_key_cols(ImpactState *st, Oid leaf)
+{
+	ListCell   *lc;
+	ImpactPartCols *pc;
+
+	foreach(lc, st->partcols)
+	{
+		pc = lfirst(lc);
+		if (pc->relid == leaf)
+			return pc->names;
+	}
+	pc = palloc0(sizeof(ImpactPartCols));
+	pc->relid = leaf;
+	if (get_rel_relispartition(leaf))
+	{
+		foreach(lc, get_partition_ancestors(leaf))
+		{
+			Oid			anc = lfirst_oid(lc);
+			Relation	rel = relation_open(anc, AccessShareLock);
+			PartitionKey key = RelationGetPartitionKey(rel);
+			Bitmapset  *vars = NULL;
+			int			x = -1;
+
+			for (int i = 0; i < key->partnatts; i++)
+			{
+				if (key->partattrs[i] != 0)
+					pc->names = lappend(pc->names,
+										get_attname(anc, key->partattrs[i],
+													false));
+			}
+			pull_varattnos((Node *) key->partexprs, 1, &vars);
+			while ((x = bms_next_member(vars, x)) >= 0)
+			{
+				AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
+
+				if (attnum > 0)
+					pc->names = lappend(pc->names,
+										get_attname(anc, attnum, false));
+			}
+			relation_close(rel, NoLock);
+		}
+	}
+	st->partcols = lappend(st->partcols, pc);
+	return pc->names;
+}
+
+/* Is every name of a also in b? */
+static bool
+names_subset(List *a, List *b)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, a)
+	{
+		bool		found = false;
+
+		foreach(lc2, b)
+			found = found || strcmp(lfirst(lc), lfirst(lc2)) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * new_row_lands_in
+ *		Does the statement's updated row nk stay in, or move to, the leaf
+ *		that held key K, given that its new key equals K?  It stays in its
+ *		leaf when no partition key column changes; it lands where K was
+ *		when every partition key column is a column of the key (the new
+ *		row's partition key values are then K's).  Other moves (a partition
+ *		key column outside the key changes) are not followed: taken as
+ *		landing elsewhere.
+ */
+static bool
+new_row_lands_in(ImpactState *st, ImpactNewKey *nk, Oid leaf,
+				 List *keycols)
+{
+	List	   *pcols = partition_key_cols(st, nk->relid);
+	ListCell   *lc;
+
+	if (pcols == NIL)
+		return nk->relid == leaf;
+	if (names_subset(pcols, keycols))
+		return true;
+	if (nk->relid != leaf)
+		return false;
+	foreach(lc, nk->changed)
+	{
+		if (names_subset(list_make1(lfirst(lc)), pcols))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * key_held_after
+ *		Does one of the statement's updated rows hold key after the
+ *		statement?  key: values of k's referenced columns, compared with the
+ *		"pk = pk" operators as ri_Check_Pk_Match does, or with fk_side,
+ *		values of its referencing columns, compared with the "pk = fk"
+ *		operators as RI_FKey_check does.  In the leaf that held it (leaf),
+ *		or anywhere in the referenced table when leaf is InvalidOid
+ *		(RI_FKey_check's query of the referenced table).
+ */
+static bool
+key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
+			   Oid leaf)
+{
+	FkInfo	   *fk = &k->info;
+	int			colidx[INDEX_MAX_KEYS];
+	FmgrInfo	eq[INDEX_MAX_KEYS];
+	List	   *keycols = NIL;
+	ListCell   *lc;
+
+	if (st->newkeys == NIL)
+		return false;
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
+		int			j = 0;
+
+		colidx[i] = -1;
+		foreach(lc, st->newkey_cols)
+		{
+			if (strcmp(lfirst(lc), name) == 0)
+				colidx[i] = j;
+			j++;
+		}
+		if (colidx[i] < 0)
+			return false;		/* not a table the statement updates */
+		keycols = lappend(keycols, name);
+		fmgr_info(get_opcode(fk_side ? fk->pf_eq_oprs[i] : fk->pp_eq_oprs[i]),
+				  &eq[i]);
+	}
+
+	foreach(lc, st->newkeys)
+	{
+		ImpactNewKey *nk = lfirst(lc);
+		bool		match = true;
+
+		CHECK_FOR_INTERRUPTS();
+		if (nk->relid != fk->pk_relid &&
+			!(get_rel_relispartition(nk->relid) &&
+			  list_member_oid(get_partition_ancestors(nk->relid),
+							  fk->pk_relid)))
+			continue;
+		for (int i = 0; i < fk->nkeys && match; i++)
+		{
+			int			j = colidx[i];
+
+			match = !nk->nulls[j] &&
+				DatumGetBool(FunctionCall2Coll(&eq[i], fk->pk_collations[i],
+											   nk->vals[j], key[i]));
+		}
+		if (match &&
+			(!OidIsValid(leaf) || new_row_lands_in(st, nk, leaf, keycols)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * old_key_taken_over
+ *		ri_Check_Pk_Match for the NO ACTION check of referencing row c: is
+ *		the key of the parent row it references, which the statement
+ *		removed, held by another row when the check runs, so that
+ *		RI_FKey_noaction_del / _upd do nothing?  PostgreSQL looks in the
+ *		parent's leaf ("ONLY", the trigger's table), or in the whole
+ *		partitioned table for the root's trigger of a row moved to another
+ *		partition; with the "pk = pk" operators.  The rows that can hold it
+ *		are the statement's updated rows (PostgreSQL runs the checks after
+ *		the statement, so they see all of them); keys set by cascaded
+ *		updates are not followed (file header).
+ */
+static bool
+old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
+{
+	ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
+	FkInfo	   *fk = &k->info;
+	StringInfoData q;
+	Oid			argtypes[2] = {OIDOID, TIDOID};
+	Datum		values[2];
+	GeneratedRun run;
+	ImpactCheckKey tkey;
+	ImpactTakeover *t;
+	bool		found;
+	Datum		oldkey[INDEX_MAX_KEYS];
+
+	if (st->newkeys == NIL)
+		return false;
+
+	/* The parent row and its key, in the referenced table's types. */
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid");
+	for (int i = 0; i < fk->nkeys; i++)
+		appendStringInfo(&q, ", p.%s",
+						 quote_identifier(get_attname(fk->pk_relid,
+													  fk->pk_attnums[i],
+													  false)));
+	appendStringInfoString(&q, " FROM ");
+	ri_sql_append_relation(&q, fk->pk_relid);
+	appendStringInfoString(&q, " p, ");
+	ri_sql_append_relation(&q, fk->fk_relid);
+	appendStringInfoString(&q, " c WHERE c.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND c.ctid OPERATOR(pg_catalog.=) $2");
+	append_key_match(&q, fk, NULL);
+	values[0] = ObjectIdGetDatum(c->key.relid);
+	values[1] = PointerGetDatum(&c->key.tid);
+	memset(&tkey, 0, sizeof(tkey));
+	tkey.conoid = c->key.conoid;
+	begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+	SPI_cursor_fetch(run.portal, true, 1);
+	found = SPI_processed == 1;
+	if (found)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		tkey.relid = DatumGetObjectId(heap_getattr(tup, 1, desc, &isnull));
+		tkey.tid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 2, desc,
+															   &isnull));
+		for (int i = 0; i < fk->nkeys; i++)
+		{
+			int16		typlen;
+			bool		typbyval;
+			Datum		d = heap_getattr(tup, 3 + i, desc, &isnull);
+
+			if (isnull)
+				found = false;	/* a NULL key fires no check */
+			get_typlenbyval(fk->pk_types[i], &typlen, &typbyval);
+			oldkey[i] = isnull ? (Datum) 0 : datumCopy(d, typbyval, typlen);
+		}
+	}
+	end_generated(&run);
+	if (!found)
+		return false;
+
+	if (st->takeovers == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(ImpactCheckKey);
+		ctl.entrysize = sizeof(ImpactTakeover);
+		ctl.hcxt = st->cxt;
+		st->takeovers = hash_create("ri_audit impact takeovers", 64, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	t = hash_search(st->takeovers, &tkey, HASH_ENTER, &found);
+	if (!found)
+		t->taken = key_held_after(st, k, oldkey, false, tkey.relid);
+	return t->taken;
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -1455,6 +1765,9 @@ finish_checks(ImpactState *st)
 				per_row = true;
 			}
 		}
+		else if (c->key.kind == CHECK_NOACTION &&
+				 old_key_taken_over(st, c))
+			continue;			/* ri_Check_Pk_Match finds the key */
 		foreach(lc, groups)
 		{
 			ImpactBlockGroup *cand = lfirst(lc);
@@ -1700,6 +2013,72 @@ typedef struct SetColumn
 } SetColumn;
 
 /*
+ * The referenced columns of relid's table, its partitions and its
+ * partitioned ancestors: those whose values after an UPDATE the NO ACTION
+ * recheck compares (old_key_taken_over).
+ */
+static List *
+referenced_col_names(ImpactState *st, Oid relid)
+{
+	List	   *tree = find_all_inheritors(relid, AccessShareLock, NULL);
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	if (get_rel_relispartition(relid))
+		tree = list_concat(tree, get_partition_ancestors(relid));
+	foreach(lc, st->edges)
+	{
+		FkEdge	   *e = lfirst(lc);
+
+		if (!list_member_oid(tree, e->pk_relid))
+			continue;
+		for (int i = 0; i < e->nkeys; i++)
+		{
+			char	   *name = get_attname(e->pk_relid, e->pk_attnums[i],
+										   false);
+
+			if (!names_subset(list_make1(name), names))
+				names = lappend(names, name);
+		}
+	}
+	return names;
+}
+
+/*
+ * keep_new_key
+ *		An updated row of the statement whose columns change: its values of
+ *		st->newkey_cols after the statement (the SET column's new value, or
+ *		the old one), from the statement query's slot.
+ */
+static void
+keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
+			 List *changed, SetColumn *setcols, int nset, SetColumn *keycols)
+{
+	ImpactNewKey *nk = palloc(sizeof(ImpactNewKey));
+	int			n = list_length(st->newkey_cols);
+
+	nk->relid = rowrel;
+	nk->changed = changed;
+	nk->vals = palloc(sizeof(Datum) * n);
+	nk->nulls = palloc(sizeof(bool) * n);
+	for (int j = 0; j < n; j++)
+	{
+		int			attno = 3 + 2 * nset + j;
+		Datum		d;
+
+		for (int i = 0; i < nset; i++)
+		{
+			if (strcmp(setcols[i].name, keycols[j].name) == 0)
+				attno = 4 + 2 * i;
+		}
+		d = slot_getattr(slot, attno, &nk->nulls[j]);
+		nk->vals[j] = nk->nulls[j] ? (Datum) 0 :
+			datumCopy(d, keycols[j].typbyval, keycols[j].typlen);
+	}
+	st->newkeys = lappend(st->newkeys, nk);
+}
+
+/*
  * impact_dml
  *		DELETE or UPDATE: the statement's rows, then the walk.
  */
@@ -1719,6 +2098,7 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	SelectStmt *sel = makeNode(SelectStmt);
 	RawStmt    *selraw = makeNode(RawStmt);
 	SetColumn  *setcols = NULL;
+	SetColumn  *keycols = NULL;
 	int			nset = 0;
 	List	   *querytrees;
 	Query	   *query;
@@ -1821,6 +2201,25 @@ impact_dml(ImpactState *st, RawStmt *raw)
 								  make_target((Node *) make_colref(alias, rt->name)));
 		sel->targetList = lappend(sel->targetList, make_target((Node *) cast));
 	}
+	/* UPDATE: the old values of the referenced columns (keep_new_key) */
+	if (is_update)
+	{
+		int			j = 0;
+
+		st->newkey_cols = referenced_col_names(st, relid);
+		keycols = palloc(sizeof(SetColumn) * (list_length(st->newkey_cols) + 1));
+		foreach(lc, st->newkey_cols)
+		{
+			AttrNumber	attnum = get_attnum(relid, lfirst(lc));
+			Oid			typid = get_atttype(relid, attnum);
+
+			keycols[j].name = lfirst(lc);
+			get_typlenbyval(typid, &keycols[j].typlen, &keycols[j].typbyval);
+			j++;
+			sel->targetList = lappend(sel->targetList,
+									  make_target((Node *) make_colref(alias, lfirst(lc))));
+		}
+	}
 	sel->fromClause = lcons(relation, list_copy(from));
 	sel->whereClause = where;
 	sel->withClause = with;
@@ -1895,7 +2294,12 @@ impact_dml(ImpactState *st, RawStmt *raw)
 			if (mark_update(st, stepidx, rowrel, &tid,
 							changed != NIL ? cols_of(rowrel, changed) : NULL) &&
 				changed != NIL)
+			{
 				batch_add(next_batch(st, rowrel, FATE_UPDATE, changed), &tid);
+				if (st->newkey_cols != NIL)
+					keep_new_key(st, slot, rowrel, changed, setcols, nset,
+								 keycols);
+			}
 			else if (changed != NIL)
 			{
 				/* the same row listed again (UPDATE ... FROM): once */

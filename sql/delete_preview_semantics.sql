@@ -1,0 +1,108 @@
+--
+-- delete_preview(): the finer points of PostgreSQL's RI semantics, each
+-- next to the real statement (run and rolled back) as the proof.
+--
+SET client_min_messages = warning;
+CREATE SCHEMA delsem;
+SET search_path = delsem, public;
+SET client_min_messages = notice;
+
+-- NO ACTION and a key taken over by another updated row: after
+-- UPDATE p SET id = id - 1 WHERE id <= 3, keys 1 and 2 still exist (held
+-- by the rows that were 2 and 3), key 3 does not.  RI_FKey_noaction_upd
+-- rechecks the old key (ri_Check_Pk_Match) and passes for 1 and 2;
+-- RESTRICT does not recheck.
+CREATE TABLE p (id int PRIMARY KEY);
+INSERT INTO p SELECT generate_series(1, 5);
+CREATE TABLE c_na (id int, pid int REFERENCES p ON UPDATE NO ACTION);
+CREATE TABLE c_def (id int, pid int REFERENCES p ON UPDATE NO ACTION
+	DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO c_na VALUES (1, 2), (2, 1);
+INSERT INTO c_def VALUES (1, 2);
+-- nothing blocks: keys 1 and 2 are taken over
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 3');
+SELECT ri_audit.assert_delete_safe('UPDATE p SET id = id - 1 WHERE id <= 3');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 3;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+-- key 2 is given up and not taken over: c_na blocks at once, c_def at
+-- commit
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 2');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 2;
+ROLLBACK;
+BEGIN;
+ALTER TABLE c_na DROP CONSTRAINT c_na_pid_fkey;
+UPDATE p SET id = id - 1 WHERE id <= 2;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+-- RESTRICT: no recheck, key 2's referencing row blocks
+CREATE TABLE c_re (id int, pid int REFERENCES p ON UPDATE RESTRICT);
+INSERT INTO c_re VALUES (1, 2);
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 3');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 3;
+ROLLBACK;
+DROP TABLE c_re;
+
+-- The recheck compares with the key's own operators: a numeric key
+-- rewritten with another scale (1.0 -> 1.00) is a change (the image
+-- differs, the trigger fires), but the row still holds an equal key, so NO
+-- ACTION passes and RESTRICT blocks.
+CREATE TABLE pn (n numeric PRIMARY KEY);
+INSERT INTO pn VALUES (1.0), (2.0);
+CREATE TABLE cn_na (n numeric REFERENCES pn ON UPDATE NO ACTION);
+INSERT INTO cn_na VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE pn SET n = 1.00 WHERE n = 1');
+BEGIN;
+UPDATE pn SET n = 1.00 WHERE n = 1;
+ROLLBACK;
+CREATE TABLE cn_re (n numeric REFERENCES pn ON UPDATE RESTRICT);
+INSERT INTO cn_re VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE pn SET n = 1.00 WHERE n = 1');
+BEGIN;
+UPDATE pn SET n = 1.00 WHERE n = 1;
+ROLLBACK;
+
+-- A partitioned referenced table: the recheck looks in the parent row's
+-- partition (the trigger's table, "ONLY"); with the partition key in the
+-- referenced key, the row taking the key over lands there, moved or not.
+CREATE TABLE pp (k int PRIMARY KEY) PARTITION BY RANGE (k);
+CREATE TABLE pp1 PARTITION OF pp FOR VALUES FROM (MINVALUE) TO (4);
+CREATE TABLE pp2 PARTITION OF pp FOR VALUES FROM (4) TO (MAXVALUE);
+INSERT INTO pp SELECT generate_series(1, 6);
+CREATE TABLE cp (k int REFERENCES pp ON UPDATE NO ACTION);
+INSERT INTO cp VALUES (3), (4), (5);
+-- 4 -> 3 moves to pp1 and takes key 3 over; key 5 is given up
+SELECT * FROM ri_audit.delete_preview('UPDATE pp SET k = k - 1 WHERE k <= 5');
+BEGIN;
+UPDATE pp SET k = k - 1 WHERE k <= 5;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE pp SET k = k - 1 WHERE k <= 6');
+BEGIN;
+UPDATE pp SET k = k - 1 WHERE k <= 6;
+SELECT tableoid::regclass, k FROM pp ORDER BY k;
+ROLLBACK;
+
+-- ON UPDATE SET DEFAULT to a key the statement gives up and another row
+-- takes over: the referencing rows' new key exists, and ri_set's NO
+-- ACTION recheck of the old key passes.
+CREATE TABLE c_sd (id int, pid int DEFAULT 1
+	REFERENCES p ON UPDATE SET DEFAULT);
+INSERT INTO c_sd VALUES (1, 3), (2, 1);
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 3');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 3;
+SELECT * FROM c_sd ORDER BY id;
+ROLLBACK;
+-- key 1 given up and not taken over: blocks
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id + 10 WHERE id = 1');
+BEGIN;
+UPDATE p SET id = id + 10 WHERE id = 1;
+ROLLBACK;
+DROP TABLE c_sd;
+
+RESET client_min_messages;
+RESET search_path;
+DROP SCHEMA delsem CASCADE;
