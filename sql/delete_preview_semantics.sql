@@ -103,6 +103,47 @@ UPDATE p SET id = id + 10 WHERE id = 1;
 ROLLBACK;
 DROP TABLE c_sd;
 
+-- User triggers and rules are not run: a NOTICE names each one that the
+-- real statement (or RI's queries, which fire triggers and are rewritten
+-- by rules too) would run, sorted by table and name.  Disabled triggers
+-- and those of another session_replication_role are left out.
+CREATE TABLE tp (id int PRIMARY KEY);
+CREATE TABLE tc (id int, pid int REFERENCES tp ON DELETE CASCADE
+	ON UPDATE CASCADE);
+INSERT INTO tp VALUES (1), (2);
+INSERT INTO tc VALUES (1, 1);
+CREATE FUNCTION skip_row() RETURNS trigger LANGUAGE plpgsql AS
+	$$BEGIN RETURN NULL; END$$;
+CREATE TRIGGER tc_keep BEFORE DELETE ON tc FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+CREATE TRIGGER tc_off AFTER DELETE ON tc FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+ALTER TABLE tc DISABLE TRIGGER tc_off;
+CREATE TRIGGER tc_replica AFTER DELETE ON tc FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+ALTER TABLE tc ENABLE REPLICA TRIGGER tc_replica;
+CREATE TRIGGER tp_stmt AFTER DELETE ON tp FOR EACH STATEMENT
+	EXECUTE FUNCTION skip_row();
+CREATE TRIGGER tp_upd AFTER UPDATE ON tp FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+CREATE TRIGGER tp_trunc AFTER TRUNCATE ON tp
+	EXECUTE FUNCTION skip_row();
+-- the preview counts one cascade delete; the BEFORE trigger keeps the row
+SELECT * FROM ri_audit.delete_preview('DELETE FROM tp WHERE id = 1');
+BEGIN;
+DELETE FROM tp WHERE id = 1;
+SELECT * FROM tc;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE tp SET id = 5 WHERE id = 1');
+SELECT * FROM ri_audit.delete_preview('TRUNCATE tp, tc');
+-- a rule on the referencing table rewrites RI's query: PostgreSQL fails
+CREATE RULE tc_never AS ON DELETE TO tc DO INSTEAD NOTHING;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM tp WHERE id = 2');
+BEGIN;
+DELETE FROM tp WHERE id = 2;
+ROLLBACK;
+DROP TABLE tc, tp;
+
 RESET client_min_messages;
 RESET search_path;
 DROP SCHEMA delsem CASCADE;

@@ -58,6 +58,7 @@ my @actions = (('CASCADE') x 8, ('SET NULL') x 3, ('SET DEFAULT') x 2,
 sub pick { return $_[ int(rand(@_)) ]; }
 
 my ($agree, $disagree) = (0, 0);
+my $with_triggers = 0;	# statements that fired a user trigger
 
 for my $g (1 .. $ngraphs)
 {
@@ -182,6 +183,18 @@ for my $g (1 .. $ngraphs)
 		  . ($fk->{deferrable} ? ' DEFERRABLE' : '')
 		  . ($fk->{deferred} ? ' INITIALLY DEFERRED' : '') . ";\n";
 	}
+	# User triggers on some tables, which the preview does not run but
+	# names in a NOTICE: each logs the rows it fires for, and the preview
+	# must name exactly the tables (leaves) whose trigger the real
+	# statement fired.
+	$ddl .= "CREATE TABLE trig_log (x text);\n"
+	  . "CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS "
+	  . "\$\$BEGIN INSERT INTO $schema.trig_log VALUES (TG_TABLE_NAME || ':' || TG_NAME); RETURN NULL; END\$\$;\n";
+	for my $t (@tables)
+	{
+		$ddl .= "CREATE TRIGGER audit_$t->{name} AFTER DELETE OR UPDATE ON $t->{name} FOR EACH ROW EXECUTE FUNCTION audit();\n"
+		  if rand() < 0.3;
+	}
 	$node->safe_psql('postgres', $ddl);
 
 	# Constraint names as PostgreSQL reports them (the clones it makes for
@@ -248,7 +261,7 @@ for my $g (1 .. $ngraphs)
 	{
 		# PostgreSQL's verdict.
 		my ($ret, $out, $err) = $node->psql('postgres',
-			"BEGIN;\n$stmt;\n\\echo MARK_STATEMENT\nSET CONSTRAINTS ALL IMMEDIATE;\n\\echo MARK_CHECKS\n$rows_sql;\nROLLBACK;",
+			"BEGIN;\n$stmt;\n\\echo MARK_STATEMENT\nSET CONSTRAINTS ALL IMMEDIATE;\n\\echo MARK_CHECKS\n$rows_sql;\nSELECT DISTINCT 'LOG|' || x FROM $schema.trig_log;\nROLLBACK;",
 			on_error_stop => 1, extra_params => [ '-v', 'VERBOSITY=verbose' ]);
 		my ($pg_fail, $pg_con, $pg_state) = ('', '', '');
 		if ($ret != 0)
@@ -260,13 +273,14 @@ for my $g (1 .. $ngraphs)
 			$pg_con = $root{$pg_con} // $pg_con;
 			$pg_state //= '';
 		}
-		my (%deleted, %updated);
+		my (%deleted, %updated, %fired);
 		if ($ret == 0)
 		{
 			my %after;
 			for my $line (split /\n/, $out)
 			{
 				next if $line =~ /^MARK_/;
+				if ($line =~ /^LOG\|(.*)$/) { $fired{$1} = 1; next; }
 				my ($t, $id, $where) = split /\|/, $line;
 				next unless defined $where;
 				$after{$t}{$id} = $where;
@@ -327,6 +341,16 @@ for my $g (1 .. $ngraphs)
 			  . ' / ' . join(' ', map { "$_:~$pupd{$_}" } sort keys %pupd);
 			push @problems, "counts: PostgreSQL $theirs, preview $ours"
 			  if $theirs ne $ours;
+
+			# The triggers the preview names, and those that fired.
+			my %named;
+			$named{"$2:$1"} = 1 while $perr =~
+			  /NOTICE:  the preview does not run trigger "([^"]+)" on table [^.\s]+\.(\S+)/g;
+			$with_triggers++ if %fired;
+			my $fired = join(' ', sort keys %fired);
+			my $named = join(' ', sort keys %named);
+			push @problems, "triggers: PostgreSQL fired $fired, preview names $named"
+			  if $fired ne $named;
 		}
 
 		# assert_delete_safe() raises exactly when something blocks.
@@ -352,5 +376,6 @@ for my $g (1 .. $ngraphs)
 }
 
 ok($agree > 0, "$agree statements agree, $disagree disagree");
+ok($with_triggers > 0, "$with_triggers statements fired user triggers");
 $node->stop;
 done_testing();

@@ -113,6 +113,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/sysattr.h"
@@ -123,7 +124,10 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "executor/tstoreReceiver.h"
@@ -134,6 +138,7 @@
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "parser/parser.h"
+#include "rewrite/prs2lock.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "tcop/cmdtag.h"
@@ -142,6 +147,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
@@ -330,6 +336,10 @@ static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
 static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
 						   bool fk_side, Oid leaf);
+static void unapplied_of(Oid relid, int16 event, bool rows, bool named,
+						 List **out);
+static void note_unapplied(List *found);
+static void note_unapplied_dml(ImpactState *st);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -2312,6 +2322,7 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	frontier = st->next;
 	walk(st, frontier);
 	finish_checks(st);
+	note_unapplied_dml(st);
 }
 
 /* ---------------------------------------------------------------------
@@ -2436,6 +2447,15 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 		st->result = lappend(st->result, row);
 	}
 
+	{
+		List	   *found = NIL;
+
+		foreach(lc, relids)
+			unapplied_of(lfirst_oid(lc), TRIGGER_TYPE_TRUNCATE, false, true,
+						 &found);
+		note_unapplied(found);
+	}
+
 	if (stmt->behavior == DROP_CASCADE)
 		return;
 
@@ -2484,6 +2504,189 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 			st->result = lappend(st->result, row);
 		}
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * What the preview does not run
+ * ---------------------------------------------------------------------
+ */
+
+/* Does a trigger or rule with this pg_trigger.tgenabled / ev_enabled fire? */
+static bool
+fires_now(char enabled)
+{
+	/* TriggerEnabled's and fireRIRrules' test of session_replication_role */
+	if (enabled == TRIGGER_DISABLED)
+		return false;
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return enabled != TRIGGER_FIRES_ON_ORIGIN;
+	return enabled != TRIGGER_FIRES_ON_REPLICA;
+}
+
+static char *
+rule_name(Oid ruleoid)
+{
+	Relation	rel = table_open(RewriteRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *name = NULL;
+
+	ScanKeyInit(&key, Anum_pg_rewrite_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ruleoid));
+	scan = systable_beginscan(rel, RewriteOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		name = pstrdup(NameStr(((Form_pg_rewrite) GETSTRUCT(tup))->rulename));
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return name;
+}
+
+/*
+ * unapplied_of
+ *		The user triggers of relid that the statement's or RI's query fires
+ *		for event (TRIGGER_TYPE_DELETE, _UPDATE or _TRUNCATE): row triggers
+ *		when rows is set (relid holds the rows), statement triggers and
+ *		rules when named is set (relid is the table the query names), as
+ *		"table\ttrigger|rule\tname\tlevel" strings appended to *out.
+ */
+static void
+unapplied_of(Oid relid, int16 event, bool rows, bool named, List **out)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TriggerDesc *td = rel->trigdesc;
+	RuleLock   *rules = rel->rd_rules;
+	char	   *relname = ri_qualified_relname(relid);
+
+	for (int i = 0; td != NULL && i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		bool		row = TRIGGER_FOR_ROW(t->tgtype);
+
+		if (t->tgisinternal || !fires_now(t->tgenabled) ||
+			(t->tgtype & event) == 0 || (row ? !rows : !named))
+			continue;
+		*out = lappend(*out, psprintf("%s\ttrigger\t%s\t%s", relname,
+									  t->tgname,
+									  row ? "row" : "statement"));
+	}
+	for (int i = 0; named && rules != NULL && i < rules->numLocks; i++)
+	{
+		RewriteRule *r = rules->rules[i];
+		char	   *name;
+
+		if ((event == TRIGGER_TYPE_DELETE ? r->event != CMD_DELETE :
+			 event == TRIGGER_TYPE_UPDATE ? r->event != CMD_UPDATE : true) ||
+			!fires_now(r->enabled))
+			continue;
+		name = rule_name(r->ruleId);
+		if (name != NULL)
+			*out = lappend(*out, psprintf("%s\trule\t%s\t%s", relname, name,
+										  r->isInstead ? "instead" : "also"));
+	}
+	table_close(rel, NoLock);
+}
+
+static int
+cstring_cmp(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/*
+ * note_unapplied
+ *		A NOTICE for every user trigger and rule that the real statement
+ *		would run and the preview does not: on the tables whose rows it
+ *		deletes or updates (row triggers, on the leaves holding the rows),
+ *		and on the tables its queries and RI's name (statement triggers;
+ *		rules, which rewrite RI's queries too).  The counts are those of
+ *		PostgreSQL's RI actions alone.
+ */
+static void
+note_unapplied(List *found)
+{
+	char	   *prev = NULL;
+	ListCell   *lc;
+
+	list_sort(found, cstring_cmp);
+	foreach(lc, found)
+	{
+		char	   *s = lfirst(lc);
+		char	   *fields[4];
+		char	   *p = pstrdup(s);
+
+		if (prev != NULL && strcmp(prev, s) == 0)
+			continue;
+		prev = s;
+		for (int i = 0; i < 4; i++)
+		{
+			fields[i] = p;
+			p = strchr(p, '\t');
+			if (p != NULL)
+				*p++ = '\0';
+			else
+				p = "";
+		}
+		if (strcmp(fields[1], "trigger") == 0)
+			ereport(NOTICE,
+					(errmsg("the preview does not run trigger \"%s\" on table %s",
+							fields[2], fields[0]),
+					 errdetail(strcmp(fields[3], "row") == 0 ?
+							   "The real statement fires it for the rows it changes there; what the trigger does is not in the preview's counts." :
+							   "The real statement fires it once for the table; what the trigger does is not in the preview's counts.")));
+		else
+			ereport(NOTICE,
+					(errmsg("the preview does not apply rule \"%s\" on table %s",
+							fields[2], fields[0]),
+					 errdetail(strcmp(fields[3], "instead") == 0 ?
+							   "PostgreSQL would run the rule's actions instead of the query that changes the table (a query of RI so rewritten fails: \"referential integrity query ... gave unexpected result\"); the preview counts the rows as if the rule did not exist." :
+							   "PostgreSQL would run the rule's actions as well; the preview does not count what they do.")));
+	}
+}
+
+/*
+ * note_unapplied_dml
+ *		note_unapplied for a DELETE or UPDATE: the leaves holding reached
+ *		rows, and the tables of the result rows with a count.
+ */
+static void
+note_unapplied_dml(ImpactState *st)
+{
+	HASH_SEQ_STATUS seq;
+	ImpactRowEntry *e;
+	List	   *del_leaves = NIL;
+	List	   *upd_leaves = NIL;
+	List	   *found = NIL;
+	ListCell   *lc;
+
+	hash_seq_init(&seq, st->rows);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		if (e->fate == FATE_DELETE)
+			del_leaves = list_append_unique_oid(del_leaves, e->key.relid);
+		else if (e->cols != NULL || st->steps[e->stepidx].step == 0)
+			upd_leaves = list_append_unique_oid(upd_leaves, e->key.relid);
+	}
+	foreach(lc, del_leaves)
+		unapplied_of(lfirst_oid(lc), TRIGGER_TYPE_DELETE, true, false, &found);
+	foreach(lc, upd_leaves)
+		unapplied_of(lfirst_oid(lc), TRIGGER_TYPE_UPDATE, true, false, &found);
+	for (int i = 0; i < st->nsteps; i++)
+	{
+		ImpactStep *s = &st->steps[i];
+		bool		del = strcmp(s->action, "delete") == 0 ||
+			strcmp(s->action, "cascade delete") == 0;
+
+		/*
+		 * Every step is a query that runs (the statement's, or RI's for a
+		 * key it follows), even when it changes no rows: statement
+		 * triggers fire then too.
+		 */
+		unapplied_of(s->table, del ? TRIGGER_TYPE_DELETE : TRIGGER_TYPE_UPDATE,
+					 false, true, &found);
+	}
+	note_unapplied(found);
 }
 
 /* ---------------------------------------------------------------------
