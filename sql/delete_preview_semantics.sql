@@ -144,6 +144,74 @@ DELETE FROM tp WHERE id = 2;
 ROLLBACK;
 DROP TABLE tc, tp;
 
+-- SET col = DEFAULT, SET (a, b) = (...) and SET (a, b) = (SELECT ...):
+-- the default is the column's (the table's, for a partition), evaluated as
+-- part of the caller's query as the rewriter does; a subquery runs once
+-- per row; a stored generated column in a referenced key changes with the
+-- columns it is computed from.
+CREATE TABLE dp (id int PRIMARY KEY, a int, b int, d int DEFAULT 3 UNIQUE,
+	UNIQUE (a, b));
+INSERT INTO dp SELECT i, i, i, i + 100 FROM generate_series(1, 5) i;
+CREATE TABLE dc (id int, pa int, pb int,
+	FOREIGN KEY (pa, pb) REFERENCES dp (a, b) ON UPDATE CASCADE);
+CREATE TABLE dd (id int, d int REFERENCES dp (d) ON UPDATE RESTRICT);
+INSERT INTO dc VALUES (1, 1, 1), (2, 2, 2), (3, 3, 3);
+INSERT INTO dd VALUES (1, 101), (2, 103);
+CREATE TABLE src (k int, x int, y int);
+INSERT INTO src VALUES (1, 50, 60), (2, 2, 2), (4, 1, 1), (4, 2, 2);
+-- d of row 1 becomes 3: RESTRICT blocks on key 101
+SELECT * FROM ri_audit.delete_preview('UPDATE dp SET d = DEFAULT WHERE id = 1');
+BEGIN;
+UPDATE dp SET d = DEFAULT WHERE id = 1;
+ROLLBACK;
+-- row 1 gets (50, 60), row 2 the same (2, 2): one cascade
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id <= 2');
+BEGIN;
+UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id <= 2;
+SELECT * FROM dc ORDER BY id;
+ROLLBACK;
+-- no row: NULLs, and the MATCH SIMPLE cascade copies them
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 3');
+BEGIN;
+UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 3;
+SELECT * FROM dc ORDER BY id;
+ROLLBACK;
+-- two rows: the statement's own error
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 4');
+UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 4;
+-- a ROW with DEFAULT (b has none: NULL)
+SELECT * FROM ri_audit.delete_preview('UPDATE dp SET (a, b) = (7, DEFAULT) WHERE id = 1');
+BEGIN;
+UPDATE dp SET (a, b) = (7, DEFAULT) WHERE id = 1;
+SELECT * FROM dc ORDER BY id;
+ROLLBACK;
+-- $n is the caller's to bind, and there is none
+SELECT * FROM ri_audit.delete_preview('UPDATE dp SET a = $1 WHERE id = 2');
+-- a default that draws from a sequence cannot run read-only
+CREATE TABLE di (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+CREATE TABLE dic (id int REFERENCES di ON UPDATE CASCADE);
+INSERT INTO di DEFAULT VALUES;
+SELECT * FROM ri_audit.delete_preview('UPDATE di SET id = DEFAULT');
+DROP TABLE dic, di;
+-- a referenced stored generated column
+CREATE TABLE gp (id int PRIMARY KEY, a int,
+	g int GENERATED ALWAYS AS (a * 10) STORED UNIQUE);
+INSERT INTO gp (id, a) VALUES (1, 1), (2, 2);
+CREATE TABLE gc (id int, g int REFERENCES gp (g) ON UPDATE SET NULL);
+INSERT INTO gc VALUES (1, 10), (2, 20);
+SELECT * FROM ri_audit.delete_preview('UPDATE gp SET a = 5 WHERE id = 1');
+SELECT * FROM ri_audit.delete_preview('UPDATE gp SET a = a, g = DEFAULT WHERE id = 1');
+BEGIN;
+UPDATE gp SET a = 5 WHERE id = 1;
+SELECT * FROM gc ORDER BY id;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE gp SET (a, id) = (SELECT 3, 1) WHERE id = 1');
+DROP TABLE gc, gp, dc, dd, dp, src;
+
 RESET client_min_messages;
 RESET search_path;
 DROP SCHEMA delsem CASCADE;

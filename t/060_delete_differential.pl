@@ -104,7 +104,7 @@ for my $g (1 .. $ngraphs)
 	my $ddl = "CREATE SCHEMA $schema; SET search_path = $schema;\n";
 	for my $t (@tables)
 	{
-		my @cols = ('id int NOT NULL', 'k int', 'a int', 'b int');
+		my @cols = ('id int NOT NULL', 'k int DEFAULT 999', 'a int DEFAULT 77', 'b int');
 		for my $fk (@{ $t->{fks} })
 		{
 			my $default = '';
@@ -239,6 +239,15 @@ for my $g (1 .. $ngraphs)
 		push @stmts, "UPDATE $schema.$n SET k = k - 1 WHERE k <= "
 		  . ($t->{part} && $self_ref ? ($lo < 12 ? $lo : 12) : $lo);
 		push @stmts, "UPDATE $schema.$n SET a = a - 1 WHERE k <= $lo"
+		  unless $t->{part};
+		# DEFAULT (k's is 999) and a multiple-column SET from a subquery
+		push @stmts, "UPDATE $schema.$n SET k = DEFAULT WHERE k = $lo"
+		  unless $t->{part} && $self_ref;
+		push @stmts, "UPDATE $schema.$n AS u SET (k, b) = (SELECT s.k + 100, s.b FROM $schema.$n s WHERE s.id = u.id) WHERE u.k % $m = 0"
+		  . ($t->{part} && $self_ref ? ' AND u.k >= 13' : '');
+		# (a's default is 77: a key no row holds, never partly NULL, which
+		# ON UPDATE CASCADE would copy into MATCH FULL keys: see NOTES)
+		push @stmts, "UPDATE $schema.$n SET (b, a) = (b, DEFAULT) WHERE k = $lo"
 		  unless $t->{part};
 		push @stmts, "UPDATE $schema.$n SET a = a + 10 WHERE k % $m = 1"
 		  unless $t->{part};

@@ -137,6 +137,8 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
 #include "parser/parser.h"
 #include "rewrite/prs2lock.h"
 #include "rewrite/rewriteHandler.h"
@@ -156,6 +158,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "ri_delete_impact.h"
 #include "ri_fk_catalog.h"
@@ -2020,7 +2023,241 @@ typedef struct SetColumn
 	char	   *name;			/* column name */
 	int16		typlen;			/* its type's length */
 	bool		typbyval;		/* and by-value flag */
+	int			recattr;		/* SET (a, b) = (SELECT ...): the query's
+								 * column holding the row of new values, or
+								 * 0 */
+	int			recfield;		/* and this column's field in it */
 } SetColumn;
+
+/*
+ * Expressions the preview's query takes from the catalogs, not from the
+ * statement's text: a column's default (SET col = DEFAULT), and a stored
+ * generated column's expression over the row's new values.  The raw query
+ * refers to them by ParamRefs numbered from RI_PARAM_BASE with no location
+ * (the statement's own $n have one), which preview_paramref() resolves,
+ * as the rewriter (rewriteTargetListIU) and the executor
+ * (ExecComputeStoredGenerated) evaluate them in the real UPDATE: as part
+ * of the caller's query.
+ */
+#define RI_PARAM_BASE	1000000
+
+typedef struct PreviewParam
+{
+	AttrNumber	attnum;			/* the column of the statement's table */
+	bool		generated;		/* its generation expression, else its
+								 * default */
+} PreviewParam;
+
+typedef struct PreviewAssign
+{
+	AttrNumber	attnum;			/* a SET column */
+	Node	   *raw;			/* its raw new value, or NULL for DEFAULT */
+	bool		from_row;		/* SET (a, b) = (SELECT ...) */
+} PreviewAssign;
+
+typedef struct PreviewParams
+{
+	Relation	rel;			/* the statement's table */
+	List	   *params;			/* PreviewParam, by number - RI_PARAM_BASE */
+	List	   *assigns;		/* PreviewAssign */
+} PreviewParams;
+
+typedef struct GeneratedVarsContext
+{
+	ParseState *pstate;
+	PreviewParams *pp;
+} GeneratedVarsContext;
+
+static Node *preview_default(PreviewParams *pp, AttrNumber attnum);
+
+/* The new value of a SET column, analyzed and coerced as UPDATE does. */
+static Node *
+preview_assigned(ParseState *pstate, PreviewParams *pp, PreviewAssign *a)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(pp->rel),
+										  a->attnum - 1);
+	Node	   *expr;
+	Node	   *res;
+
+	if (a->raw == NULL)
+		return preview_default(pp, a->attnum);
+	if (a->from_row)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot preview an UPDATE that sets column \"%s\" from a subquery when a generated column of a referenced key depends on it",
+						NameStr(att->attname))));
+	expr = transformExpr(pstate, copyObject(a->raw), EXPR_KIND_SELECT_TARGET);
+	res = coerce_to_target_type(pstate, expr, exprType(expr),
+								att->atttypid, att->atttypmod,
+								COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST,
+								-1);
+	if (res == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" is of type %s but expression is of type %s",
+						NameStr(att->attname), format_type_be(att->atttypid),
+						format_type_be(exprType(expr)))));
+	return res;
+}
+
+/* A generation expression's Vars: the row's new values. */
+static Node *
+generated_vars_mutator(Node *node, GeneratedVarsContext *cxt)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varno == 1 &&
+		((Var *) node)->varlevelsup == 0)
+	{
+		Var		   *var = (Var *) node;
+		ListCell   *lc;
+
+		foreach(lc, cxt->pp->assigns)
+		{
+			PreviewAssign *a = lfirst(lc);
+
+			if (a->attnum == var->varattno)
+				return preview_assigned(cxt->pstate, cxt->pp, a);
+		}
+		/* an unchanged column: the target's own, read as the caller */
+		var = copyObject(var);
+		var->location = -1;
+		markVarForSelectPriv(cxt->pstate, var);
+		return (Node *) var;
+	}
+	return expression_tree_mutator(node, generated_vars_mutator,
+								   (void *) cxt);
+}
+
+/* SET col = DEFAULT: rewriteTargetListIU's expression (NULL when none). */
+static Node *
+preview_default(PreviewParams *pp, AttrNumber attnum)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(pp->rel),
+										  attnum - 1);
+	Node	   *def = build_column_default(pp->rel, attnum);
+
+	if (def == NULL)
+		def = (Node *) makeNullConst(att->atttypid, att->atttypmod,
+									 att->attcollation);
+	return def;
+}
+
+static Node *
+preview_paramref(ParseState *pstate, ParamRef *pref)
+{
+	PreviewParams *pp = (PreviewParams *) pstate->p_ref_hook_state;
+	int			i = pref->number - RI_PARAM_BASE;
+	PreviewParam *p;
+
+	if (pref->location >= 0 || i < 0 || i >= list_length(pp->params))
+		return NULL;			/* "there is no parameter $n" */
+	p = list_nth(pp->params, i);
+	if (p->generated)
+	{
+		GeneratedVarsContext cxt;
+		Node	   *expr = build_column_default(pp->rel, p->attnum);
+
+		if (expr == NULL)
+			elog(ERROR, "generation expression not found for column %d of relation \"%s\"",
+				 p->attnum, RelationGetRelationName(pp->rel));
+		cxt.pstate = pstate;
+		cxt.pp = pp;
+		return generated_vars_mutator(expr, &cxt);
+	}
+	return preview_default(pp, p->attnum);
+}
+
+static void
+preview_parser_setup(ParseState *pstate, void *arg)
+{
+	pstate->p_paramref_hook = preview_paramref;
+	pstate->p_ref_hook_state = arg;
+}
+
+/* A ParamRef for preview_paramref(). */
+static Node *
+preview_param(PreviewParams *pp, AttrNumber attnum, bool generated)
+{
+	PreviewParam *p = palloc(sizeof(PreviewParam));
+	ParamRef   *ref = makeNode(ParamRef);
+
+	p->attnum = attnum;
+	p->generated = generated;
+	pp->params = lappend(pp->params, p);
+	ref->number = RI_PARAM_BASE + list_length(pp->params) - 1;
+	ref->location = -1;
+	return (Node *) ref;
+}
+
+/*
+ * SET (a, b) = (SELECT x, y ...): one scalar subquery returning the row of
+ * new values, each cast to its column's type,
+ *	(SELECT ROW(CAST(ri_ma.c1 AS t1), ...) FROM (SELECT x, y ...) ri_ma (c1, ...))
+ * which, as PostgreSQL's MULTIEXPR subquery, is evaluated once per row,
+ * gives NULLs when it returns no row and fails (21000) when it returns
+ * more than one.
+ */
+static Node *
+multiassign_row(SubLink *sub, List *names, List *types)
+{
+	SubLink    *outer = makeNode(SubLink);
+	SelectStmt *sel = makeNode(SelectStmt);
+	RangeSubselect *rs = makeNode(RangeSubselect);
+	RowExpr    *row = makeNode(RowExpr);
+	List	   *colnames = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+	int			i = 0;
+
+	forboth(lc, names, lc2, types)
+	{
+		char	   *cname = psprintf("c%d", ++i);
+		TypeCast   *cast = makeNode(TypeCast);
+
+		colnames = lappend(colnames, makeString(cname));
+		cast->arg = (Node *) make_colref("ri_ma", cname);
+		cast->typeName = lfirst(lc2);
+		cast->location = -1;
+		row->args = lappend(row->args, cast);
+	}
+	row->row_format = COERCE_EXPLICIT_CALL;
+	row->location = -1;
+	rs->subquery = sub->subselect;
+	rs->alias = makeAlias("ri_ma", colnames);
+	sel->targetList = list_make1(make_target((Node *) row));
+	sel->fromClause = list_make1(rs);
+	outer->subLinkType = EXPR_SUBLINK;
+	outer->subselect = (Node *) sel;
+	outer->location = sub->location;
+	return (Node *) outer;
+}
+
+/* The new value of SET column i from the statement query's slot. */
+static Datum
+set_new_value(TupleTableSlot *slot, SetColumn *sc, int i, bool *isnull)
+{
+	Datum		d;
+	HeapTupleHeader td;
+	TupleDesc	desc;
+	HeapTupleData tmptup;
+
+	if (sc->recattr == 0)
+		return slot_getattr(slot, 4 + 2 * i, isnull);
+	d = slot_getattr(slot, sc->recattr, isnull);
+	if (*isnull)
+		return (Datum) 0;		/* the subquery returned no row */
+	td = DatumGetHeapTupleHeader(d);
+	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(td),
+								  HeapTupleHeaderGetTypMod(td));
+	tmptup.t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&tmptup.t_self);
+	tmptup.t_tableOid = InvalidOid;
+	tmptup.t_data = td;
+	d = heap_getattr(&tmptup, sc->recfield, desc, isnull);
+	ReleaseTupleDesc(desc);
+	return d;
+}
 
 /*
  * The referenced columns of relid's table, its partitions and its
@@ -2073,15 +2310,18 @@ keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
 	nk->nulls = palloc(sizeof(bool) * n);
 	for (int j = 0; j < n; j++)
 	{
-		int			attno = 3 + 2 * nset + j;
+		int			set = -1;
 		Datum		d;
 
 		for (int i = 0; i < nset; i++)
 		{
 			if (strcmp(setcols[i].name, keycols[j].name) == 0)
-				attno = 4 + 2 * i;
+				set = i;
 		}
-		d = slot_getattr(slot, attno, &nk->nulls[j]);
+		if (set >= 0)
+			d = set_new_value(slot, &setcols[set], set, &nk->nulls[j]);
+		else
+			d = slot_getattr(slot, 3 + 2 * nset + j, &nk->nulls[j]);
 		nk->vals[j] = nk->nulls[j] ? (Datum) 0 :
 			datumCopy(d, keycols[j].typbyval, keycols[j].typlen);
 	}
@@ -2110,6 +2350,7 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	SetColumn  *setcols = NULL;
 	SetColumn  *keycols = NULL;
 	int			nset = 0;
+	PreviewParams pp = {0};
 	List	   *querytrees;
 	Query	   *query;
 	PlannedStmt *plan;
@@ -2161,8 +2402,13 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	/* SELECT a.tableoid, a.ctid [, a.col, (expr)::type ...] */
 	sel->targetList = list_make2(make_target((Node *) make_colref(alias, "tableoid")),
 								 make_target((Node *) make_colref(alias, "ctid")));
-	if (targets != NIL)
-		setcols = palloc(sizeof(SetColumn) * list_length(targets));
+	if (is_update)
+	{
+		pp.rel = table_open(relid, NoLock);
+		st->newkey_cols = referenced_col_names(st, relid);
+		setcols = palloc0(sizeof(SetColumn) *
+						  (list_length(targets) + RelationGetNumberOfAttributes(pp.rel)));
+	}
 	foreach(lc, targets)
 	{
 		ResTarget  *rt = lfirst(lc);
@@ -2171,23 +2417,9 @@ impact_dml(ImpactState *st, RawStmt *raw)
 		Oid			typid;
 		int32		typmod;
 		Oid			collid;
-		TypeCast   *cast;
+		PreviewAssign *a;
+		bool		from_row = false;
 
-		if (IsA(val, MultiAssignRef))
-		{
-			MultiAssignRef *m = (MultiAssignRef *) val;
-
-			if (!IsA(m->source, RowExpr))
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot preview an UPDATE that sets several columns from a subquery")));
-			val = list_nth(((RowExpr *) m->source)->args, m->colno - 1);
-		}
-		if (IsA(val, SetToDefault))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot preview an UPDATE that sets column \"%s\" to DEFAULT",
-							rt->name)));
 		if (rt->indirection != NIL)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -2202,21 +2434,126 @@ impact_dml(ImpactState *st, RawStmt *raw)
 		get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
 		setcols[nset].name = rt->name;
 		get_typlenbyval(typid, &setcols[nset].typlen, &setcols[nset].typbyval);
+
+		if (IsA(val, MultiAssignRef))
+		{
+			MultiAssignRef *m = (MultiAssignRef *) val;
+
+			if (IsA(m->source, RowExpr))
+				val = list_nth(((RowExpr *) m->source)->args, m->colno - 1);
+			else if (IsA(m->source, SubLink) &&
+					 ((SubLink *) m->source)->subLinkType == EXPR_SUBLINK)
+			{
+				/* the group's first column holds the row, the others NULL */
+				int			first = nset - (m->colno - 1);
+
+				from_row = true;
+				setcols[nset].recattr = 4 + 2 * first;
+				setcols[nset].recfield = m->colno;
+				if (m->colno == 1)
+				{
+					List	   *names = NIL;
+					List	   *types = NIL;
+
+					for (int j = 0; j < m->ncolumns; j++)
+					{
+						ResTarget  *grt = list_nth(targets,
+												   foreach_current_index(lc) + j);
+						AttrNumber	gatt = get_attnum(relid, grt->name);
+						Oid			gtyp;
+						int32		gmod;
+						Oid			gcoll;
+
+						if (gatt == InvalidAttrNumber)
+							ereport(ERROR,
+									(errcode(ERRCODE_UNDEFINED_COLUMN),
+									 errmsg("column \"%s\" of relation \"%s\" does not exist",
+											grt->name, relation->relname)));
+						get_atttypetypmodcoll(relid, gatt, &gtyp, &gmod, &gcoll);
+						names = lappend(names, grt->name);
+						types = lappend(types, makeTypeNameFromOid(gtyp, gmod));
+					}
+					val = multiassign_row((SubLink *) m->source, names, types);
+				}
+				else
+				{
+					A_Const    *n = makeNode(A_Const);
+
+					n->isnull = true;
+					n->location = -1;
+					val = (Node *) n;
+				}
+			}
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot preview this multiple-column UPDATE item"),
+						 errdetail("Its source is neither a sub-SELECT nor a ROW() expression.")));
+		}
+		a = palloc(sizeof(PreviewAssign));
+		a->attnum = attnum;
+		a->raw = IsA(val, SetToDefault) ? NULL : val;
+		a->from_row = from_row;
+		if (IsA(val, SetToDefault))
+		{
+			/* rewriteTargetListIU; a generated column is recomputed */
+			val = preview_param(&pp, attnum,
+								get_attgenerated(relid, attnum) != '\0');
+		}
+		if (get_attgenerated(relid, attnum) == '\0')
+			pp.assigns = lappend(pp.assigns, a);
 		nset++;
-		cast = makeNode(TypeCast);
-		cast->arg = val;
-		cast->typeName = makeTypeNameFromOid(typid, typmod);
-		cast->location = -1;
 		sel->targetList = lappend(sel->targetList,
 								  make_target((Node *) make_colref(alias, rt->name)));
-		sel->targetList = lappend(sel->targetList, make_target((Node *) cast));
+		if (from_row)
+			sel->targetList = lappend(sel->targetList, make_target(val));
+		else
+		{
+			TypeCast   *cast = makeNode(TypeCast);
+
+			cast->arg = val;
+			cast->typeName = makeTypeNameFromOid(typid, typmod);
+			cast->location = -1;
+			sel->targetList = lappend(sel->targetList,
+									  make_target((Node *) cast));
+		}
 	}
 	/* UPDATE: the old values of the referenced columns (keep_new_key) */
 	if (is_update)
 	{
+		TupleDesc	tdesc = RelationGetDescr(pp.rel);
 		int			j = 0;
 
-		st->newkey_cols = referenced_col_names(st, relid);
+		/*
+		 * A stored generated column in a referenced key changes with the
+		 * columns it is computed from (ExecComputeStoredGenerated): compared
+		 * like a SET column.
+		 */
+		for (int i = 0; targets != NIL && i < tdesc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(tdesc, i);
+			bool		listed = false;
+
+			if (att->attisdropped ||
+				att->attgenerated != ATTRIBUTE_GENERATED_STORED ||
+				!names_subset(list_make1(NameStr(att->attname)),
+							  st->newkey_cols))
+				continue;
+			for (int k = 0; k < nset; k++)
+				listed = listed ||
+					strcmp(setcols[k].name, NameStr(att->attname)) == 0;
+			if (listed)
+				continue;
+			setcols[nset].name = pstrdup(NameStr(att->attname));
+			setcols[nset].typlen = att->attlen;
+			setcols[nset].typbyval = att->attbyval;
+			nset++;
+			sel->targetList = lappend(sel->targetList,
+									  make_target((Node *) make_colref(alias, NameStr(att->attname))));
+			sel->targetList = lappend(sel->targetList,
+									  make_target(preview_param(&pp, att->attnum, true)));
+		}
+
 		keycols = palloc(sizeof(SetColumn) * (list_length(st->newkey_cols) + 1));
 		foreach(lc, st->newkey_cols)
 		{
@@ -2238,8 +2575,11 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	selraw->stmt_len = raw->stmt_len;
 
 	/* Analyze, rewrite and plan it as the caller; run it read-only. */
-	querytrees = pg_analyze_and_rewrite_fixedparams(selraw, st->stmt_text,
-													NULL, 0, NULL);
+	querytrees = pg_analyze_and_rewrite_withcb(selraw, st->stmt_text,
+											   preview_parser_setup, &pp,
+											   NULL);
+	if (pp.rel != NULL)
+		table_close(pp.rel, NoLock);
 	if (list_length(querytrees) != 1)
 		elog(ERROR, "the statement's query was rewritten into %d queries",
 			 list_length(querytrees));
@@ -2293,7 +2633,7 @@ impact_dml(ImpactState *st, RawStmt *raw)
 				bool		oldnull;
 				bool		newnull;
 				Datum		oldv = slot_getattr(slot, 3 + 2 * i, &oldnull);
-				Datum		newv = slot_getattr(slot, 4 + 2 * i, &newnull);
+				Datum		newv = set_new_value(slot, &setcols[i], i, &newnull);
 
 				/* ri_KeysEqual on the referenced side: images */
 				if (oldnull || newnull ||
