@@ -19,7 +19,10 @@ CREATE TABLE c_def (id int, pid int REFERENCES p ON UPDATE NO ACTION
 	DEFERRABLE INITIALLY DEFERRED);
 INSERT INTO c_na VALUES (1, 2), (2, 1);
 INSERT INTO c_def VALUES (1, 2);
--- nothing blocks: keys 1 and 2 are taken over
+-- nothing blocks: keys 1 and 2 are taken over.  (The session's first call
+-- loads ri_audit inside its transaction, so it cannot know whether a SET
+-- CONSTRAINTS ran before: the NOTICE about c_def; see SET CONSTRAINTS
+-- below.)
 SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 3');
 SELECT ri_audit.assert_delete_safe('UPDATE p SET id = id - 1 WHERE id <= 3');
 BEGIN;
@@ -211,6 +214,43 @@ ROLLBACK;
 SELECT * FROM ri_audit.delete_preview(
 	'UPDATE gp SET (a, id) = (SELECT 3, 1) WHERE id = 1');
 DROP TABLE gc, gp, dc, dd, dp, src;
+
+-- SET CONSTRAINTS: PostgreSQL 15 keeps its state private to trigger.c, so
+-- the preview places a deferrable key's check by its declared deferral.
+-- That is exact in a transaction that has run no SET CONSTRAINTS (ri_audit
+-- sees every one through a ProcessUtility hook once it is loaded, which
+-- the previews above did); otherwise a NOTICE says which keys it placed so.
+CREATE TABLE sp (id int PRIMARY KEY);
+CREATE TABLE sc_def (id int, pid int REFERENCES sp
+	DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE sc_imm (id int, pid int REFERENCES sp DEFERRABLE);
+INSERT INTO sp VALUES (1), (2);
+INSERT INTO sc_def VALUES (1, 1);
+INSERT INTO sc_imm VALUES (1, 2);
+-- no SET CONSTRAINTS: exact, no NOTICE
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp');
+BEGIN;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp');
+ROLLBACK;
+-- after SET CONSTRAINTS, in the same transaction: a NOTICE per key
+BEGIN;
+SET CONSTRAINTS sc_imm_pid_fkey DEFERRED;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp');
+-- PostgreSQL now checks sc_imm at commit: the DELETE itself goes through,
+-- unlike the preview's 'blocks'
+SAVEPOINT s;
+DELETE FROM sp;
+RELEASE s;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+-- even when a function runs it
+BEGIN;
+DO $$BEGIN SET CONSTRAINTS ALL IMMEDIATE; END$$;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp WHERE id = 1');
+ROLLBACK;
+-- the next transaction starts from the declared state again
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp WHERE id = 1');
+DROP TABLE sc_def, sc_imm, sp;
 
 RESET client_min_messages;
 RESET search_path;

@@ -160,6 +160,7 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
+#include "ri_constraint_state.h"
 #include "ri_delete_impact.h"
 #include "ri_fk_catalog.h"
 #include "ri_orphan_scan.h"
@@ -343,6 +344,7 @@ static void unapplied_of(Oid relid, int16 event, bool rows, bool named,
 						 List **out);
 static void note_unapplied(List *found);
 static void note_unapplied_dml(ImpactState *st);
+static int	cstring_cmp(const ListCell *a, const ListCell *b);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -1699,6 +1701,43 @@ old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
 }
 
 /*
+ * note_set_constraints
+ *		The deferrable keys whose checks the preview placed by their
+ *		declared deferral, in a transaction where SET CONSTRAINTS may have
+ *		changed it (constraint_state.c): a NOTICE each, by name.
+ */
+static void
+note_set_constraints(ImpactState *st, List *conoids)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	foreach(lc, conoids)
+	{
+		ImpactKey  *k = hash_search(st->keys, &lfirst_oid(lc), HASH_FIND,
+									NULL);
+
+		names = lappend(names, psprintf("%s\t%s", NameStr(k->edge->conname),
+										k->edge->initdeferred ?
+										"INITIALLY DEFERRED" :
+										"INITIALLY IMMEDIATE"));
+	}
+	list_sort(names, cstring_cmp);
+	foreach(lc, names)
+	{
+		char	   *name = pstrdup(lfirst(lc));
+		char	   *how = strchr(name, '\t');
+
+		*how++ = '\0';
+		ereport(NOTICE,
+				(errmsg("the preview checks constraint \"%s\" as declared, DEFERRABLE %s",
+						name, how),
+				 errdetail("A SET CONSTRAINTS command may have changed that in this transaction, and PostgreSQL 15 gives extensions no way to read the current setting."),
+				 errhint("The preview is exact in a transaction that runs no SET CONSTRAINTS before it, once ri_audit is loaded (in an earlier transaction, or by shared_preload_libraries).")));
+	}
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -1712,6 +1751,8 @@ finish_checks(ImpactState *st)
 	ImpactBlockGroup **arr;
 	int			n;
 	ListCell   *lc;
+	bool		state_unknown = ri_constraint_state_may_differ();
+	List	   *deferrable = NIL;
 
 	hash_seq_init(&seq, st->checks);
 	while ((c = hash_seq_search(&seq)) != NULL)
@@ -1724,6 +1765,15 @@ finish_checks(ImpactState *st)
 		char	   *rowtext = NULL;
 
 		CHECK_FOR_INTERRUPTS();
+		if (state_unknown && c->key.kind != CHECK_RESTRICT)
+		{
+			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
+										NULL);
+
+			if (k->edge->deferrable)
+				deferrable = list_append_unique_oid(deferrable,
+													c->key.conoid);
+		}
 		memset(&key, 0, sizeof(key));
 		key.relid = c->key.relid;
 		key.tid = c->key.tid;
@@ -1814,6 +1864,8 @@ finish_checks(ImpactState *st)
 		}
 		group_add(g, c->key.relid, &c->key.tid);
 	}
+
+	note_set_constraints(st, deferrable);
 
 	n = list_length(groups);
 	if (n == 0)
