@@ -70,6 +70,29 @@
  * 'blocks at commit'.  SET DEFAULT blocks when the rows it sets would
  * reference a key that no surviving row of the referenced table holds.
  *
+ * NO ACTION (and SET DEFAULT's recheck, ri_set calling ri_restrict) first
+ * looks whether another row holds the removed key when the check runs
+ * (ri_Check_Pk_Match, with the "pk = pk" operators, in the parent row's
+ * leaf): the statement's query also returns the old values of the table's
+ * referenced columns, so the key every updated row holds after the
+ * statement is known (ImpactNewKey), and a key one of them takes over does
+ * not block; RESTRICT does not recheck.  Keys that cascaded updates set
+ * are not followed there.  Deferrable keys are placed by their declared
+ * deferral: PostgreSQL 15 gives no way to read SET CONSTRAINTS' state, so
+ * a NOTICE names them when a SET CONSTRAINTS may have run in the
+ * transaction (constraint_state.c).
+ *
+ * SET col = DEFAULT takes the column's default, and a stored generated
+ * column in a referenced key its expression over the new row, as the
+ * rewriter and the executor do; both enter the statement's query through a
+ * ParamRef hook, so they run as part of the caller's query.  SET (a, b) =
+ * (SELECT ...) becomes one scalar subquery returning the row of new values.
+ *
+ * What the preview does not run is named in NOTICEs: user triggers and
+ * rules on the tables it changes (RI's queries fire and are rewritten by
+ * them too), and the insert-time checks of the foreign keys of rows an
+ * UPDATE may move to another partition.
+ *
  * Why a hash table in memory, and not a temporary table: the preview must
  * run in read-only transactions and on a hot standby, where no table can
  * be created or written; a tuplestore spills to disk but cannot answer "was
