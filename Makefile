@@ -13,6 +13,7 @@ OBJS = \
 	src/catalog/fk_graph_edges.o \
 	src/catalog/names.o \
 	src/catalog/owner_code.o \
+	src/catalog/constraint_state.o \
 	src/engine/orphan_scan.o \
 	src/engine/orphan_planner.o \
 	src/engine/orphan_keyset.o \
@@ -94,6 +95,7 @@ REGRESS = setup extension_members foreign_keys \
 	recreate_script \
 	delete_preview \
 	delete_preview_keys \
+	delete_preview_semantics \
 	check_violations \
 	validate_check \
 	check_owner_code

@@ -23,6 +23,7 @@
 #include "utils/guc.h"
 
 #include "ri_audit.h"
+#include "ri_constraint_state.h"
 
 PG_MODULE_MAGIC;
 
@@ -116,4 +117,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("ri_audit");
+
+	/* delete_preview(): has SET CONSTRAINTS run in this transaction? */
+	ri_constraint_state_init();
 }

@@ -48,6 +48,8 @@ typedef struct FkInfo
 	Oid			fk_collations[INDEX_MAX_KEYS];	/* referencing column collations */
 	Oid			pk_collations[INDEX_MAX_KEYS];	/* referenced column collations;
 												 * RI compares under these */
+	Oid			pp_eq_oprs[INDEX_MAX_KEYS];	/* conppeqop: "pk = pk" operators,
+											 * ri_Check_Pk_Match's */
 } FkInfo;
 
 /* Why a caller may not check a foreign key (fk_catalog.c). */

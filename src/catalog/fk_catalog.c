@@ -241,9 +241,13 @@ ri_fk_fill(Oid conoid, FkInfo *fk, bool missing_ok)
 	fk->confmatchtype = con->confmatchtype;
 	fk->convalidated = con->convalidated;
 
-	/* Key columns and the "pk = fk" operators; validates the arrays. */
+	/*
+	 * Key columns, the "pk = fk" and "pk = pk" operators; validates the
+	 * arrays.
+	 */
 	DeconstructFkConstraintRow(tup, &fk->nkeys, fk->fk_attnums, fk->pk_attnums,
-							   fk->pf_eq_oprs, NULL, NULL, NULL, NULL);
+							   fk->pf_eq_oprs, fk->pp_eq_oprs, NULL, NULL,
+							   NULL);
 	ReleaseSysCache(tup);
 
 	for (int i = 0; i < fk->nkeys; i++)

@@ -72,6 +72,29 @@
  * 'blocks at commit'.  SET DEFAULT blocks when the rows it sets would
  * reference a key that no surviving row of the referenced table holds.
  *
+ * NO ACTION (and SET DEFAULT's recheck, ri_set calling ri_restrict) first
+ * looks whether another row holds the removed key when the check runs
+ * (ri_Check_Pk_Match, with the "pk = pk" operators, in the parent row's
+ * leaf): the statement's query also returns the old values of the table's
+ * referenced columns, so the key every updated row holds after the
+ * statement is known (ImpactNewKey), and a key one of them takes over does
+ * not block; RESTRICT does not recheck.  Keys that cascaded updates set
+ * are not followed there.  Deferrable keys are placed by their declared
+ * deferral: PostgreSQL 15 gives no way to read SET CONSTRAINTS' state, so
+ * a NOTICE names them when a SET CONSTRAINTS may have run in the
+ * transaction (constraint_state.c).
+ *
+ * SET col = DEFAULT takes the column's default, and a stored generated
+ * column in a referenced key its expression over the new row, as the
+ * rewriter and the executor do; both enter the statement's query through a
+ * ParamRef hook, so they run as part of the caller's query.  SET (a, b) =
+ * (SELECT ...) becomes one scalar subquery returning the row of new values.
+ *
+ * What the preview does not run is named in NOTICEs: user triggers and
+ * rules on the tables it changes (RI's queries fire and are rewritten by
+ * them too), and the insert-time checks of the foreign keys of rows an
+ * UPDATE may move to another partition.
+ *
  * Why a hash table in memory, and not a temporary table: the preview must
  * run in read-only transactions and on a hot standby, where no table can
  * be created or written; a tuplestore spills to disk but cannot answer "was
@@ -115,7 +138,10 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/sysattr.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/heap.h"
@@ -124,7 +150,10 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "executor/tstoreReceiver.h"
@@ -134,7 +163,10 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
 #include "parser/parser.h"
+#include "rewrite/prs2lock.h"
 #include "rewrite/rewriteHandler.h"
 #include "storage/lmgr.h"
 #include "tcop/cmdtag.h"
@@ -143,14 +175,18 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
+#include "ri_constraint_state.h"
 #include "ri_delete_impact.h"
 #include "ri_fk_catalog.h"
 #include "ri_orphan_scan.h"
@@ -211,6 +247,34 @@ typedef struct ImpactCheckEntry
 	Oid			pk_leaf;		/* the table of the removed parent row */
 	bool		on_delete;		/* the parent row deleted (else updated) */
 } ImpactCheckEntry;
+
+/*
+ * A row the statement updates, with its values, after the statement, of the
+ * referenced columns of its table (ImpactState.newkey_cols): the keys it
+ * holds then, which the NO ACTION recheck (ri_Check_Pk_Match) finds.
+ */
+typedef struct ImpactNewKey
+{
+	Oid			relid;			/* the leaf holding the row */
+	List	   *changed;		/* names of the columns it changes */
+	Datum	   *vals;			/* per newkey_cols: the value after */
+	bool	   *nulls;
+} ImpactNewKey;
+
+/* Is a removed parent row's key held by another row after the statement? */
+typedef struct ImpactTakeover
+{
+	ImpactCheckKey key;			/* the foreign key and the parent row (kind
+								 * 0) */
+	bool		taken;
+} ImpactTakeover;
+
+/* The partition key columns of a leaf, at every level (names). */
+typedef struct ImpactPartCols
+{
+	Oid			relid;
+	List	   *names;
+} ImpactPartCols;
 
 /* One result row being counted. */
 typedef struct ImpactStep
@@ -285,6 +349,12 @@ typedef struct ImpactState
 	int			maxsteps;
 	List	   *next;			/* ImpactBatch for the next depth */
 	List	   *result;			/* RiImpactRow, the output */
+
+	/* UPDATE: the keys the statement's rows hold after it */
+	List	   *newkey_cols;	/* names of the referenced columns */
+	List	   *newkeys;		/* ImpactNewKey, rows whose columns change */
+	HTAB	   *takeovers;		/* ImpactTakeover, made when needed */
+	List	   *partcols;		/* ImpactPartCols cache */
 } ImpactState;
 
 static void impact_dml(ImpactState *st, RawStmt *raw);
@@ -293,6 +363,13 @@ static void walk(ImpactState *st, List *frontier);
 static void follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth);
 static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
+static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
+						   bool fk_side, Oid leaf);
+static void unapplied_of(Oid relid, int16 event, bool rows, bool named,
+						 List **out);
+static void note_unapplied(List *found);
+static void note_unapplied_dml(ImpactState *st);
+static int	cstring_cmp(const ListCell *a, const ListCell *b);
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -1306,6 +1383,13 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 			break;
 	}
 	end_generated(&run);
+
+	/* a row the statement updates to the default key */
+	if (!present && key_held_after(st, k, defvals, true, InvalidOid))
+	{
+		present = true;
+		*absent = false;
+	}
 	return present;
 }
 
@@ -1405,6 +1489,307 @@ removed_first(ImpactState *st, ImpactStep *s, ImpactCheckEntry *c)
 }
 
 /*
+ * partition_key_cols
+ *		Names of the columns the partition keys of leaf's ancestors use
+ *		(columns and the columns of expressions); NIL for a table that is
+ *		not a partition.  Cached per preview.
+ */
+static List *
+partition_key_cols(ImpactState *st, Oid leaf)
+{
+	ListCell   *lc;
+	ImpactPartCols *pc;
+
+	foreach(lc, st->partcols)
+	{
+		pc = lfirst(lc);
+		if (pc->relid == leaf)
+			return pc->names;
+	}
+	pc = palloc0(sizeof(ImpactPartCols));
+	pc->relid = leaf;
+	if (get_rel_relispartition(leaf))
+	{
+		foreach(lc, get_partition_ancestors(leaf))
+		{
+			Oid			anc = lfirst_oid(lc);
+			Relation	rel = relation_open(anc, AccessShareLock);
+			PartitionKey key = RelationGetPartitionKey(rel);
+			Bitmapset  *vars = NULL;
+			int			x = -1;
+
+			for (int i = 0; i < key->partnatts; i++)
+			{
+				if (key->partattrs[i] != 0)
+					pc->names = lappend(pc->names,
+										get_attname(anc, key->partattrs[i],
+													false));
+			}
+			pull_varattnos((Node *) key->partexprs, 1, &vars);
+			while ((x = bms_next_member(vars, x)) >= 0)
+			{
+				AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
+
+				if (attnum > 0)
+					pc->names = lappend(pc->names,
+										get_attname(anc, attnum, false));
+			}
+			relation_close(rel, NoLock);
+		}
+	}
+	st->partcols = lappend(st->partcols, pc);
+	return pc->names;
+}
+
+/* Is every name of a also in b? */
+static bool
+names_subset(List *a, List *b)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, a)
+	{
+		bool		found = false;
+
+		foreach(lc2, b)
+			found = found || strcmp(lfirst(lc), lfirst(lc2)) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * new_row_lands_in
+ *		Does the statement's updated row nk stay in, or move to, the leaf
+ *		that held key K, given that its new key equals K?  It stays in its
+ *		leaf when no partition key column changes; it lands where K was
+ *		when every partition key column is a column of the key (the new
+ *		row's partition key values are then K's).  Other moves (a partition
+ *		key column outside the key changes) are not followed: taken as
+ *		landing elsewhere.
+ */
+static bool
+new_row_lands_in(ImpactState *st, ImpactNewKey *nk, Oid leaf,
+				 List *keycols)
+{
+	List	   *pcols = partition_key_cols(st, nk->relid);
+	ListCell   *lc;
+
+	if (pcols == NIL)
+		return nk->relid == leaf;
+	if (names_subset(pcols, keycols))
+		return true;
+	if (nk->relid != leaf)
+		return false;
+	foreach(lc, nk->changed)
+	{
+		if (names_subset(list_make1(lfirst(lc)), pcols))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * key_held_after
+ *		Does one of the statement's updated rows hold key after the
+ *		statement?  key: values of k's referenced columns, compared with the
+ *		"pk = pk" operators as ri_Check_Pk_Match does, or with fk_side,
+ *		values of its referencing columns, compared with the "pk = fk"
+ *		operators as RI_FKey_check does.  In the leaf that held it (leaf),
+ *		or anywhere in the referenced table when leaf is InvalidOid
+ *		(RI_FKey_check's query of the referenced table).
+ */
+static bool
+key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
+			   Oid leaf)
+{
+	FkInfo	   *fk = &k->info;
+	int			colidx[INDEX_MAX_KEYS];
+	FmgrInfo	eq[INDEX_MAX_KEYS];
+	List	   *keycols = NIL;
+	ListCell   *lc;
+
+	if (st->newkeys == NIL)
+		return false;
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
+		int			j = 0;
+
+		colidx[i] = -1;
+		foreach(lc, st->newkey_cols)
+		{
+			if (strcmp(lfirst(lc), name) == 0)
+				colidx[i] = j;
+			j++;
+		}
+		if (colidx[i] < 0)
+			return false;		/* not a table the statement updates */
+		keycols = lappend(keycols, name);
+		fmgr_info(get_opcode(fk_side ? fk->pf_eq_oprs[i] : fk->pp_eq_oprs[i]),
+				  &eq[i]);
+	}
+
+	foreach(lc, st->newkeys)
+	{
+		ImpactNewKey *nk = lfirst(lc);
+		bool		match = true;
+
+		CHECK_FOR_INTERRUPTS();
+		if (nk->relid != fk->pk_relid &&
+			!(get_rel_relispartition(nk->relid) &&
+			  list_member_oid(get_partition_ancestors(nk->relid),
+							  fk->pk_relid)))
+			continue;
+		for (int i = 0; i < fk->nkeys && match; i++)
+		{
+			int			j = colidx[i];
+
+			match = !nk->nulls[j] &&
+				DatumGetBool(FunctionCall2Coll(&eq[i], fk->pk_collations[i],
+											   nk->vals[j], key[i]));
+		}
+		if (match &&
+			(!OidIsValid(leaf) || new_row_lands_in(st, nk, leaf, keycols)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * old_key_taken_over
+ *		ri_Check_Pk_Match for the NO ACTION check of referencing row c: is
+ *		the key of the parent row it references, which the statement
+ *		removed, held by another row when the check runs, so that
+ *		RI_FKey_noaction_del / _upd do nothing?  PostgreSQL looks in the
+ *		parent's leaf ("ONLY", the trigger's table), or in the whole
+ *		partitioned table for the root's trigger of a row moved to another
+ *		partition; with the "pk = pk" operators.  The rows that can hold it
+ *		are the statement's updated rows (PostgreSQL runs the checks after
+ *		the statement, so they see all of them); keys set by cascaded
+ *		updates are not followed (file header).
+ */
+static bool
+old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
+{
+	ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
+	FkInfo	   *fk = &k->info;
+	StringInfoData q;
+	Oid			argtypes[2] = {OIDOID, TIDOID};
+	Datum		values[2];
+	GeneratedRun run;
+	ImpactCheckKey tkey;
+	ImpactTakeover *t;
+	bool		found;
+	Datum		oldkey[INDEX_MAX_KEYS];
+
+	if (st->newkeys == NIL)
+		return false;
+
+	/* The parent row and its key, in the referenced table's types. */
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid");
+	for (int i = 0; i < fk->nkeys; i++)
+		appendStringInfo(&q, ", p.%s",
+						 quote_identifier(get_attname(fk->pk_relid,
+													  fk->pk_attnums[i],
+													  false)));
+	appendStringInfoString(&q, " FROM ");
+	ri_sql_append_relation(&q, fk->pk_relid);
+	appendStringInfoString(&q, " p, ");
+	ri_sql_append_relation(&q, fk->fk_relid);
+	appendStringInfoString(&q, " c WHERE c.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND c.ctid OPERATOR(pg_catalog.=) $2");
+	append_key_match(&q, fk, NULL);
+	values[0] = ObjectIdGetDatum(c->key.relid);
+	values[1] = PointerGetDatum(&c->key.tid);
+	memset(&tkey, 0, sizeof(tkey));
+	tkey.conoid = c->key.conoid;
+	begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+	SPI_cursor_fetch(run.portal, true, 1);
+	found = SPI_processed == 1;
+	if (found)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		tkey.relid = DatumGetObjectId(heap_getattr(tup, 1, desc, &isnull));
+		tkey.tid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 2, desc,
+															   &isnull));
+		for (int i = 0; i < fk->nkeys; i++)
+		{
+			int16		typlen;
+			bool		typbyval;
+			Datum		d = heap_getattr(tup, 3 + i, desc, &isnull);
+
+			if (isnull)
+				found = false;	/* a NULL key fires no check */
+			get_typlenbyval(fk->pk_types[i], &typlen, &typbyval);
+			oldkey[i] = isnull ? (Datum) 0 : datumCopy(d, typbyval, typlen);
+		}
+	}
+	end_generated(&run);
+	if (!found)
+		return false;
+
+	if (st->takeovers == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(ImpactCheckKey);
+		ctl.entrysize = sizeof(ImpactTakeover);
+		ctl.hcxt = st->cxt;
+		st->takeovers = hash_create("ri_audit impact takeovers", 64, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	t = hash_search(st->takeovers, &tkey, HASH_ENTER, &found);
+	if (!found)
+		t->taken = key_held_after(st, k, oldkey, false, tkey.relid);
+	return t->taken;
+}
+
+/*
+ * note_set_constraints
+ *		The deferrable keys whose checks the preview placed by their
+ *		declared deferral, in a transaction where SET CONSTRAINTS may have
+ *		changed it (constraint_state.c): a NOTICE each, by name.
+ */
+static void
+note_set_constraints(ImpactState *st, List *conoids)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	foreach(lc, conoids)
+	{
+		ImpactKey  *k = hash_search(st->keys, &lfirst_oid(lc), HASH_FIND,
+									NULL);
+
+		names = lappend(names, psprintf("%s\t%s", NameStr(k->edge->conname),
+										k->edge->initdeferred ?
+										"INITIALLY DEFERRED" :
+										"INITIALLY IMMEDIATE"));
+	}
+	list_sort(names, cstring_cmp);
+	foreach(lc, names)
+	{
+		char	   *name = pstrdup(lfirst(lc));
+		char	   *how = strchr(name, '\t');
+
+		*how++ = '\0';
+		ereport(NOTICE,
+				(errmsg("the preview checks constraint \"%s\" as declared, DEFERRABLE %s",
+						name, how),
+				 errdetail("A SET CONSTRAINTS command may have changed that in this transaction, and PostgreSQL 15 gives extensions no way to read the current setting."),
+				 errhint("The preview is exact in a transaction that runs no SET CONSTRAINTS before it, once ri_audit is loaded (in an earlier transaction, or by shared_preload_libraries).")));
+	}
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -1418,6 +1803,8 @@ finish_checks(ImpactState *st)
 	ImpactBlockGroup **arr;
 	int			n;
 	ListCell   *lc;
+	bool		state_unknown = ri_constraint_state_may_differ();
+	List	   *deferrable = NIL;
 
 	hash_seq_init(&seq, st->checks);
 	while ((c = hash_seq_search(&seq)) != NULL)
@@ -1430,6 +1817,15 @@ finish_checks(ImpactState *st)
 		char	   *rowtext = NULL;
 
 		CHECK_FOR_INTERRUPTS();
+		if (state_unknown && c->key.kind != CHECK_RESTRICT)
+		{
+			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
+										NULL);
+
+			if (k->edge->deferrable)
+				deferrable = list_append_unique_oid(deferrable,
+													c->key.conoid);
+		}
 		memset(&key, 0, sizeof(key));
 		key.relid = c->key.relid;
 		key.tid = c->key.tid;
@@ -1484,6 +1880,9 @@ finish_checks(ImpactState *st)
 				per_row = true;
 			}
 		}
+		else if (c->key.kind == CHECK_NOACTION &&
+				 old_key_taken_over(st, c))
+			continue;			/* ri_Check_Pk_Match finds the key */
 		foreach(lc, groups)
 		{
 			ImpactBlockGroup *cand = lfirst(lc);
@@ -1517,6 +1916,8 @@ finish_checks(ImpactState *st)
 		}
 		group_add(g, c->key.relid, &c->key.tid);
 	}
+
+	note_set_constraints(st, deferrable);
 
 	n = list_length(groups);
 	if (n == 0)
@@ -1726,7 +2127,360 @@ typedef struct SetColumn
 	char	   *name;			/* column name */
 	int16		typlen;			/* its type's length */
 	bool		typbyval;		/* and by-value flag */
+	int			recattr;		/* SET (a, b) = (SELECT ...): the query's
+								 * column holding the row of new values, or
+								 * 0 */
+	int			recfield;		/* and this column's field in it */
 } SetColumn;
+
+/*
+ * Expressions the preview's query takes from the catalogs, not from the
+ * statement's text: a column's default (SET col = DEFAULT), and a stored
+ * generated column's expression over the row's new values.  The raw query
+ * refers to them by ParamRefs numbered from RI_PARAM_BASE with no location
+ * (the statement's own $n have one), which preview_paramref() resolves,
+ * as the rewriter (rewriteTargetListIU) and the executor
+ * (ExecComputeStoredGenerated) evaluate them in the real UPDATE: as part
+ * of the caller's query.
+ */
+#define RI_PARAM_BASE	1000000
+
+typedef struct PreviewParam
+{
+	AttrNumber	attnum;			/* the column of the statement's table */
+	bool		generated;		/* its generation expression, else its
+								 * default */
+} PreviewParam;
+
+typedef struct PreviewAssign
+{
+	AttrNumber	attnum;			/* a SET column */
+	Node	   *raw;			/* its raw new value, or NULL for DEFAULT */
+	bool		from_row;		/* SET (a, b) = (SELECT ...) */
+} PreviewAssign;
+
+typedef struct PreviewParams
+{
+	Relation	rel;			/* the statement's table */
+	List	   *params;			/* PreviewParam, by number - RI_PARAM_BASE */
+	List	   *assigns;		/* PreviewAssign */
+} PreviewParams;
+
+typedef struct GeneratedVarsContext
+{
+	ParseState *pstate;
+	PreviewParams *pp;
+} GeneratedVarsContext;
+
+static Node *preview_default(PreviewParams *pp, AttrNumber attnum);
+
+/* The new value of a SET column, analyzed and coerced as UPDATE does. */
+static Node *
+preview_assigned(ParseState *pstate, PreviewParams *pp, PreviewAssign *a)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(pp->rel),
+										  a->attnum - 1);
+	Node	   *expr;
+	Node	   *res;
+
+	if (a->raw == NULL)
+		return preview_default(pp, a->attnum);
+	if (a->from_row)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot preview an UPDATE that sets column \"%s\" from a subquery when a generated column of a referenced key depends on it",
+						NameStr(att->attname))));
+	expr = transformExpr(pstate, copyObject(a->raw), EXPR_KIND_SELECT_TARGET);
+	res = coerce_to_target_type(pstate, expr, exprType(expr),
+								att->atttypid, att->atttypmod,
+								COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST,
+								-1);
+	if (res == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" is of type %s but expression is of type %s",
+						NameStr(att->attname), format_type_be(att->atttypid),
+						format_type_be(exprType(expr)))));
+	return res;
+}
+
+/* A generation expression's Vars: the row's new values. */
+static Node *
+generated_vars_mutator(Node *node, GeneratedVarsContext *cxt)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varno == 1 &&
+		((Var *) node)->varlevelsup == 0)
+	{
+		Var		   *var = (Var *) node;
+		ListCell   *lc;
+
+		foreach(lc, cxt->pp->assigns)
+		{
+			PreviewAssign *a = lfirst(lc);
+
+			if (a->attnum == var->varattno)
+				return preview_assigned(cxt->pstate, cxt->pp, a);
+		}
+		/* an unchanged column: the target's own, read as the caller */
+		var = copyObject(var);
+		var->location = -1;
+		markVarForSelectPriv(cxt->pstate, var);
+		return (Node *) var;
+	}
+	return expression_tree_mutator(node, generated_vars_mutator,
+								   (void *) cxt);
+}
+
+/* SET col = DEFAULT: rewriteTargetListIU's expression (NULL when none). */
+static Node *
+preview_default(PreviewParams *pp, AttrNumber attnum)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(pp->rel),
+										  attnum - 1);
+	Node	   *def = build_column_default(pp->rel, attnum);
+
+	if (def == NULL)
+		def = (Node *) makeNullConst(att->atttypid, att->atttypmod,
+									 att->attcollation);
+	return def;
+}
+
+static Node *
+preview_paramref(ParseState *pstate, ParamRef *pref)
+{
+	PreviewParams *pp = (PreviewParams *) pstate->p_ref_hook_state;
+	int			i = pref->number - RI_PARAM_BASE;
+	PreviewParam *p;
+
+	if (pref->location >= 0 || i < 0 || i >= list_length(pp->params))
+		return NULL;			/* "there is no parameter $n" */
+	p = list_nth(pp->params, i);
+	if (p->generated)
+	{
+		GeneratedVarsContext cxt;
+		Node	   *expr = build_column_default(pp->rel, p->attnum);
+
+		if (expr == NULL)
+			elog(ERROR, "generation expression not found for column %d of relation \"%s\"",
+				 p->attnum, RelationGetRelationName(pp->rel));
+		cxt.pstate = pstate;
+		cxt.pp = pp;
+		return generated_vars_mutator(expr, &cxt);
+	}
+	return preview_default(pp, p->attnum);
+}
+
+static void
+preview_parser_setup(ParseState *pstate, void *arg)
+{
+	pstate->p_paramref_hook = preview_paramref;
+	pstate->p_ref_hook_state = arg;
+}
+
+/* A ParamRef for preview_paramref(). */
+static Node *
+preview_param(PreviewParams *pp, AttrNumber attnum, bool generated)
+{
+	PreviewParam *p = palloc(sizeof(PreviewParam));
+	ParamRef   *ref = makeNode(ParamRef);
+
+	p->attnum = attnum;
+	p->generated = generated;
+	pp->params = lappend(pp->params, p);
+	ref->number = RI_PARAM_BASE + list_length(pp->params) - 1;
+	ref->location = -1;
+	return (Node *) ref;
+}
+
+/*
+ * SET (a, b) = (SELECT x, y ...): one scalar subquery returning the row of
+ * new values, each cast to its column's type,
+ *	(SELECT ROW(CAST(ri_ma.c1 AS t1), ...) FROM (SELECT x, y ...) ri_ma (c1, ...))
+ * which, as PostgreSQL's MULTIEXPR subquery, is evaluated once per row,
+ * gives NULLs when it returns no row and fails (21000) when it returns
+ * more than one.
+ */
+static Node *
+multiassign_row(SubLink *sub, List *names, List *types)
+{
+	SubLink    *outer = makeNode(SubLink);
+	SelectStmt *sel = makeNode(SelectStmt);
+	RangeSubselect *rs = makeNode(RangeSubselect);
+	RowExpr    *row = makeNode(RowExpr);
+	List	   *colnames = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+	int			i = 0;
+
+	forboth(lc, names, lc2, types)
+	{
+		char	   *cname = psprintf("c%d", ++i);
+		TypeCast   *cast = makeNode(TypeCast);
+
+		colnames = lappend(colnames, makeString(cname));
+		cast->arg = (Node *) make_colref("ri_ma", cname);
+		cast->typeName = lfirst(lc2);
+		cast->location = -1;
+		row->args = lappend(row->args, cast);
+	}
+	row->row_format = COERCE_EXPLICIT_CALL;
+	row->location = -1;
+	rs->subquery = sub->subselect;
+	rs->alias = makeAlias("ri_ma", colnames);
+	sel->targetList = list_make1(make_target((Node *) row));
+	sel->fromClause = list_make1(rs);
+	outer->subLinkType = EXPR_SUBLINK;
+	outer->subselect = (Node *) sel;
+	outer->location = sub->location;
+	return (Node *) outer;
+}
+
+/* The new value of SET column i from the statement query's slot. */
+static Datum
+set_new_value(TupleTableSlot *slot, SetColumn *sc, int i, bool *isnull)
+{
+	Datum		d;
+	HeapTupleHeader td;
+	TupleDesc	desc;
+	HeapTupleData tmptup;
+
+	if (sc->recattr == 0)
+		return slot_getattr(slot, 4 + 2 * i, isnull);
+	d = slot_getattr(slot, sc->recattr, isnull);
+	if (*isnull)
+		return (Datum) 0;		/* the subquery returned no row */
+	td = DatumGetHeapTupleHeader(d);
+	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(td),
+								  HeapTupleHeaderGetTypMod(td));
+	tmptup.t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&tmptup.t_self);
+	tmptup.t_tableOid = InvalidOid;
+	tmptup.t_data = td;
+	d = heap_getattr(&tmptup, sc->recfield, desc, isnull);
+	ReleaseTupleDesc(desc);
+	return d;
+}
+
+/*
+ * The referenced columns of relid's table, its partitions and its
+ * partitioned ancestors: those whose values after an UPDATE the NO ACTION
+ * recheck compares (old_key_taken_over).
+ */
+static List *
+referenced_col_names(ImpactState *st, Oid relid)
+{
+	List	   *tree = find_all_inheritors(relid, AccessShareLock, NULL);
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	if (get_rel_relispartition(relid))
+		tree = list_concat(tree, get_partition_ancestors(relid));
+	foreach(lc, st->edges)
+	{
+		FkEdge	   *e = lfirst(lc);
+
+		if (!list_member_oid(tree, e->pk_relid))
+			continue;
+		for (int i = 0; i < e->nkeys; i++)
+		{
+			char	   *name = get_attname(e->pk_relid, e->pk_attnums[i],
+										   false);
+
+			if (!names_subset(list_make1(name), names))
+				names = lappend(names, name);
+		}
+	}
+	return names;
+}
+
+/*
+ * keep_new_key
+ *		An updated row of the statement whose columns change: its values of
+ *		st->newkey_cols after the statement (the SET column's new value, or
+ *		the old one), from the statement query's slot.
+ */
+static void
+keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
+			 List *changed, SetColumn *setcols, int nset, SetColumn *keycols)
+{
+	ImpactNewKey *nk = palloc(sizeof(ImpactNewKey));
+	int			n = list_length(st->newkey_cols);
+
+	nk->relid = rowrel;
+	nk->changed = changed;
+	nk->vals = palloc(sizeof(Datum) * n);
+	nk->nulls = palloc(sizeof(bool) * n);
+	for (int j = 0; j < n; j++)
+	{
+		int			set = -1;
+		Datum		d;
+
+		for (int i = 0; i < nset; i++)
+		{
+			if (strcmp(setcols[i].name, keycols[j].name) == 0)
+				set = i;
+		}
+		if (set >= 0)
+			d = set_new_value(slot, &setcols[set], set, &nk->nulls[j]);
+		else
+			d = slot_getattr(slot, 3 + 2 * nset + j, &nk->nulls[j]);
+		nk->vals[j] = nk->nulls[j] ? (Datum) 0 :
+			datumCopy(d, keycols[j].typbyval, keycols[j].typlen);
+	}
+	st->newkeys = lappend(st->newkeys, nk);
+}
+
+/* Does the update of columns changed alter the partition key of leaf? */
+static bool
+partition_key_changed(ImpactState *st, Oid leaf, List *changed)
+{
+	List	   *pcols = partition_key_cols(st, leaf);
+	ListCell   *lc;
+
+	foreach(lc, changed)
+	{
+		if (names_subset(list_make1(lfirst(lc)), pcols))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * note_moved_rows
+ *		The UPDATE may move rows of relid to other partitions.  PostgreSQL
+ *		15 runs such a row's RI actions through the root's update triggers
+ *		(ExecCrossPartitionUpdateForeignKey), which the walk follows, but it
+ *		checks the moved row's own foreign keys as an inserted row's
+ *		(RI_FKey_check_ins on the new partition) at that trigger's turn in
+ *		the queue, and fails if the row it references was removed by then:
+ *		the preview does not follow those checks and says so, a NOTICE per
+ *		foreign key of the table.
+ */
+static void
+note_moved_rows(ImpactState *st, Oid relid)
+{
+	List	   *tree = find_all_inheritors(relid, AccessShareLock, NULL);
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	if (get_rel_relispartition(relid))
+		tree = list_concat(tree, get_partition_ancestors(relid));
+	foreach(lc, st->edges)
+	{
+		FkEdge	   *e = lfirst(lc);
+
+		if (list_member_oid(tree, e->fk_relid))
+			names = lappend(names, pstrdup(NameStr(e->conname)));
+	}
+	list_sort(names, cstring_cmp);
+	foreach(lc, names)
+		ereport(NOTICE,
+				(errmsg("the preview does not check foreign key \"%s\" for the rows the UPDATE moves to another partition",
+						(char *) lfirst(lc)),
+				 errdetail("PostgreSQL checks a moved row's foreign keys as an inserted row's when that check's turn comes; it fails (23503) if the statement or its actions removed the referenced row first.  The preview assumes the checks pass.")));
+}
 
 /*
  * impact_dml
@@ -1748,7 +2502,10 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	SelectStmt *sel = makeNode(SelectStmt);
 	RawStmt    *selraw = makeNode(RawStmt);
 	SetColumn  *setcols = NULL;
+	SetColumn  *keycols = NULL;
 	int			nset = 0;
+	PreviewParams pp = {0};
+	List	   *moving = NIL;	/* leaves whose rows may change partition */
 	List	   *querytrees;
 	Query	   *query;
 	PlannedStmt *plan;
@@ -1800,8 +2557,13 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	/* SELECT a.tableoid, a.ctid [, a.col, (expr)::type ...] */
 	sel->targetList = list_make2(make_target((Node *) make_colref(alias, "tableoid")),
 								 make_target((Node *) make_colref(alias, "ctid")));
-	if (targets != NIL)
-		setcols = palloc(sizeof(SetColumn) * list_length(targets));
+	if (is_update)
+	{
+		pp.rel = table_open(relid, NoLock);
+		st->newkey_cols = referenced_col_names(st, relid);
+		setcols = palloc0(sizeof(SetColumn) *
+						  (list_length(targets) + RelationGetNumberOfAttributes(pp.rel)));
+	}
 	foreach(lc, targets)
 	{
 		ResTarget  *rt = lfirst(lc);
@@ -1810,23 +2572,9 @@ impact_dml(ImpactState *st, RawStmt *raw)
 		Oid			typid;
 		int32		typmod;
 		Oid			collid;
-		TypeCast   *cast;
+		PreviewAssign *a;
+		bool		from_row = false;
 
-		if (IsA(val, MultiAssignRef))
-		{
-			MultiAssignRef *m = (MultiAssignRef *) val;
-
-			if (!IsA(m->source, RowExpr))
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot preview an UPDATE that sets several columns from a subquery")));
-			val = list_nth(((RowExpr *) m->source)->args, m->colno - 1);
-		}
-		if (IsA(val, SetToDefault))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot preview an UPDATE that sets column \"%s\" to DEFAULT",
-							rt->name)));
 		if (rt->indirection != NIL)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -1841,14 +2589,138 @@ impact_dml(ImpactState *st, RawStmt *raw)
 		get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
 		setcols[nset].name = rt->name;
 		get_typlenbyval(typid, &setcols[nset].typlen, &setcols[nset].typbyval);
+
+		if (IsA(val, MultiAssignRef))
+		{
+			MultiAssignRef *m = (MultiAssignRef *) val;
+
+			if (IsA(m->source, RowExpr))
+				val = list_nth(((RowExpr *) m->source)->args, m->colno - 1);
+			else if (IsA(m->source, SubLink) &&
+					 ((SubLink *) m->source)->subLinkType == EXPR_SUBLINK)
+			{
+				/* the group's first column holds the row, the others NULL */
+				int			first = nset - (m->colno - 1);
+
+				from_row = true;
+				setcols[nset].recattr = 4 + 2 * first;
+				setcols[nset].recfield = m->colno;
+				if (m->colno == 1)
+				{
+					List	   *names = NIL;
+					List	   *types = NIL;
+
+					for (int j = 0; j < m->ncolumns; j++)
+					{
+						ResTarget  *grt = list_nth(targets,
+												   foreach_current_index(lc) + j);
+						AttrNumber	gatt = get_attnum(relid, grt->name);
+						Oid			gtyp;
+						int32		gmod;
+						Oid			gcoll;
+
+						if (gatt == InvalidAttrNumber)
+							ereport(ERROR,
+									(errcode(ERRCODE_UNDEFINED_COLUMN),
+									 errmsg("column \"%s\" of relation \"%s\" does not exist",
+											grt->name, relation->relname)));
+						get_atttypetypmodcoll(relid, gatt, &gtyp, &gmod, &gcoll);
+						names = lappend(names, grt->name);
+						types = lappend(types, makeTypeNameFromOid(gtyp, gmod));
+					}
+					val = multiassign_row((SubLink *) m->source, names, types);
+				}
+				else
+				{
+					A_Const    *n = makeNode(A_Const);
+
+					n->isnull = true;
+					n->location = -1;
+					val = (Node *) n;
+				}
+			}
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot preview this multiple-column UPDATE item"),
+						 errdetail("Its source is neither a sub-SELECT nor a ROW() expression.")));
+		}
+		a = palloc(sizeof(PreviewAssign));
+		a->attnum = attnum;
+		a->raw = IsA(val, SetToDefault) ? NULL : val;
+		a->from_row = from_row;
+		if (IsA(val, SetToDefault))
+		{
+			/* rewriteTargetListIU; a generated column is recomputed */
+			val = preview_param(&pp, attnum,
+								get_attgenerated(relid, attnum) != '\0');
+		}
+		if (get_attgenerated(relid, attnum) == '\0')
+			pp.assigns = lappend(pp.assigns, a);
 		nset++;
-		cast = makeNode(TypeCast);
-		cast->arg = val;
-		cast->typeName = makeTypeNameFromOid(typid, typmod);
-		cast->location = -1;
 		sel->targetList = lappend(sel->targetList,
 								  make_target((Node *) make_colref(alias, rt->name)));
-		sel->targetList = lappend(sel->targetList, make_target((Node *) cast));
+		if (from_row)
+			sel->targetList = lappend(sel->targetList, make_target(val));
+		else
+		{
+			TypeCast   *cast = makeNode(TypeCast);
+
+			cast->arg = val;
+			cast->typeName = makeTypeNameFromOid(typid, typmod);
+			cast->location = -1;
+			sel->targetList = lappend(sel->targetList,
+									  make_target((Node *) cast));
+		}
+	}
+	/* UPDATE: the old values of the referenced columns (keep_new_key) */
+	if (is_update)
+	{
+		TupleDesc	tdesc = RelationGetDescr(pp.rel);
+		int			j = 0;
+
+		/*
+		 * A stored generated column in a referenced key changes with the
+		 * columns it is computed from (ExecComputeStoredGenerated): compared
+		 * like a SET column.
+		 */
+		for (int i = 0; targets != NIL && i < tdesc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(tdesc, i);
+			bool		listed = false;
+
+			if (att->attisdropped ||
+				att->attgenerated != ATTRIBUTE_GENERATED_STORED ||
+				!names_subset(list_make1(NameStr(att->attname)),
+							  st->newkey_cols))
+				continue;
+			for (int k = 0; k < nset; k++)
+				listed = listed ||
+					strcmp(setcols[k].name, NameStr(att->attname)) == 0;
+			if (listed)
+				continue;
+			setcols[nset].name = pstrdup(NameStr(att->attname));
+			setcols[nset].typlen = att->attlen;
+			setcols[nset].typbyval = att->attbyval;
+			nset++;
+			sel->targetList = lappend(sel->targetList,
+									  make_target((Node *) make_colref(alias, NameStr(att->attname))));
+			sel->targetList = lappend(sel->targetList,
+									  make_target(preview_param(&pp, att->attnum, true)));
+		}
+
+		keycols = palloc(sizeof(SetColumn) * (list_length(st->newkey_cols) + 1));
+		foreach(lc, st->newkey_cols)
+		{
+			AttrNumber	attnum = get_attnum(relid, lfirst(lc));
+			Oid			typid = get_atttype(relid, attnum);
+
+			keycols[j].name = lfirst(lc);
+			get_typlenbyval(typid, &keycols[j].typlen, &keycols[j].typbyval);
+			j++;
+			sel->targetList = lappend(sel->targetList,
+									  make_target((Node *) make_colref(alias, lfirst(lc))));
+		}
 	}
 	sel->fromClause = lcons(relation, list_copy(from));
 	sel->whereClause = where;
@@ -1858,8 +2730,11 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	selraw->stmt_len = raw->stmt_len;
 
 	/* Analyze, rewrite and plan it as the caller; run it read-only. */
-	querytrees = pg_analyze_and_rewrite_fixedparams(selraw, st->stmt_text,
-													NULL, 0, NULL);
+	querytrees = pg_analyze_and_rewrite_withcb(selraw, st->stmt_text,
+											   preview_parser_setup, &pp,
+											   NULL);
+	if (pp.rel != NULL)
+		table_close(pp.rel, NoLock);
 	if (list_length(querytrees) != 1)
 		elog(ERROR, "the statement's query was rewritten into %d queries",
 			 list_length(querytrees));
@@ -1913,7 +2788,7 @@ impact_dml(ImpactState *st, RawStmt *raw)
 				bool		oldnull;
 				bool		newnull;
 				Datum		oldv = slot_getattr(slot, 3 + 2 * i, &oldnull);
-				Datum		newv = slot_getattr(slot, 4 + 2 * i, &newnull);
+				Datum		newv = set_new_value(slot, &setcols[i], i, &newnull);
 
 				/* ri_KeysEqual on the referenced side: images */
 				if (oldnull || newnull ||
@@ -1921,10 +2796,18 @@ impact_dml(ImpactState *st, RawStmt *raw)
 									setcols[i].typlen))
 					changed = lappend(changed, setcols[i].name);
 			}
+			if (changed != NIL && !list_member_oid(moving, rowrel) &&
+				partition_key_changed(st, rowrel, changed))
+				moving = lappend_oid(moving, rowrel);
 			if (mark_update(st, stepidx, rowrel, &tid,
 							changed != NIL ? cols_of(rowrel, changed) : NULL) &&
 				changed != NIL)
+			{
 				batch_add(next_batch(st, rowrel, FATE_UPDATE, changed), &tid);
+				if (st->newkey_cols != NIL)
+					keep_new_key(st, slot, rowrel, changed, setcols, nset,
+								 keycols);
+			}
 			else if (changed != NIL)
 			{
 				/* the same row listed again (UPDATE ... FROM): once */
@@ -1937,6 +2820,9 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	frontier = st->next;
 	walk(st, frontier);
 	finish_checks(st);
+	note_unapplied_dml(st);
+	if (moving != NIL)
+		note_moved_rows(st, relid);
 }
 
 /* ---------------------------------------------------------------------
@@ -2061,6 +2947,15 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 		st->result = lappend(st->result, row);
 	}
 
+	{
+		List	   *found = NIL;
+
+		foreach(lc, relids)
+			unapplied_of(lfirst_oid(lc), TRIGGER_TYPE_TRUNCATE, false, true,
+						 &found);
+		note_unapplied(found);
+	}
+
 	if (stmt->behavior == DROP_CASCADE)
 		return;
 
@@ -2109,6 +3004,189 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 			st->result = lappend(st->result, row);
 		}
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * What the preview does not run
+ * ---------------------------------------------------------------------
+ */
+
+/* Does a trigger or rule with this pg_trigger.tgenabled / ev_enabled fire? */
+static bool
+fires_now(char enabled)
+{
+	/* TriggerEnabled's and fireRIRrules' test of session_replication_role */
+	if (enabled == TRIGGER_DISABLED)
+		return false;
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return enabled != TRIGGER_FIRES_ON_ORIGIN;
+	return enabled != TRIGGER_FIRES_ON_REPLICA;
+}
+
+static char *
+rule_name(Oid ruleoid)
+{
+	Relation	rel = table_open(RewriteRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *name = NULL;
+
+	ScanKeyInit(&key, Anum_pg_rewrite_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ruleoid));
+	scan = systable_beginscan(rel, RewriteOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		name = pstrdup(NameStr(((Form_pg_rewrite) GETSTRUCT(tup))->rulename));
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return name;
+}
+
+/*
+ * unapplied_of
+ *		The user triggers of relid that the statement's or RI's query fires
+ *		for event (TRIGGER_TYPE_DELETE, _UPDATE or _TRUNCATE): row triggers
+ *		when rows is set (relid holds the rows), statement triggers and
+ *		rules when named is set (relid is the table the query names), as
+ *		"table\ttrigger|rule\tname\tlevel" strings appended to *out.
+ */
+static void
+unapplied_of(Oid relid, int16 event, bool rows, bool named, List **out)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TriggerDesc *td = rel->trigdesc;
+	RuleLock   *rules = rel->rd_rules;
+	char	   *relname = ri_qualified_relname(relid);
+
+	for (int i = 0; td != NULL && i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+		bool		row = TRIGGER_FOR_ROW(t->tgtype);
+
+		if (t->tgisinternal || !fires_now(t->tgenabled) ||
+			(t->tgtype & event) == 0 || (row ? !rows : !named))
+			continue;
+		*out = lappend(*out, psprintf("%s\ttrigger\t%s\t%s", relname,
+									  t->tgname,
+									  row ? "row" : "statement"));
+	}
+	for (int i = 0; named && rules != NULL && i < rules->numLocks; i++)
+	{
+		RewriteRule *r = rules->rules[i];
+		char	   *name;
+
+		if ((event == TRIGGER_TYPE_DELETE ? r->event != CMD_DELETE :
+			 event == TRIGGER_TYPE_UPDATE ? r->event != CMD_UPDATE : true) ||
+			!fires_now(r->enabled))
+			continue;
+		name = rule_name(r->ruleId);
+		if (name != NULL)
+			*out = lappend(*out, psprintf("%s\trule\t%s\t%s", relname, name,
+										  r->isInstead ? "instead" : "also"));
+	}
+	table_close(rel, NoLock);
+}
+
+static int
+cstring_cmp(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/*
+ * note_unapplied
+ *		A NOTICE for every user trigger and rule that the real statement
+ *		would run and the preview does not: on the tables whose rows it
+ *		deletes or updates (row triggers, on the leaves holding the rows),
+ *		and on the tables its queries and RI's name (statement triggers;
+ *		rules, which rewrite RI's queries too).  The counts are those of
+ *		PostgreSQL's RI actions alone.
+ */
+static void
+note_unapplied(List *found)
+{
+	char	   *prev = NULL;
+	ListCell   *lc;
+
+	list_sort(found, cstring_cmp);
+	foreach(lc, found)
+	{
+		char	   *s = lfirst(lc);
+		char	   *fields[4];
+		char	   *p = pstrdup(s);
+
+		if (prev != NULL && strcmp(prev, s) == 0)
+			continue;
+		prev = s;
+		for (int i = 0; i < 4; i++)
+		{
+			fields[i] = p;
+			p = strchr(p, '\t');
+			if (p != NULL)
+				*p++ = '\0';
+			else
+				p = "";
+		}
+		if (strcmp(fields[1], "trigger") == 0)
+			ereport(NOTICE,
+					(errmsg("the preview does not run trigger \"%s\" on table %s",
+							fields[2], fields[0]),
+					 errdetail(strcmp(fields[3], "row") == 0 ?
+							   "The real statement fires it for the rows it changes there; what the trigger does is not in the preview's counts." :
+							   "The real statement fires it once for the table; what the trigger does is not in the preview's counts.")));
+		else
+			ereport(NOTICE,
+					(errmsg("the preview does not apply rule \"%s\" on table %s",
+							fields[2], fields[0]),
+					 errdetail(strcmp(fields[3], "instead") == 0 ?
+							   "PostgreSQL would run the rule's actions instead of the query that changes the table (a query of RI so rewritten fails: \"referential integrity query ... gave unexpected result\"); the preview counts the rows as if the rule did not exist." :
+							   "PostgreSQL would run the rule's actions as well; the preview does not count what they do.")));
+	}
+}
+
+/*
+ * note_unapplied_dml
+ *		note_unapplied for a DELETE or UPDATE: the leaves holding reached
+ *		rows, and the tables of the result rows with a count.
+ */
+static void
+note_unapplied_dml(ImpactState *st)
+{
+	HASH_SEQ_STATUS seq;
+	ImpactRowEntry *e;
+	List	   *del_leaves = NIL;
+	List	   *upd_leaves = NIL;
+	List	   *found = NIL;
+	ListCell   *lc;
+
+	hash_seq_init(&seq, st->rows);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		if (e->fate == FATE_DELETE)
+			del_leaves = list_append_unique_oid(del_leaves, e->key.relid);
+		else if (e->cols != NULL || st->steps[e->stepidx].step == 0)
+			upd_leaves = list_append_unique_oid(upd_leaves, e->key.relid);
+	}
+	foreach(lc, del_leaves)
+		unapplied_of(lfirst_oid(lc), TRIGGER_TYPE_DELETE, true, false, &found);
+	foreach(lc, upd_leaves)
+		unapplied_of(lfirst_oid(lc), TRIGGER_TYPE_UPDATE, true, false, &found);
+	for (int i = 0; i < st->nsteps; i++)
+	{
+		ImpactStep *s = &st->steps[i];
+		bool		del = strcmp(s->action, "delete") == 0 ||
+			strcmp(s->action, "cascade delete") == 0;
+
+		/*
+		 * Every step is a query that runs (the statement's, or RI's for a
+		 * key it follows), even when it changes no rows: statement
+		 * triggers fire then too.
+		 */
+		unapplied_of(s->table, del ? TRIGGER_TYPE_DELETE : TRIGGER_TYPE_UPDATE,
+					 false, true, &found);
+	}
+	note_unapplied(found);
 }
 
 /* ---------------------------------------------------------------------

@@ -1,0 +1,281 @@
+--
+-- delete_preview(): the finer points of PostgreSQL's RI semantics, each
+-- next to the real statement (run and rolled back) as the proof.
+--
+SET client_min_messages = warning;
+CREATE SCHEMA delsem;
+SET search_path = delsem, public;
+SET client_min_messages = notice;
+
+-- NO ACTION and a key taken over by another updated row: after
+-- UPDATE p SET id = id - 1 WHERE id <= 3, keys 1 and 2 still exist (held
+-- by the rows that were 2 and 3), key 3 does not.  RI_FKey_noaction_upd
+-- rechecks the old key (ri_Check_Pk_Match) and passes for 1 and 2;
+-- RESTRICT does not recheck.
+CREATE TABLE p (id int PRIMARY KEY);
+INSERT INTO p SELECT generate_series(1, 5);
+CREATE TABLE c_na (id int, pid int REFERENCES p ON UPDATE NO ACTION);
+CREATE TABLE c_def (id int, pid int REFERENCES p ON UPDATE NO ACTION
+	DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO c_na VALUES (1, 2), (2, 1);
+INSERT INTO c_def VALUES (1, 2);
+-- nothing blocks: keys 1 and 2 are taken over.  (The session's first call
+-- loads ri_audit inside its transaction, so it cannot know whether a SET
+-- CONSTRAINTS ran before: the NOTICE about c_def; see SET CONSTRAINTS
+-- below.)
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 3');
+SELECT ri_audit.assert_delete_safe('UPDATE p SET id = id - 1 WHERE id <= 3');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 3;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+-- key 2 is given up and not taken over: c_na blocks at once, c_def at
+-- commit
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 2');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 2;
+ROLLBACK;
+BEGIN;
+ALTER TABLE c_na DROP CONSTRAINT c_na_pid_fkey;
+UPDATE p SET id = id - 1 WHERE id <= 2;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+-- RESTRICT: no recheck, key 2's referencing row blocks
+CREATE TABLE c_re (id int, pid int REFERENCES p ON UPDATE RESTRICT);
+INSERT INTO c_re VALUES (1, 2);
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 3');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 3;
+ROLLBACK;
+DROP TABLE c_re;
+
+-- The recheck compares with the key's own operators: a numeric key
+-- rewritten with another scale (1.0 -> 1.00) is a change (the image
+-- differs, the trigger fires), but the row still holds an equal key, so NO
+-- ACTION passes and RESTRICT blocks.
+CREATE TABLE pn (n numeric PRIMARY KEY);
+INSERT INTO pn VALUES (1.0), (2.0);
+CREATE TABLE cn_na (n numeric REFERENCES pn ON UPDATE NO ACTION);
+INSERT INTO cn_na VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE pn SET n = 1.00 WHERE n = 1');
+BEGIN;
+UPDATE pn SET n = 1.00 WHERE n = 1;
+ROLLBACK;
+CREATE TABLE cn_re (n numeric REFERENCES pn ON UPDATE RESTRICT);
+INSERT INTO cn_re VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE pn SET n = 1.00 WHERE n = 1');
+BEGIN;
+UPDATE pn SET n = 1.00 WHERE n = 1;
+ROLLBACK;
+
+-- A partitioned referenced table: the recheck looks in the parent row's
+-- partition (the trigger's table, "ONLY"); with the partition key in the
+-- referenced key, the row taking the key over lands there, moved or not.
+CREATE TABLE pp (k int PRIMARY KEY) PARTITION BY RANGE (k);
+CREATE TABLE pp1 PARTITION OF pp FOR VALUES FROM (MINVALUE) TO (4);
+CREATE TABLE pp2 PARTITION OF pp FOR VALUES FROM (4) TO (MAXVALUE);
+INSERT INTO pp SELECT generate_series(1, 6);
+CREATE TABLE cp (k int REFERENCES pp ON UPDATE NO ACTION);
+INSERT INTO cp VALUES (3), (4), (5);
+-- 4 -> 3 moves to pp1 and takes key 3 over; key 5 is given up
+SELECT * FROM ri_audit.delete_preview('UPDATE pp SET k = k - 1 WHERE k <= 5');
+BEGIN;
+UPDATE pp SET k = k - 1 WHERE k <= 5;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE pp SET k = k - 1 WHERE k <= 6');
+BEGIN;
+UPDATE pp SET k = k - 1 WHERE k <= 6;
+SELECT tableoid::regclass, k FROM pp ORDER BY k;
+ROLLBACK;
+
+-- ON UPDATE SET DEFAULT to a key the statement gives up and another row
+-- takes over: the referencing rows' new key exists, and ri_set's NO
+-- ACTION recheck of the old key passes.
+CREATE TABLE c_sd (id int, pid int DEFAULT 1
+	REFERENCES p ON UPDATE SET DEFAULT);
+INSERT INTO c_sd VALUES (1, 3), (2, 1);
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id - 1 WHERE id <= 3');
+BEGIN;
+UPDATE p SET id = id - 1 WHERE id <= 3;
+SELECT * FROM c_sd ORDER BY id;
+ROLLBACK;
+-- key 1 given up and not taken over: blocks
+SELECT * FROM ri_audit.delete_preview('UPDATE p SET id = id + 10 WHERE id = 1');
+BEGIN;
+UPDATE p SET id = id + 10 WHERE id = 1;
+ROLLBACK;
+DROP TABLE c_sd;
+
+-- User triggers and rules are not run: a NOTICE names each one that the
+-- real statement (or RI's queries, which fire triggers and are rewritten
+-- by rules too) would run, sorted by table and name.  Disabled triggers
+-- and those of another session_replication_role are left out.
+CREATE TABLE tp (id int PRIMARY KEY);
+CREATE TABLE tc (id int, pid int REFERENCES tp ON DELETE CASCADE
+	ON UPDATE CASCADE);
+INSERT INTO tp VALUES (1), (2);
+INSERT INTO tc VALUES (1, 1);
+CREATE FUNCTION skip_row() RETURNS trigger LANGUAGE plpgsql AS
+	$$BEGIN RETURN NULL; END$$;
+CREATE TRIGGER tc_keep BEFORE DELETE ON tc FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+CREATE TRIGGER tc_off AFTER DELETE ON tc FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+ALTER TABLE tc DISABLE TRIGGER tc_off;
+CREATE TRIGGER tc_replica AFTER DELETE ON tc FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+ALTER TABLE tc ENABLE REPLICA TRIGGER tc_replica;
+CREATE TRIGGER tp_stmt AFTER DELETE ON tp FOR EACH STATEMENT
+	EXECUTE FUNCTION skip_row();
+CREATE TRIGGER tp_upd AFTER UPDATE ON tp FOR EACH ROW
+	EXECUTE FUNCTION skip_row();
+CREATE TRIGGER tp_trunc AFTER TRUNCATE ON tp
+	EXECUTE FUNCTION skip_row();
+-- the preview counts one cascade delete; the BEFORE trigger keeps the row
+SELECT * FROM ri_audit.delete_preview('DELETE FROM tp WHERE id = 1');
+BEGIN;
+DELETE FROM tp WHERE id = 1;
+SELECT * FROM tc;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE tp SET id = 5 WHERE id = 1');
+SELECT * FROM ri_audit.delete_preview('TRUNCATE tp, tc');
+-- a rule on the referencing table rewrites RI's query: PostgreSQL fails
+CREATE RULE tc_never AS ON DELETE TO tc DO INSTEAD NOTHING;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM tp WHERE id = 2');
+BEGIN;
+DELETE FROM tp WHERE id = 2;
+ROLLBACK;
+DROP TABLE tc, tp;
+
+-- SET col = DEFAULT, SET (a, b) = (...) and SET (a, b) = (SELECT ...):
+-- the default is the column's (the table's, for a partition), evaluated as
+-- part of the caller's query as the rewriter does; a subquery runs once
+-- per row; a stored generated column in a referenced key changes with the
+-- columns it is computed from.
+CREATE TABLE dp (id int PRIMARY KEY, a int, b int, d int DEFAULT 3 UNIQUE,
+	UNIQUE (a, b));
+INSERT INTO dp SELECT i, i, i, i + 100 FROM generate_series(1, 5) i;
+CREATE TABLE dc (id int, pa int, pb int,
+	FOREIGN KEY (pa, pb) REFERENCES dp (a, b) ON UPDATE CASCADE);
+CREATE TABLE dd (id int, d int REFERENCES dp (d) ON UPDATE RESTRICT);
+INSERT INTO dc VALUES (1, 1, 1), (2, 2, 2), (3, 3, 3);
+INSERT INTO dd VALUES (1, 101), (2, 103);
+CREATE TABLE src (k int, x int, y int);
+INSERT INTO src VALUES (1, 50, 60), (2, 2, 2), (4, 1, 1), (4, 2, 2);
+-- d of row 1 becomes 3: RESTRICT blocks on key 101
+SELECT * FROM ri_audit.delete_preview('UPDATE dp SET d = DEFAULT WHERE id = 1');
+BEGIN;
+UPDATE dp SET d = DEFAULT WHERE id = 1;
+ROLLBACK;
+-- row 1 gets (50, 60), row 2 the same (2, 2): one cascade
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id <= 2');
+BEGIN;
+UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id <= 2;
+SELECT * FROM dc ORDER BY id;
+ROLLBACK;
+-- no row: NULLs, and the MATCH SIMPLE cascade copies them
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 3');
+BEGIN;
+UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 3;
+SELECT * FROM dc ORDER BY id;
+ROLLBACK;
+-- two rows: the statement's own error
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 4');
+UPDATE dp SET (a, b) = (SELECT x, y FROM src WHERE src.k = dp.id) WHERE id = 4;
+-- a ROW with DEFAULT (b has none: NULL)
+SELECT * FROM ri_audit.delete_preview('UPDATE dp SET (a, b) = (7, DEFAULT) WHERE id = 1');
+BEGIN;
+UPDATE dp SET (a, b) = (7, DEFAULT) WHERE id = 1;
+SELECT * FROM dc ORDER BY id;
+ROLLBACK;
+-- $n is the caller's to bind, and there is none
+SELECT * FROM ri_audit.delete_preview('UPDATE dp SET a = $1 WHERE id = 2');
+-- a default that draws from a sequence cannot run read-only
+CREATE TABLE di (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+CREATE TABLE dic (id int REFERENCES di ON UPDATE CASCADE);
+INSERT INTO di DEFAULT VALUES;
+SELECT * FROM ri_audit.delete_preview('UPDATE di SET id = DEFAULT');
+DROP TABLE dic, di;
+-- a referenced stored generated column
+CREATE TABLE gp (id int PRIMARY KEY, a int,
+	g int GENERATED ALWAYS AS (a * 10) STORED UNIQUE);
+INSERT INTO gp (id, a) VALUES (1, 1), (2, 2);
+CREATE TABLE gc (id int, g int REFERENCES gp (g) ON UPDATE SET NULL);
+INSERT INTO gc VALUES (1, 10), (2, 20);
+SELECT * FROM ri_audit.delete_preview('UPDATE gp SET a = 5 WHERE id = 1');
+SELECT * FROM ri_audit.delete_preview('UPDATE gp SET a = a, g = DEFAULT WHERE id = 1');
+BEGIN;
+UPDATE gp SET a = 5 WHERE id = 1;
+SELECT * FROM gc ORDER BY id;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview(
+	'UPDATE gp SET (a, id) = (SELECT 3, 1) WHERE id = 1');
+DROP TABLE gc, gp, dc, dd, dp, src;
+
+-- SET CONSTRAINTS: PostgreSQL 15 keeps its state private to trigger.c, so
+-- the preview places a deferrable key's check by its declared deferral.
+-- That is exact in a transaction that has run no SET CONSTRAINTS (ri_audit
+-- sees every one through a ProcessUtility hook once it is loaded, which
+-- the previews above did); otherwise a NOTICE says which keys it placed so.
+CREATE TABLE sp (id int PRIMARY KEY);
+CREATE TABLE sc_def (id int, pid int REFERENCES sp
+	DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE sc_imm (id int, pid int REFERENCES sp DEFERRABLE);
+INSERT INTO sp VALUES (1), (2);
+INSERT INTO sc_def VALUES (1, 1);
+INSERT INTO sc_imm VALUES (1, 2);
+-- no SET CONSTRAINTS: exact, no NOTICE
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp');
+BEGIN;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp');
+ROLLBACK;
+-- after SET CONSTRAINTS, in the same transaction: a NOTICE per key
+BEGIN;
+SET CONSTRAINTS sc_imm_pid_fkey DEFERRED;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp');
+-- PostgreSQL now checks sc_imm at commit: the DELETE itself goes through,
+-- unlike the preview's 'blocks'
+SAVEPOINT s;
+DELETE FROM sp;
+RELEASE s;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+-- even when a function runs it
+BEGIN;
+DO $$BEGIN SET CONSTRAINTS ALL IMMEDIATE; END$$;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp WHERE id = 1');
+ROLLBACK;
+-- the next transaction starts from the declared state again
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sp WHERE id = 1');
+DROP TABLE sc_def, sc_imm, sp;
+
+-- An UPDATE that moves rows to another partition: PostgreSQL 15 runs
+-- their RI actions through the root's update triggers (ON UPDATE, as the
+-- preview does), and checks each moved row's own foreign keys as an
+-- inserted row's.  The preview does not follow those checks: a NOTICE
+-- names the keys.  Here row 2 (k 2 -> 102) references row 4 (-> 104): row
+-- 2's insert check runs before row 4's ON UPDATE CASCADE reaches it, finds
+-- no key 4, and fails; the preview does not see that.
+CREATE TABLE mv (k int PRIMARY KEY, ref int REFERENCES mv
+	ON UPDATE CASCADE) PARTITION BY RANGE (k);
+CREATE TABLE mv1 PARTITION OF mv FOR VALUES FROM (MINVALUE) TO (100);
+CREATE TABLE mv2 PARTITION OF mv FOR VALUES FROM (100) TO (MAXVALUE);
+INSERT INTO mv VALUES (1, NULL), (2, 4), (3, 1), (4, NULL);
+SELECT * FROM ri_audit.delete_preview('UPDATE mv SET k = k + 100 WHERE k IN (2, 4)');
+BEGIN;
+UPDATE mv SET k = k + 100 WHERE k IN (2, 4);
+ROLLBACK;
+-- the same rows' move without a key of their own moving under them
+SELECT * FROM ri_audit.delete_preview('UPDATE mv SET k = k + 100 WHERE k = 1');
+BEGIN;
+UPDATE mv SET k = k + 100 WHERE k = 1;
+SELECT tableoid::regclass, * FROM mv ORDER BY k;
+ROLLBACK;
+DROP TABLE mv;
+
+RESET client_min_messages;
+RESET search_path;
+DROP SCHEMA delsem CASCADE;
