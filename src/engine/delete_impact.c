@@ -70,7 +70,13 @@
  * statement's scan order, approximate deeper down).  That gives 'blocks'.  A NO ACTION key
  * that is INITIALLY DEFERRED is checked at commit, on the final state:
  * 'blocks at commit'.  SET DEFAULT blocks when the rows it sets would
- * reference a key that no surviving row of the referenced table holds.
+ * reference a key that no surviving row of the referenced table holds:
+ * at once when ri_set's recheck of the removed row holding the default key
+ * finds rows referencing it (its own, or rows set to the default by parent
+ * rows removed before it), else in the check of the rows set to the
+ * default, deferred with the key.  ON UPDATE CASCADE into a MATCH FULL key
+ * blocks when the statement gives a parent row a partly NULL key: the
+ * check of the rows it copies that key into fails, deferred with the key.
  *
  * NO ACTION (and SET DEFAULT's recheck, ri_set calling ri_restrict) first
  * looks whether another row holds the removed key when the check runs
@@ -2595,8 +2601,9 @@ set_new_value(TupleTableSlot *slot, SetColumn *sc, int i, bool *isnull)
 /*
  * table_tree
  *		relid, its partitions (or inheritors) and its partitioned ancestors:
- *		the tables whose foreign keys its rows are subject to, whichever
- *		level declares them.  Locks the partitions with AccessShareLock.
+ *		every table at whose level a foreign key that applies to relid's
+ *		rows may be declared, on either side.  Locks the inheritors with
+ *		AccessShareLock (find_all_inheritors).
  */
 static List *
 table_tree(Oid relid)
