@@ -61,7 +61,8 @@ SELECT * FROM ri_audit.delete_preview('DELETE FROM customers WHERE id = 150');
 -- in the NO ACTION check it runs after each deleted row (ri_set) when the
 -- row holding the default comes after rows set to the default, else in the
 -- check of the updated rows; both at once here (not deferred), with
--- different messages: the preview gives the first, the usual one.
+-- different messages.  Row 1 comes first and nothing references it, so
+-- PostgreSQL fails in the second, and the preview says so.
 SELECT * FROM ri_audit.delete_preview('DELETE FROM customers WHERE id IN (1, 150)');
 SELECT ri_audit.assert_delete_safe('DELETE FROM customers WHERE id IN (1, 150)');
 DELETE FROM customers WHERE id IN (1, 150);

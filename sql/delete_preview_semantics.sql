@@ -276,6 +276,83 @@ SELECT tableoid::regclass, * FROM mv ORDER BY k;
 ROLLBACK;
 DROP TABLE mv;
 
+-- ON UPDATE / ON DELETE SET DEFAULT whose default key (3) the statement
+-- removes, on an initially deferred key.  After setting a removed parent
+-- row's referencing rows to the default, ri_set rechecks that parent's old
+-- key at once (the action triggers are never deferred): for row 3 it fails
+-- when rows reference key 3 at that moment.  Here row 3 comes first in the
+-- scan and has no referencing rows, so its recheck passes, and the rows
+-- that rows 6 and 9 then set to 3 fail their deferred check at commit.
+CREATE TABLE sdp (k int PRIMARY KEY);
+INSERT INTO sdp SELECT generate_series(1, 9);
+CREATE TABLE sdc (id int, pid int DEFAULT 3 REFERENCES sdp
+	ON UPDATE SET DEFAULT ON DELETE SET DEFAULT
+	DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO sdc VALUES (1, 6), (2, 9);
+SELECT * FROM ri_audit.delete_preview('UPDATE sdp SET k = k + 100 WHERE k % 3 = 0');
+SELECT ri_audit.assert_delete_safe('UPDATE sdp SET k = k + 100 WHERE k % 3 = 0');
+BEGIN;
+UPDATE sdp SET k = k + 100 WHERE k % 3 = 0;
+SELECT * FROM sdc ORDER BY id;
+COMMIT;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sdp WHERE k % 3 = 0');
+BEGIN;
+DELETE FROM sdp WHERE k % 3 = 0;
+COMMIT;
+-- row 3 moved to the end of the heap: rows 6 and 9 come first and set
+-- their rows to 3, and row 3's recheck finds them, at once
+UPDATE sdp SET k = k WHERE k = 3;
+SELECT ctid, k FROM sdp WHERE k % 3 = 0 ORDER BY ctid;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sdp WHERE k % 3 = 0');
+BEGIN;
+DELETE FROM sdp WHERE k % 3 = 0;
+ROLLBACK;
+-- row 3 first again, with a referencing row of its own: that row keeps key
+-- 3, and the recheck finds it
+DELETE FROM sdp WHERE k = 3;
+INSERT INTO sdp VALUES (3);
+UPDATE sdp SET k = k WHERE k IN (6, 9);
+INSERT INTO sdc VALUES (3, 3);
+SELECT ctid, k FROM sdp WHERE k % 3 = 0 ORDER BY ctid;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM sdp WHERE k % 3 = 0');
+BEGIN;
+DELETE FROM sdp WHERE k % 3 = 0;
+ROLLBACK;
+DROP TABLE sdc, sdp;
+
+-- MATCH FULL and ON UPDATE CASCADE: the cascade copies the parent row's new
+-- key into its referencing rows (RI_FKey_cascade_upd), and a key partly
+-- NULL fails their check (RI_FKey_check: a MATCH FULL key is all NULL or
+-- all set), at once or at commit as the key is deferred.  MATCH SIMPLE
+-- takes such a key; all NULL passes both.
+CREATE TABLE fp (a int, b int, UNIQUE (a, b));
+INSERT INTO fp VALUES (1, 1), (2, 2);
+CREATE TABLE fc (id int, a int, b int, FOREIGN KEY (a, b) REFERENCES fp (a, b)
+	MATCH FULL ON UPDATE CASCADE);
+CREATE TABLE fcd (id int, a int, b int, FOREIGN KEY (a, b) REFERENCES fp (a, b)
+	MATCH FULL ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE fcs (id int, a int, b int, FOREIGN KEY (a, b) REFERENCES fp (a, b)
+	ON UPDATE CASCADE);
+INSERT INTO fc VALUES (1, 1, 1);
+INSERT INTO fcd VALUES (1, 2, 2);
+INSERT INTO fcs VALUES (1, 1, 1), (2, 2, 2);
+SELECT * FROM ri_audit.delete_preview('UPDATE fp SET b = NULL');
+SELECT ri_audit.assert_delete_safe('UPDATE fp SET b = NULL');
+BEGIN;
+UPDATE fp SET b = NULL;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE fp SET b = NULL WHERE a = 2');
+BEGIN;
+UPDATE fp SET b = NULL WHERE a = 2;
+SELECT * FROM fcd;
+COMMIT;
+SELECT * FROM ri_audit.delete_preview('UPDATE fp SET a = NULL, b = NULL');
+BEGIN;
+UPDATE fp SET a = NULL, b = NULL;
+SELECT * FROM fc UNION ALL SELECT * FROM fcd UNION ALL SELECT * FROM fcs;
+ROLLBACK;
+DROP TABLE fc, fcd, fcs, fp;
+
 RESET client_min_messages;
 RESET search_path;
 DROP SCHEMA delsem CASCADE;

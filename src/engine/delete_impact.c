@@ -70,7 +70,13 @@
  * statement's scan order, approximate deeper down).  That gives 'blocks'.  A NO ACTION key
  * that is INITIALLY DEFERRED is checked at commit, on the final state:
  * 'blocks at commit'.  SET DEFAULT blocks when the rows it sets would
- * reference a key that no surviving row of the referenced table holds.
+ * reference a key that no surviving row of the referenced table holds:
+ * at once when ri_set's recheck of the removed row holding the default key
+ * finds rows referencing it (its own, or rows set to the default by parent
+ * rows removed before it), else in the check of the rows set to the
+ * default, deferred with the key.  ON UPDATE CASCADE into a MATCH FULL key
+ * blocks when the statement gives a parent row a partly NULL key: the
+ * check of the rows it copies that key into fails, deferred with the key.
  *
  * NO ACTION (and SET DEFAULT's recheck, ri_set calling ri_restrict) first
  * looks whether another row holds the removed key when the check runs
@@ -209,6 +215,7 @@
 #define CHECK_RESTRICT	'r'		/* RESTRICT */
 #define CHECK_NOACTION	'a'		/* NO ACTION */
 #define CHECK_DEFAULT	'd'		/* SET DEFAULT: the default key */
+#define CHECK_FULL		'f'		/* MATCH FULL: a cascaded partly-NULL key */
 
 /* One row of one table: leaf table and ctid (the hash key). */
 typedef struct ImpactRowKey
@@ -256,10 +263,18 @@ typedef struct ImpactCheckEntry
 typedef struct ImpactNewKey
 {
 	Oid			relid;			/* the leaf holding the row */
+	ItemPointerData tid;		/* its ctid */
 	List	   *changed;		/* names of the columns it changes */
 	Datum	   *vals;			/* per newkey_cols: the value after */
 	bool	   *nulls;
 } ImpactNewKey;
+
+/* The ImpactNewKey of one row of the statement (the hash key: the row). */
+typedef struct ImpactNewKeyRef
+{
+	ImpactRowKey key;
+	ImpactNewKey *nk;
+} ImpactNewKeyRef;
 
 /* Is a removed parent row's key held by another row after the statement? */
 typedef struct ImpactTakeover
@@ -354,6 +369,7 @@ typedef struct ImpactState
 	List	   *newkey_cols;	/* names of the referenced columns */
 	List	   *newkeys;		/* ImpactNewKey, rows whose columns change */
 	HTAB	   *takeovers;		/* ImpactTakeover, made when needed */
+	HTAB	   *newkey_rows;	/* ImpactNewKeyRef by row, made when needed */
 	List	   *partcols;		/* ImpactPartCols cache */
 } ImpactState;
 
@@ -361,6 +377,8 @@ static void impact_dml(ImpactState *st, RawStmt *raw);
 static void impact_truncate(ImpactState *st, TruncateStmt *stmt);
 static void walk(ImpactState *st, List *frontier);
 static void follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth);
+static void cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k,
+							   int depth);
 static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
 static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
@@ -872,6 +890,137 @@ action_name(char action, bool on_delete)
 }
 
 /*
+ * cascade_full_mixed
+ *		ON UPDATE CASCADE of MATCH FULL key k from the statement's updated
+ *		rows b: RI_FKey_cascade_upd copies each parent row's new key into its
+ *		referencing rows, and a new key with some columns NULL and others not
+ *		makes those rows fail RI_FKey_check ("MATCH FULL does not allow
+ *		mixing of null and nonnull key values").  The check is queued for
+ *		them whatever their old key (RI_FKey_fk_upd_check_required) and runs
+ *		with the key's deferral.  Such referencing rows are collected as
+ *		CHECK_FULL.  Only the statement's rows (depth 1) have known new keys;
+ *		those of rows that cascaded updates reach are not followed.
+ */
+static void
+cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
+{
+	FkInfo	   *fk = &k->info;
+	int			colidx[INDEX_MAX_KEYS];
+	ItemPointerData *mixed;
+	int			nmixed = 0;
+
+	if (depth != 1 || st->newkeys == NIL)
+		return;
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
+		ListCell   *lc;
+		int			j = 0;
+
+		colidx[i] = -1;
+		foreach(lc, st->newkey_cols)
+		{
+			if (strcmp(lfirst(lc), name) == 0)
+				colidx[i] = j;
+			j++;
+		}
+		if (colidx[i] < 0)
+			return;
+	}
+	if (st->newkey_rows == NULL)
+	{
+		HASHCTL		ctl;
+		ListCell   *lc;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(ImpactRowKey);
+		ctl.entrysize = sizeof(ImpactNewKeyRef);
+		ctl.hcxt = st->cxt;
+		st->newkey_rows = hash_create("ri_audit impact new keys",
+									  list_length(st->newkeys), &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		foreach(lc, st->newkeys)
+		{
+			ImpactNewKey *nk = lfirst(lc);
+			ImpactRowKey key;
+			ImpactNewKeyRef *ref;
+
+			CHECK_FOR_INTERRUPTS();
+			memset(&key, 0, sizeof(key));
+			key.relid = nk->relid;
+			key.tid = nk->tid;
+			ref = hash_search(st->newkey_rows, &key, HASH_ENTER, NULL);
+			ref->nk = nk;
+		}
+	}
+
+	mixed = palloc(sizeof(ItemPointerData) * b->ntids);
+	for (int i = 0; i < b->ntids; i++)
+	{
+		ImpactRowKey key;
+		ImpactNewKeyRef *ref;
+		int			nnull = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(&key, 0, sizeof(key));
+		key.relid = b->relid;
+		key.tid = b->tids[i];
+		ref = hash_search(st->newkey_rows, &key, HASH_FIND, NULL);
+		if (ref == NULL)
+			continue;
+		for (int j = 0; j < fk->nkeys; j++)
+			nnull += ref->nk->nulls[colidx[j]] ? 1 : 0;
+		if (nnull > 0 && nnull < fk->nkeys)
+			mixed[nmixed++] = b->tids[i];
+	}
+
+	for (int start = 0; start < nmixed; start += RI_IMPACT_CHUNK)
+	{
+		int			n = Min(RI_IMPACT_CHUNK, nmixed - start);
+		Datum	   *elems = palloc(sizeof(Datum) * n);
+		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
+		Datum		values[2];
+		GeneratedRun run;
+
+		for (int i = 0; i < n; i++)
+			elems[i] = PointerGetDatum(&mixed[start + i]);
+		values[0] = ObjectIdGetDatum(b->relid);
+		values[1] = PointerGetDatum(construct_array(elems, n, TIDOID,
+													sizeof(ItemPointerData),
+													false, TYPALIGN_SHORT));
+		begin_generated(&run, k->scan_role, k->step_query, 2, argtypes,
+						values);
+		for (;;)
+		{
+			CHECK_FOR_INTERRUPTS();
+			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+			if (SPI_processed == 0)
+				break;
+			for (uint64 r = 0; r < SPI_processed; r++)
+			{
+				bool		isnull;
+				Oid			crelid;
+				ItemPointerData tid;
+
+				CHECK_FOR_INTERRUPTS();
+				crelid = DatumGetObjectId(heap_getattr(SPI_tuptable->vals[r], 1,
+													   SPI_tuptable->tupdesc,
+													   &isnull));
+				tid = *(ItemPointer) DatumGetPointer(heap_getattr(SPI_tuptable->vals[r], 2,
+																  SPI_tuptable->tupdesc,
+																  &isnull));
+				add_check(st, k->conoid, CHECK_FULL, crelid, &tid, depth,
+						  b->relid, false);
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+		end_generated(&run);
+		pfree(elems);
+	}
+	pfree(mixed);
+}
+
+/*
  * follow_key
  *		What foreign key e does to the rows referencing the rows of batch b.
  */
@@ -996,6 +1145,9 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 		end_generated(&run);
 		pfree(elems);
 	}
+	if (action == FKCONSTR_ACTION_CASCADE && !on_delete &&
+		k->info.confmatchtype == FKCONSTR_MATCH_FULL && k->info.nkeys > 1)
+		cascade_full_mixed(st, b, k, depth);
 }
 
 /*
@@ -1203,13 +1355,15 @@ fk_col_names(const FkInfo *fk)
 /*
  * Does the SET DEFAULT key of fk exist in a surviving row of the
  * referenced table?  Sets *absent when no row of the table holds it at all
- * (even before the statement), and *values_text to the key as text.
- * Returns true when the check passes (a NULL default included).
+ * (even before the statement), *holder (when not NULL) to the row that
+ * held it and that the statement removes (relid InvalidOid when none), and
+ * *values_text to the key as text.  Returns true when the check passes (a
+ * NULL default included).
  */
 static bool
 default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 					char **values_text, Datum *defvals,
-					const ImpactRowKey *row)
+					const ImpactRowKey *row, ImpactRowKey *holder)
 {
 	FkInfo	   *fk = &k->info;
 	Relation	rel;
@@ -1225,6 +1379,8 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 	bool		present = false;
 
 	*absent = false;
+	if (holder != NULL)
+		memset(holder, 0, sizeof(ImpactRowKey));
 	initStringInfo(&vals);
 
 	/* The defaults, evaluated as the referencing table's owner. */
@@ -1377,6 +1533,8 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 				 !bms_overlap(e->cols,
 							  cols_of(key.relid, pk_col_name_list(k->edge)))))
 				present = true;
+			else if (holder != NULL && !OidIsValid(holder->relid))
+				*holder = key;
 		}
 		SPI_freetuptable(SPI_tuptable);
 		if (present)
@@ -1790,6 +1948,113 @@ note_set_constraints(ImpactState *st, List *conoids)
 }
 
 /*
+ * check_row_removed
+ *		Does the referencing row of check c escape its check, removed by the
+ *		statement or its actions before the check runs?
+ *
+ * RESTRICT and immediate NO ACTION check when their trigger fires: RI's own
+ * queries queue the triggers they set off behind the ones already queued,
+ * so PostgreSQL works breadth first, and the check of a row reached at step
+ * d sees only what steps up to d did (within one step, the order of rows
+ * and triggers decides; taken as done).  A deferred NO ACTION key and SET
+ * DEFAULT's check of the updated rows see the final state.
+ */
+static bool
+check_row_removed(ImpactState *st, ImpactCheckEntry *c)
+{
+	ImpactRowKey key;
+	ImpactRowEntry *row;
+	ImpactKey  *k;
+	bool		at_once;
+	bool		removed;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = c->key.relid;
+	key.tid = c->key.tid;
+	row = hash_search(st->rows, &key, HASH_FIND, NULL);
+	if (row == NULL)
+		return false;
+	k = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
+	if (c->key.kind == CHECK_FULL)
+	{
+		/* RI_FKey_check skips a row version deleted since */
+		return row->fate == FATE_DELETE &&
+			((k->edge->deferrable && k->edge->initdeferred) ||
+			 st->steps[row->stepidx].step <= c->depth);
+	}
+	at_once = c->key.kind == CHECK_RESTRICT ||
+		(c->key.kind == CHECK_NOACTION &&
+		 !(k->edge->deferrable && k->edge->initdeferred));
+	if (row->fate == FATE_DELETE)
+		removed = true;
+	else
+		/* updated on the key's columns: references no removed key */
+		removed = c->key.kind != CHECK_DEFAULT &&
+			bms_overlap(row->cols,
+						cols_of(key.relid, set_col_names(k->edge, false)));
+	if (removed && at_once &&
+		st->steps[row->stepidx].step == c->depth)
+		removed = removed_first(st, &st->steps[row->stepidx], c);
+	return removed &&
+		(!at_once || st->steps[row->stepidx].step <= c->depth);
+}
+
+/*
+ * default_recheck_fails
+ *		ON ... SET DEFAULT of key k, whose default key the statement removes
+ *		from the row holder: does ri_set's recheck fail?
+ *
+ * After setting the referencing rows of a removed parent row to the
+ * default, ri_set runs the NO ACTION check of that parent's old key
+ * (ri_restrict), at once: the action triggers are never deferred.  For the
+ * parent holder it finds the rows that reference the default key at that
+ * moment: holder's own referencing rows (set to the key they already hold),
+ * and the rows that the actions of parent rows removed before holder set
+ * to it; any of them and it fails ("is still referenced").  Otherwise it
+ * passes, and the rows set to the default after it fail RI_FKey_check ("is
+ * not present") when the key's check of them runs, at commit for an
+ * initially deferred key.  Holder's removal that fires another action (ON
+ * UPDATE CASCADE and ON DELETE SET DEFAULT) does not recheck.  The order of
+ * the parent rows is the order in which the preview reached them
+ * (ImpactRowEntry.seq): the statement's scan order, approximate deeper down.
+ */
+static bool
+default_recheck_fails(ImpactState *st, ImpactKey *k, ImpactRowKey *holder)
+{
+	ImpactRowEntry *he = hash_search(st->rows, holder, HASH_FIND, NULL);
+	HASH_SEQ_STATUS seq;
+	ImpactCheckEntry *c;
+	char		action;
+	bool		fails = false;
+
+	if (he == NULL)
+		return true;
+	action = he->fate == FATE_DELETE ? k->edge->deltype : k->edge->updtype;
+	if (action != FKCONSTR_ACTION_SETDEFAULT)
+		return false;
+	hash_seq_init(&seq, st->checks);
+	while ((c = hash_seq_search(&seq)) != NULL)
+	{
+		ImpactRowKey parent;
+		ImpactRowEntry *pe;
+
+		CHECK_FOR_INTERRUPTS();
+		if (c->key.conoid != k->conoid || c->key.kind != CHECK_DEFAULT ||
+			check_row_removed(st, c))
+			continue;
+		if (!parent_of(k, c->key.relid, &c->key.tid, &parent) ||
+			(pe = hash_search(st->rows, &parent, HASH_FIND, NULL)) == NULL ||
+			pe->seq <= he->seq)
+		{
+			fails = true;
+			hash_seq_term(&seq);
+			break;
+		}
+	}
+	return fails;
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -1810,7 +2075,6 @@ finish_checks(ImpactState *st)
 	while ((c = hash_seq_search(&seq)) != NULL)
 	{
 		ImpactRowKey key;
-		ImpactRowEntry *row;
 		ImpactBlockGroup *g = NULL;
 		bool		per_row = false;
 		bool		row_removed = false;
@@ -1829,41 +2093,8 @@ finish_checks(ImpactState *st)
 		memset(&key, 0, sizeof(key));
 		key.relid = c->key.relid;
 		key.tid = c->key.tid;
-		row = hash_search(st->rows, &key, HASH_FIND, NULL);
-		if (row != NULL)
-		{
-			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
-										NULL);
-			bool		at_once;
-			bool		removed;
-
-			/*
-			 * RESTRICT and immediate NO ACTION check when their trigger
-			 * fires: RI's own queries queue the triggers they set off
-			 * behind the ones already queued, so PostgreSQL works breadth
-			 * first, and the check of a row reached at step d sees only
-			 * what steps up to d did (within one step, the order of rows
-			 * and triggers decides; taken as done).  A deferred NO ACTION
-			 * key and SET DEFAULT's check of the updated rows see the
-			 * final state.
-			 */
-			at_once = c->key.kind == CHECK_RESTRICT ||
-				(c->key.kind == CHECK_NOACTION &&
-				 !(k->edge->deferrable && k->edge->initdeferred));
-			if (row->fate == FATE_DELETE)
-				removed = true;
-			else
-				/* updated on the key's columns: references no removed key */
-				removed = c->key.kind != CHECK_DEFAULT &&
-					bms_overlap(row->cols,
-								cols_of(key.relid, set_col_names(k->edge, false)));
-			if (removed && at_once &&
-				st->steps[row->stepidx].step == c->depth)
-				removed = removed_first(st, &st->steps[row->stepidx], c);
-			if (removed &&
-				(!at_once || st->steps[row->stepidx].step <= c->depth))
-				continue;
-		}
+		if (check_row_removed(st, c))
+			continue;
 		if (c->key.kind == CHECK_DEFAULT)
 		{
 			ImpactKey  *k = hash_search(st->keys, &c->key.conoid, HASH_FIND,
@@ -1874,7 +2105,8 @@ finish_checks(ImpactState *st)
 				bool		absent;
 				Datum		vals[INDEX_MAX_KEYS];
 
-				if (default_key_present(st, k, &absent, &rowtext, vals, &key))
+				if (default_key_present(st, k, &absent, &rowtext, vals, &key,
+										NULL))
 					continue;
 				row_removed = !absent;
 				per_row = true;
@@ -1946,11 +2178,22 @@ finish_checks(ImpactState *st)
 		row->count = g->count;
 		row->sqlstate = ERRCODE_FOREIGN_KEY_VIOLATION;
 
-		if (g->kind == CHECK_DEFAULT)
+		if (g->kind == CHECK_FULL)
+		{
+			/* RI_FKey_check on the rows the cascade updated */
+			row->block = deferred ? RI_IMPACT_BLOCKS_AT_COMMIT :
+				RI_IMPACT_BLOCKS;
+			row->message = psprintf("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+									get_rel_name(fk->fk_relid),
+									NameStr(fk->conname));
+			row->detail = pstrdup("MATCH FULL does not allow mixing of null and nonnull key values.");
+		}
+		else if (g->kind == CHECK_DEFAULT)
 		{
 			bool		absent;
 			char	   *deftext;
 			Datum		defvals[INDEX_MAX_KEYS];
+			ImpactRowKey holder;
 
 			if (g->per_row)
 			{
@@ -1958,20 +2201,12 @@ finish_checks(ImpactState *st)
 				deftext = g->deftext;
 			}
 			else if (default_key_present(st, k, &absent, &deftext, defvals,
-										 NULL))
+										 NULL, &holder))
 				continue;
-			if (!absent)
+			if (!absent &&
+				(g->per_row || default_recheck_fails(st, k, &holder)))
 			{
-				/*
-				 * The default key is one the statement removes.  After each
-				 * removed parent row, ri_set runs the NO ACTION check for
-				 * its key at once: it fails when rows set to the default
-				 * reference that row's key, that is when the row holding
-				 * the default key comes after rows set to the default (or
-				 * had referencing rows itself).  That depends on the order
-				 * in which rows are processed; it is the usual case, and
-				 * the only one for a key that is not deferred.
-				 */
+				/* ri_set's recheck of the removed default key */
 				row->block = RI_IMPACT_BLOCKS;
 				row->message = psprintf("update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
 										get_rel_name(g->pk_leaf),
@@ -2364,6 +2599,23 @@ set_new_value(TupleTableSlot *slot, SetColumn *sc, int i, bool *isnull)
 }
 
 /*
+ * table_tree
+ *		relid, its partitions (or inheritors) and its partitioned ancestors:
+ *		every table at whose level a foreign key that applies to relid's
+ *		rows may be declared, on either side.  Locks the inheritors with
+ *		AccessShareLock (find_all_inheritors).
+ */
+static List *
+table_tree(Oid relid)
+{
+	List	   *tree = find_all_inheritors(relid, AccessShareLock, NULL);
+
+	if (get_rel_relispartition(relid))
+		tree = list_concat(tree, get_partition_ancestors(relid));
+	return tree;
+}
+
+/*
  * The referenced columns of relid's table, its partitions and its
  * partitioned ancestors: those whose values after an UPDATE the NO ACTION
  * recheck compares (old_key_taken_over).
@@ -2371,12 +2623,10 @@ set_new_value(TupleTableSlot *slot, SetColumn *sc, int i, bool *isnull)
 static List *
 referenced_col_names(ImpactState *st, Oid relid)
 {
-	List	   *tree = find_all_inheritors(relid, AccessShareLock, NULL);
+	List	   *tree = table_tree(relid);
 	List	   *names = NIL;
 	ListCell   *lc;
 
-	if (get_rel_relispartition(relid))
-		tree = list_concat(tree, get_partition_ancestors(relid));
 	foreach(lc, st->edges)
 	{
 		FkEdge	   *e = lfirst(lc);
@@ -2403,12 +2653,14 @@ referenced_col_names(ImpactState *st, Oid relid)
  */
 static void
 keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
-			 List *changed, SetColumn *setcols, int nset, SetColumn *keycols)
+			 ItemPointer tid, List *changed, SetColumn *setcols, int nset,
+			 SetColumn *keycols)
 {
 	ImpactNewKey *nk = palloc(sizeof(ImpactNewKey));
 	int			n = list_length(st->newkey_cols);
 
 	nk->relid = rowrel;
+	nk->tid = *tid;
 	nk->changed = changed;
 	nk->vals = palloc(sizeof(Datum) * n);
 	nk->nulls = palloc(sizeof(bool) * n);
@@ -2461,12 +2713,10 @@ partition_key_changed(ImpactState *st, Oid leaf, List *changed)
 static void
 note_moved_rows(ImpactState *st, Oid relid)
 {
-	List	   *tree = find_all_inheritors(relid, AccessShareLock, NULL);
+	List	   *tree = table_tree(relid);
 	List	   *names = NIL;
 	ListCell   *lc;
 
-	if (get_rel_relispartition(relid))
-		tree = list_concat(tree, get_partition_ancestors(relid));
 	foreach(lc, st->edges)
 	{
 		FkEdge	   *e = lfirst(lc);
@@ -2805,8 +3055,8 @@ impact_dml(ImpactState *st, RawStmt *raw)
 			{
 				batch_add(next_batch(st, rowrel, FATE_UPDATE, changed), &tid);
 				if (st->newkey_cols != NIL)
-					keep_new_key(st, slot, rowrel, changed, setcols, nset,
-								 keycols);
+					keep_new_key(st, slot, rowrel, &tid, changed, setcols,
+								 nset, keycols);
 			}
 			else if (changed != NIL)
 			{
