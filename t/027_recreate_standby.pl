@@ -5,10 +5,11 @@
 # most, so they work there, and the standby's script is the primary's, for
 # the README's three examples (a foreign key taken by DROP CONSTRAINT pkey
 # CASCADE, views under ALTER COLUMN TYPE, a function used by a default and
-# a trigger).  Also the locks: another session's ROW EXCLUSIVE or SHARE
-# UPDATE EXCLUSIVE lock on a table the call reads does not make it wait;
-# an ACCESS EXCLUSIVE lock does (55P03 under lock_timeout), on the primary
-# and, once the lock is replayed, on the standby.
+# a trigger), also for a role without privileges on the objects.  Also the
+# locks: another session's ROW EXCLUSIVE or SHARE UPDATE EXCLUSIVE lock on
+# a table the call reads does not make it wait; an ACCESS EXCLUSIVE lock
+# does (55P03 under lock_timeout), on the primary and, once the lock is
+# replayed, on the standby.
 
 use strict;
 use warnings;
@@ -26,8 +27,10 @@ $primary->safe_psql('postgres', q{
 	CREATE EXTENSION ri_audit;
 	CREATE ROLE regress_rs_owner;
 	CREATE ROLE regress_rs_reader;
+	CREATE ROLE regress_rs_nobody;
 	CREATE SCHEMA shop;
-	GRANT USAGE ON SCHEMA shop TO regress_rs_owner, regress_rs_reader;
+	GRANT USAGE ON SCHEMA shop TO regress_rs_owner, regress_rs_reader,
+		regress_rs_nobody;
 	CREATE TABLE shop.users (id int PRIMARY KEY, email text NOT NULL);
 	CREATE TABLE shop.orders (id int PRIMARY KEY, user_id int NOT NULL,
 		total numeric(10,2));
@@ -98,6 +101,10 @@ for my $c (@calls)
 			'postgres', "BEGIN TRANSACTION READ ONLY; $q; COMMIT;"),
 		$on_primary,
 		"$fn($ddl): the same script in a read-only transaction");
+	# a role with no privilege on the objects reads the same catalogs
+	is($standby->safe_psql('postgres', "SET ROLE regress_rs_nobody; $q"),
+		$on_primary,
+		"$fn($ddl): the same script for a role without privileges on the standby");
 }
 
 # The primary's own refusals are the standby's (no partial script).
@@ -157,9 +164,9 @@ for my $c (@calls)
 		"$fn($ddl): waits for another session's ACCESS EXCLUSIVE, until lock_timeout");
 }
 
-# The standby replays the ACCESS EXCLUSIVE lock (a committed transaction
-# after it flushes its WAL record): the standby's call waits as well, and a
-# replayed ROW EXCLUSIVE lock does not exist (none is logged).
+# The standby replays the ACCESS EXCLUSIVE lock (PostgreSQL logs only that
+# mode; a committed transaction after it flushes its WAL record): the
+# standby's call waits as well, and answers once the lock is released.
 $primary->safe_psql('postgres', 'CREATE TABLE flush_wal ()');
 $primary->wait_for_catchup($standby);
 ($ret, $out, $err) = $standby->psql('postgres',
