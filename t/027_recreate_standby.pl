@@ -181,7 +181,9 @@ $primary->wait_for_catchup($standby);
 like($out, $calls[4][2], 'and answers once the primary released it');
 
 # A function target: a DROP FUNCTION in progress holds ACCESS EXCLUSIVE on
-# the function itself; the call waits for it too.
+# the function (and here on the table whose default and trigger it drops);
+# the call waits for it.  A function nothing uses shows the lock on the
+# function alone.
 $holder->query_safe(
 	'SET client_min_messages = warning; BEGIN; DROP FUNCTION shop.next_code() CASCADE;');
 ($ret, $out, $err) = $primary->psql('postgres',
@@ -189,6 +191,18 @@ $holder->query_safe(
 like($err, qr/ERROR:  canceling statement due to lock timeout/,
 	'the call waits for a DROP FUNCTION in progress');
 $holder->query_safe('ROLLBACK;');
+$primary->safe_psql('postgres',
+	'CREATE FUNCTION shop.unused() RETURNS int LANGUAGE sql RETURN 1');
+$holder->query_safe('BEGIN; DROP FUNCTION shop.unused();');
+($ret, $out, $err) = $primary->psql('postgres',
+	"SET lock_timeout = '200ms'; SELECT ri_audit.migration_script('DROP FUNCTION shop.unused()')");
+like($err, qr/ERROR:  canceling statement due to lock timeout/,
+	'the call waits for the lock on the function it names');
+$holder->query_safe('ROLLBACK;');
+is( $primary->safe_psql(
+		'postgres', "SELECT ri_audit.migration_script('DROP FUNCTION shop.unused()')"),
+	'DROP FUNCTION shop.unused()',
+	'and answers once it is released');
 $holder->quit;
 
 $standby->stop;
