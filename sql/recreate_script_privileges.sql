@@ -191,8 +191,8 @@ SELECT pg_temp.run(:'script');
 RESET ROLE;
 SELECT count(*) AS next_code_functions FROM pg_proc WHERE proname = 'next_code';
 ROLLBACK;
--- a role with CREATE on the schema, still no rights on the table: CREATE
--- FUNCTION passes, ALTER TABLE fails, and the error undoes both
+-- a role with CREATE on the schema, still without the rights: CREATE
+-- FUNCTION passes, its OWNER TO fails, and the error undoes the function
 GRANT CREATE ON SCHEMA rsp TO regress_rsp_nobody;
 BEGIN;
 SET client_min_messages = warning;
