@@ -93,6 +93,7 @@ REGRESS = setup extension_members foreign_keys \
 	readme_transcripts \
 	recipe \
 	recreate_script \
+	recreate_script_privileges \
 	delete_preview \
 	delete_preview_keys \
 	delete_preview_semantics \

@@ -12,13 +12,18 @@
  * scripts are made of catalog facts every role can read: definitions as
  * pg_get_viewdef() and the other deparsers show them to every role,
  * function bodies as pg_proc shows them, ACLs, comments and security
- * labels as their catalogs show them.  No row data is read.
+ * labels as their catalogs show them.  No row data is read, nor any
+ * catalog that PUBLIC cannot read (pg_statistic_ext_data, pg_user_mapping):
+ * a role without privileges on the objects gets the superuser's script.
  *
  * Locks: AccessShareLock at most: on what the statement names (as
  * drop_preview), on the catalogs read, and, through PostgreSQL's
  * deparsers (pg_get_viewdef and pg_get_ruledef lock the relations a query
  * reads, as pg_dump's calls do), on the relations the recreated views and
- * rules read.  Nothing stronger, so they run in read-only transactions.
+ * rules read.  Nothing stronger, so they run in read-only transactions and
+ * on a hot standby, and wait only for a session that holds
+ * AccessExclusiveLock on one of those relations or objects.  The locks are
+ * taken whatever the caller's privileges, as pg_get_viewdef() takes them.
  *
  * Copyright (c) 2026, ri_audit developers
  *
