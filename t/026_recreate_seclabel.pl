@@ -37,11 +37,12 @@ use Test::More;
 my $node = PostgreSQL::Test::Cluster->new('main');
 $node->init;
 
+my $cache = $ENV{RI_AUDIT_CACHE} || '/var/cache/ri_audit';
+
 # The source tarball of PostgreSQL 15 that tools/cassert_server.sh keeps,
 # the newest when there are several; undef when there is none.
 sub source_tarball
 {
-	my $cache = $ENV{RI_AUDIT_CACHE} || '/var/cache/ri_audit';
 	my ($best, $best_minor);
 	for my $f (glob("$cache/src/postgresql-15_*.orig.tar.bz2"))
 	{
@@ -100,7 +101,7 @@ elsif (defined $tarball)
 else
 {
 	$why_not = "dummy_seclabel is not installed in $pkglibdir and there is no "
-	  . "PostgreSQL 15 source tarball in \$RI_AUDIT_CACHE/src (tools/cassert_server.sh keeps it)";
+	  . "PostgreSQL 15 source tarball in $cache/src (tools/cassert_server.sh keeps it)";
 }
 if (!defined $library)
 {
