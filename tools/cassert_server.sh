@@ -15,7 +15,8 @@
 # the prefix, the tarball in $RI_AUDIT_CACHE/src (the replay test reads the
 # regression scripts from it), and PostgreSQL's Valgrind suppressions are
 # installed as $prefix/share/valgrind.supp for "make test-valgrind"; the
-# contrib modules the tests use are installed too.
+# contrib modules and the test module dummy_seclabel that the tests use are
+# installed too.
 set -euo pipefail
 
 cache=${RI_AUDIT_CACHE:-/var/cache/ri_audit}
@@ -32,15 +33,19 @@ use_version() {
 	tarball=postgresql-15_$upstream.orig.tar.bz2
 }
 
-# Contrib modules the tests create (built with PGXS against the installed
-# server, so a cached prefix gets them without a rebuild).
-contrib_modules="citext hstore"
+# Modules of the source tree the tests load, by their directory in it:
+# contrib modules the tests create, and the security label provider
+# dummy_seclabel (t/026_recreate_seclabel.pl).  They are built with PGXS
+# against the installed server, so a cached prefix gets them without a
+# rebuild; $prefix/.contrib holds the list installed, and a prefix whose
+# list differs gets them all again.
+extra_modules="contrib/citext contrib/hstore src/test/modules/dummy_seclabel"
 
-# install_extras: valgrind.supp from the tarball, and the contrib modules,
+# install_extras: valgrind.supp from the tarball, and the extra modules,
 # into a complete prefix that lacks them (also one cached before they were
 # added).  Under the build lock.
 install_extras() {
-	local want="$contrib_modules" tmp m
+	local want="$extra_modules" tmp m members
 	if [ -f "$prefix/share/valgrind.supp" ] &&
 		[ "$(cat "$prefix/.contrib" 2>/dev/null)" = "$want" ]; then
 		return 0
@@ -56,13 +61,17 @@ install_extras() {
 		mv "$prefix/share/valgrind.supp.tmp" "$prefix/share/valgrind.supp"
 	fi
 	if [ "$(cat "$prefix/.contrib" 2>/dev/null)" != "$want" ]; then
-		say "installing contrib modules into $prefix: $want"
+		say "installing modules into $prefix: $want"
 		tmp=$(mktemp -d "$cache/contrib.XXXXXX")
+		members=()
 		for m in $want; do
-			tar -xjf "$cache/src/$tarball" -C "$tmp" "postgresql-$upstream/contrib/$m"
-			make -s -C "$tmp/postgresql-$upstream/contrib/$m" USE_PGXS=1 \
+			members+=("postgresql-$upstream/$m")
+		done
+		tar -xjf "$cache/src/$tarball" -C "$tmp" "${members[@]}"
+		for m in $want; do
+			make -s -C "$tmp/postgresql-$upstream/$m" USE_PGXS=1 \
 				PG_CONFIG="$prefix/bin/pg_config" install >>"$log" 2>&1 ||
-				{ echo "contrib/$m failed to build; see $log" >&2; rm -rf "$tmp"; exit 1; }
+				{ echo "$m failed to build; see $log" >&2; rm -rf "$tmp"; exit 1; }
 		done
 		rm -rf "$tmp"
 		chmod -R a+rX "$prefix"

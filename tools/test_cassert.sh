@@ -15,4 +15,6 @@ if ! bindir=$(bash tools/cassert_server.sh); then
 	echo "[cassert] 0 passed, 1 failed"
 	exit 1
 fi
-PG_CONFIG=$bindir/pg_config TEST_LABEL=cassert exec bash tools/test.sh
+# tools/cassert_server.sh installs dummy_seclabel: t/026 must not skip.
+PG_CONFIG=$bindir/pg_config TEST_LABEL=cassert RI_AUDIT_REQUIRE_SECLABEL=1 \
+	exec bash tools/test.sh

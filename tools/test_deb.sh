@@ -75,18 +75,22 @@ dpkg -r postgresql-15-ri-audit >"$work/dpkg_r.log" 2>&1 || cat "$work/dpkg_r.log
 flock -u 9
 
 # pg_regress and isolation print "test NAME ... ok"; prove prints
-# "t/NAME.pl .. ok".  A test not reported as passed counts as failed.
+# "t/NAME.pl .. ok", or "t/NAME.pl .. skipped: <reason>" for a file that
+# planned skip_all, which counts as neither passed nor failed.  A test not
+# reported as passed or skipped counts as failed.
 ok=$(grep -cE '\.\.\. ok( |$)|^t/[^ ]+\.pl \.+ ok$' "$work/installcheck.log")
+skipped=$(grep -cE '^t/[^ ]+\.pl \.+ skipped: ' "$work/installcheck.log")
+expected=$((expected - skipped))
 [ "$ok" -gt "$expected" ] && ok=$expected
 [ $rc -ne 0 ] && [ "$ok" -ge "$expected" ] && ok=$((expected - 1))
 if [ $rc -eq 0 ]; then
-	grep -E '(\.\.\. ok|^t/.* ok$|tests passed|^Result)' "$work/installcheck.log"
+	grep -E '(\.\.\. ok|^t/.* (ok|skipped: .*)$|tests passed|^Result)' "$work/installcheck.log"
 else
 	cat "$work/installcheck.log"
 fi
 passed=$((ok + ok_files))
 failed=$((expected - ok + 1 - ok_files))
-echo "==> deb: package built, installed from $(basename "$deb"), installcheck $ok of $expected passed" >&2
+echo "==> deb: package built, installed from $(basename "$deb"), installcheck $ok of $expected passed, $skipped skipped" >&2
 cd /
 if [ "$failed" -eq 0 ]; then
 	rm -rf "$work"
