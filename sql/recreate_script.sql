@@ -229,6 +229,84 @@ CREATE OPERATOR shop.!>>> (leftarg = int, rightarg = int,
 SELECT ri_audit.recreate_script('DROP OPERATOR shop.!>>> (int, int)');
 SELECT ri_audit.recreate_script('DROP OPERATOR shop.>>> (int, int)');
 
+-- Aggregates of every kind, each used by a view: an ordered-set one (a
+-- direct argument, ORDER BY an aggregated one, FINALFUNC_MODIFY READ_ONLY
+-- where its kind's default is READ_WRITE), a hypothetical-set one, one with
+-- an argument name, a VARIADIC int[] one, and a hypothetical-set one on
+-- VARIADIC "any" on both sides, as rank(); the first four use shop.push,
+-- the last shop.os_multi, and the drops remove them with their views.
+CREATE FUNCTION shop.push(int[], int) RETURNS int[] LANGUAGE sql IMMUTABLE
+  RETURN $1 || $2;
+CREATE FUNCTION shop.push_all(int[], VARIADIC int[]) RETURNS int[]
+  LANGUAGE sql IMMUTABLE RETURN $1 || $2;
+CREATE FUNCTION shop.nth_final(int[], int) RETURNS int LANGUAGE sql IMMUTABLE
+  RETURN (SELECT x FROM unnest($1) x ORDER BY x OFFSET $2 - 1 LIMIT 1);
+CREATE FUNCTION shop.rank_final(int[], int) RETURNS bigint LANGUAGE sql
+  IMMUTABLE RETURN 1 + (SELECT count(*) FROM unnest($1) x WHERE x < $2);
+CREATE FUNCTION shop.total(int[]) RETURNS int LANGUAGE sql IMMUTABLE
+  RETURN (SELECT sum(x) FROM unnest($1) x);
+CREATE FUNCTION shop.os_multi(internal, VARIADIC "any") RETURNS internal
+  LANGUAGE internal AS 'ordered_set_transition_multi';
+CREATE AGGREGATE shop.nth(n int ORDER BY v int) (sfunc = shop.push,
+  stype = int[], initcond = '{}', finalfunc = shop.nth_final,
+  finalfunc_modify = read_only);
+CREATE AGGREGATE shop.hyp_rank(int ORDER BY int) (sfunc = shop.push,
+  stype = int[], initcond = '{}', finalfunc = shop.rank_final,
+  finalfunc_modify = shareable, hypothetical, parallel = safe);
+CREATE AGGREGATE shop.named_total(val int) (sfunc = shop.push,
+  stype = int[], initcond = '{}', finalfunc = shop.total);
+CREATE AGGREGATE shop.var_total(VARIADIC vals int[]) (sfunc = shop.push_all,
+  stype = int[], initcond = '{}', finalfunc = shop.total);
+CREATE AGGREGATE shop.multi_rank(VARIADIC "any" ORDER BY VARIADIC "any")
+  (sfunc = shop.os_multi, stype = internal, finalfunc = rank_final,
+  finalfunc_extra, hypothetical);
+COMMENT ON AGGREGATE shop.nth(int ORDER BY int) IS 'n-th smallest';
+CREATE VIEW shop.agg_v AS
+  SELECT shop.nth(2) WITHIN GROUP (ORDER BY x) AS nth,
+         shop.hyp_rank(3) WITHIN GROUP (ORDER BY x) AS hyp_rank,
+         shop.named_total(x) AS named_total,
+         shop.var_total(x, 10 * x) AS var_total
+    FROM (VALUES (5), (1), (4), (2)) v(x);
+CREATE VIEW shop.multi_v AS
+  SELECT shop.multi_rank(3, 0) WITHIN GROUP (ORDER BY x, y) AS multi_rank,
+         rank(3, 0) WITHIN GROUP (ORDER BY x, y) AS rank
+    FROM (VALUES (5, 0), (1, 1), (4, 0), (2, 0)) v(x, y);
+CREATE FUNCTION shop_aggregates() RETURNS SETOF text LANGUAGE sql AS $$
+  SELECT concat_ws(' ', a.aggfnoid::regprocedure,
+         pg_get_function_arguments(a.aggfnoid), a.aggkind,
+         a.aggnumdirectargs, a.aggtransfn, a.aggfinalfn, a.aggfinalextra,
+         a.aggfinalmodify, a.agginitval, p.proparallel, p.provariadic::regtype,
+         obj_description(a.aggfnoid, 'pg_proc'))
+    FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+   WHERE p.pronamespace = 'shop'::regnamespace
+  ORDER BY 1
+$$;
+CREATE TABLE agg_before AS SELECT * FROM shop_aggregates() a;
+SELECT * FROM agg_before;
+SELECT * FROM shop.agg_v, shop.multi_v;
+SELECT ri_audit.recreate_script('DROP FUNCTION shop.push(int[], int)') AS script
+\gset
+\echo :script
+DROP FUNCTION shop.push(int[], int) CASCADE;
+:script
+SELECT ri_audit.recreate_script('DROP FUNCTION shop.push_all(int[], int[])') AS script
+\gset
+\echo :script
+DROP FUNCTION shop.push_all(int[], int[]) CASCADE;
+:script
+SELECT ri_audit.recreate_script('DROP FUNCTION shop.os_multi(internal, "any")') AS script
+\gset
+\echo :script
+DROP FUNCTION shop.os_multi(internal, "any") CASCADE;
+:script
+-- the same aggregates as before, and the views give the same rows
+(SELECT * FROM agg_before EXCEPT SELECT * FROM shop_aggregates())
+UNION ALL
+(SELECT * FROM shop_aggregates() EXCEPT SELECT * FROM agg_before);
+SELECT * FROM shop.agg_v, shop.multi_v;
+DROP TABLE agg_before;
+DROP FUNCTION shop_aggregates();
+
 -- Locks: AccessShareLock at most: on what the statement names, and, through
 -- PostgreSQL's deparsers (as pg_dump), on the relations the recreated
 -- views read.

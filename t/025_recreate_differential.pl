@@ -5,7 +5,8 @@
 #
 # A generated schema rich in dependencies (the drop differential's
 # generator, one world, plus every kind the scripts recreate with owners,
-# aggregates with every kind of support function, operators with
+# aggregates of every kind (ordered-set, hypothetical-set, named and
+# VARIADIC arguments) with every kind of support function, operators with
 # commutator and negator,
 # grants by other grantors, comments, options and enable states) is built
 # in a template database.  For every candidate statement, in a fresh copy
@@ -77,6 +78,35 @@ sub world_sql
 	  . "msfunc = $s.addup, minvfunc = $s.addup, mstype = int, "
 	  . "minitcond = '0', sortop = >);";
 	push @sql, "COMMENT ON AGGREGATE $s.agg1(int) IS 'sum times ten';";
+	# Every other aggregate kind: ordered-set (FINALFUNC_MODIFY other than
+	# its kind's default), hypothetical-set, named and VARIADIC arguments,
+	# and VARIADIC "any" on both sides of ORDER BY, as rank().
+	push @sql, "CREATE FUNCTION $s.push(int[], int) RETURNS int[] LANGUAGE sql "
+	  . "IMMUTABLE RETURN \$1 || \$2;";
+	push @sql, "CREATE FUNCTION $s.push_all(int[], VARIADIC int[]) RETURNS int[] "
+	  . "LANGUAGE sql IMMUTABLE RETURN \$1 || \$2;";
+	push @sql, "CREATE FUNCTION $s.pick(int[], int) RETURNS int LANGUAGE sql "
+	  . "IMMUTABLE RETURN \$1[\$2];";
+	push @sql, "CREATE FUNCTION $s.total(int[]) RETURNS int LANGUAGE sql "
+	  . "IMMUTABLE RETURN (SELECT sum(x) FROM unnest(\$1) x);";
+	push @sql, "CREATE FUNCTION $s.os_multi(internal, VARIADIC \"any\") "
+	  . "RETURNS internal LANGUAGE internal AS 'ordered_set_transition_multi';";
+	push @sql, "CREATE AGGREGATE $s.nth(n int ORDER BY v int) (sfunc = $s.push, "
+	  . "stype = int[], initcond = '{}', finalfunc = $s.pick, "
+	  . "finalfunc_modify = read_only);";
+	push @sql, "CREATE AGGREGATE $s.hyp(int ORDER BY int) (sfunc = $s.push, "
+	  . "stype = int[], initcond = '{}', finalfunc = $s.pick, "
+	  . "finalfunc_modify = shareable, hypothetical, parallel = safe);";
+	push @sql, "CREATE AGGREGATE $s.named(val int) (sfunc = $s.push, "
+	  . "stype = int[], initcond = '{}', finalfunc = $s.total, "
+	  . "msfunc = $s.addup, minvfunc = $s.addup, mstype = int, "
+	  . "mfinalfunc = $s.f1, mfinalfunc_modify = shareable);";
+	push @sql, "CREATE AGGREGATE $s.vsum(VARIADIC vals int[]) (sfunc = $s.push_all, "
+	  . "stype = int[], initcond = '{}', finalfunc = $s.total);";
+	push @sql, "CREATE AGGREGATE $s.mrank(VARIADIC \"any\" ORDER BY VARIADIC \"any\") "
+	  . "(sfunc = $s.os_multi, stype = internal, finalfunc = rank_final, "
+	  . "finalfunc_extra, hypothetical);";
+	push @sql, "COMMENT ON AGGREGATE $s.nth(int ORDER BY int) IS 'n-th';";
 	push @sql, "CREATE FUNCTION $s.near(int, int) RETURNS bool LANGUAGE sql "
 	  . "IMMUTABLE RETURN abs(\$1 - \$2) < 2;";
 	push @sql, "CREATE FUNCTION $s.far(int, int) RETURNS bool LANGUAGE sql "
@@ -197,6 +227,9 @@ sub world_sql
 	push @sql, "CREATE TRIGGER ptg AFTER INSERT ON $s2.pfk "
 	  . "FOR EACH ROW EXECUTE FUNCTION $s.trg();";
 	push @sql, "CREATE VIEW $s.aggv AS SELECT $s.agg1(v), $s.agg2(v) FROM $s.t2;";
+	push @sql, "CREATE VIEW $s.aggv2 AS SELECT $s.nth(1) WITHIN GROUP (ORDER BY v), "
+	  . "$s.hyp(1) WITHIN GROUP (ORDER BY v), $s.named(v), $s.vsum(v, id), "
+	  . "$s.mrank(1, 2) WITHIN GROUP (ORDER BY v, id) FROM $s.t2;";
 	push @sql, "CREATE VIEW $s.opv AS SELECT id FROM $s.t2 WHERE v OPERATOR($s.~~~) 3 "
 	  . "OR OPERATOR($s.@@) v > 5;";
 	push @sql, "ALTER TABLE $s2.t3 ADD CONSTRAINT t3_near CHECK (v OPERATOR($s.~~~) 1 "

@@ -21,13 +21,13 @@
  * constraints (NOT VALID kept), indexes that no constraint owns (CLUSTER ON
  * and REPLICA IDENTITY USING INDEX kept), triggers (enable state kept),
  * rules (enable state kept), policies, extended statistics (statistics
- * target kept), column defaults, functions, procedures and plain aggregates
- * (every pg_aggregate option, as pg_dump writes them), operators, casts, event
- * triggers (enable state kept) and publication membership.  Objects that
- * hold data (tables, columns, sequences) and every other kind (types,
- * domains, schemas, extensions, ordered-set aggregates and aggregates with
- * named, variadic or default arguments, operator classes, ...) are not
- * recreated; objects that come back with their owner (a view's _RETURN
+ * target kept), column defaults, functions, procedures, aggregates of
+ * every kind (normal, ordered-set and hypothetical-set, with argument
+ * names and VARIADIC, and every pg_aggregate option, as pg_dump writes
+ * them), operators, casts, event triggers (enable state kept) and
+ * publication membership.  Objects that hold data (tables, columns,
+ * sequences) and every other kind (types, domains, schemas, extensions,
+ * operator classes, ...) are not recreated; objects that come back with their owner (a view's _RETURN
  * rule and row type, a constraint's index and internal triggers, partition
  * clones, inherited copies of a constraint) are parts.
  *
@@ -124,9 +124,10 @@ static char *expr_string(HeapTuple tup, Relation rel, AttrNumber att,
 						 Oid relid);
 static char *role_name(Oid roleid);
 static char *on_relation(const char *objname, Oid relid);
-static bool aggregate_is_plain(Oid aggfnoid);
 static char *func_name(Oid funcid);
 static bool append_aggregate(StringInfo buf, Oid aggfnoid);
+static void append_modify(StringInfo buf, const char *option, char modify,
+						  char kind);
 static char *format_operator_qualified_name(Oid oprid);
 
 /*
@@ -377,10 +378,7 @@ ri_recreate_classify(const ObjectAddress *obj, RiRecreateClass *cls)
 
 				if (kind == '\0')
 					return false;
-				if (kind == PROKIND_AGGREGATE && !aggregate_is_plain(obj->objectId))
-					cls->reason = "ordered-set aggregates and aggregates with named, variadic or default arguments are not recreated yet";
-				else
-					cls->action = RI_RC_RECREATE;
+				cls->action = RI_RC_RECREATE;
 				return true;
 			}
 		case CastRelationId:
@@ -391,36 +389,6 @@ ri_recreate_classify(const ObjectAddress *obj, RiRecreateClass *cls)
 		default:
 			return true;
 	}
-}
-
-/*
- * aggregate_is_plain
- *		Is aggfnoid an aggregate append_aggregate() can write: a normal one
- *		(not ordered-set) whose arguments have no names, defaults or
- *		VARIADIC?
- */
-static bool
-aggregate_is_plain(Oid aggfnoid)
-{
-	HeapTuple	ptup = SearchSysCache1(PROCOID, ObjectIdGetDatum(aggfnoid));
-	HeapTuple	atup = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggfnoid));
-	bool		plain = false;
-
-	if (HeapTupleIsValid(ptup) && HeapTupleIsValid(atup))
-	{
-		Form_pg_proc proc = (Form_pg_proc) GETSTRUCT(ptup);
-		bool		isnull;
-
-		(void) SysCacheGetAttr(PROCOID, ptup, Anum_pg_proc_proargnames, &isnull);
-		plain = ((Form_pg_aggregate) GETSTRUCT(atup))->aggkind == AGGKIND_NORMAL &&
-			isnull && proc->pronargdefaults == 0 &&
-			proc->provariadic == InvalidOid;
-	}
-	if (HeapTupleIsValid(ptup))
-		ReleaseSysCache(ptup);
-	if (HeapTupleIsValid(atup))
-		ReleaseSysCache(atup);
-	return plain;
 }
 
 /*
@@ -437,9 +405,18 @@ func_name(Oid funcid)
 
 /*
  * append_aggregate
- *		CREATE AGGREGATE for a plain aggregate (see aggregate_is_plain), with
- *		every option pg_aggregate records, as pg_dump's dumpAgg writes
- *		them; false when it no longer exists.
+ *		CREATE AGGREGATE for an aggregate of any kind, with every option
+ *		pg_aggregate records, as pg_dump's dumpAgg writes them; false when it
+ *		no longer exists.
+ *
+ * The signature is pg_get_function_arguments()'s: argument names, VARIADIC,
+ * and for ordered-set and hypothetical-set aggregates the direct arguments,
+ * ORDER BY, and the aggregated ones (a trailing VARIADIC that covers both
+ * lists printed on both sides, as CREATE AGGREGATE reads it).  It prints
+ * no DEFAULT: CREATE AGGREGATE's grammar has no argument defaults
+ * (DefineAggregate asserts there are none), so no aggregate has one.
+ * FINALFUNC_MODIFY and MFINALFUNC_MODIFY are written when they differ from
+ * the default of the aggregate's kind (see append_modify).
  */
 static bool
 append_aggregate(StringInfo buf, Oid aggfnoid)
@@ -450,7 +427,6 @@ append_aggregate(StringInfo buf, Oid aggfnoid)
 	Form_pg_aggregate agg;
 	bool		isnull;
 	Datum		d;
-	static const char *const modify[] = {"READ_ONLY", "SHAREABLE", "READ_WRITE"};
 
 	if (!HeapTupleIsValid(ptup))
 		return false;
@@ -468,9 +444,10 @@ append_aggregate(StringInfo buf, Oid aggfnoid)
 												NameStr(proc->proname)));
 	if (proc->pronargs == 0)
 		appendStringInfoChar(buf, '*');
-	for (int i = 0; i < proc->pronargs; i++)
-		appendStringInfo(buf, "%s%s", i > 0 ? ", " : "",
-						 format_type_be_qualified(proc->proargtypes.values[i]));
+	else
+		appendStringInfoString(buf,
+							   text_to_cstring(DatumGetTextPP(DirectFunctionCall1(pg_get_function_arguments,
+																				  ObjectIdGetDatum(aggfnoid)))));
 	appendStringInfo(buf, ") (\n    SFUNC = %s,\n    STYPE = %s",
 					 func_name(agg->aggtransfn),
 					 format_type_be_qualified(agg->aggtranstype));
@@ -485,9 +462,7 @@ append_aggregate(StringInfo buf, Oid aggfnoid)
 		appendStringInfo(buf, ",\n    FINALFUNC = %s", func_name(agg->aggfinalfn));
 		if (agg->aggfinalextra)
 			appendStringInfoString(buf, ",\n    FINALFUNC_EXTRA");
-		if (agg->aggfinalmodify != AGGMODIFY_READ_ONLY)
-			appendStringInfo(buf, ",\n    FINALFUNC_MODIFY = %s",
-							 modify[agg->aggfinalmodify == AGGMODIFY_SHAREABLE ? 1 : 2]);
+		append_modify(buf, "FINALFUNC_MODIFY", agg->aggfinalmodify, agg->aggkind);
 	}
 	if (OidIsValid(agg->aggcombinefn))
 		appendStringInfo(buf, ",\n    COMBINEFUNC = %s", func_name(agg->aggcombinefn));
@@ -511,14 +486,15 @@ append_aggregate(StringInfo buf, Oid aggfnoid)
 			appendStringInfo(buf, ",\n    MFINALFUNC = %s", func_name(agg->aggmfinalfn));
 			if (agg->aggmfinalextra)
 				appendStringInfoString(buf, ",\n    MFINALFUNC_EXTRA");
-			if (agg->aggmfinalmodify != AGGMODIFY_READ_ONLY)
-				appendStringInfo(buf, ",\n    MFINALFUNC_MODIFY = %s",
-								 modify[agg->aggmfinalmodify == AGGMODIFY_SHAREABLE ? 1 : 2]);
+			append_modify(buf, "MFINALFUNC_MODIFY", agg->aggmfinalmodify,
+						  agg->aggkind);
 		}
 	}
 	if (OidIsValid(agg->aggsortop))
 		appendStringInfo(buf, ",\n    SORTOP = OPERATOR(%s)",
 						 format_operator_qualified_name(agg->aggsortop));
+	if (agg->aggkind == AGGKIND_HYPOTHETICAL)
+		appendStringInfoString(buf, ",\n    HYPOTHETICAL");
 	if (proc->proparallel == PROPARALLEL_SAFE)
 		appendStringInfoString(buf, ",\n    PARALLEL = safe");
 	else if (proc->proparallel == PROPARALLEL_RESTRICTED)
@@ -527,6 +503,26 @@ append_aggregate(StringInfo buf, Oid aggfnoid)
 	ReleaseSysCache(atup);
 	ReleaseSysCache(ptup);
 	return true;
+}
+
+/*
+ * append_modify
+ *		", option = value" for a final function's modify flag, unless it is
+ *		the default CREATE AGGREGATE gives an aggregate of that kind:
+ *		READ_ONLY for a normal aggregate, READ_WRITE for an ordered-set or
+ *		hypothetical-set one (DefineAggregate).
+ */
+static void
+append_modify(StringInfo buf, const char *option, char modify, char kind)
+{
+	char		dflt = kind == AGGKIND_NORMAL ? AGGMODIFY_READ_ONLY :
+		AGGMODIFY_READ_WRITE;
+
+	if (modify == dflt)
+		return;
+	appendStringInfo(buf, ",\n    %s = %s", option,
+					 modify == AGGMODIFY_READ_ONLY ? "READ_ONLY" :
+					 modify == AGGMODIFY_SHAREABLE ? "SHAREABLE" : "READ_WRITE");
 }
 
 /*
