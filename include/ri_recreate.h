@@ -48,6 +48,7 @@ extern bool ri_recreate_append_drop(StringInfo buf, const ObjectAddress *obj);
 extern ObjectAddress ri_recreate_owner_of(const ObjectAddress *obj);
 extern List *ri_operator_one_sided_links(Oid oprid, List **what);
 extern List *ri_operator_links_filled(Oid oprid, List **what);
+extern List *ri_operator_links_refused(Oid oprid, List **what, List **why);
 extern int	ri_deparse_begin(void);
 extern void ri_deparse_end(int nestlevel);
 

@@ -229,6 +229,29 @@ CREATE OPERATOR shop.!>>> (leftarg = int, rightarg = int,
 SELECT ri_audit.recreate_script('DROP OPERATOR shop.!>>> (int, int)');
 SELECT ri_audit.recreate_script('DROP OPERATOR shop.>>> (int, int)');
 
+-- Links CREATE OPERATOR cannot write, as a catalog made by an earlier
+-- release can hold them (made here by hand): a COMMUTATOR naming an OID
+-- that no operator has (a drop left it dangling), and a NEGATOR naming an
+-- operator whose own NEGATOR names another one.  The script leaves out
+-- the first, and the second from 15.20, which refuses it
+-- (recreate_script_1.out); 15.18 writes it and leaves !<=> as it was.
+CREATE OPERATOR shop.<=> (leftarg = int, rightarg = int,
+  function = shop.both_small);
+CREATE OPERATOR shop.!<=> (leftarg = int, rightarg = int,
+  function = shop.not_both_small);
+UPDATE pg_operator SET oprcom = 4000000000,
+       oprnegate = 'shop.!<=>(int, int)'::regoperator
+ WHERE oid = 'shop.<=>(int, int)'::regoperator;
+UPDATE pg_operator SET oprnegate = 4000000001
+ WHERE oid = 'shop.!<=>(int, int)'::regoperator;
+SELECT ri_audit.recreate_script('DROP OPERATOR shop.<=> (int, int)') AS script
+\gset
+\echo :script
+DROP OPERATOR shop.<=> (int, int) CASCADE;
+:script
+SELECT oid::regoperator, oprcom, oprnegate::regoperator FROM pg_operator
+ WHERE oprname IN ('<=>', '!<=>') ORDER BY oprname;
+
 -- Aggregates of every kind, each used by a view: an ordered-set one (a
 -- direct argument, ORDER BY an aggregated one, FINALFUNC_MODIFY READ_ONLY
 -- where its kind's default is READ_WRITE), a hypothetical-set one, one with

@@ -129,6 +129,7 @@ static bool append_aggregate(StringInfo buf, Oid aggfnoid);
 static void append_modify(StringInfo buf, const char *option, char modify,
 						  char kind);
 static char *format_operator_qualified_name(Oid oprid);
+static const char *operator_link_refusal(Oid oprid, Oid other, bool commutator);
 
 /*
  * ri_deparse_begin, ri_deparse_end
@@ -638,6 +639,74 @@ ri_operator_links_filled(Oid oprid, List **what)
 }
 
 /*
+ * operator_link_refusal
+ *		Why CREATE OPERATOR of oprid cannot name other as its COMMUTATOR
+ *		(commutator true) or NEGATOR, or NULL when it can.  It cannot when
+ *		other no longer exists (a link an earlier drop left dangling: see
+ *		ri_operator_one_sided_links()), and, from PostgreSQL 15.20, when
+ *		other's own link names a third operator (or a dangling OID):
+ *		OperatorUpd() then raises "... is already the negator of operator
+ *		...", where 15.18 leaves other's link as it is.  Only catalogs made
+ *		by an earlier release hold such a link on 15.20, which refuses to
+ *		create one.
+ */
+static const char *
+operator_link_refusal(Oid oprid, Oid other, bool commutator)
+{
+	HeapTuple	otup;
+	Oid			back;
+
+	if (other == oprid)
+		return NULL;			/* its own commutator */
+	otup = SearchSysCache1(OPEROID, ObjectIdGetDatum(other));
+	if (!HeapTupleIsValid(otup))
+		return "no operator has that OID any more (a drop left the link dangling), so the link stays unset";
+	back = commutator ? ((Form_pg_operator) GETSTRUCT(otup))->oprcom :
+		((Form_pg_operator) GETSTRUCT(otup))->oprnegate;
+	ReleaseSysCache(otup);
+	if (atoi(GetConfigOption("server_version_num", false, false)) >= 150020 &&
+		OidIsValid(back) && back != oprid)
+		return "that operator's own link names another operator, and PostgreSQL 15.20 refuses to link them";
+	return NULL;
+}
+
+/*
+ * ri_operator_links_refused
+ *		The links of oprid that its CREATE OPERATOR leaves out, because
+ *		operator_link_refusal() refuses them: a list of the OIDs they name
+ *		(InvalidOid never), with "COMMUTATOR" / "NEGATOR" in *what and the
+ *		reasons in *why, parallel to it.
+ */
+List *
+ri_operator_links_refused(Oid oprid, List **what, List **why)
+{
+	HeapTuple	self = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+	List	   *result = NIL;
+
+	*what = NIL;
+	*why = NIL;
+	if (!HeapTupleIsValid(self))
+		return NIL;
+	for (int which = 0; which < 2; which++)
+	{
+		Form_pg_operator me = (Form_pg_operator) GETSTRUCT(self);
+		Oid			other = which == 0 ? me->oprcom : me->oprnegate;
+		const char *reason;
+
+		if (!OidIsValid(other))
+			continue;
+		reason = operator_link_refusal(oprid, other, which == 0);
+		if (reason == NULL)
+			continue;
+		result = lappend_oid(result, other);
+		*what = lappend(*what, which == 0 ? "COMMUTATOR" : "NEGATOR");
+		*why = lappend(*why, (char *) reason);
+	}
+	ReleaseSysCache(self);
+	return result;
+}
+
+/*
  * ri_recreate_owner_of
  *		The object that has to be named to drop obj: obj itself, or the
  *		owner it has through an internal or primary partition dependency
@@ -1029,10 +1098,12 @@ ri_recreate_append_ddl(StringInfo buf, const ObjectAddress *obj)
 				if (OidIsValid(opr->oprright))
 					appendStringInfo(buf, ",\n    RIGHTARG = %s",
 									 format_type_be_qualified(opr->oprright));
-				if (OidIsValid(opr->oprcom))
+				if (OidIsValid(opr->oprcom) &&
+					operator_link_refusal(obj->objectId, opr->oprcom, true) == NULL)
 					appendStringInfo(buf, ",\n    COMMUTATOR = OPERATOR(%s)",
 									 format_operator_qualified_name(opr->oprcom));
-				if (OidIsValid(opr->oprnegate))
+				if (OidIsValid(opr->oprnegate) &&
+					operator_link_refusal(obj->objectId, opr->oprnegate, false) == NULL)
 					appendStringInfo(buf, ",\n    NEGATOR = OPERATOR(%s)",
 									 format_operator_qualified_name(opr->oprnegate));
 				if (opr->oprcanmerge)

@@ -510,9 +510,11 @@ find_failures(ScriptState *st)
 	{
 		const DropWalkEntry *e = ri_walk_entry(st->walk, i);
 		List	   *what;
+		List	   *why;
 		List	   *links;
 		ListCell   *lo;
 		ListCell   *lw;
+		ListCell   *ly;
 
 		CHECK_FOR_INTERRUPTS();
 		if (e->obj.classId != OperatorRelationId || !is_written(st, i))
@@ -529,6 +531,20 @@ find_failures(ScriptState *st)
 							 "-- not restored: the %s of %s, which names %s: the drop leaves it naming the old operator, and PostgreSQL 15 cannot set it again\n",
 							 (const char *) lfirst(lw), object_string(&other),
 							 object_string(&e->obj));
+		}
+		links = ri_operator_links_refused(e->obj.objectId, &what, &why);
+		forthree(lo, links, lw, what, ly, why)
+		{
+			ObjectAddress other;
+
+			ObjectAddressSet(other, OperatorRelationId, lfirst_oid(lo));
+			appendStringInfo(&st->notes,
+							 "-- not restored: the %s of %s, which names %s: %s\n",
+							 (const char *) lfirst(lw), object_string(&e->obj),
+							 get_opname(lfirst_oid(lo)) != NULL ?
+							 object_string(&other) :
+							 psprintf("operator %u", lfirst_oid(lo)),
+							 (const char *) lfirst(ly));
 		}
 		links = ri_operator_links_filled(e->obj.objectId, &what);
 		forboth(lo, links, lw, what)
