@@ -216,6 +216,8 @@
 #define CHECK_NOACTION	'a'		/* NO ACTION */
 #define CHECK_DEFAULT	'd'		/* SET DEFAULT: the default key */
 #define CHECK_FULL		'f'		/* MATCH FULL: a cascaded partly-NULL key */
+#define CHECK_UPDATED	'u'		/* a key of a row updated twice: its
+								 * parent row removed before its check */
 
 /* One row of one table: leaf table and ctid (the hash key). */
 typedef struct ImpactRowKey
@@ -236,6 +238,10 @@ typedef struct ImpactRowEntry
 								 * for the statement's rows, the order of its
 								 * scan, which is the order of their trigger
 								 * events */
+	int			reupd_depth;	/* step of its first update after another
+								 * (a row version of this transaction), -1
+								 * when none */
+	int64		reupd_seq;		/* the order of that update, as seq */
 } ImpactRowEntry;
 
 /* A referencing row collected for a check at the end (the hash key). */
@@ -507,6 +513,8 @@ mark_delete(ImpactState *st, int stepidx, Oid relid, ItemPointer tid)
 	{
 		count_row(st);
 		e->seq = st->seq++;
+		e->reupd_depth = -1;
+		e->reupd_seq = 0;
 	}
 	else if (e->fate == FATE_DELETE)
 		return false;
@@ -541,6 +549,8 @@ mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
 	{
 		count_row(st);
 		e->seq = st->seq++;
+		e->reupd_depth = -1;
+		e->reupd_seq = 0;
 		e->fate = FATE_UPDATE;
 		e->stepidx = stepidx;
 		e->cols = bms_copy(cols);
@@ -549,6 +559,15 @@ mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
 	}
 	if (e->fate == FATE_DELETE || bms_is_subset(cols, e->cols))
 		return false;
+	if (e->reupd_depth < 0 && !bms_overlap(cols, e->cols))
+	{
+		/*
+		 * A second action's query finds the row by columns the first did
+		 * not change: it updates the row version the first one made.
+		 */
+		e->reupd_depth = st->steps[stepidx].step;
+		e->reupd_seq = st->seq++;
+	}
 	e->cols = bms_union(e->cols, cols);
 	return true;
 }
@@ -1975,6 +1994,8 @@ check_row_removed(ImpactState *st, ImpactCheckEntry *c)
 	if (row == NULL)
 		return false;
 	k = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
+	if (c->key.kind == CHECK_UPDATED)
+		return false;			/* decided by updated_row_checks */
 	if (c->key.kind == CHECK_FULL)
 	{
 		/* RI_FKey_check skips a row version deleted since */
@@ -2055,6 +2076,101 @@ default_recheck_fails(ImpactState *st, ImpactKey *k, ImpactRowKey *holder)
 }
 
 /*
+ * updated_row_checks
+ *		The rows that two actions update, whose other keys' checks find
+ *		their parent row removed: as CHECK_UPDATED checks.
+ *
+ * The second action updates the row version the first one made, and
+ * RI_FKey_fk_upd_check_required queues RI_FKey_check_upd for every key of
+ * that version that is not NULL, changed or not, as for any row version of
+ * the transaction.  Such a check of key X runs when its trigger fires, one
+ * step after the update, unless X is initially deferred; it skips the row
+ * when the row was deleted or updated again since (a later version), and
+ * otherwise fails ("is not present") when no row holds the parent key.  It
+ * fails when the parent row the row references through X is deleted at
+ * the step of the update but after it: that parent's X action on the row
+ * is queued behind the check (a parent deleted before the update, its
+ * action first, has taken the row already).  A row deleted after its
+ * update, through another key at the next step, is taken as deleted
+ * before the check fires (the order of the events of that step is not
+ * followed); through X itself it is the parent's action, which comes
+ * after.  Parent rows the statement updates are not followed here.
+ */
+static void
+updated_row_checks(ImpactState *st)
+{
+	HASH_SEQ_STATUS seq;
+	ImpactRowEntry *r;
+	List	   *deleted_in = NIL;	/* tables (and ancestors) with a deleted
+									 * row */
+	List	   *cands = NIL;	/* ImpactRowEntry updated twice */
+	ListCell   *lc;
+
+	hash_seq_init(&seq, st->rows);
+	while ((r = hash_seq_search(&seq)) != NULL)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (r->fate == FATE_DELETE &&
+			!list_member_oid(deleted_in, r->key.relid))
+		{
+			deleted_in = lappend_oid(deleted_in, r->key.relid);
+			if (get_rel_relispartition(r->key.relid))
+				deleted_in = list_concat_unique_oid(deleted_in,
+													get_partition_ancestors(r->key.relid));
+		}
+		if (r->reupd_depth >= 0)
+			cands = lappend(cands, r);
+	}
+
+	foreach(lc, cands)
+	{
+		ImpactRowEntry *re = lfirst(lc);
+		List	   *targets = list_make1_oid(re->key.relid);
+		ListCell   *lc2;
+
+		if (get_rel_relispartition(re->key.relid))
+			targets = list_concat(targets,
+								  get_partition_ancestors(re->key.relid));
+		foreach(lc2, st->edges)
+		{
+			FkEdge	   *e = lfirst(lc2);
+			ImpactKey  *k;
+			ImpactRowKey parent;
+			ImpactRowEntry *pe;
+
+			CHECK_FOR_INTERRUPTS();
+			if (!list_member_oid(targets, e->fk_relid) ||
+				!list_member_oid(deleted_in, e->pk_relid) ||
+				(e->deferrable && e->initdeferred))
+				continue;
+			if (re->fate == FATE_DELETE)
+			{
+				ImpactStep *ds = &st->steps[re->stepidx];
+
+				if (ds->step <= re->reupd_depth ||
+					(ds->step == re->reupd_depth + 1 &&
+					 ds->conoid != e->conoid))
+					continue;	/* deleted before the check fires */
+			}
+			else if (bms_overlap(re->cols,
+								 cols_of(re->key.relid,
+										 set_col_names(e, false))))
+				continue;		/* the updates set this key */
+			k = get_key(st, e);
+			if (!parent_of(k, re->key.relid, &re->key.tid, &parent))
+				continue;
+			pe = hash_search(st->rows, &parent, HASH_FIND, NULL);
+			if (pe == NULL || pe->fate != FATE_DELETE ||
+				st->steps[pe->stepidx].step != re->reupd_depth ||
+				pe->seq < re->reupd_seq)
+				continue;
+			add_check(st, e->conoid, CHECK_UPDATED, re->key.relid,
+					  &re->key.tid, re->reupd_depth + 1, parent.relid, true);
+		}
+	}
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -2071,6 +2187,7 @@ finish_checks(ImpactState *st)
 	bool		state_unknown = ri_constraint_state_may_differ();
 	List	   *deferrable = NIL;
 
+	updated_row_checks(st);
 	hash_seq_init(&seq, st->checks);
 	while ((c = hash_seq_search(&seq)) != NULL)
 	{
@@ -2188,6 +2305,14 @@ finish_checks(ImpactState *st)
 									NameStr(fk->conname));
 			row->detail = pstrdup("MATCH FULL does not allow mixing of null and nonnull key values.");
 		}
+		else if (g->kind == CHECK_UPDATED)
+		{
+			/* RI_FKey_check_upd on a row updated twice, at once */
+			row->block = RI_IMPACT_BLOCKS;
+			row->message = psprintf("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+									get_rel_name(g->sample[0].relid),
+									NameStr(fk->conname));
+		}
 		else if (g->kind == CHECK_DEFAULT)
 		{
 			bool		absent;
@@ -2275,6 +2400,13 @@ finish_checks(ImpactState *st)
 		}
 		res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 		row->sample = show ? JsonbValueToJsonb(res) : NULL;
+		if (row->detail == NULL && g->kind == CHECK_UPDATED)
+			row->detail = (show && first_text != NULL) ?
+				psprintf("Key (%s)=(%s) is not present in table \"%s\".",
+						 fk_col_names(fk), first_text,
+						 get_rel_name(fk->pk_relid)) :
+				psprintf("Key is not present in table \"%s\".",
+						 get_rel_name(fk->pk_relid));
 		if (row->detail == NULL)
 			row->detail = (show && first_text != NULL) ?
 				psprintf("Key (%s)=(%s) is still referenced from table \"%s\".",
