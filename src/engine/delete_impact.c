@@ -77,6 +77,12 @@
  * default, deferred with the key.  ON UPDATE CASCADE into a MATCH FULL key
  * blocks when the statement gives a parent row a partly NULL key: the
  * check of the rows it copies that key into fails, deferred with the key.
+ * A row that two actions update is a row version of the transaction the
+ * second time, so all its keys are checked one step later
+ * (RI_FKey_fk_upd_check_required); an immediate check fails when the row
+ * it references through an unchanged key is deleted at the step of the
+ * update but after it, its own action on the row queued behind the check:
+ * 'blocks' (updated_row_checks).
  *
  * NO ACTION (and SET DEFAULT's recheck, ri_set calling ri_restrict) first
  * looks whether another row holds the removed key when the check runs
@@ -242,6 +248,8 @@ typedef struct ImpactRowEntry
 								 * (a row version of this transaction), -1
 								 * when none */
 	int64		reupd_seq;		/* the order of that update, as seq */
+	Oid			upd_conoids[2];	/* the keys whose actions made the first
+								 * update and that one */
 } ImpactRowEntry;
 
 /* A referencing row collected for a check at the end (the hash key). */
@@ -567,6 +575,8 @@ mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
 		 */
 		e->reupd_depth = st->steps[stepidx].step;
 		e->reupd_seq = st->seq++;
+		e->upd_conoids[0] = st->steps[e->stepidx].conoid;
+		e->upd_conoids[1] = st->steps[stepidx].conoid;
 	}
 	e->cols = bms_union(e->cols, cols);
 	return true;
@@ -2076,6 +2086,69 @@ default_recheck_fails(ImpactState *st, ImpactKey *k, ImpactRowKey *holder)
 }
 
 /*
+ * action_time
+ *		When the action of key conoid that reached the row fired: the order
+ *		of the parent row it came from (ImpactRowEntry.seq) and the name of
+ *		the trigger, which orders the triggers of one parent row.  False
+ *		when not known.
+ */
+static bool
+action_time(ImpactState *st, Oid conoid, ImpactRowKey *row, int64 *pseq,
+			char **trig)
+{
+	ImpactKey  *k = hash_search(st->keys, &conoid, HASH_FIND, NULL);
+	ImpactRowKey parent;
+	ImpactRowEntry *pe;
+
+	if (k == NULL || !parent_of(k, row->relid, &row->tid, &parent) ||
+		(pe = hash_search(st->rows, &parent, HASH_FIND, NULL)) == NULL)
+		return false;
+	*pseq = pe->seq;
+	*trig = ri_fk_action_trigger_name(conoid, parent.relid,
+									  pe->fate == FATE_DELETE);
+	return *trig != NULL;
+}
+
+/* Does the action at (seq1, trig1) fire after the one at (seq2, trig2)? */
+static bool
+fires_after(int64 seq1, const char *trig1, int64 seq2, const char *trig2)
+{
+	if (seq1 != seq2)
+		return seq1 > seq2;
+	return strcmp(trig1, trig2) > 0;
+}
+
+/*
+ * second_update_time
+ *		When row re, updated twice, got its second update: the later of
+ *		the two actions' times.  False when not known.
+ */
+static bool
+second_update_time(ImpactState *st, ImpactRowEntry *re, int64 *pseq,
+				   char **trig)
+{
+	int64		s0,
+				s1;
+	char	   *t0,
+			   *t1;
+
+	if (!action_time(st, re->upd_conoids[0], &re->key, &s0, &t0) ||
+		!action_time(st, re->upd_conoids[1], &re->key, &s1, &t1))
+		return false;
+	if (fires_after(s0, t0, s1, t1))
+	{
+		*pseq = s0;
+		*trig = t0;
+	}
+	else
+	{
+		*pseq = s1;
+		*trig = t1;
+	}
+	return true;
+}
+
+/*
  * updated_row_checks
  *		The rows that two actions update, whose other keys' checks find
  *		their parent row removed: as CHECK_UPDATED checks.
@@ -2085,16 +2158,16 @@ default_recheck_fails(ImpactState *st, ImpactKey *k, ImpactRowKey *holder)
  * that version that is not NULL, changed or not, as for any row version of
  * the transaction.  Such a check of key X runs when its trigger fires, one
  * step after the update, unless X is initially deferred; it skips the row
- * when the row was deleted or updated again since (a later version), and
- * otherwise fails ("is not present") when no row holds the parent key.  It
- * fails when the parent row the row references through X is deleted at
- * the step of the update but after it: that parent's X action on the row
- * is queued behind the check (a parent deleted before the update, its
- * action first, has taken the row already).  A row deleted after its
- * update, through another key at the next step, is taken as deleted
- * before the check fires (the order of the events of that step is not
- * followed); through X itself it is the parent's action, which comes
- * after.  Parent rows the statement updates are not followed here.
+ * when the row was deleted since, and otherwise fails ("is not present")
+ * when the row's parent through X has been deleted, which happens when that
+ * parent is deleted after the update at the same step: its X action on the
+ * row is queued behind the check.  Followed for the rows that the actions
+ * of the statement's own rows update twice, where the order of the actions
+ * is known (action_time: the statement's scan order, then the trigger
+ * names); deeper down the preview does not follow PostgreSQL's order (it
+ * takes one key at a time where PostgreSQL fires the triggers of one
+ * parent row together), and does not report.  Not followed either: parent
+ * rows the statement updates, a third update of the row before its check.
  */
 static void
 updated_row_checks(ImpactState *st)
@@ -2103,7 +2176,7 @@ updated_row_checks(ImpactState *st)
 	ImpactRowEntry *r;
 	List	   *deleted_in = NIL;	/* tables (and ancestors) with a deleted
 									 * row */
-	List	   *cands = NIL;	/* ImpactRowEntry updated twice */
+	List	   *cands = NIL;	/* ImpactRowEntry updated twice at step 1 */
 	ListCell   *lc;
 
 	hash_seq_init(&seq, st->rows);
@@ -2118,7 +2191,7 @@ updated_row_checks(ImpactState *st)
 				deleted_in = list_concat_unique_oid(deleted_in,
 													get_partition_ancestors(r->key.relid));
 		}
-		if (r->reupd_depth >= 0)
+		if (r->reupd_depth == 1)
 			cands = lappend(cands, r);
 	}
 
@@ -2126,8 +2199,39 @@ updated_row_checks(ImpactState *st)
 	{
 		ImpactRowEntry *re = lfirst(lc);
 		List	   *targets = list_make1_oid(re->key.relid);
+		int64		useq;
+		char	   *utrig;
 		ListCell   *lc2;
 
+		if (!second_update_time(st, re, &useq, &utrig))
+			continue;
+		if (re->fate == FATE_DELETE)
+		{
+			/* deleted before the check fires? */
+			ImpactStep *ds = &st->steps[re->stepidx];
+
+			if (ds->step <= 1)
+				continue;
+			if (ds->step == 2)
+			{
+				/* by the action of a row deleted before the update */
+				ImpactKey  *dk = hash_search(st->keys, &ds->conoid,
+											 HASH_FIND, NULL);
+				ImpactRowKey dparent;
+				ImpactRowEntry *de;
+				int64		dseq;
+				char	   *dtrig;
+
+				if (dk == NULL ||
+					!parent_of(dk, re->key.relid, &re->key.tid, &dparent) ||
+					(de = hash_search(st->rows, &dparent, HASH_FIND,
+									  NULL)) == NULL ||
+					!action_time(st, st->steps[de->stepidx].conoid,
+								 &dparent, &dseq, &dtrig) ||
+					!fires_after(dseq, dtrig, useq, utrig))
+					continue;
+			}
+		}
 		if (get_rel_relispartition(re->key.relid))
 			targets = list_concat(targets,
 								  get_partition_ancestors(re->key.relid));
@@ -2137,35 +2241,30 @@ updated_row_checks(ImpactState *st)
 			ImpactKey  *k;
 			ImpactRowKey parent;
 			ImpactRowEntry *pe;
+			int64		pseq;
+			char	   *ptrig;
 
 			CHECK_FOR_INTERRUPTS();
 			if (!list_member_oid(targets, e->fk_relid) ||
 				!list_member_oid(deleted_in, e->pk_relid) ||
 				(e->deferrable && e->initdeferred))
 				continue;
-			if (re->fate == FATE_DELETE)
-			{
-				ImpactStep *ds = &st->steps[re->stepidx];
-
-				if (ds->step <= re->reupd_depth ||
-					(ds->step == re->reupd_depth + 1 &&
-					 ds->conoid != e->conoid))
-					continue;	/* deleted before the check fires */
-			}
-			else if (bms_overlap(re->cols,
-								 cols_of(re->key.relid,
-										 set_col_names(e, false))))
+			if (re->fate == FATE_UPDATE &&
+				bms_overlap(re->cols,
+							cols_of(re->key.relid, set_col_names(e, false))))
 				continue;		/* the updates set this key */
 			k = get_key(st, e);
 			if (!parent_of(k, re->key.relid, &re->key.tid, &parent))
 				continue;
 			pe = hash_search(st->rows, &parent, HASH_FIND, NULL);
 			if (pe == NULL || pe->fate != FATE_DELETE ||
-				st->steps[pe->stepidx].step != re->reupd_depth ||
-				pe->seq < re->reupd_seq)
+				st->steps[pe->stepidx].step != 1 ||
+				!action_time(st, st->steps[pe->stepidx].conoid, &parent,
+							 &pseq, &ptrig) ||
+				!fires_after(pseq, ptrig, useq, utrig))
 				continue;
 			add_check(st, e->conoid, CHECK_UPDATED, re->key.relid,
-					  &re->key.tid, re->reupd_depth + 1, parent.relid, true);
+					  &re->key.tid, 2, parent.relid, true);
 		}
 	}
 }
