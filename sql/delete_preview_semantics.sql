@@ -353,6 +353,59 @@ SELECT * FROM fc UNION ALL SELECT * FROM fcd UNION ALL SELECT * FROM fcs;
 ROLLBACK;
 DROP TABLE fc, fcd, fcs, fp;
 
+-- A row that two actions update: the second updates the row version the
+-- first one made, a version of this transaction, so every key of it that
+-- is not NULL is checked (RI_FKey_fk_upd_check_required), changed or not,
+-- one step later.  Here deleting row 1 sets rc.f1, then rc.f2 to NULL, and
+-- its cascade through rp.pf (a trigger that fires after those two) deletes
+-- row 2, which rc.f3 references: the check of rc.f3 runs before row 2's ON
+-- DELETE CASCADE reaches rc, and fails at once.
+CREATE TABLE rp (k int PRIMARY KEY, pf int);
+CREATE TABLE rc (id int, f1 int REFERENCES rp ON DELETE SET NULL,
+	f2 int REFERENCES rp ON DELETE SET NULL,
+	f3 int REFERENCES rp ON DELETE CASCADE);
+ALTER TABLE rp ADD FOREIGN KEY (pf) REFERENCES rp ON DELETE CASCADE;
+INSERT INTO rp VALUES (1, NULL), (2, 1), (3, NULL);
+INSERT INTO rc VALUES (1, 1, 1, 2), (2, 1, NULL, 2), (3, 3, 1, 2);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM rp WHERE k = 1');
+SELECT ri_audit.assert_delete_safe('DELETE FROM rp WHERE k = 1');
+BEGIN;
+DELETE FROM rp WHERE k = 1;
+ROLLBACK;
+-- updated once only (rc rows 2 and 3): their keys are not checked, and row
+-- 2's cascade deletes them
+DELETE FROM rc WHERE id = 1;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM rp WHERE k = 1');
+BEGIN;
+DELETE FROM rp WHERE k = 1;
+SELECT * FROM rc;
+ROLLBACK;
+-- rc.f3 INITIALLY DEFERRED: its check waits for commit, by when row 2's
+-- cascade has deleted the row
+INSERT INTO rc VALUES (1, 1, 1, 2);
+ALTER TABLE rc ALTER CONSTRAINT rc_f3_fkey DEFERRABLE INITIALLY DEFERRED;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM rp WHERE k = 1');
+BEGIN;
+DELETE FROM rp WHERE k = 1;
+COMMIT;
+SELECT * FROM rc;
+DROP TABLE rc, rp;
+-- updated twice, the parent row gone first: rp.pf's trigger fires before
+-- rc.f1's and rc.f2's, so row 2's cascade is queued before the check, and
+-- deletes the row first
+CREATE TABLE rp (k int PRIMARY KEY, pf int REFERENCES rp ON DELETE CASCADE);
+CREATE TABLE rc (id int, f1 int REFERENCES rp ON DELETE SET NULL,
+	f2 int REFERENCES rp ON DELETE SET NULL,
+	f3 int REFERENCES rp ON DELETE CASCADE);
+INSERT INTO rp VALUES (1, NULL), (2, 1);
+INSERT INTO rc VALUES (1, 1, 1, 2);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM rp WHERE k = 1');
+BEGIN;
+DELETE FROM rp WHERE k = 1;
+SELECT * FROM rc;
+ROLLBACK;
+DROP TABLE rc, rp;
+
 RESET client_min_messages;
 RESET search_path;
 DROP SCHEMA delsem CASCADE;

@@ -77,6 +77,12 @@
  * default, deferred with the key.  ON UPDATE CASCADE into a MATCH FULL key
  * blocks when the statement gives a parent row a partly NULL key: the
  * check of the rows it copies that key into fails, deferred with the key.
+ * A row that two actions update is a row version of the transaction the
+ * second time, so all its keys are checked one step later
+ * (RI_FKey_fk_upd_check_required); an immediate check fails when the row
+ * it references through an unchanged key is deleted at the step of the
+ * update but after it, its own action on the row queued behind the check:
+ * 'blocks' (updated_row_checks).
  *
  * NO ACTION (and SET DEFAULT's recheck, ri_set calling ri_restrict) first
  * looks whether another row holds the removed key when the check runs
@@ -216,6 +222,8 @@
 #define CHECK_NOACTION	'a'		/* NO ACTION */
 #define CHECK_DEFAULT	'd'		/* SET DEFAULT: the default key */
 #define CHECK_FULL		'f'		/* MATCH FULL: a cascaded partly-NULL key */
+#define CHECK_UPDATED	'u'		/* a key of a row updated twice: its
+								 * parent row removed before its check */
 
 /* One row of one table: leaf table and ctid (the hash key). */
 typedef struct ImpactRowKey
@@ -236,6 +244,12 @@ typedef struct ImpactRowEntry
 								 * for the statement's rows, the order of its
 								 * scan, which is the order of their trigger
 								 * events */
+	int			reupd_depth;	/* step of its first update after another
+								 * (a row version of this transaction), -1
+								 * when none */
+	int64		reupd_seq;		/* the order of that update, as seq */
+	Oid			upd_conoids[2];	/* the keys whose actions made the first
+								 * update and that one */
 } ImpactRowEntry;
 
 /* A referencing row collected for a check at the end (the hash key). */
@@ -507,6 +521,8 @@ mark_delete(ImpactState *st, int stepidx, Oid relid, ItemPointer tid)
 	{
 		count_row(st);
 		e->seq = st->seq++;
+		e->reupd_depth = -1;
+		e->reupd_seq = 0;
 	}
 	else if (e->fate == FATE_DELETE)
 		return false;
@@ -541,6 +557,8 @@ mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
 	{
 		count_row(st);
 		e->seq = st->seq++;
+		e->reupd_depth = -1;
+		e->reupd_seq = 0;
 		e->fate = FATE_UPDATE;
 		e->stepidx = stepidx;
 		e->cols = bms_copy(cols);
@@ -549,6 +567,17 @@ mark_update(ImpactState *st, int stepidx, Oid relid, ItemPointer tid,
 	}
 	if (e->fate == FATE_DELETE || bms_is_subset(cols, e->cols))
 		return false;
+	if (e->reupd_depth < 0 && !bms_overlap(cols, e->cols))
+	{
+		/*
+		 * A second action's query finds the row by columns the first did
+		 * not change: it updates the row version the first one made.
+		 */
+		e->reupd_depth = st->steps[stepidx].step;
+		e->reupd_seq = st->seq++;
+		e->upd_conoids[0] = st->steps[e->stepidx].conoid;
+		e->upd_conoids[1] = st->steps[stepidx].conoid;
+	}
 	e->cols = bms_union(e->cols, cols);
 	return true;
 }
@@ -1975,6 +2004,8 @@ check_row_removed(ImpactState *st, ImpactCheckEntry *c)
 	if (row == NULL)
 		return false;
 	k = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
+	if (c->key.kind == CHECK_UPDATED)
+		return false;			/* decided by updated_row_checks */
 	if (c->key.kind == CHECK_FULL)
 	{
 		/* RI_FKey_check skips a row version deleted since */
@@ -2055,6 +2086,190 @@ default_recheck_fails(ImpactState *st, ImpactKey *k, ImpactRowKey *holder)
 }
 
 /*
+ * action_time
+ *		When the action of key conoid that reached the row fired: the order
+ *		of the parent row it came from (ImpactRowEntry.seq) and the name of
+ *		the trigger, which orders the triggers of one parent row.  False
+ *		when not known.
+ */
+static bool
+action_time(ImpactState *st, Oid conoid, ImpactRowKey *row, int64 *pseq,
+			char **trig)
+{
+	ImpactKey  *k = hash_search(st->keys, &conoid, HASH_FIND, NULL);
+	ImpactRowKey parent;
+	ImpactRowEntry *pe;
+
+	if (k == NULL || !parent_of(k, row->relid, &row->tid, &parent) ||
+		(pe = hash_search(st->rows, &parent, HASH_FIND, NULL)) == NULL)
+		return false;
+	*pseq = pe->seq;
+	*trig = ri_fk_action_trigger_name(conoid, parent.relid,
+									  pe->fate == FATE_DELETE);
+	return *trig != NULL;
+}
+
+/* Does the action at (seq1, trig1) fire after the one at (seq2, trig2)? */
+static bool
+fires_after(int64 seq1, const char *trig1, int64 seq2, const char *trig2)
+{
+	if (seq1 != seq2)
+		return seq1 > seq2;
+	return strcmp(trig1, trig2) > 0;
+}
+
+/*
+ * second_update_time
+ *		When row re, updated twice, got its second update: the later of
+ *		the two actions' times.  False when not known.
+ */
+static bool
+second_update_time(ImpactState *st, ImpactRowEntry *re, int64 *pseq,
+				   char **trig)
+{
+	int64		s0,
+				s1;
+	char	   *t0,
+			   *t1;
+
+	if (!action_time(st, re->upd_conoids[0], &re->key, &s0, &t0) ||
+		!action_time(st, re->upd_conoids[1], &re->key, &s1, &t1))
+		return false;
+	if (fires_after(s0, t0, s1, t1))
+	{
+		*pseq = s0;
+		*trig = t0;
+	}
+	else
+	{
+		*pseq = s1;
+		*trig = t1;
+	}
+	return true;
+}
+
+/*
+ * updated_row_checks
+ *		The rows that two actions update, whose other keys' checks find
+ *		their parent row removed: as CHECK_UPDATED checks.
+ *
+ * The second action updates the row version the first one made, and
+ * RI_FKey_fk_upd_check_required queues RI_FKey_check_upd for every key of
+ * that version that is not NULL, changed or not, as for any row version of
+ * the transaction.  Such a check of key X runs when its trigger fires, one
+ * step after the update, unless X is initially deferred; it skips the row
+ * when the row was deleted since, and otherwise fails ("is not present")
+ * when the row's parent through X has been deleted, which happens when that
+ * parent is deleted after the update at the same step: its X action on the
+ * row is queued behind the check.  Followed for the rows that the actions
+ * of the statement's own rows update twice, where the order of the actions
+ * is known (action_time: the statement's scan order, then the trigger
+ * names); deeper down the preview does not follow PostgreSQL's order (it
+ * takes one key at a time where PostgreSQL fires the triggers of one
+ * parent row together), and does not report.  Not followed either: parent
+ * rows the statement updates, a third update of the row before its check.
+ */
+static void
+updated_row_checks(ImpactState *st)
+{
+	HASH_SEQ_STATUS seq;
+	ImpactRowEntry *r;
+	List	   *deleted_in = NIL;	/* tables (and ancestors) with a deleted
+									 * row */
+	List	   *cands = NIL;	/* ImpactRowEntry updated twice at step 1 */
+	ListCell   *lc;
+
+	hash_seq_init(&seq, st->rows);
+	while ((r = hash_seq_search(&seq)) != NULL)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (r->fate == FATE_DELETE &&
+			!list_member_oid(deleted_in, r->key.relid))
+		{
+			deleted_in = lappend_oid(deleted_in, r->key.relid);
+			if (get_rel_relispartition(r->key.relid))
+				deleted_in = list_concat_unique_oid(deleted_in,
+													get_partition_ancestors(r->key.relid));
+		}
+		if (r->reupd_depth == 1)
+			cands = lappend(cands, r);
+	}
+
+	foreach(lc, cands)
+	{
+		ImpactRowEntry *re = lfirst(lc);
+		List	   *targets = list_make1_oid(re->key.relid);
+		int64		useq;
+		char	   *utrig;
+		ListCell   *lc2;
+
+		if (!second_update_time(st, re, &useq, &utrig))
+			continue;
+		if (re->fate == FATE_DELETE)
+		{
+			/* deleted before the check fires? */
+			ImpactStep *ds = &st->steps[re->stepidx];
+
+			if (ds->step <= 1)
+				continue;
+			if (ds->step == 2)
+			{
+				/* by the action of a row deleted before the update */
+				ImpactKey  *dk = hash_search(st->keys, &ds->conoid,
+											 HASH_FIND, NULL);
+				ImpactRowKey dparent;
+				ImpactRowEntry *de;
+				int64		dseq;
+				char	   *dtrig;
+
+				if (dk == NULL ||
+					!parent_of(dk, re->key.relid, &re->key.tid, &dparent) ||
+					(de = hash_search(st->rows, &dparent, HASH_FIND,
+									  NULL)) == NULL ||
+					!action_time(st, st->steps[de->stepidx].conoid,
+								 &dparent, &dseq, &dtrig) ||
+					!fires_after(dseq, dtrig, useq, utrig))
+					continue;
+			}
+		}
+		if (get_rel_relispartition(re->key.relid))
+			targets = list_concat(targets,
+								  get_partition_ancestors(re->key.relid));
+		foreach(lc2, st->edges)
+		{
+			FkEdge	   *e = lfirst(lc2);
+			ImpactKey  *k;
+			ImpactRowKey parent;
+			ImpactRowEntry *pe;
+			int64		pseq;
+			char	   *ptrig;
+
+			CHECK_FOR_INTERRUPTS();
+			if (!list_member_oid(targets, e->fk_relid) ||
+				!list_member_oid(deleted_in, e->pk_relid) ||
+				(e->deferrable && e->initdeferred))
+				continue;
+			if (re->fate == FATE_UPDATE &&
+				bms_overlap(re->cols,
+							cols_of(re->key.relid, set_col_names(e, false))))
+				continue;		/* the updates set this key */
+			k = get_key(st, e);
+			if (!parent_of(k, re->key.relid, &re->key.tid, &parent))
+				continue;
+			pe = hash_search(st->rows, &parent, HASH_FIND, NULL);
+			if (pe == NULL || pe->fate != FATE_DELETE ||
+				st->steps[pe->stepidx].step != 1 ||
+				!action_time(st, st->steps[pe->stepidx].conoid, &parent,
+							 &pseq, &ptrig) ||
+				!fires_after(pseq, ptrig, useq, utrig))
+				continue;
+			add_check(st, e->conoid, CHECK_UPDATED, re->key.relid,
+					  &re->key.tid, 2, parent.relid, true);
+		}
+	}
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -2071,6 +2286,7 @@ finish_checks(ImpactState *st)
 	bool		state_unknown = ri_constraint_state_may_differ();
 	List	   *deferrable = NIL;
 
+	updated_row_checks(st);
 	hash_seq_init(&seq, st->checks);
 	while ((c = hash_seq_search(&seq)) != NULL)
 	{
@@ -2188,6 +2404,14 @@ finish_checks(ImpactState *st)
 									NameStr(fk->conname));
 			row->detail = pstrdup("MATCH FULL does not allow mixing of null and nonnull key values.");
 		}
+		else if (g->kind == CHECK_UPDATED)
+		{
+			/* RI_FKey_check_upd on a row updated twice, at once */
+			row->block = RI_IMPACT_BLOCKS;
+			row->message = psprintf("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+									get_rel_name(g->sample[0].relid),
+									NameStr(fk->conname));
+		}
 		else if (g->kind == CHECK_DEFAULT)
 		{
 			bool		absent;
@@ -2275,6 +2499,13 @@ finish_checks(ImpactState *st)
 		}
 		res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 		row->sample = show ? JsonbValueToJsonb(res) : NULL;
+		if (row->detail == NULL && g->kind == CHECK_UPDATED)
+			row->detail = (show && first_text != NULL) ?
+				psprintf("Key (%s)=(%s) is not present in table \"%s\".",
+						 fk_col_names(fk), first_text,
+						 get_rel_name(fk->pk_relid)) :
+				psprintf("Key is not present in table \"%s\".",
+						 get_rel_name(fk->pk_relid));
 		if (row->detail == NULL)
 			row->detail = (show && first_text != NULL) ?
 				psprintf("Key (%s)=(%s) is still referenced from table \"%s\".",
