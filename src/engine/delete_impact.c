@@ -391,6 +391,8 @@ static void impact_dml(ImpactState *st, RawStmt *raw);
 static void impact_truncate(ImpactState *st, TruncateStmt *stmt);
 static void walk(ImpactState *st, List *frontier);
 static void follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth);
+static void row_address(HeapTuple tup, TupleDesc desc, Oid *relid,
+						ItemPointer tid);
 static void cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k,
 							   int depth);
 static void finish_checks(ImpactState *st);
@@ -919,6 +921,23 @@ action_name(char action, bool on_delete)
 }
 
 /*
+ * row_address
+ *		The leaf table and ctid in the first two columns of a row that one
+ *		of the preview's generated queries returns (tableoid, ctid; never
+ *		NULL).
+ */
+static void
+row_address(HeapTuple tup, TupleDesc desc, Oid *relid, ItemPointer tid)
+{
+	bool		isnull;
+
+	*relid = DatumGetObjectId(heap_getattr(tup, 1, desc, &isnull));
+	Assert(!isnull);
+	*tid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 2, desc, &isnull));
+	Assert(!isnull);
+}
+
+/*
  * cascade_full_mixed
  *		ON UPDATE CASCADE of MATCH FULL key k from the statement's updated
  *		rows b: RI_FKey_cascade_upd copies each parent row's new key into its
@@ -1027,17 +1046,12 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 				break;
 			for (uint64 r = 0; r < SPI_processed; r++)
 			{
-				bool		isnull;
 				Oid			crelid;
 				ItemPointerData tid;
 
 				CHECK_FOR_INTERRUPTS();
-				crelid = DatumGetObjectId(heap_getattr(SPI_tuptable->vals[r], 1,
-													   SPI_tuptable->tupdesc,
-													   &isnull));
-				tid = *(ItemPointer) DatumGetPointer(heap_getattr(SPI_tuptable->vals[r], 2,
-																  SPI_tuptable->tupdesc,
-																  &isnull));
+				row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+							&crelid, &tid);
 				add_check(st, k->conoid, CHECK_FULL, crelid, &tid, depth,
 						  b->relid, false);
 			}
@@ -1137,17 +1151,11 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 			tuptable = SPI_tuptable;
 			for (uint64 r = 0; r < SPI_processed; r++)
 			{
-				bool		isnull;
 				Oid			crelid;
 				ItemPointerData tid;
 
 				CHECK_FOR_INTERRUPTS();
-				crelid = DatumGetObjectId(heap_getattr(tuptable->vals[r], 1,
-													   tuptable->tupdesc,
-													   &isnull));
-				tid = *(ItemPointer) DatumGetPointer(heap_getattr(tuptable->vals[r], 2,
-														tuptable->tupdesc,
-														&isnull));
+				row_address(tuptable->vals[r], tuptable->tupdesc, &crelid, &tid);
 				if (action == FKCONSTR_ACTION_CASCADE && on_delete)
 				{
 					if (mark_delete(st, stepidx, crelid, &tid))
@@ -1544,17 +1552,12 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 			break;
 		for (uint64 r = 0; r < SPI_processed && !present; r++)
 		{
-			bool		isnull;
 			ImpactRowKey key;
 			ImpactRowEntry *e;
 
 			memset(&key, 0, sizeof(key));
-			key.relid = DatumGetObjectId(heap_getattr(SPI_tuptable->vals[r], 1,
-													  SPI_tuptable->tupdesc,
-													  &isnull));
-			key.tid = *(ItemPointer) DatumGetPointer(heap_getattr(SPI_tuptable->vals[r], 2,
-														SPI_tuptable->tupdesc,
-														&isnull));
+			row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+						&key.relid, &key.tid);
 			*absent = false;
 			e = hash_search(st->rows, &key, HASH_FIND, NULL);
 			if (e == NULL ||
@@ -1609,14 +1612,8 @@ parent_of(ImpactKey *k, Oid relid, ItemPointer tid, ImpactRowKey *parent)
 	SPI_cursor_fetch(run.portal, true, 1);
 	if (SPI_processed == 1)
 	{
-		bool		isnull;
-
-		parent->relid = DatumGetObjectId(heap_getattr(SPI_tuptable->vals[0], 1,
-													  SPI_tuptable->tupdesc,
-													  &isnull));
-		parent->tid = *(ItemPointer) DatumGetPointer(heap_getattr(SPI_tuptable->vals[0], 2,
-																  SPI_tuptable->tupdesc,
-																  &isnull));
+		row_address(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+					&parent->relid, &parent->tid);
 		found = true;
 	}
 	end_generated(&run);
@@ -1903,9 +1900,7 @@ old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 
-		tkey.relid = DatumGetObjectId(heap_getattr(tup, 1, desc, &isnull));
-		tkey.tid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 2, desc,
-															   &isnull));
+		row_address(tup, desc, &tkey.relid, &tkey.tid);
 		for (int i = 0; i < fk->nkeys; i++)
 		{
 			int16		typlen;
