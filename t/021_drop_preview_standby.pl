@@ -7,14 +7,14 @@
 use strict;
 use warnings;
 
+use FindBin;
+use lib "$FindBin::RealBin/lib";
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use RiAuditStandby;
 
-my $primary = PostgreSQL::Test::Cluster->new('primary');
-$primary->init(allows_streaming => 1);
-$primary->append_conf('postgresql.conf', "lc_messages = 'C'\n");
-$primary->start;
+my $primary = start_primary();
 
 $primary->safe_psql('postgres', q{
 	CREATE EXTENSION ri_audit;
@@ -34,14 +34,7 @@ $primary->safe_psql('postgres', q{
 
 $primary->safe_psql('postgres', 'CREATE DATABASE scratch');
 
-$primary->backup('backup');
-my $standby = PostgreSQL::Test::Cluster->new('standby');
-$standby->init_from_backup($primary, 'backup', has_streaming => 1);
-$standby->start;
-$primary->wait_for_catchup($standby);
-
-is($standby->safe_psql('postgres', 'SELECT pg_is_in_recovery()'),
-	't', 'the standby is in recovery');
+my $standby = start_standby($primary);
 
 my $preview = q{
 	SELECT string_agg(concat_ws(':', position, description, dependency,
@@ -54,14 +47,8 @@ for my $ddl ('DROP TABLE users', 'ALTER TABLE users DROP COLUMN email',
 	'DROP DATABASE scratch')
 {
 	my $q = $preview =~ s/\$1/'$ddl'/r;
-	my $on_primary = $primary->safe_psql('postgres', $q);
-	isnt($on_primary, '', "$ddl: the primary previews it");
-	is($standby->safe_psql('postgres', $q), $on_primary,
-		"$ddl: the standby gives the primary's preview");
-	is( $primary->safe_psql(
-			'postgres', "BEGIN TRANSACTION READ ONLY; $q; COMMIT;"),
-		$on_primary,
-		"$ddl: same preview in a read-only transaction");
+	isnt(same_on_standby($primary, $standby, $q, $ddl), '',
+		"$ddl: the primary previews it");
 }
 
 my ($ret, $out, $err) = $standby->psql('postgres',

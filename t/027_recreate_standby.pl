@@ -14,14 +14,14 @@
 use strict;
 use warnings;
 
+use FindBin;
+use lib "$FindBin::RealBin/lib";
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use RiAuditStandby;
 
-my $primary = PostgreSQL::Test::Cluster->new('primary');
-$primary->init(allows_streaming => 1);
-$primary->append_conf('postgresql.conf', "lc_messages = 'C'\n");
-$primary->start;
+my $primary = start_primary();
 
 $primary->safe_psql('postgres', q{
 	CREATE EXTENSION ri_audit;
@@ -63,15 +63,7 @@ $primary->safe_psql('postgres', q{
 	INSERT INTO shop.orders VALUES (1, 1, 1500);
 });
 
-$primary->backup('backup');
-my $standby = PostgreSQL::Test::Cluster->new('standby');
-$standby->init_from_backup($primary, 'backup', has_streaming => 1);
-$standby->append_conf('postgresql.conf', "lc_messages = 'C'\n");
-$standby->start;
-$primary->wait_for_catchup($standby);
-
-is($standby->safe_psql('postgres', 'SELECT pg_is_in_recovery()'),
-	't', 'the standby is in recovery');
+my $standby = start_standby($primary);
 
 # Each call with the text it must contain (so that an empty or unchanged
 # answer cannot pass).
@@ -93,14 +85,9 @@ for my $c (@calls)
 {
 	my ($fn, $ddl, $expect) = @$c;
 	my $q = "SELECT ri_audit.$fn('$ddl')";
-	my $on_primary = $primary->safe_psql('postgres', $q);
+	my $on_primary = same_on_standby($primary, $standby, $q, "$fn($ddl)");
+
 	like($on_primary, $expect, "$fn($ddl): the primary's script");
-	is($standby->safe_psql('postgres', $q), $on_primary,
-		"$fn($ddl): the standby gives the primary's script");
-	is( $primary->safe_psql(
-			'postgres', "BEGIN TRANSACTION READ ONLY; $q; COMMIT;"),
-		$on_primary,
-		"$fn($ddl): the same script in a read-only transaction");
 	# a role with no privilege on the objects reads the same catalogs
 	is($standby->safe_psql('postgres', "SET ROLE regress_rs_nobody; $q"),
 		$on_primary,

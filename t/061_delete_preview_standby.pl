@@ -12,14 +12,14 @@
 use strict;
 use warnings;
 
+use FindBin;
+use lib "$FindBin::RealBin/lib";
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use RiAuditStandby;
 
-my $primary = PostgreSQL::Test::Cluster->new('primary');
-$primary->init(allows_streaming => 1);
-$primary->append_conf('postgresql.conf', "lc_messages = 'C'\n");
-$primary->start;
+my $primary = start_primary();
 
 $primary->safe_psql('postgres', q{
 	CREATE EXTENSION ri_audit;
@@ -39,14 +39,7 @@ $primary->safe_psql('postgres', q{
 	INSERT INTO uses SELECT g, g FROM generate_series(1, 30) g;
 });
 
-$primary->backup('backup');
-my $standby = PostgreSQL::Test::Cluster->new('standby');
-$standby->init_from_backup($primary, 'backup', has_streaming => 1);
-$standby->start;
-$primary->wait_for_catchup($standby);
-
-is($standby->safe_psql('postgres', 'SELECT pg_is_in_recovery()'),
-	't', 'the standby is in recovery');
+my $standby = start_standby($primary);
 
 my $preview = q{
 	SELECT string_agg(concat_ws(':', step, table_name, fk_name, action,
@@ -60,14 +53,8 @@ for my $stmt ('DELETE FROM customers WHERE id = 3',
 	'TRUNCATE customers', 'TRUNCATE customers CASCADE')
 {
 	my $q = $preview =~ s/\$1/'$stmt'/r;
-	my $on_primary = $primary->safe_psql('postgres', $q);
-	isnt($on_primary, '', "$stmt: the primary previews it");
-	is($standby->safe_psql('postgres', $q), $on_primary,
-		"$stmt: the standby gives the primary's preview");
-	is( $primary->safe_psql(
-			'postgres', "BEGIN TRANSACTION READ ONLY; $q; COMMIT;"),
-		$on_primary,
-		"$stmt: same preview in a read-only transaction");
+	isnt(same_on_standby($primary, $standby, $q, $stmt), '',
+		"$stmt: the primary previews it");
 }
 
 my ($ret, $out, $err) = $standby->psql('postgres',

@@ -129,7 +129,14 @@ static bool append_aggregate(StringInfo buf, Oid aggfnoid);
 static void append_modify(StringInfo buf, const char *option, char modify,
 						  char kind);
 static char *format_operator_qualified_name(Oid oprid);
-static const char *operator_link_refusal(Oid oprid, Oid other, bool commutator);
+
+/* The two links of an operator, by index: pg_operator.oprcom, oprnegate. */
+#define OPERATOR_LINK_COMMUTATOR	0
+#define OPERATOR_LINK_NEGATOR		1
+static const char *const operator_link_names[2] = {"COMMUTATOR", "NEGATOR"};
+
+static bool operator_links(Oid oprid, Oid links[2]);
+static const char *operator_link_refusal(Oid oprid, Oid other, int which);
 
 /*
  * ri_deparse_begin, ri_deparse_end
@@ -563,18 +570,11 @@ ri_operator_one_sided_links(Oid oprid, List **what)
 	Relation	rel = table_open(OperatorRelationId, AccessShareLock);
 	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
 	HeapTuple	tup;
-	HeapTuple	self = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
-	Oid			selfcom = InvalidOid;
-	Oid			selfneg = InvalidOid;
+	Oid			self[2] = {InvalidOid, InvalidOid};
 	List	   *result = NIL;
 
 	*what = NIL;
-	if (HeapTupleIsValid(self))
-	{
-		selfcom = ((Form_pg_operator) GETSTRUCT(self))->oprcom;
-		selfneg = ((Form_pg_operator) GETSTRUCT(self))->oprnegate;
-		ReleaseSysCache(self);
-	}
+	(void) operator_links(oprid, self);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		Form_pg_operator opr = (Form_pg_operator) GETSTRUCT(tup);
@@ -582,20 +582,42 @@ ri_operator_one_sided_links(Oid oprid, List **what)
 		CHECK_FOR_INTERRUPTS();
 		if (opr->oid == oprid)
 			continue;
-		if (opr->oprcom == oprid && selfcom != opr->oid)
+		if (opr->oprcom == oprid &&
+			self[OPERATOR_LINK_COMMUTATOR] != opr->oid)
 		{
 			result = lappend_oid(result, opr->oid);
-			*what = lappend(*what, "COMMUTATOR");
+			*what = lappend(*what,
+							(char *) operator_link_names[OPERATOR_LINK_COMMUTATOR]);
 		}
-		if (opr->oprnegate == oprid && selfneg != opr->oid)
+		if (opr->oprnegate == oprid &&
+			self[OPERATOR_LINK_NEGATOR] != opr->oid)
 		{
 			result = lappend_oid(result, opr->oid);
-			*what = lappend(*what, "NEGATOR");
+			*what = lappend(*what,
+							(char *) operator_link_names[OPERATOR_LINK_NEGATOR]);
 		}
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return result;
+}
+
+/*
+ * operator_links
+ *		Read oprid's two links into links[] (indexed as above; InvalidOid when
+ *		unset).  False when no operator has that OID.
+ */
+static bool
+operator_links(Oid oprid, Oid links[2])
+{
+	HeapTuple	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	links[OPERATOR_LINK_COMMUTATOR] = ((Form_pg_operator) GETSTRUCT(tup))->oprcom;
+	links[OPERATOR_LINK_NEGATOR] = ((Form_pg_operator) GETSTRUCT(tup))->oprnegate;
+	ReleaseSysCache(tup);
+	return true;
 }
 
 /*
@@ -608,64 +630,51 @@ ri_operator_one_sided_links(Oid oprid, List **what)
 List *
 ri_operator_links_filled(Oid oprid, List **what)
 {
-	HeapTuple	self = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+	Oid			links[2];
 	List	   *result = NIL;
 
 	*what = NIL;
-	if (!HeapTupleIsValid(self))
+	if (!operator_links(oprid, links))
 		return NIL;
 	for (int which = 0; which < 2; which++)
 	{
-		Form_pg_operator me = (Form_pg_operator) GETSTRUCT(self);
-		Oid			other = which == 0 ? me->oprcom : me->oprnegate;
-		HeapTuple	otup;
+		Oid			other = links[which];
+		Oid			back[2];
 
 		if (!OidIsValid(other) || other == oprid)
 			continue;
-		otup = SearchSysCache1(OPEROID, ObjectIdGetDatum(other));
-		if (!HeapTupleIsValid(otup))
-			continue;
-		if (!OidIsValid(which == 0 ?
-						((Form_pg_operator) GETSTRUCT(otup))->oprcom :
-						((Form_pg_operator) GETSTRUCT(otup))->oprnegate))
+		if (operator_links(other, back) && !OidIsValid(back[which]))
 		{
 			result = lappend_oid(result, other);
-			*what = lappend(*what, which == 0 ? "COMMUTATOR" : "NEGATOR");
+			*what = lappend(*what, (char *) operator_link_names[which]);
 		}
-		ReleaseSysCache(otup);
 	}
-	ReleaseSysCache(self);
 	return result;
 }
 
 /*
  * operator_link_refusal
- *		Why CREATE OPERATOR of oprid cannot name other as its COMMUTATOR
- *		(commutator true) or NEGATOR, or NULL when it can.  It cannot when
- *		other no longer exists (a link an earlier drop left dangling: see
- *		ri_operator_one_sided_links()), and, from PostgreSQL 15.20, when
- *		other's own link names a third operator (or a dangling OID):
- *		OperatorUpd() then raises "... is already the negator of operator
- *		...", where 15.18 leaves other's link as it is.  Only catalogs made
- *		by an earlier release hold such a link on 15.20, which refuses to
- *		create one.
+ *		Why CREATE OPERATOR of oprid cannot name other as its link number
+ *		which (OPERATOR_LINK_COMMUTATOR or _NEGATOR), or NULL when it can.
+ *		It cannot when other no longer exists (a link an earlier drop left
+ *		dangling: see ri_operator_one_sided_links()), and, from PostgreSQL
+ *		15.20, when other's own link names a third operator (or a dangling
+ *		OID): OperatorUpd() then raises "... is already the negator of
+ *		operator ...", where 15.18 leaves other's link as it is.  Only
+ *		catalogs made by an earlier release hold such a link on 15.20, which
+ *		refuses to create one.
  */
 static const char *
-operator_link_refusal(Oid oprid, Oid other, bool commutator)
+operator_link_refusal(Oid oprid, Oid other, int which)
 {
-	HeapTuple	otup;
-	Oid			back;
+	Oid			back[2];
 
 	if (other == oprid)
 		return NULL;			/* its own commutator */
-	otup = SearchSysCache1(OPEROID, ObjectIdGetDatum(other));
-	if (!HeapTupleIsValid(otup))
+	if (!operator_links(other, back))
 		return "no operator has that OID any more (a drop left the link dangling), so the link stays unset";
-	back = commutator ? ((Form_pg_operator) GETSTRUCT(otup))->oprcom :
-		((Form_pg_operator) GETSTRUCT(otup))->oprnegate;
-	ReleaseSysCache(otup);
 	if (atoi(GetConfigOption("server_version_num", false, false)) >= 150020 &&
-		OidIsValid(back) && back != oprid)
+		OidIsValid(back[which]) && back[which] != oprid)
 		return "that operator's own link names another operator, and PostgreSQL 15.20 refuses to link them";
 	return NULL;
 }
@@ -680,29 +689,26 @@ operator_link_refusal(Oid oprid, Oid other, bool commutator)
 List *
 ri_operator_links_refused(Oid oprid, List **what, List **why)
 {
-	HeapTuple	self = SearchSysCache1(OPEROID, ObjectIdGetDatum(oprid));
+	Oid			links[2];
 	List	   *result = NIL;
 
 	*what = NIL;
 	*why = NIL;
-	if (!HeapTupleIsValid(self))
+	if (!operator_links(oprid, links))
 		return NIL;
 	for (int which = 0; which < 2; which++)
 	{
-		Form_pg_operator me = (Form_pg_operator) GETSTRUCT(self);
-		Oid			other = which == 0 ? me->oprcom : me->oprnegate;
 		const char *reason;
 
-		if (!OidIsValid(other))
+		if (!OidIsValid(links[which]))
 			continue;
-		reason = operator_link_refusal(oprid, other, which == 0);
+		reason = operator_link_refusal(oprid, links[which], which);
 		if (reason == NULL)
 			continue;
-		result = lappend_oid(result, other);
-		*what = lappend(*what, which == 0 ? "COMMUTATOR" : "NEGATOR");
+		result = lappend_oid(result, links[which]);
+		*what = lappend(*what, (char *) operator_link_names[which]);
 		*why = lappend(*why, (char *) reason);
 	}
-	ReleaseSysCache(self);
 	return result;
 }
 
@@ -1099,11 +1105,13 @@ ri_recreate_append_ddl(StringInfo buf, const ObjectAddress *obj)
 					appendStringInfo(buf, ",\n    RIGHTARG = %s",
 									 format_type_be_qualified(opr->oprright));
 				if (OidIsValid(opr->oprcom) &&
-					operator_link_refusal(obj->objectId, opr->oprcom, true) == NULL)
+					operator_link_refusal(obj->objectId, opr->oprcom,
+										  OPERATOR_LINK_COMMUTATOR) == NULL)
 					appendStringInfo(buf, ",\n    COMMUTATOR = OPERATOR(%s)",
 									 format_operator_qualified_name(opr->oprcom));
 				if (OidIsValid(opr->oprnegate) &&
-					operator_link_refusal(obj->objectId, opr->oprnegate, false) == NULL)
+					operator_link_refusal(obj->objectId, opr->oprnegate,
+										  OPERATOR_LINK_NEGATOR) == NULL)
 					appendStringInfo(buf, ",\n    NEGATOR = OPERATOR(%s)",
 									 format_operator_qualified_name(opr->oprnegate));
 				if (opr->oprcanmerge)
