@@ -11,14 +11,13 @@
  * scan path; the path reports each orphan, in any order, to an OrphanSink.
  *
  * The collector counts the orphans of each key and, when rows are wanted,
- * puts them into a tuplesort (bounded by ri_audit_budget_kb(), spilling to
- * disk;
- * bounded to the first N rows when only N are wanted) ordered by the schema
- * and name of the table holding the row (bytewise), then the key columns
- * (each by its type's default btree ordering under the referencing
- * column's collation; a type without one, or whose ordering would run
- * another role's code, is ordered by its text output, bytewise), then
- * ctid.  So every scan path yields the same output, in an order that
+ * puts them into a tuplesort (bounded by ri_audit_budget_kb(), spilling
+ * to disk; bounded to the first N rows when only N are wanted) ordered by
+ * the schema and name of the table holding the row (bytewise), then the
+ * key columns (each by its type's default btree ordering under the
+ * referencing column's collation; a type without one, or whose ordering
+ * would run another role's code, is ordered by its text output, bytewise),
+ * then ctid.  So every scan path yields the same output, in an order that
  * pg_regress expected files can rely on.  A referencing table that is not
  * partitioned holds all of its orphans itself (the scan paths read it
  * without its inheritance children), so its sort leaves out the schema and
@@ -122,6 +121,7 @@ typedef struct CollectorSink
 
 static void collector_report(OrphanSink *sink, int fk_index, Oid relid,
 							 ItemPointer tid, Datum *keyvals, bool *keynulls);
+static void collector_sort(OrphanCollector *c);
 
 /* ------------------------------------------------------------------------
  * THE SCAN PATH CHOICE
@@ -468,6 +468,20 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 }
 
 /*
+ * collector_sort
+ *		Sort c's rows, once, before the first is read back.
+ */
+static void
+collector_sort(OrphanCollector *c)
+{
+	if (!c->sorted)
+	{
+		tuplesort_performsort(c->sort);
+		c->sorted = true;
+	}
+}
+
+/*
  * ri_collector_sort_kb
  *		Sort c's rows, if not done yet, and return the memory in kB its sort
  *		holds while they are read back: what the sorted rows take in memory,
@@ -481,11 +495,7 @@ ri_collector_sort_kb(OrphanCollector *c)
 
 	if (c->sort == NULL)
 		return 0;
-	if (!c->sorted)
-	{
-		tuplesort_performsort(c->sort);
-		c->sorted = true;
-	}
+	collector_sort(c);
 	tuplesort_get_stats(c->sort, &stats);
 	if (stats.spaceType == SORT_SPACE_TYPE_DISK)
 		return ri_audit_budget_kb();
@@ -504,11 +514,7 @@ ri_collector_next(OrphanCollector *c)
 	MemoryContextReset(c->rowcxt);
 	if (c->sort == NULL)
 		return false;
-	if (!c->sorted)
-	{
-		tuplesort_performsort(c->sort);
-		c->sorted = true;
-	}
+	collector_sort(c);
 	/* A bounded sort must not be read past its bound. */
 	if (c->bound > 0 && c->nread >= c->bound)
 		return false;
