@@ -89,6 +89,7 @@ REGRESS = setup extension_members foreign_keys \
 	orphans_shapes_planner \
 	security_owner_code \
 	orphans_row_key \
+	orphans_render \
 	report \
 	readme_transcripts \
 	recipe \

@@ -20,6 +20,7 @@
 #include <limits.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "ri_audit.h"
@@ -64,6 +65,18 @@ check_work_mem(int *newval, void **extra, GucSource source)
 }
 
 /*
+ * ri_audit_budget_kb
+ *		The memory budget in kB of an orphan scan (its key sets) and of the
+ *		orphan rows it keeps (sort and result): ri_audit.work_mem, or
+ *		work_mem when that is -1.
+ */
+int
+ri_audit_budget_kb(void)
+{
+	return ri_audit_work_mem >= 0 ? ri_audit_work_mem : work_mem;
+}
+
+/*
  * Module load callback.  GUCs are defined here as capabilities need them.
  */
 void
@@ -83,9 +96,10 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("ri_audit.work_mem",
-							"Sets the memory budget of the key set scan.",
+							"Sets the memory budget of the key set scan and of the orphan rows it keeps.",
 							"Referenced keys that do not fit are processed in "
-							"batches.  -1 means use work_mem.",
+							"batches, orphan rows that do not fit spill to "
+							"temporary files.  -1 means use work_mem.",
 							&ri_audit_work_mem,
 							-1,
 							-1,

@@ -31,8 +31,12 @@ typedef enum RiAuditScanMethod
 
 extern PGDLLIMPORT int ri_audit_scan_method;
 
-/* ri_audit.work_mem: the fast path's memory budget in kB; -1: work_mem */
+/*
+ * ri_audit.work_mem: the memory budget in kB of the fast path's key sets and
+ * of the orphan rows kept for output; -1: work_mem (ri_audit_budget_kb)
+ */
 extern PGDLLIMPORT int ri_audit_work_mem;
+extern int	ri_audit_budget_kb(void);
 
 /*
  * ri_audit.progress: check_foreign_keys() reports each key when done, in a

@@ -80,6 +80,7 @@ extern OrphanCollector *ri_collector_create(const FkInfo *fk, bool sorted,
 											int64 bound);
 extern OrphanSink *ri_collector_sink(OrphanCollector **collectors, int n);
 extern int64 ri_collector_count(const OrphanCollector *c);
+extern int	ri_collector_sort_kb(OrphanCollector *c);
 extern bool ri_collector_next(OrphanCollector *c);
 extern Oid	ri_collector_row_relid(const OrphanCollector *c);
 extern ItemPointer ri_collector_row_tid(const OrphanCollector *c);

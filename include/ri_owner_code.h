@@ -31,11 +31,25 @@ typedef struct RiOwnerSwitch
 	int			save_nestlevel; /* GUC nest level to unwind */
 } RiOwnerSwitch;
 
+/* How ri_key_jsonb() makes a key column's value into a jsonb scalar. */
+typedef enum RiKeyRenderKind
+{
+	RI_RENDER_TO_JSONB,			/* to_jsonb(), for the other built-in types */
+	RI_RENDER_INTEGER,			/* int2, int4, int8: a number, as to_jsonb() */
+	RI_RENDER_BOOL,				/* bool: true or false, as to_jsonb() */
+	RI_RENDER_OUTPUT_TEXT		/* a string of the output function's text:
+								 * to_jsonb()'s rendering of the built-in
+								 * types it has no other rule for, and
+								 * ri_audit's of every type not built in */
+} RiKeyRenderKind;
+
 /* How one key column's values are shown as jsonb (ri_key_jsonb). */
 typedef struct RiKeyRenderer
 {
-	bool		builtin;		/* a built-in type: rendered by to_jsonb() */
-	FmgrInfo	tojsonb;		/* to_jsonb() for the type, when builtin */
+	RiKeyRenderKind kind;		/* how values are rendered */
+	Oid			basetype;		/* the type, or a domain's base type */
+	FmgrInfo	tojsonb;		/* to_jsonb() for the type, when kind is
+								 * RI_RENDER_TO_JSONB */
 	FmgrInfo	outfunc;		/* the type's output function */
 } RiKeyRenderer;
 
@@ -48,5 +62,6 @@ extern void ri_become_owner(Oid owner, RiOwnerSwitch *sw);
 extern void ri_restore_caller(RiOwnerSwitch *sw);
 extern void ri_key_jsonb_init(Oid typid, RiKeyRenderer *r, MemoryContext cxt);
 extern Jsonb *ri_key_jsonb(RiKeyRenderer *r, Datum value);
+extern void ri_key_jsonb_value(RiKeyRenderer *r, Datum value, JsonbValue *v);
 
 #endif							/* RI_OWNER_CODE_H */

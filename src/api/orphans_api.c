@@ -17,6 +17,9 @@
  * (so that a set the budget cannot keep beside the others is seldom built
  * again) and returns their rows in name order.  Results are returned
  * through a tuplestore (InitMaterializedSRF), which spills to disk.
+ * orphans() keeps its sort and its tuplestore together within
+ * ri_audit.work_mem (ri_audit_budget_kb): the tuplestore gets what the
+ * sorted rows leave of it.
  *
  * orphans() also reads each orphan's row key (primary key or replica
  * identity columns) back by ctid, in the scan's snapshot
@@ -152,6 +155,7 @@ static int	table_group_cmp(const void *a, const void *b);
 static void report_done(const FkInfo *fk, int done, int total,
 						const char *skip, int64 rows, int64 orphans,
 						int64 elapsed_us, TimestampTz started);
+static void result_store_limit(ReturnSetInfo *rsinfo, int kb);
 static void orphans_internal(FunctionCallInfo fcinfo, Oid conoid,
 							 bool has_limit, int64 max_rows);
 static void raise_orphan_error(const FkInfo *fk, OrphanCollector *c,
@@ -246,6 +250,26 @@ report_done(const FkInfo *fk, int done, int total, const char *skip,
 }
 
 /*
+ * result_store_limit
+ *		Replace the empty tuplestore InitMaterializedSRF() made, bounded by
+ *		work_mem, with one that keeps at most kb kB in memory (at least 64,
+ *		work_mem's own minimum), made as InitMaterializedSRF() makes it.
+ */
+static void
+result_store_limit(ReturnSetInfo *rsinfo, int kb)
+{
+	MemoryContext old;
+
+	Assert(tuplestore_tuple_count(rsinfo->setResult) == 0);
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	tuplestore_end(rsinfo->setResult);
+	rsinfo->setResult =
+		tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+							  false, Max(kb, 64));
+	MemoryContextSwitchTo(old);
+}
+
+/*
  * orphans_internal
  *		Body of both orphans() variants.
  */
@@ -275,6 +299,7 @@ orphans_internal(FunctionCallInfo fcinfo, Oid conoid, bool has_limit,
 	ri_scan_table_fks(&fk, 1, ri_collector_sink(&c, 1), NULL, NULL, NULL);
 	if (colmap[OC_ROW_KEY] >= 0)
 		rk = ri_row_key_reader_create(&fk);
+	result_store_limit(rsinfo, ri_audit_budget_kb() - ri_collector_sort_kb(c));
 
 	while (ri_collector_next(c))
 	{

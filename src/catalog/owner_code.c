@@ -93,10 +93,12 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
+#include "ri_orphan_scan.h"
 #include "ri_owner_code.h"
 
 /* How deep types may nest (arrays of composites of ranges ...). */
@@ -568,6 +570,14 @@ ri_restore_caller(RiOwnerSwitch *sw)
  *		Set up *r to render values of type typid (ri_key_jsonb), with its
  *		function lookups allocated in cxt, which must live as long as *r is
  *		used.  A domain is rendered as its base type.
+ *
+ * to_jsonb() renders booleans and integers as JSON booleans and numbers,
+ * and every built-in scalar type it has no other rule for (not a number,
+ * date, timestamp, json or jsonb type) as a string of its output function,
+ * looking up no cast for a built-in type (jsonb_categorize_type).  Those
+ * are made here directly, without to_jsonb()'s per-call type lookups and
+ * its integer's round trip through text and numeric_in(), to the same
+ * value; the rest of the built-in types go through to_jsonb() itself.
  */
 void
 ri_key_jsonb_init(Oid typid, RiKeyRenderer *r, MemoryContext cxt)
@@ -576,10 +586,46 @@ ri_key_jsonb_init(Oid typid, RiKeyRenderer *r, MemoryContext cxt)
 	Oid			outfunc;
 	bool		varlena;
 
-	r->builtin = basetype < FirstNormalObjectId;
+	r->basetype = basetype;
 	getTypeOutputInfo(typid, &outfunc, &varlena);
 	fmgr_info_cxt(outfunc, &r->outfunc, cxt);
-	if (r->builtin)
+	if (basetype >= FirstNormalObjectId)
+		r->kind = RI_RENDER_OUTPUT_TEXT;
+	else
+	{
+		switch (basetype)
+		{
+			case BOOLOID:
+				r->kind = RI_RENDER_BOOL;
+				break;
+			case INT2OID:
+			case INT4OID:
+			case INT8OID:
+				r->kind = RI_RENDER_INTEGER;
+				break;
+			case FLOAT4OID:
+			case FLOAT8OID:
+			case NUMERICOID:
+			case DATEOID:
+			case TIMESTAMPOID:
+			case TIMESTAMPTZOID:
+			case JSONOID:
+			case JSONBOID:
+			case ANYARRAYOID:
+			case ANYCOMPATIBLEARRAYOID:
+			case RECORDARRAYOID:
+				r->kind = RI_RENDER_TO_JSONB;
+				break;
+			default:
+				if (OidIsValid(get_element_type(basetype)) ||
+					type_is_rowtype(basetype))
+					r->kind = RI_RENDER_TO_JSONB;
+				else
+					r->kind = RI_RENDER_OUTPUT_TEXT;
+				break;
+		}
+	}
+	if (r->kind == RI_RENDER_TO_JSONB)
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		FuncExpr   *expr;
@@ -595,24 +641,65 @@ ri_key_jsonb_init(Oid typid, RiKeyRenderer *r, MemoryContext cxt)
 }
 
 /*
+ * ri_key_jsonb_value
+ *		A key value as a jsonb value to push into a jsonb being built, without
+ *		running foreign code: what to_jsonb() makes of it for built-in types
+ *		(numbers, booleans, strings, and arrays of them as to_jsonb() makes
+ *		them; to_jsonb() looks up casts to json only for types that are not
+ *		built in), and a string of the type's output function otherwise.
+ *		What *v points to is allocated in the current memory context.
+ */
+void
+ri_key_jsonb_value(RiKeyRenderer *r, Datum value, JsonbValue *v)
+{
+	switch (r->kind)
+	{
+		case RI_RENDER_INTEGER:
+			v->type = jbvNumeric;
+			if (r->basetype == INT2OID)
+				v->val.numeric = int64_to_numeric(DatumGetInt16(value));
+			else if (r->basetype == INT4OID)
+				v->val.numeric = int64_to_numeric(DatumGetInt32(value));
+			else
+				v->val.numeric = int64_to_numeric(DatumGetInt64(value));
+			break;
+		case RI_RENDER_BOOL:
+			v->type = jbvBool;
+			v->val.boolean = DatumGetBool(value);
+			break;
+		case RI_RENDER_OUTPUT_TEXT:
+			v->type = jbvString;
+			v->val.string.val = OutputFunctionCall(&r->outfunc, value);
+			v->val.string.len = strlen(v->val.string.val);
+			/* to_jsonb()'s limit (checkStringLen), in its words */
+			if (v->val.string.len > JENTRY_OFFLENMASK)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("string too long to represent as jsonb string"),
+						 errdetail("Due to an implementation restriction, jsonb strings cannot exceed %d bytes.",
+								   JENTRY_OFFLENMASK)));
+			break;
+		case RI_RENDER_TO_JSONB:
+			ri_jsonb_as_value(DatumGetJsonbP(FunctionCall1(&r->tojsonb, value)),
+							  v);
+			break;
+	}
+}
+
+/*
  * ri_key_jsonb
- *		A key value as a jsonb scalar, without running foreign code:
- *		to_jsonb() for built-in types (numbers, booleans, strings, and arrays
- *		of them as to_jsonb() makes them; to_jsonb() looks up casts to json
- *		only for types that are not built in), and a string of the type's
- *		output function otherwise.  Allocated in the current memory context.
+ *		A key value as a jsonb scalar (or, for arrays, the array), as
+ *		ri_key_jsonb_value() makes it.  Allocated in the current memory
+ *		context.
  */
 Jsonb *
 ri_key_jsonb(RiKeyRenderer *r, Datum value)
 {
 	JsonbValue	v;
 
-	if (r->builtin)
+	if (r->kind == RI_RENDER_TO_JSONB)
 		return DatumGetJsonbP(FunctionCall1(&r->tojsonb, value));
-
-	v.type = jbvString;
-	v.val.string.val = OutputFunctionCall(&r->outfunc, value);
-	v.val.string.len = strlen(v.val.string.val);
+	ri_key_jsonb_value(r, value, &v);
 	return JsonbValueToJsonb(&v);
 }
 

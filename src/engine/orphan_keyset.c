@@ -345,9 +345,7 @@ static Size ks_budget(void);
 static Size
 ks_budget(void)
 {
-	int			kb = ri_audit_work_mem >= 0 ? ri_audit_work_mem : work_mem;
-
-	return (Size) kb * 1024;
+	return (Size) ri_audit_budget_kb() * 1024;
 }
 
 /*

@@ -11,24 +11,29 @@
  * scan path; the path reports each orphan, in any order, to an OrphanSink.
  *
  * The collector counts the orphans of each key and, when rows are wanted,
- * puts them into a tuplesort (bounded by work_mem, spilling to disk;
- * bounded to the first N rows when only N are wanted) ordered by the schema
- * and name of the table holding the row (bytewise), then the key columns
- * (each by its type's default btree ordering under the referencing
- * column's collation; a type without one, or whose ordering would run
- * another role's code, is ordered by its text output, bytewise), then
- * ctid.  So every scan path yields the same output, in an order that
- * pg_regress expected files can rely on.
+ * puts them into a tuplesort (bounded by ri_audit_budget_kb(), spilling
+ * to disk; bounded to the first N rows when only N are wanted) ordered by
+ * the schema and name of the table holding the row (bytewise), then the
+ * key columns (each by its type's default btree ordering under the
+ * referencing column's collation; a type without one, or whose ordering
+ * would run another role's code, is ordered by its text output, bytewise),
+ * then ctid.  So every scan path yields the same output, in an order that
+ * pg_regress expected files can rely on.  A referencing table that is not
+ * partitioned holds all of its orphans itself (the scan paths read it
+ * without its inheritance children), so its sort leaves out the schema and
+ * name, which are the same in every row, and starts at the key columns.
  *
  * Keys are shown as jsonb objects {"column": value}: values of built-in
  * types as to_jsonb() converts them, others as their type's output text
- * (ri_key_jsonb), so that showing a key never runs a cast to json that a
- * type owner wrote (owner_code.c).
+ * (ri_key_jsonb_value), so that showing a key never runs a cast to json
+ * that a type owner wrote (owner_code.c).
  *
  * Memory: a collector lives in a context of its own, a child of the
  * context current when it is created, deleted by ri_collector_end(); its
  * per-row context is reset after each reported row and after each row the
- * caller reads back.
+ * caller reads back.  Its sort holds at most ri_audit_budget_kb(); what it
+ * holds once sorted (ri_collector_sort_kb) tells a caller that keeps the
+ * rows read back how much of the budget is left.
  *
  * Locks: none of its own.  The callers hold AccessShareLock on every table
  * involved (ri_fk_lock) and have checked access; the scan paths lock the
@@ -43,12 +48,14 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -62,8 +69,10 @@
 #include "ri_owner_code.h"
 
 /* Attribute numbers of the sort tuple (see ri_collector_create). */
-#define SORT_ATT_NSP		1	/* schema of the holding table, text */
-#define SORT_ATT_REL		2	/* name of the holding table, text */
+#define SORT_ATT_NSP		1	/* schema of the holding table, text; NULL
+								 * when one_table */
+#define SORT_ATT_REL		2	/* name of the holding table, text; NULL
+								 * when one_table */
 #define SORT_ATT_CTID		3	/* the row's ctid */
 #define SORT_ATT_RELID		4	/* OID of the holding table */
 #define SORT_ATT_KEY(k)		(5 + (k))	/* key column k, its own type */
@@ -86,6 +95,9 @@ struct OrphanCollector
 	Tuplesortstate *sort;		/* orphans in output order, or NULL when
 								 * only counting */
 	bool		sorted;			/* tuplesort_performsort done? */
+	bool		one_table;		/* every orphan is in fk->fk_relid itself
+								 * (not partitioned): no schema and name
+								 * in the sort */
 	int64		bound;			/* keep at most this many rows; 0: all */
 	int64		nread;			/* rows read back from the sort */
 	bool		fallback[INDEX_MAX_KEYS];	/* key ordered by its text? */
@@ -109,6 +121,7 @@ typedef struct CollectorSink
 
 static void collector_report(OrphanSink *sink, int fk_index, Oid relid,
 							 ItemPointer tid, Datum *keyvals, bool *keynulls);
+static void collector_sort(OrphanCollector *c);
 
 /* ------------------------------------------------------------------------
  * THE SCAN PATH CHOICE
@@ -246,7 +259,7 @@ ri_collector_create(const FkInfo *fk, bool sorted, int64 bound)
 {
 	OrphanCollector *c = palloc0(sizeof(OrphanCollector));
 	int			n = fk->nkeys;
-	int			nsortkeys = 2 + n + 1;
+	int			nsortkeys;
 	AttrNumber	attnums[2 + INDEX_MAX_KEYS + 1];
 	Oid			sortops[2 + INDEX_MAX_KEYS + 1];
 	Oid			colls[2 + INDEX_MAX_KEYS + 1];
@@ -279,6 +292,7 @@ ri_collector_create(const FkInfo *fk, bool sorted, int64 bound)
 
 	if (sorted)
 	{
+		c->one_table = get_rel_relkind(fk->fk_relid) != RELKIND_PARTITIONED_TABLE;
 		c->sortdesc = CreateTemplateTupleDesc(4 + 2 * n);
 		TupleDescInitEntry(c->sortdesc, SORT_ATT_NSP, "nsp", TEXTOID, -1, 0);
 		TupleDescInitEntry(c->sortdesc, SORT_ATT_REL, "rel", TEXTOID, -1, 0);
@@ -297,12 +311,15 @@ ri_collector_create(const FkInfo *fk, bool sorted, int64 bound)
 		c->slot = MakeSingleTupleTableSlot(c->sortdesc, &TTSOpsMinimalTuple);
 
 		/* schema, table: bytewise */
-		attnums[s] = SORT_ATT_NSP;
-		sortops[s] = text_lt;
-		colls[s++] = C_COLLATION_OID;
-		attnums[s] = SORT_ATT_REL;
-		sortops[s] = text_lt;
-		colls[s++] = C_COLLATION_OID;
+		if (!c->one_table)
+		{
+			attnums[s] = SORT_ATT_NSP;
+			sortops[s] = text_lt;
+			colls[s++] = C_COLLATION_OID;
+			attnums[s] = SORT_ATT_REL;
+			sortops[s] = text_lt;
+			colls[s++] = C_COLLATION_OID;
+		}
 		/* the key columns */
 		for (int k = 0; k < n; k++)
 		{
@@ -324,14 +341,14 @@ ri_collector_create(const FkInfo *fk, bool sorted, int64 bound)
 		attnums[s] = SORT_ATT_CTID;
 		sortops[s] = lookup_type_cache(TIDOID, TYPECACHE_LT_OPR)->lt_opr;
 		colls[s++] = InvalidOid;
-		Assert(s == nsortkeys);
+		nsortkeys = s;
 		for (int i = 0; i < nsortkeys; i++)
 			nullsfirst[i] = false;
 
 		/* A sort may only be bounded when begun with ALLOWBOUNDED. */
 		c->sort = tuplesort_begin_heap(c->sortdesc, nsortkeys, attnums,
 									   sortops, colls, nullsfirst,
-									   work_mem, NULL,
+									   ri_audit_budget_kb(), NULL,
 									   bound > 0 ? TUPLESORT_ALLOWBOUNDED :
 									   TUPLESORT_NONE);
 		c->bound = bound;
@@ -391,7 +408,14 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 		return;
 
 	n = c->fk->nkeys;
-	if (relid != c->cached_relid)
+	if (c->one_table)
+	{
+		/* what the sort leaves out must be the same in every row */
+		if (relid != c->fk->fk_relid)
+			elog(ERROR, "orphan reported in relation %u, not in relation %u",
+				 relid, c->fk->fk_relid);
+	}
+	else if (relid != c->cached_relid)
 	{
 		char	   *relname = get_rel_name(relid);
 		char	   *nspname = get_namespace_name(get_rel_namespace(relid));
@@ -417,9 +441,9 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 	values = c->inslot->tts_values;
 	isnull = c->inslot->tts_isnull;
 	values[SORT_ATT_NSP - 1] = c->cached_nsp;
-	isnull[SORT_ATT_NSP - 1] = false;
+	isnull[SORT_ATT_NSP - 1] = c->one_table;
 	values[SORT_ATT_REL - 1] = c->cached_rel;
-	isnull[SORT_ATT_REL - 1] = false;
+	isnull[SORT_ATT_REL - 1] = c->one_table;
 	values[SORT_ATT_CTID - 1] = PointerGetDatum(tid);
 	isnull[SORT_ATT_CTID - 1] = false;
 	values[SORT_ATT_RELID - 1] = ObjectIdGetDatum(relid);
@@ -444,6 +468,41 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 }
 
 /*
+ * collector_sort
+ *		Sort c's rows, once, before the first is read back.
+ */
+static void
+collector_sort(OrphanCollector *c)
+{
+	if (!c->sorted)
+	{
+		tuplesort_performsort(c->sort);
+		c->sorted = true;
+	}
+}
+
+/*
+ * ri_collector_sort_kb
+ *		Sort c's rows, if not done yet, and return the memory in kB its sort
+ *		holds while they are read back: what the sorted rows take in memory,
+ *		or the whole budget when they spilled to disk (the merge's buffers).
+ *		0 when c only counts.
+ */
+int
+ri_collector_sort_kb(OrphanCollector *c)
+{
+	TuplesortInstrumentation stats;
+
+	if (c->sort == NULL)
+		return 0;
+	collector_sort(c);
+	tuplesort_get_stats(c->sort, &stats);
+	if (stats.spaceType == SORT_SPACE_TYPE_DISK)
+		return ri_audit_budget_kb();
+	return (int) Min(stats.spaceUsed, (int64) MAX_KILOBYTES);
+}
+
+/*
  * ri_collector_next
  *		Make the next orphan in output order the current row; false at the
  *		end.  The first call sorts.  Resets the row context, so what was
@@ -455,11 +514,7 @@ ri_collector_next(OrphanCollector *c)
 	MemoryContextReset(c->rowcxt);
 	if (c->sort == NULL)
 		return false;
-	if (!c->sorted)
-	{
-		tuplesort_performsort(c->sort);
-		c->sorted = true;
-	}
+	collector_sort(c);
 	/* A bounded sort must not be read past its bound. */
 	if (c->bound > 0 && c->nread >= c->bound)
 		return false;
@@ -570,7 +625,7 @@ ri_jsonb_as_value(Jsonb *j, JsonbValue *v)
 /*
  * ri_collector_row_key
  *		The current row's key as {"column": value, ...}, each value as
- *		ri_key_jsonb() renders it.  Allocated in the current context.
+ *		ri_key_jsonb_value() renders it.  Allocated in the current context.
  */
 Jsonb *
 ri_collector_row_key(OrphanCollector *c)
@@ -592,13 +647,9 @@ ri_collector_row_key(OrphanCollector *c)
 		if (c->slot->tts_isnull[SORT_ATT_KEY(k) - 1])
 			val.type = jbvNull;
 		else
-		{
-			Jsonb	   *j;
-
-			j = ri_key_jsonb(&c->render[k],
-							 c->slot->tts_values[SORT_ATT_KEY(k) - 1]);
-			ri_jsonb_as_value(j, &val);
-		}
+			ri_key_jsonb_value(&c->render[k],
+							   c->slot->tts_values[SORT_ATT_KEY(k) - 1],
+							   &val);
 		pushJsonbValue(&state, WJB_VALUE, &val);
 	}
 	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
