@@ -453,6 +453,9 @@ static void emit_steps(ImpactState *st, int from, bool keep_zero);
 static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
 						   bool fk_side, Oid leaf);
 static ImpactMovedRow *find_moved(ImpactState *st, ImpactRowKey *row);
+static bool key_holder_left(ImpactState *st, ImpactKey *k, Datum *key,
+							int64 seq, bool deferred, bool *held,
+							ImpactRowKey *removed);
 static void unapplied_of(Oid relid, int16 event, bool rows, bool named,
 						 List **out);
 static void note_unapplied(List *found);
@@ -728,9 +731,12 @@ append_key_match(StringInfo buf, const FkInfo *fk, const char *fkside)
 	}
 }
 
-/* The referencing rows of given parent rows (file header). */
+/*
+ * The referencing rows of given parent rows (file header); extra, when not
+ * NULL, is one more condition on the parent row p.
+ */
 static char *
-build_step_query(const FkInfo *fk)
+build_step_query(const FkInfo *fk, const char *extra)
 {
 	StringInfoData buf;
 
@@ -743,6 +749,8 @@ build_step_query(const FkInfo *fk)
 						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
 						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
 	append_key_match(&buf, fk, NULL);
+	if (extra != NULL)
+		appendStringInfo(&buf, " AND %s", extra);
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
 }
@@ -1018,32 +1026,41 @@ newkey_colidx(ImpactState *st, const FkInfo *fk, int *colidx)
 	return true;
 }
 
+/* The ctids tids[0..n-1] as a tid[] value, for a generated query. */
+static Datum
+tid_array(ItemPointerData *tids, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * n);
+
+	for (int i = 0; i < n; i++)
+		elems[i] = PointerGetDatum(&tids[i]);
+	return PointerGetDatum(construct_array(elems, n, TIDOID,
+										   sizeof(ItemPointerData), false,
+										   TYPALIGN_SHORT));
+}
+
 /*
  * full_mixed_checks
  *		ON UPDATE CASCADE of MATCH FULL key k from parent rows mixed[0..n-1]
  *		of leaf relid, whose new keys are partly NULL: their referencing
- *		rows, collected as CHECK_FULL checks (cascade_full_mixed).
+ *		rows, found by query (k's step query, or one that also tells which
+ *		parent rows are partly NULL), collected as CHECK_FULL checks
+ *		(cascade_full_mixed).
  */
 static void
-full_mixed_checks(ImpactState *st, ImpactKey *k, Oid relid,
-				  ItemPointerData *mixed, int nmixed, int depth)
+full_mixed_checks(ImpactState *st, ImpactKey *k, const char *query,
+				  Oid relid, ItemPointerData *mixed, int nmixed, int depth)
 {
 	for (int start = 0; start < nmixed; start += RI_IMPACT_CHUNK)
 	{
 		int			n = Min(RI_IMPACT_CHUNK, nmixed - start);
-		Datum	   *elems = palloc(sizeof(Datum) * n);
 		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
 		Datum		values[2];
 		GeneratedRun run;
 
-		for (int i = 0; i < n; i++)
-			elems[i] = PointerGetDatum(&mixed[start + i]);
 		values[0] = ObjectIdGetDatum(relid);
-		values[1] = PointerGetDatum(construct_array(elems, n, TIDOID,
-													sizeof(ItemPointerData),
-													false, TYPALIGN_SHORT));
-		begin_generated(&run, k->scan_role, k->step_query, 2, argtypes,
-						values);
+		values[1] = tid_array(&mixed[start], n);
+		begin_generated(&run, k->scan_role, query, 2, argtypes, values);
 		for (;;)
 		{
 			CHECK_FOR_INTERRUPTS();
@@ -1064,7 +1081,6 @@ full_mixed_checks(ImpactState *st, ImpactKey *k, Oid relid,
 			SPI_freetuptable(SPI_tuptable);
 		}
 		end_generated(&run);
-		pfree(elems);
 	}
 }
 
@@ -1073,69 +1089,29 @@ full_mixed_checks(ImpactState *st, ImpactKey *k, Oid relid,
  *		cascade_full_mixed for rows b that a SET NULL action updated (at
  *		any depth): their new key of k has the columns of b->cols NULL and
  *		keeps the others, so it is partly NULL when one of the others is
- *		not NULL; those rows are read from the table.
+ *		not NULL, which the query of their referencing rows also asks.
  */
 static void
 nulled_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 {
 	FkInfo	   *fk = &k->info;
-	StringInfoData q;
-	bool		kept = false;
-	ItemPointerData *mixed;
-	int			nmixed = 0;
+	StringInfoData kept;
 
-	initStringInfo(&q);
-	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid FROM ");
-	ri_sql_append_relation(&q, b->relid);
-	appendStringInfoString(&q, " p WHERE p.ctid OPERATOR(pg_catalog.=) ANY ($1) AND (false");
+	initStringInfo(&kept);
+	appendStringInfoString(&kept, "(false");
 	for (int i = 0; i < fk->nkeys; i++)
 	{
 		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
 
-		if (names_subset(list_make1(name), b->cols))
-			continue;
-		kept = true;
-		appendStringInfo(&q, " OR p.%s IS NOT NULL", quote_identifier(name));
+		if (!names_subset(list_make1(name), b->cols))
+			appendStringInfo(&kept, " OR p.%s IS NOT NULL",
+							 quote_identifier(name));
 	}
-	appendStringInfoChar(&q, ')');
-	if (!kept)
+	appendStringInfoChar(&kept, ')');
+	if (strcmp(kept.data, "(false)") == 0)
 		return;					/* all NULL: MATCH FULL takes it */
-
-	mixed = palloc(sizeof(ItemPointerData) * b->ntids);
-	for (int start = 0; start < b->ntids; start += RI_IMPACT_CHUNK)
-	{
-		int			n = Min(RI_IMPACT_CHUNK, b->ntids - start);
-		Datum	   *elems = palloc(sizeof(Datum) * n);
-		Oid			argtype = TIDARRAYOID;
-		Datum		value;
-		GeneratedRun run;
-
-		for (int i = 0; i < n; i++)
-			elems[i] = PointerGetDatum(&b->tids[start + i]);
-		value = PointerGetDatum(construct_array(elems, n, TIDOID,
-												sizeof(ItemPointerData),
-												false, TYPALIGN_SHORT));
-		begin_generated(&run, k->scan_role, q.data, 1, &argtype, &value);
-		for (;;)
-		{
-			CHECK_FOR_INTERRUPTS();
-			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
-			if (SPI_processed == 0)
-				break;
-			for (uint64 r = 0; r < SPI_processed; r++)
-			{
-				Oid			prelid;
-
-				row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
-							&prelid, &mixed[nmixed++]);
-			}
-			SPI_freetuptable(SPI_tuptable);
-		}
-		end_generated(&run);
-		pfree(elems);
-	}
-	full_mixed_checks(st, k, b->relid, mixed, nmixed, depth);
-	pfree(mixed);
+	full_mixed_checks(st, k, build_step_query(fk, kept.data), b->relid,
+					  b->tids, b->ntids, depth);
 }
 
 /*
@@ -1213,7 +1189,7 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 			mixed[nmixed++] = b->tids[i];
 	}
 
-	full_mixed_checks(st, k, b->relid, mixed, nmixed, depth);
+	full_mixed_checks(st, k, k->step_query, b->relid, mixed, nmixed, depth);
 	pfree(mixed);
 }
 
@@ -1236,7 +1212,7 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 
 	if (k->step_query == NULL)
 	{
-		k->step_query = build_step_query(&k->info);
+		k->step_query = build_step_query(&k->info, NULL);
 		build_any_query(k);
 	}
 	if (aname != NULL)
@@ -1254,17 +1230,12 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	for (int start = 0; start < b->ntids; start += RI_IMPACT_CHUNK)
 	{
 		int			n = Min(RI_IMPACT_CHUNK, b->ntids - start);
-		Datum	   *elems = palloc(sizeof(Datum) * n);
 		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
 		Datum		values[2];
 		GeneratedRun run;
 
-		for (int i = 0; i < n; i++)
-			elems[i] = PointerGetDatum(&b->tids[start + i]);
 		values[0] = ObjectIdGetDatum(b->relid);
-		values[1] = PointerGetDatum(construct_array(elems, n, TIDOID,
-													sizeof(ItemPointerData),
-													false, TYPALIGN_SHORT));
+		values[1] = tid_array(&b->tids[start], n);
 		if (k->any_query != NULL)
 		{
 			/* the parent rows' keys, then their referencing rows */
@@ -1337,7 +1308,6 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 			SPI_freetuptable(tuptable);
 		}
 		end_generated(&run);
-		pfree(elems);
 	}
 	if (action == FKCONSTR_ACTION_CASCADE && !on_delete &&
 		k->info.confmatchtype == FKCONSTR_MATCH_FULL && k->info.nkeys > 1)
@@ -1577,15 +1547,13 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 	FkInfo	   *fk = &k->info;
 	Relation	rel;
 	bool		defnulls[INDEX_MAX_KEYS];
-	Oid			argtypes[INDEX_MAX_KEYS];
 	int			nnull = 0;
 	RiOwnerSwitch sw;
 	EState	   *estate;
 	ExprContext *econtext;
-	StringInfoData q;
 	StringInfoData vals;
-	GeneratedRun run;
-	bool		present = false;
+	bool		present;
+	bool		held;
 
 	*absent = false;
 	if (holder != NULL)
@@ -1603,7 +1571,6 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 		int16		typlen;
 		bool		typbyval;
 
-		argtypes[i] = fk->fk_types[i];
 		if (def == NULL)
 		{
 			defnulls[i] = true;
@@ -1709,42 +1676,8 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 		(fk->confmatchtype == FKCONSTR_MATCH_SIMPLE || nnull == fk->nkeys))
 		return true;
 
-	initStringInfo(&q);
-	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid FROM ");
-	ri_sql_append_relation(&q, fk->pk_relid);
-	appendStringInfoString(&q, " p WHERE true");
-	append_key_match(&q, fk, "$");
-	begin_generated(&run, k->scan_role, q.data, fk->nkeys, argtypes, defvals);
-	*absent = true;
-	for (;;)
-	{
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed && !present; r++)
-		{
-			ImpactRowKey key;
-			ImpactRowEntry *e;
-
-			memset(&key, 0, sizeof(key));
-			row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
-						&key.relid, &key.tid);
-			*absent = false;
-			e = hash_search(st->rows, &key, HASH_FIND, NULL);
-			if (e == NULL ||
-				(e->fate == FATE_UPDATE &&
-				 !bms_overlap(e->cols,
-							  cols_of(key.relid, pk_col_name_list(k->edge)))))
-				present = true;
-			else if (holder != NULL && !OidIsValid(holder->relid))
-				*holder = key;
-		}
-		SPI_freetuptable(SPI_tuptable);
-		if (present)
-			break;
-	}
-	end_generated(&run);
+	present = key_holder_left(st, k, defvals, 0, true, &held, holder);
+	*absent = !held;
 
 	/* a row the statement updates to the default key */
 	if (!present && key_held_after(st, k, defvals, true, InvalidOid))
@@ -2426,24 +2359,28 @@ removed_before(ImpactState *st, ImpactRowEntry *re, Bitmapset *cols,
 }
 
 /*
- * moved_key_present
- *		RI_FKey_check_ins of a moved row of order seq, whose key of k
- *		(values of the referencing columns) is key: does a row of the
- *		referenced table hold it when the check runs?  A row that held it
- *		before the statement and is not removed by then (removed_before),
- *		or one of the statement's updated rows holding it after it.
+ * key_holder_left
+ *		RI_FKey_check's query of k's referenced table for key (values of the
+ *		referencing columns), on the rows before the statement: does one of
+ *		them still hold it when the check runs (removed_before: at commit
+ *		when deferred, else at the turn of the statement's row of order
+ *		seq)?  *held: a row held it before the statement; *removed (when not
+ *		NULL): the first of those rows found removed (relid InvalidOid when
+ *		none).
  */
 static bool
-moved_key_present(ImpactState *st, ImpactKey *k, Datum *key, int64 seq,
-				  bool deferred)
+key_holder_left(ImpactState *st, ImpactKey *k, Datum *key, int64 seq,
+				bool deferred, bool *held, ImpactRowKey *removed)
 {
 	FkInfo	   *fk = &k->info;
-	Bitmapset  *pkcols = NULL;
 	Oid			argtypes[INDEX_MAX_KEYS];
 	StringInfoData q;
 	GeneratedRun run;
 	bool		present = false;
 
+	*held = false;
+	if (removed != NULL)
+		memset(removed, 0, sizeof(ImpactRowKey));
 	for (int i = 0; i < fk->nkeys; i++)
 		argtypes[i] = fk->fk_types[i];
 	initStringInfo(&q);
@@ -2462,22 +2399,44 @@ moved_key_present(ImpactState *st, ImpactKey *k, Datum *key, int64 seq,
 		{
 			ImpactRowKey hkey;
 			ImpactRowEntry *he;
+			Bitmapset  *pkcols = NULL;
 
 			memset(&hkey, 0, sizeof(hkey));
 			row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
 						&hkey.relid, &hkey.tid);
+			*held = true;
 			he = hash_search(st->rows, &hkey, HASH_FIND, NULL);
 			if (he != NULL && he->fate == FATE_UPDATE)
 				pkcols = cols_of(hkey.relid, pk_col_name_list(k->edge));
 			present = he == NULL ||
 				!removed_before(st, he, pkcols, seq, deferred);
+			if (!present && removed != NULL && !OidIsValid(removed->relid))
+				*removed = hkey;
 		}
 		SPI_freetuptable(SPI_tuptable);
 		if (present)
 			break;
 	}
 	end_generated(&run);
-	return present || key_held_after(st, k, key, true, InvalidOid);
+	return present;
+}
+
+/*
+ * moved_key_present
+ *		RI_FKey_check_ins of a moved row of order seq, whose key of k
+ *		(values of the referencing columns) is key: does a row of the
+ *		referenced table hold it when the check runs?  A row that held it
+ *		before the statement and is not removed by then (key_holder_left),
+ *		or one of the statement's updated rows holding it after it.
+ */
+static bool
+moved_key_present(ImpactState *st, ImpactKey *k, Datum *key, int64 seq,
+				  bool deferred)
+{
+	bool		held;
+
+	return key_holder_left(st, k, key, seq, deferred, &held, NULL) ||
+		key_held_after(st, k, key, true, InvalidOid);
 }
 
 /*
@@ -3200,6 +3159,36 @@ table_tree(Oid relid)
 }
 
 /*
+ * key_col_names
+ *		names, with the columns added that the foreign keys use on the
+ *		tables of tree: their referencing columns (fk_side) or their
+ *		referenced ones; each name once.
+ */
+static List *
+key_col_names(ImpactState *st, List *tree, bool fk_side, List *names)
+{
+	ListCell   *lc;
+
+	foreach(lc, st->edges)
+	{
+		FkEdge	   *e = lfirst(lc);
+		Oid			rel = fk_side ? e->fk_relid : e->pk_relid;
+
+		if (!list_member_oid(tree, rel))
+			continue;
+		for (int i = 0; i < e->nkeys; i++)
+		{
+			char	   *name = get_attname(rel, fk_side ? e->fk_attnums[i] :
+										   e->pk_attnums[i], false);
+
+			if (!names_subset(list_make1(name), names))
+				names = lappend(names, name);
+		}
+	}
+	return names;
+}
+
+/*
  * The referenced columns of relid's table, its partitions and its
  * partitioned ancestors: those whose values after an UPDATE the NO ACTION
  * recheck compares (old_key_taken_over).
@@ -3207,26 +3196,7 @@ table_tree(Oid relid)
 static List *
 referenced_col_names(ImpactState *st, Oid relid)
 {
-	List	   *tree = table_tree(relid);
-	List	   *names = NIL;
-	ListCell   *lc;
-
-	foreach(lc, st->edges)
-	{
-		FkEdge	   *e = lfirst(lc);
-
-		if (!list_member_oid(tree, e->pk_relid))
-			continue;
-		for (int i = 0; i < e->nkeys; i++)
-		{
-			char	   *name = get_attname(e->pk_relid, e->pk_attnums[i],
-										   false);
-
-			if (!names_subset(list_make1(name), names))
-				names = lappend(names, name);
-		}
-	}
-	return names;
+	return key_col_names(st, table_tree(relid), false, NIL);
 }
 
 /*
@@ -3325,22 +3295,7 @@ move_col_names(ImpactState *st, Oid relid)
 				names = lappend(names, lfirst(lc2));
 		}
 	}
-	foreach(lc, st->edges)
-	{
-		FkEdge	   *e = lfirst(lc);
-
-		if (!list_member_oid(tree, e->fk_relid))
-			continue;
-		for (int i = 0; i < e->nkeys; i++)
-		{
-			char	   *name = get_attname(e->fk_relid, e->fk_attnums[i],
-										   false);
-
-			if (!names_subset(list_make1(name), names))
-				names = lappend(names, name);
-		}
-	}
-	return names;
+	return key_col_names(st, tree, true, names);
 }
 
 /* The partition constraint of leaf, prepared once per preview. */
@@ -3443,6 +3398,31 @@ moved_to(ImpactState *st, Oid target, Oid leaf, Datum *vals, bool *nulls)
 }
 
 /*
+ * statement_error
+ *		A 'blocks' row at step 0, NULL row count: an error (0A000) that the
+ *		statement itself raises, before any trigger, naming table and key
+ *		fk_name, with PostgreSQL's message, detail and hint.
+ */
+static RiImpactRow *
+statement_error(Oid table, char *fk_name, char *message, char *detail,
+				char *hint)
+{
+	RiImpactRow *row = palloc0(sizeof(RiImpactRow));
+
+	row->step = 0;
+	row->table = table;
+	row->fk_name = fk_name;
+	row->action = "blocks";
+	row->count = -1;
+	row->block = RI_IMPACT_BLOCKS;
+	row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
+	row->message = message;
+	row->detail = detail;
+	row->hint = hint;
+	return row;
+}
+
+/*
  * move_refused
  *		A row of leaf that the UPDATE of target moves to another partition:
  *		ExecCrossPartitionUpdateForeignKey fails (0A000) when a partitioned
@@ -3469,24 +3449,16 @@ move_refused(ImpactState *st, Oid target, Oid leaf)
 		foreach(lc2, st->edges)
 		{
 			FkEdge	   *e = lfirst(lc2);
-			RiImpactRow *row;
 
 			if (e->pk_relid != anc)
 				continue;
-			row = palloc0(sizeof(RiImpactRow));
-			row->step = 0;
-			row->table = anc;
-			row->fk_name = pstrdup(NameStr(e->conname));
-			row->action = "blocks";
-			row->count = -1;
-			row->block = RI_IMPACT_BLOCKS;
-			row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
-			row->message = pstrdup("cannot move tuple across partitions when a non-root ancestor of the source partition is directly referenced in a foreign key");
-			row->detail = psprintf("A foreign key points to ancestor \"%s\" but not the root ancestor \"%s\".",
-								   get_rel_name(anc), get_rel_name(target));
-			row->hint = psprintf("Consider defining the foreign key on table \"%s\".",
-								 get_rel_name(target));
-			st->move_error = row;
+			st->move_error =
+				statement_error(anc, pstrdup(NameStr(e->conname)),
+								pstrdup("cannot move tuple across partitions when a non-root ancestor of the source partition is directly referenced in a foreign key"),
+								psprintf("A foreign key points to ancestor \"%s\" but not the root ancestor \"%s\".",
+										 get_rel_name(anc), get_rel_name(target)),
+								psprintf("Consider defining the foreign key on table \"%s\".",
+										 get_rel_name(target)));
 			return;
 		}
 	}
@@ -4050,19 +4022,13 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 			if (list_member_oid(oids, dep))
 				continue;
 			conoid = truncate_blocking_key(st, dep, relid);
-			row = palloc0(sizeof(RiImpactRow));
-			row->step = 0;
-			row->table = dep;
-			row->fk_name = OidIsValid(conoid) ? get_constraint_name(conoid) : NULL;
-			row->action = "blocks";
-			row->count = -1;
-			row->block = RI_IMPACT_BLOCKS;
-			row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
-			row->message = pstrdup("cannot truncate a table referenced in a foreign key constraint");
-			row->detail = psprintf("Table \"%s\" references \"%s\".",
-								   get_rel_name(dep), get_rel_name(relid));
-			row->hint = psprintf("Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
-								 get_rel_name(dep));
+			row = statement_error(dep,
+								  OidIsValid(conoid) ? get_constraint_name(conoid) : NULL,
+								  pstrdup("cannot truncate a table referenced in a foreign key constraint"),
+								  psprintf("Table \"%s\" references \"%s\".",
+										   get_rel_name(dep), get_rel_name(relid)),
+								  psprintf("Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
+										   get_rel_name(dep)));
 			st->result = lappend(st->result, row);
 		}
 	}
