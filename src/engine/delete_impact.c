@@ -1907,10 +1907,11 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
  *		RI_FKey_noaction_del / _upd do nothing?  PostgreSQL looks in the
  *		parent's leaf ("ONLY", the trigger's table), or in the whole
  *		partitioned table for the root's trigger of a parent row moved to
- *		another partition; with the "pk = pk" operators.  The rows that can hold it
- *		are the statement's updated rows (PostgreSQL runs the checks after
- *		the statement, so they see all of them); keys set by cascaded
- *		updates are not followed (file header).
+ *		another partition; with the "pk = pk" operators.  The rows that can
+ *		hold it are the statement's updated rows (PostgreSQL runs the checks
+ *		after the statement, so they see all of them), in the leaf they
+ *		land in (ImpactNewKey.dest); keys set by cascaded updates are not
+ *		followed (file header).
  */
 static bool
 old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
@@ -2349,7 +2350,8 @@ removed_before(ImpactState *st, ImpactRowEntry *re, Bitmapset *cols,
 	int64		pseq;
 	char	   *trig;
 
-	if (re->fate != FATE_DELETE && (cols == NULL || !bms_overlap(re->cols, cols)))
+	if (re->fate != FATE_DELETE &&
+		(cols == NULL || !bms_overlap(re->cols, cols)))
 		return false;
 	if (deferred || s->step == 0)
 		return true;
@@ -3306,6 +3308,7 @@ leaf_qual(ImpactState *st, Oid leaf)
 	ImpactLeafQual *lq;
 	Expr	   *qual;
 	Relation	rel;
+	TupleDesc	desc;
 
 	foreach(lc, st->leaf_quals)
 	{
@@ -3321,9 +3324,9 @@ leaf_qual(ImpactState *st, Oid leaf)
 	lq->qual = qual ? ExecPrepareCheck(list_make1(qual), st->qual_estate) :
 		NULL;
 	rel = relation_open(leaf, AccessShareLock);
-	lq->slot = MakeSingleTupleTableSlot(CreateTupleDescCopy(RelationGetDescr(rel)),
-										&TTSOpsVirtual);
+	desc = CreateTupleDescCopy(RelationGetDescr(rel));
 	relation_close(rel, NoLock);
+	lq->slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
 	lq->attnums = palloc(sizeof(AttrNumber) * list_length(st->move_cols));
 	foreach(lc, st->move_cols)
 		lq->attnums[foreach_current_index(lc)] = get_attnum(leaf, lfirst(lc));
