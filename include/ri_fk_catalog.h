@@ -125,6 +125,7 @@ extern char *ri_fk_access_reason(const FkInfo *fk, RiAccessProblem problem,
 extern void ri_fk_require_access(const FkInfo *fk);
 extern void ri_rel_require_unhidden(Oid relid);
 extern char *ri_fk_trigger_conname(Oid conoid, Oid pk_leaf);
+extern char *ri_fk_check_conname(Oid conoid, Oid fk_leaf);
 extern char *ri_fk_action_trigger_name(Oid conoid, Oid pk_leaf,
 									   bool on_delete);
 extern bool ri_fk_can_show_key(const FkInfo *fk);

@@ -255,16 +255,16 @@ DROP TABLE sc_def, sc_imm, sp;
 -- An UPDATE that moves rows to another partition: PostgreSQL 15 runs
 -- their RI actions through the root's update triggers (ON UPDATE, as the
 -- preview does), and checks each moved row's own foreign keys as an
--- inserted row's.  The preview does not follow those checks: a NOTICE
--- names the keys.  Here row 2 (k 2 -> 102) references row 4 (-> 104): row
--- 2's insert check runs before row 4's ON UPDATE CASCADE reaches it, finds
--- no key 4, and fails; the preview does not see that.
+-- inserted row's, at the row's turn.  Here row 2 (k 2 -> 102) references
+-- row 4 (-> 104): row 2's insert check runs before row 4's ON UPDATE
+-- CASCADE reaches it, finds no key 4, and fails: 'blocks'.
 CREATE TABLE mv (k int PRIMARY KEY, ref int REFERENCES mv
 	ON UPDATE CASCADE) PARTITION BY RANGE (k);
 CREATE TABLE mv1 PARTITION OF mv FOR VALUES FROM (MINVALUE) TO (100);
 CREATE TABLE mv2 PARTITION OF mv FOR VALUES FROM (100) TO (MAXVALUE);
 INSERT INTO mv VALUES (1, NULL), (2, 4), (3, 1), (4, NULL);
 SELECT * FROM ri_audit.delete_preview('UPDATE mv SET k = k + 100 WHERE k IN (2, 4)');
+SELECT ri_audit.assert_delete_safe('UPDATE mv SET k = k + 100 WHERE k IN (2, 4)');
 BEGIN;
 UPDATE mv SET k = k + 100 WHERE k IN (2, 4);
 ROLLBACK;
@@ -274,7 +274,115 @@ BEGIN;
 UPDATE mv SET k = k + 100 WHERE k = 1;
 SELECT tableoid::regclass, * FROM mv ORDER BY k;
 ROLLBACK;
+-- a row that stays in its partition is not checked as inserted (k 2 -> 3
+-- stays in mv1; key 4 goes to mv2)
+SELECT * FROM ri_audit.delete_preview('UPDATE mv SET k = k + 1 WHERE k = 2 OR k = 4 AND k > 3');
+SELECT * FROM ri_audit.delete_preview('UPDATE mv SET k = CASE k WHEN 2 THEN 5 ELSE 104 END WHERE k IN (2, 4)');
+BEGIN;
+UPDATE mv SET k = CASE k WHEN 2 THEN 5 ELSE 104 END WHERE k IN (2, 4);
+SELECT tableoid::regclass, * FROM mv ORDER BY k;
+ROLLBACK;
 DROP TABLE mv;
+-- Row 4 comes first in the scan: its cascade updates the moved row 2 before
+-- row 2's insert check runs, which skips that dead row version; the new one
+-- references 104.
+CREATE TABLE mv (k int PRIMARY KEY, ref int REFERENCES mv
+	ON UPDATE CASCADE) PARTITION BY RANGE (k);
+CREATE TABLE mv1 PARTITION OF mv FOR VALUES FROM (MINVALUE) TO (100);
+CREATE TABLE mv2 PARTITION OF mv FOR VALUES FROM (100) TO (MAXVALUE);
+INSERT INTO mv VALUES (4, NULL), (2, 4);
+SELECT * FROM ri_audit.delete_preview('UPDATE mv SET k = k + 100');
+BEGIN;
+UPDATE mv SET k = k + 100;
+SELECT tableoid::regclass, * FROM mv ORDER BY k;
+ROLLBACK;
+-- initially deferred, row 2 first: the check waits for commit, when the
+-- row version it checks is gone
+TRUNCATE mv;
+INSERT INTO mv VALUES (2, 4), (4, NULL);
+ALTER TABLE mv ALTER CONSTRAINT mv_ref_fkey DEFERRABLE INITIALLY DEFERRED;
+SELECT * FROM ri_audit.delete_preview('UPDATE mv SET k = k + 100');
+BEGIN;
+UPDATE mv SET k = k + 100;
+COMMIT;
+SELECT tableoid::regclass, * FROM mv ORDER BY k;
+-- a moved row's own key that the statement sets: the insert check of an
+-- initially deferred key fails at commit when no row holds it (p = 3), and
+-- passes when one does (p = 2)
+CREATE TABLE mvp (k int PRIMARY KEY);
+INSERT INTO mvp VALUES (1), (2);
+CREATE TABLE mvc (k int PRIMARY KEY, p int REFERENCES mvp
+	ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED) PARTITION BY RANGE (k);
+CREATE TABLE mvc1 PARTITION OF mvc FOR VALUES FROM (MINVALUE) TO (100);
+CREATE TABLE mvc2 PARTITION OF mvc FOR VALUES FROM (100) TO (MAXVALUE);
+INSERT INTO mvc VALUES (1, 1), (2, NULL);
+SELECT * FROM ri_audit.delete_preview('UPDATE mvc SET k = 101, p = 3 WHERE k = 1');
+SELECT ri_audit.assert_delete_safe('UPDATE mvc SET k = 101, p = 3 WHERE k = 1');
+SELECT * FROM ri_audit.delete_preview('UPDATE mvc SET k = 101, p = 2 WHERE k = 1');
+BEGIN;
+UPDATE mvc SET k = 101, p = 3 WHERE k = 1;
+COMMIT;
+DROP TABLE mvc, mvp, mv;
+
+-- A SET NULL action that nulls one column of a referenced key (a, b):
+-- ON UPDATE CASCADE copies the partly NULL key into a MATCH FULL key, whose
+-- check fails, at once or at commit as the key is deferred.
+CREATE TABLE fa (k int PRIMARY KEY);
+CREATE TABLE fb (a int, b int REFERENCES fa ON DELETE SET NULL,
+	UNIQUE (a, b));
+CREATE TABLE fc (id int, ca int, cb int, FOREIGN KEY (ca, cb)
+	REFERENCES fb (a, b) MATCH FULL ON UPDATE CASCADE);
+INSERT INTO fa VALUES (1), (2);
+INSERT INTO fb VALUES (1, 1), (NULL, 2), (3, 2);
+INSERT INTO fc VALUES (1, 1, 1), (2, 3, 2);
+-- fb (1, 1) becomes (1, NULL): fc row 1 fails
+SELECT * FROM ri_audit.delete_preview('DELETE FROM fa WHERE k = 1');
+SELECT ri_audit.assert_delete_safe('DELETE FROM fa WHERE k = 1');
+DELETE FROM fa WHERE k = 1;
+-- fb (NULL, 2) becomes all NULL, (3, 2) partly: fc row 2 fails at commit
+ALTER TABLE fc ALTER CONSTRAINT fc_ca_cb_fkey DEFERRABLE INITIALLY DEFERRED;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM fa WHERE k = 2');
+BEGIN;
+DELETE FROM fa WHERE k = 2;
+SELECT * FROM fc ORDER BY id;
+COMMIT;
+-- without fc row 2, nothing blocks
+DELETE FROM fc WHERE id = 2;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM fa WHERE k = 2');
+BEGIN;
+DELETE FROM fa WHERE k = 2;
+COMMIT;
+DROP TABLE fc, fb, fa;
+
+-- A cross-partition UPDATE moving a row out of a partitioned partition
+-- that a foreign key references directly: PostgreSQL refuses the move
+-- (0A000) as the statement runs, before any foreign key check.  Moves
+-- inside the statement's target, and statements whose target is that
+-- partition, are fine.
+CREATE TABLE nr (k int PRIMARY KEY) PARTITION BY RANGE (k);
+CREATE TABLE nr1 PARTITION OF nr FOR VALUES FROM (MINVALUE) TO (100)
+	PARTITION BY RANGE (k);
+CREATE TABLE nr1a PARTITION OF nr1 FOR VALUES FROM (MINVALUE) TO (50);
+CREATE TABLE nr1b PARTITION OF nr1 FOR VALUES FROM (50) TO (100);
+CREATE TABLE nr2 PARTITION OF nr FOR VALUES FROM (100) TO (MAXVALUE);
+CREATE TABLE nrc (x int REFERENCES nr1 ON UPDATE CASCADE);
+INSERT INTO nr VALUES (1), (2), (60);
+INSERT INTO nrc VALUES (1), (2);
+SELECT * FROM ri_audit.delete_preview('UPDATE nr SET k = k + 100 WHERE k = 1');
+SELECT ri_audit.assert_delete_safe('UPDATE nr SET k = k + 100 WHERE k = 1');
+UPDATE nr SET k = k + 100 WHERE k = 1;
+-- from nr1a to nr1b: the same
+SELECT * FROM ri_audit.delete_preview('UPDATE nr SET k = 61 WHERE k = 2');
+UPDATE nr SET k = 61 WHERE k = 2;
+-- no move (2 -> 3 stays in nr1a), or a move of nr1's own rows
+SELECT * FROM ri_audit.delete_preview('UPDATE nr SET k = k + 1 WHERE k = 2');
+SELECT * FROM ri_audit.delete_preview('UPDATE nr1 SET k = 61 WHERE k = 2');
+BEGIN;
+UPDATE nr1 SET k = 61 WHERE k = 2;
+SELECT tableoid::regclass, * FROM nr ORDER BY k;
+SELECT * FROM nrc ORDER BY x;
+ROLLBACK;
+DROP TABLE nrc, nr;
 
 -- ON UPDATE / ON DELETE SET DEFAULT whose default key (3) the statement
 -- removes, on an initially deferred key.  After setting a removed parent

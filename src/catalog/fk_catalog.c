@@ -891,13 +891,17 @@ ri_rel_require_unhidden(Oid relid)
  *		The row of pg_constraint whose RI triggers fire for rows of pk_leaf,
  *		a partition of the table foreign key conoid references (or that
  *		table itself): conoid, or the copy PostgreSQL keeps for pk_leaf
- *		(same conrelid, confrelid pk_leaf, descending from conoid).
+ *		(same conrelid, confrelid pk_leaf, descending from conoid).  With
+ *		fk_leaf valid instead, a partition of the referencing table (or that
+ *		table): the one whose check triggers fire for rows of fk_leaf
+ *		(conrelid fk_leaf, the same confrelid, descending from conoid).
  */
 static Oid
-fk_leaf_constraint(Oid conoid, Oid pk_leaf)
+fk_leaf_constraint(Oid conoid, Oid pk_leaf, Oid fk_leaf)
 {
 	HeapTuple	tup;
 	Oid			fk_relid;
+	Oid			pk_relid;
 	Oid			result = conoid;
 	Relation	conrel;
 	ScanKeyData key;
@@ -907,16 +911,18 @@ fk_leaf_constraint(Oid conoid, Oid pk_leaf)
 	if (!HeapTupleIsValid(tup))
 		return InvalidOid;
 	fk_relid = ((Form_pg_constraint) GETSTRUCT(tup))->conrelid;
-	if (((Form_pg_constraint) GETSTRUCT(tup))->confrelid == pk_leaf)
-	{
-		ReleaseSysCache(tup);
-		return conoid;
-	}
+	pk_relid = ((Form_pg_constraint) GETSTRUCT(tup))->confrelid;
 	ReleaseSysCache(tup);
+	if (OidIsValid(fk_leaf))
+		pk_leaf = pk_relid;
+	else
+		fk_leaf = fk_relid;
+	if (pk_leaf == pk_relid && fk_leaf == fk_relid)
+		return conoid;
 
 	conrel = table_open(ConstraintRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_constraint_conrelid,
-				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(fk_relid));
+				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(fk_leaf));
 	scan = systable_beginscan(conrel, ConstraintRelidTypidNameIndexId,
 							  true, NULL, 1, &key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
@@ -960,7 +966,22 @@ fk_leaf_constraint(Oid conoid, Oid pk_leaf)
 char *
 ri_fk_trigger_conname(Oid conoid, Oid pk_leaf)
 {
-	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf);
+	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf, InvalidOid);
+
+	return OidIsValid(leafcon) ? get_constraint_name(leafcon) : NULL;
+}
+
+/*
+ * ri_fk_check_conname
+ *		The name PostgreSQL's errors give foreign key conoid when it checks
+ *		a row of fk_leaf, a partition of its referencing table: that of the
+ *		copy of the constraint on fk_leaf, whose check triggers fire there.
+ *		Reads pg_constraint; no locks.
+ */
+char *
+ri_fk_check_conname(Oid conoid, Oid fk_leaf)
+{
+	Oid			leafcon = fk_leaf_constraint(conoid, InvalidOid, fk_leaf);
 
 	return OidIsValid(leafcon) ? get_constraint_name(leafcon) : NULL;
 }
@@ -975,7 +996,7 @@ ri_fk_trigger_conname(Oid conoid, Oid pk_leaf)
 char *
 ri_fk_action_trigger_name(Oid conoid, Oid pk_leaf, bool on_delete)
 {
-	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf);
+	Oid			leafcon = fk_leaf_constraint(conoid, pk_leaf, InvalidOid);
 	Relation	trigrel;
 	ScanKeyData key;
 	SysScanDesc scan;

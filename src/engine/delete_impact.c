@@ -75,8 +75,9 @@
  * finds rows referencing it (its own, or rows set to the default by parent
  * rows removed before it), else in the check of the rows set to the
  * default, deferred with the key.  ON UPDATE CASCADE into a MATCH FULL key
- * blocks when the statement gives a parent row a partly NULL key: the
- * check of the rows it copies that key into fails, deferred with the key.
+ * blocks when the statement, or a SET NULL action of some of the key's
+ * columns, gives a parent row a partly NULL key: the check of the rows it
+ * copies that key into fails, deferred with the key.
  * A row that two actions update is a row version of the transaction the
  * second time, so all its keys are checked one step later
  * (RI_FKey_fk_upd_check_required); an immediate check fails when the row
@@ -102,10 +103,21 @@
  * ParamRef hook, so they run as part of the caller's query.  SET (a, b) =
  * (SELECT ...) becomes one scalar subquery returning the row of new values.
  *
+ * An UPDATE of a partitioned table moves a row whose new values fail its
+ * partition's constraint to the partition whose constraint they satisfy
+ * (both found by running the partition constraints, get_partition_qual_relid,
+ * on the row's new partition key values: row_moves).  PostgreSQL refuses
+ * such a move with 0A000 when a partitioned table between the row's
+ * partition and the statement's table is referenced by a foreign key of
+ * its own (ExecCrossPartitionUpdateForeignKey): a 'blocks' row at step 0.
+ * Otherwise it inserts the row, and checks its foreign keys as an inserted
+ * row's (RI_FKey_check_ins) at the row's turn: a key that no row holds
+ * then blocks (moved_row_checks).  The rows that ON UPDATE CASCADE moves in
+ * a partitioned referencing table are not followed there.
+ *
  * What the preview does not run is named in NOTICEs: user triggers and
  * rules on the tables it changes (RI's queries fire and are rewritten by
- * them too), and the insert-time checks of the foreign keys of rows an
- * UPDATE may move to another partition.
+ * them too).
  *
  * Why a hash table in memory, and not a temporary table: the preview must
  * run in read-only transactions and on a hot standby, where no table can
@@ -138,7 +150,8 @@
  * too, under SECURITY_RESTRICTED_OPERATION.
  *
  * Locks: AccessShareLock on the statement's tables (taken by the analysis
- * of its query), and on both tables of every foreign key followed
+ * of its query) and, for an UPDATE of a partitioned table, on its
+ * partitions, and on both tables of every foreign key followed
  * (ri_fk_lock), held to end of transaction; no row locks.
  *
  * Copyright (c) 2026, ri_audit developers
@@ -224,6 +237,9 @@
 #define CHECK_FULL		'f'		/* MATCH FULL: a cascaded partly-NULL key */
 #define CHECK_UPDATED	'u'		/* a key of a row updated twice: its
 								 * parent row removed before its check */
+#define CHECK_MOVED		'm'		/* a key of a row the UPDATE moves to
+								 * another partition: no parent row when its
+								 * insert check runs */
 
 /* One row of one table: leaf table and ctid (the hash key). */
 typedef struct ImpactRowKey
@@ -265,7 +281,9 @@ typedef struct ImpactCheckEntry
 {
 	ImpactCheckKey key;
 	int			depth;			/* step at which it was first reached */
-	Oid			pk_leaf;		/* the table of the removed parent row */
+	Oid			pk_leaf;		/* the table of the removed parent row;
+								 * CHECK_MOVED: the partition the row moves
+								 * to */
 	bool		on_delete;		/* the parent row deleted (else updated) */
 } ImpactCheckEntry;
 
@@ -278,6 +296,9 @@ typedef struct ImpactNewKey
 {
 	Oid			relid;			/* the leaf holding the row */
 	ItemPointerData tid;		/* its ctid */
+	Oid			dest;			/* the leaf holding it after the statement:
+								 * relid, or the partition it moves to
+								 * (InvalidOid: none takes it) */
 	List	   *changed;		/* names of the columns it changes */
 	Datum	   *vals;			/* per newkey_cols: the value after */
 	bool	   *nulls;
@@ -297,6 +318,27 @@ typedef struct ImpactTakeover
 								 * 0) */
 	bool		taken;
 } ImpactTakeover;
+
+/*
+ * A row of the statement that the UPDATE moves to another partition, with
+ * its values after the statement of ImpactState.move_cols.
+ */
+typedef struct ImpactMovedRow
+{
+	ImpactRowKey key;			/* the row before the statement */
+	Oid			dest;			/* the leaf partition it moves to */
+	Datum	   *vals;			/* per move_cols: the new row's value */
+	bool	   *nulls;
+} ImpactMovedRow;
+
+/* The partition constraint of a leaf, ready to run on a row of values. */
+typedef struct ImpactLeafQual
+{
+	Oid			relid;			/* the leaf */
+	ExprState  *qual;			/* get_partition_qual_relid(), or NULL */
+	TupleTableSlot *slot;		/* a virtual slot of the leaf's row type */
+	AttrNumber *attnums;		/* per move_cols: the leaf's column */
+} ImpactLeafQual;
 
 /* The partition key columns of a leaf, at every level (names). */
 typedef struct ImpactPartCols
@@ -321,6 +363,7 @@ typedef struct ImpactBatch
 	Oid			relid;			/* leaf table holding the rows */
 	char		fate;			/* FATE_DELETE or FATE_UPDATE */
 	List	   *cols;			/* FATE_UPDATE: names of changed columns */
+	bool		nulled;			/* FATE_UPDATE: set to NULL (SET NULL) */
 	int			ntids;			/* rows */
 	int			maxtids;		/* allocated length of tids */
 	ItemPointerData *tids;		/* their ctids */
@@ -385,6 +428,15 @@ typedef struct ImpactState
 	HTAB	   *takeovers;		/* ImpactTakeover, made when needed */
 	HTAB	   *newkey_rows;	/* ImpactNewKeyRef by row, made when needed */
 	List	   *partcols;		/* ImpactPartCols cache */
+
+	/* UPDATE of a partitioned table: the rows it moves */
+	List	   *move_cols;		/* names: the partition key columns of the
+								 * table's tree and the referencing columns
+								 * of its foreign keys */
+	List	   *moved;			/* ImpactMovedRow */
+	List	   *leaf_quals;		/* ImpactLeafQual cache */
+	EState	   *qual_estate;	/* runs the partition constraints */
+	RiImpactRow *move_error;	/* the first move PostgreSQL refuses */
 } ImpactState;
 
 static void impact_dml(ImpactState *st, RawStmt *raw);
@@ -395,10 +447,15 @@ static void row_address(HeapTuple tup, TupleDesc desc, Oid *relid,
 						ItemPointer tid);
 static void cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k,
 							   int depth);
+static bool names_subset(List *a, List *b);
 static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
 static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
 						   bool fk_side, Oid leaf);
+static ImpactMovedRow *find_moved(ImpactState *st, ImpactRowKey *row);
+static bool key_holder_left(ImpactState *st, ImpactKey *k, Datum *key,
+							int64 seq, bool deferred, bool *held,
+							ImpactRowKey *removed);
 static void unapplied_of(Oid relid, int16 event, bool rows, bool named,
 						 List **out);
 static void note_unapplied(List *found);
@@ -456,9 +513,9 @@ add_step(ImpactState *st, int depth, Oid table, Oid conoid,
 	return st->nsteps++;
 }
 
-/* The batch of st->next for (relid, fate, cols), made when missing. */
+/* The batch of st->next for (relid, fate, cols, nulled), made when missing. */
 static ImpactBatch *
-next_batch(ImpactState *st, Oid relid, char fate, List *cols)
+next_batch(ImpactState *st, Oid relid, char fate, List *cols, bool nulled)
 {
 	ListCell   *lc;
 	ImpactBatch *b;
@@ -466,7 +523,7 @@ next_batch(ImpactState *st, Oid relid, char fate, List *cols)
 	foreach(lc, st->next)
 	{
 		b = lfirst(lc);
-		if (b->relid == relid && b->fate == fate &&
+		if (b->relid == relid && b->fate == fate && b->nulled == nulled &&
 			list_length(b->cols) == list_length(cols))
 		{
 			bool		same = true;
@@ -481,6 +538,7 @@ next_batch(ImpactState *st, Oid relid, char fate, List *cols)
 	b->relid = relid;
 	b->fate = fate;
 	b->cols = cols;
+	b->nulled = nulled;
 	b->maxtids = 64;
 	b->tids = palloc(sizeof(ItemPointerData) * b->maxtids);
 	st->next = lappend(st->next, b);
@@ -673,9 +731,12 @@ append_key_match(StringInfo buf, const FkInfo *fk, const char *fkside)
 	}
 }
 
-/* The referencing rows of given parent rows (file header). */
+/*
+ * The referencing rows of given parent rows (file header); extra, when not
+ * NULL, is one more condition on the parent row p.
+ */
 static char *
-build_step_query(const FkInfo *fk)
+build_step_query(const FkInfo *fk, const char *extra)
 {
 	StringInfoData buf;
 
@@ -688,6 +749,8 @@ build_step_query(const FkInfo *fk)
 						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
 						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
 	append_key_match(&buf, fk, NULL);
+	if (extra != NULL)
+		appendStringInfo(&buf, " AND %s", extra);
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
 }
@@ -938,6 +1001,120 @@ row_address(HeapTuple tup, TupleDesc desc, Oid *relid, ItemPointer tid)
 }
 
 /*
+ * newkey_colidx
+ *		The index in st->newkey_cols of each referenced column of fk, into
+ *		colidx[0..nkeys-1]; false when one of them is not there (fk does not
+ *		reference the table the statement updates).
+ */
+static bool
+newkey_colidx(ImpactState *st, const FkInfo *fk, int *colidx)
+{
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
+		ListCell   *lc;
+
+		colidx[i] = -1;
+		foreach(lc, st->newkey_cols)
+		{
+			if (strcmp(lfirst(lc), name) == 0)
+				colidx[i] = foreach_current_index(lc);
+		}
+		if (colidx[i] < 0)
+			return false;
+	}
+	return true;
+}
+
+/* The ctids tids[0..n-1] as a tid[] value, for a generated query. */
+static Datum
+tid_array(ItemPointerData *tids, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * n);
+
+	for (int i = 0; i < n; i++)
+		elems[i] = PointerGetDatum(&tids[i]);
+	return PointerGetDatum(construct_array(elems, n, TIDOID,
+										   sizeof(ItemPointerData), false,
+										   TYPALIGN_SHORT));
+}
+
+/*
+ * full_mixed_checks
+ *		ON UPDATE CASCADE of MATCH FULL key k from parent rows mixed[0..n-1]
+ *		of leaf relid, whose new keys are partly NULL: their referencing
+ *		rows, found by query (k's step query, or one that also tells which
+ *		parent rows are partly NULL), collected as CHECK_FULL checks
+ *		(cascade_full_mixed).
+ */
+static void
+full_mixed_checks(ImpactState *st, ImpactKey *k, const char *query,
+				  Oid relid, ItemPointerData *mixed, int nmixed, int depth)
+{
+	for (int start = 0; start < nmixed; start += RI_IMPACT_CHUNK)
+	{
+		int			n = Min(RI_IMPACT_CHUNK, nmixed - start);
+		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
+		Datum		values[2];
+		GeneratedRun run;
+
+		values[0] = ObjectIdGetDatum(relid);
+		values[1] = tid_array(&mixed[start], n);
+		begin_generated(&run, k->scan_role, query, 2, argtypes, values);
+		for (;;)
+		{
+			CHECK_FOR_INTERRUPTS();
+			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+			if (SPI_processed == 0)
+				break;
+			for (uint64 r = 0; r < SPI_processed; r++)
+			{
+				Oid			crelid;
+				ItemPointerData tid;
+
+				CHECK_FOR_INTERRUPTS();
+				row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+							&crelid, &tid);
+				add_check(st, k->conoid, CHECK_FULL, crelid, &tid, depth,
+						  relid, false);
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+		end_generated(&run);
+	}
+}
+
+/*
+ * nulled_full_mixed
+ *		cascade_full_mixed for rows b that a SET NULL action updated (at
+ *		any depth): their new key of k has the columns of b->cols NULL and
+ *		keeps the others, so it is partly NULL when one of the others is
+ *		not NULL, which the query of their referencing rows also asks.
+ */
+static void
+nulled_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
+{
+	FkInfo	   *fk = &k->info;
+	StringInfoData kept;
+
+	initStringInfo(&kept);
+	appendStringInfoString(&kept, "(false");
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
+
+		if (!names_subset(list_make1(name), b->cols))
+			appendStringInfo(&kept, " OR p.%s IS NOT NULL",
+							 quote_identifier(name));
+	}
+	appendStringInfoChar(&kept, ')');
+	if (strcmp(kept.data, "(false)") == 0)
+		return;					/* all NULL: MATCH FULL takes it */
+	full_mixed_checks(st, k, build_step_query(fk, kept.data), b->relid,
+					  b->tids, b->ntids, depth);
+}
+
+/*
  * cascade_full_mixed
  *		ON UPDATE CASCADE of MATCH FULL key k from the statement's updated
  *		rows b: RI_FKey_cascade_upd copies each parent row's new key into its
@@ -946,8 +1123,9 @@ row_address(HeapTuple tup, TupleDesc desc, Oid *relid, ItemPointer tid)
  *		mixing of null and nonnull key values").  The check is queued for
  *		them whatever their old key (RI_FKey_fk_upd_check_required) and runs
  *		with the key's deferral.  Such referencing rows are collected as
- *		CHECK_FULL.  Only the statement's rows (depth 1) have known new keys;
- *		those of rows that cascaded updates reach are not followed.
+ *		CHECK_FULL.  The new keys known are those of the statement's rows
+ *		(depth 1) and of rows a SET NULL action updates (nulled_full_mixed);
+ *		those that ON UPDATE CASCADE copies deeper down are not followed.
  */
 static void
 cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
@@ -957,24 +1135,13 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 	ItemPointerData *mixed;
 	int			nmixed = 0;
 
-	if (depth != 1 || st->newkeys == NIL)
-		return;
-	for (int i = 0; i < fk->nkeys; i++)
+	if (b->nulled)
 	{
-		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
-		ListCell   *lc;
-		int			j = 0;
-
-		colidx[i] = -1;
-		foreach(lc, st->newkey_cols)
-		{
-			if (strcmp(lfirst(lc), name) == 0)
-				colidx[i] = j;
-			j++;
-		}
-		if (colidx[i] < 0)
-			return;
+		nulled_full_mixed(st, b, k, depth);
+		return;
 	}
+	if (depth != 1 || st->newkeys == NIL || !newkey_colidx(st, fk, colidx))
+		return;
 	if (st->newkey_rows == NULL)
 	{
 		HASHCTL		ctl;
@@ -1022,44 +1189,7 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 			mixed[nmixed++] = b->tids[i];
 	}
 
-	for (int start = 0; start < nmixed; start += RI_IMPACT_CHUNK)
-	{
-		int			n = Min(RI_IMPACT_CHUNK, nmixed - start);
-		Datum	   *elems = palloc(sizeof(Datum) * n);
-		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
-		Datum		values[2];
-		GeneratedRun run;
-
-		for (int i = 0; i < n; i++)
-			elems[i] = PointerGetDatum(&mixed[start + i]);
-		values[0] = ObjectIdGetDatum(b->relid);
-		values[1] = PointerGetDatum(construct_array(elems, n, TIDOID,
-													sizeof(ItemPointerData),
-													false, TYPALIGN_SHORT));
-		begin_generated(&run, k->scan_role, k->step_query, 2, argtypes,
-						values);
-		for (;;)
-		{
-			CHECK_FOR_INTERRUPTS();
-			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
-			if (SPI_processed == 0)
-				break;
-			for (uint64 r = 0; r < SPI_processed; r++)
-			{
-				Oid			crelid;
-				ItemPointerData tid;
-
-				CHECK_FOR_INTERRUPTS();
-				row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
-							&crelid, &tid);
-				add_check(st, k->conoid, CHECK_FULL, crelid, &tid, depth,
-						  b->relid, false);
-			}
-			SPI_freetuptable(SPI_tuptable);
-		}
-		end_generated(&run);
-		pfree(elems);
-	}
+	full_mixed_checks(st, k, k->step_query, b->relid, mixed, nmixed, depth);
 	pfree(mixed);
 }
 
@@ -1082,7 +1212,7 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 
 	if (k->step_query == NULL)
 	{
-		k->step_query = build_step_query(&k->info);
+		k->step_query = build_step_query(&k->info, NULL);
 		build_any_query(k);
 	}
 	if (aname != NULL)
@@ -1100,17 +1230,12 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	for (int start = 0; start < b->ntids; start += RI_IMPACT_CHUNK)
 	{
 		int			n = Min(RI_IMPACT_CHUNK, b->ntids - start);
-		Datum	   *elems = palloc(sizeof(Datum) * n);
 		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
 		Datum		values[2];
 		GeneratedRun run;
 
-		for (int i = 0; i < n; i++)
-			elems[i] = PointerGetDatum(&b->tids[start + i]);
 		values[0] = ObjectIdGetDatum(b->relid);
-		values[1] = PointerGetDatum(construct_array(elems, n, TIDOID,
-													sizeof(ItemPointerData),
-													false, TYPALIGN_SHORT));
+		values[1] = tid_array(&b->tids[start], n);
 		if (k->any_query != NULL)
 		{
 			/* the parent rows' keys, then their referencing rows */
@@ -1159,7 +1284,8 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 				if (action == FKCONSTR_ACTION_CASCADE && on_delete)
 				{
 					if (mark_delete(st, stepidx, crelid, &tid))
-						batch_add(next_batch(st, crelid, FATE_DELETE, NIL),
+						batch_add(next_batch(st, crelid, FATE_DELETE, NIL,
+											 false),
 								  &tid);
 				}
 				else if (aname != NULL)
@@ -1171,7 +1297,9 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 					}
 					if (mark_update(st, stepidx, crelid, &tid, cache_cols))
 						batch_add(next_batch(st, crelid, FATE_UPDATE,
-											 setnames), &tid);
+											 setnames,
+											 action == FKCONSTR_ACTION_SETNULL),
+								  &tid);
 				}
 				if (check != 0)
 					add_check(st, e->conoid, check, crelid, &tid, depth,
@@ -1180,7 +1308,6 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 			SPI_freetuptable(tuptable);
 		}
 		end_generated(&run);
-		pfree(elems);
 	}
 	if (action == FKCONSTR_ACTION_CASCADE && !on_delete &&
 		k->info.confmatchtype == FKCONSTR_MATCH_FULL && k->info.nkeys > 1)
@@ -1281,18 +1408,74 @@ group_cmp(const void *a, const void *b)
 	return (int) ga->kind - (int) gb->kind;
 }
 
+/*
+ * render_key
+ *		A referencing key of k (values of its referencing columns) as the
+ *		sample's object and as the text of PostgreSQL's DETAIL.
+ */
+static void
+render_key(ImpactKey *k, Datum *vals, bool *nulls, Jsonb **json,
+		   char **text)
+{
+	FkInfo	   *fk = &k->info;
+	StringInfoData buf;
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+
+	initStringInfo(&buf);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		JsonbValue	key;
+		JsonbValue	val;
+		char	   *name = ri_fk_column_name(fk, i);
+
+		key.type = jbvString;
+		key.val.string.val = name;
+		key.val.string.len = strlen(name);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		if (nulls[i])
+		{
+			val.type = jbvNull;
+			appendStringInfo(&buf, "%snull", i > 0 ? ", " : "");
+		}
+		else
+		{
+			RiKeyRenderer r;
+			Jsonb	   *j;
+			Oid			outfunc;
+			bool		varlena;
+
+			ri_key_jsonb_init(fk->fk_types[i], &r, CurrentMemoryContext);
+			j = ri_key_jsonb(&r, vals[i]);
+			if (JB_ROOT_IS_SCALAR(j))
+				JsonbExtractScalar(&j->root, &val);
+			else
+			{
+				val.type = jbvBinary;
+				val.val.binary.data = &j->root;
+				val.val.binary.len = VARSIZE(j) - VARHDRSZ;
+			}
+			getTypeOutputInfo(fk->fk_types[i], &outfunc, &varlena);
+			appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "",
+							 OidOutputFunctionCall(outfunc, vals[i]));
+		}
+		pushJsonbValue(&state, WJB_VALUE, &val);
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	*json = JsonbValueToJsonb(res);
+	*text = buf.data;
+}
+
 /* The referencing key values of one row, as jsonb and as text. */
 static void
 fetch_key(ImpactKey *k, ImpactRowKey *row, Jsonb **json, char **text)
 {
 	FkInfo	   *fk = &k->info;
 	StringInfoData q;
-	StringInfoData vals;
 	Oid			argtypes[2] = {OIDOID, TIDOID};
 	Datum		values[2];
 	GeneratedRun run;
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
 
 	initStringInfo(&q);
 	appendStringInfoString(&q, "SELECT ");
@@ -1312,54 +1495,13 @@ fetch_key(ImpactKey *k, ImpactRowKey *row, Jsonb **json, char **text)
 	SPI_cursor_fetch(run.portal, true, 1);
 	if (SPI_processed == 1)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		Datum		vals[INDEX_MAX_KEYS];
+		bool		nulls[INDEX_MAX_KEYS];
 
-		initStringInfo(&vals);
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 		for (int i = 0; i < fk->nkeys; i++)
-		{
-			JsonbValue	key;
-			JsonbValue	val;
-			bool		isnull;
-			Datum		d = heap_getattr(tup, i + 1, desc, &isnull);
-			char	   *name = ri_fk_column_name(fk, i);
-
-			key.type = jbvString;
-			key.val.string.val = name;
-			key.val.string.len = strlen(name);
-			pushJsonbValue(&state, WJB_KEY, &key);
-			if (isnull)
-			{
-				val.type = jbvNull;
-				appendStringInfo(&vals, "%snull", i > 0 ? ", " : "");
-			}
-			else
-			{
-				RiKeyRenderer r;
-				Jsonb	   *j;
-				Oid			outfunc;
-				bool		varlena;
-
-				ri_key_jsonb_init(fk->fk_types[i], &r, CurrentMemoryContext);
-				j = ri_key_jsonb(&r, d);
-				if (JB_ROOT_IS_SCALAR(j))
-					JsonbExtractScalar(&j->root, &val);
-				else
-				{
-					val.type = jbvBinary;
-					val.val.binary.data = &j->root;
-					val.val.binary.len = VARSIZE(j) - VARHDRSZ;
-				}
-				getTypeOutputInfo(fk->fk_types[i], &outfunc, &varlena);
-				appendStringInfo(&vals, "%s%s", i > 0 ? ", " : "",
-								 OidOutputFunctionCall(outfunc, d));
-			}
-			pushJsonbValue(&state, WJB_VALUE, &val);
-		}
-		res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-		*json = JsonbValueToJsonb(res);
-		*text = vals.data;
+			vals[i] = heap_getattr(SPI_tuptable->vals[0], i + 1,
+								   SPI_tuptable->tupdesc, &nulls[i]);
+		render_key(k, vals, nulls, json, text);
 	}
 	end_generated(&run);
 }
@@ -1405,15 +1547,13 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 	FkInfo	   *fk = &k->info;
 	Relation	rel;
 	bool		defnulls[INDEX_MAX_KEYS];
-	Oid			argtypes[INDEX_MAX_KEYS];
 	int			nnull = 0;
 	RiOwnerSwitch sw;
 	EState	   *estate;
 	ExprContext *econtext;
-	StringInfoData q;
 	StringInfoData vals;
-	GeneratedRun run;
-	bool		present = false;
+	bool		present;
+	bool		held;
 
 	*absent = false;
 	if (holder != NULL)
@@ -1431,7 +1571,6 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 		int16		typlen;
 		bool		typbyval;
 
-		argtypes[i] = fk->fk_types[i];
 		if (def == NULL)
 		{
 			defnulls[i] = true;
@@ -1537,42 +1676,8 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 		(fk->confmatchtype == FKCONSTR_MATCH_SIMPLE || nnull == fk->nkeys))
 		return true;
 
-	initStringInfo(&q);
-	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid FROM ");
-	ri_sql_append_relation(&q, fk->pk_relid);
-	appendStringInfoString(&q, " p WHERE true");
-	append_key_match(&q, fk, "$");
-	begin_generated(&run, k->scan_role, q.data, fk->nkeys, argtypes, defvals);
-	*absent = true;
-	for (;;)
-	{
-		CHECK_FOR_INTERRUPTS();
-		SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed && !present; r++)
-		{
-			ImpactRowKey key;
-			ImpactRowEntry *e;
-
-			memset(&key, 0, sizeof(key));
-			row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
-						&key.relid, &key.tid);
-			*absent = false;
-			e = hash_search(st->rows, &key, HASH_FIND, NULL);
-			if (e == NULL ||
-				(e->fate == FATE_UPDATE &&
-				 !bms_overlap(e->cols,
-							  cols_of(key.relid, pk_col_name_list(k->edge)))))
-				present = true;
-			else if (holder != NULL && !OidIsValid(holder->relid))
-				*holder = key;
-		}
-		SPI_freetuptable(SPI_tuptable);
-		if (present)
-			break;
-	}
-	end_generated(&run);
+	present = key_holder_left(st, k, defvals, 0, true, &held, holder);
+	*absent = !held;
 
 	/* a row the statement updates to the default key */
 	if (!present && key_held_after(st, k, defvals, true, InvalidOid))
@@ -1745,37 +1850,6 @@ names_subset(List *a, List *b)
 }
 
 /*
- * new_row_lands_in
- *		Does the statement's updated row nk stay in, or move to, the leaf
- *		that held key K, given that its new key equals K?  It stays in its
- *		leaf when no partition key column changes; it lands where K was
- *		when every partition key column is a column of the key (the new
- *		row's partition key values are then K's).  Other moves (a partition
- *		key column outside the key changes) are not followed: taken as
- *		landing elsewhere.
- */
-static bool
-new_row_lands_in(ImpactState *st, ImpactNewKey *nk, Oid leaf,
-				 List *keycols)
-{
-	List	   *pcols = partition_key_cols(st, nk->relid);
-	ListCell   *lc;
-
-	if (pcols == NIL)
-		return nk->relid == leaf;
-	if (names_subset(pcols, keycols))
-		return true;
-	if (nk->relid != leaf)
-		return false;
-	foreach(lc, nk->changed)
-	{
-		if (names_subset(list_make1(lfirst(lc)), pcols))
-			return false;
-	}
-	return true;
-}
-
-/*
  * key_held_after
  *		Does one of the statement's updated rows hold key after the
  *		statement?  key: values of k's referenced columns, compared with the
@@ -1792,29 +1866,13 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
 	FkInfo	   *fk = &k->info;
 	int			colidx[INDEX_MAX_KEYS];
 	FmgrInfo	eq[INDEX_MAX_KEYS];
-	List	   *keycols = NIL;
 	ListCell   *lc;
 
-	if (st->newkeys == NIL)
-		return false;
+	if (st->newkeys == NIL || !newkey_colidx(st, fk, colidx))
+		return false;			/* not a table the statement updates */
 	for (int i = 0; i < fk->nkeys; i++)
-	{
-		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
-		int			j = 0;
-
-		colidx[i] = -1;
-		foreach(lc, st->newkey_cols)
-		{
-			if (strcmp(lfirst(lc), name) == 0)
-				colidx[i] = j;
-			j++;
-		}
-		if (colidx[i] < 0)
-			return false;		/* not a table the statement updates */
-		keycols = lappend(keycols, name);
 		fmgr_info(get_opcode(fk_side ? fk->pf_eq_oprs[i] : fk->pp_eq_oprs[i]),
 				  &eq[i]);
-	}
 
 	foreach(lc, st->newkeys)
 	{
@@ -1835,8 +1893,7 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
 				DatumGetBool(FunctionCall2Coll(&eq[i], fk->pk_collations[i],
 											   nk->vals[j], key[i]));
 		}
-		if (match &&
-			(!OidIsValid(leaf) || new_row_lands_in(st, nk, leaf, keycols)))
+		if (match && (!OidIsValid(leaf) || nk->dest == leaf))
 			return true;
 	}
 	return false;
@@ -1849,11 +1906,12 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
  *		removed, held by another row when the check runs, so that
  *		RI_FKey_noaction_del / _upd do nothing?  PostgreSQL looks in the
  *		parent's leaf ("ONLY", the trigger's table), or in the whole
- *		partitioned table for the root's trigger of a row moved to another
- *		partition; with the "pk = pk" operators.  The rows that can hold it
- *		are the statement's updated rows (PostgreSQL runs the checks after
- *		the statement, so they see all of them); keys set by cascaded
- *		updates are not followed (file header).
+ *		partitioned table for the root's trigger of a parent row moved to
+ *		another partition; with the "pk = pk" operators.  The rows that can
+ *		hold it are the statement's updated rows (PostgreSQL runs the checks
+ *		after the statement, so they see all of them), in the leaf they
+ *		land in (ImpactNewKey.dest); keys set by cascaded updates are not
+ *		followed (file header).
  */
 static bool
 old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
@@ -1930,7 +1988,16 @@ old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
 	}
 	t = hash_search(st->takeovers, &tkey, HASH_ENTER, &found);
 	if (!found)
-		t->taken = key_held_after(st, k, oldkey, false, tkey.relid);
+	{
+		ImpactRowKey parent;
+
+		memset(&parent, 0, sizeof(parent));
+		parent.relid = tkey.relid;
+		parent.tid = tkey.tid;
+		t->taken = key_held_after(st, k, oldkey, false,
+								  find_moved(st, &parent) ? InvalidOid :
+								  tkey.relid);
+	}
 	return t->taken;
 }
 
@@ -1999,8 +2066,9 @@ check_row_removed(ImpactState *st, ImpactCheckEntry *c)
 	if (row == NULL)
 		return false;
 	k = hash_search(st->keys, &c->key.conoid, HASH_FIND, NULL);
-	if (c->key.kind == CHECK_UPDATED)
-		return false;			/* decided by updated_row_checks */
+	if (c->key.kind == CHECK_UPDATED || c->key.kind == CHECK_MOVED)
+		return false;			/* decided by updated_row_checks and
+								 * moved_row_checks */
 	if (c->key.kind == CHECK_FULL)
 	{
 		/* RI_FKey_check skips a row version deleted since */
@@ -2265,6 +2333,232 @@ updated_row_checks(ImpactState *st)
 }
 
 /*
+ * removed_before
+ *		Row entry re, reached by the walk: is it gone (deleted, or with
+ *		cols, when not NULL, updated) when a check runs at step 1 at the
+ *		turn of the statement's row of order seq, or at commit (deferred)?
+ *		The statement's own changes come before every trigger; an action of
+ *		step 1 comes before when its parent row's events come first (the
+ *		events of the row of order seq itself come after its insert checks);
+ *		deeper steps come after.
+ */
+static bool
+removed_before(ImpactState *st, ImpactRowEntry *re, Bitmapset *cols,
+			   int64 seq, bool deferred)
+{
+	ImpactStep *s = &st->steps[re->stepidx];
+	int64		pseq;
+	char	   *trig;
+
+	if (re->fate != FATE_DELETE &&
+		(cols == NULL || !bms_overlap(re->cols, cols)))
+		return false;
+	if (deferred || s->step == 0)
+		return true;
+	if (s->step > 1)
+		return false;
+	return !action_time(st, s->conoid, &re->key, &pseq, &trig) || pseq < seq;
+}
+
+/*
+ * key_holder_left
+ *		RI_FKey_check's query of k's referenced table for key (values of the
+ *		referencing columns), on the rows before the statement: does one of
+ *		them still hold it when the check runs (removed_before: at commit
+ *		when deferred, else at the turn of the statement's row of order
+ *		seq)?  *held: a row held it before the statement; *removed (when not
+ *		NULL): the first of those rows found removed (relid InvalidOid when
+ *		none).
+ */
+static bool
+key_holder_left(ImpactState *st, ImpactKey *k, Datum *key, int64 seq,
+				bool deferred, bool *held, ImpactRowKey *removed)
+{
+	FkInfo	   *fk = &k->info;
+	Oid			argtypes[INDEX_MAX_KEYS];
+	StringInfoData q;
+	GeneratedRun run;
+	bool		present = false;
+
+	*held = false;
+	if (removed != NULL)
+		memset(removed, 0, sizeof(ImpactRowKey));
+	for (int i = 0; i < fk->nkeys; i++)
+		argtypes[i] = fk->fk_types[i];
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT p.tableoid, p.ctid FROM ");
+	ri_sql_append_relation(&q, fk->pk_relid);
+	appendStringInfoString(&q, " p WHERE true");
+	append_key_match(&q, fk, "$");
+	begin_generated(&run, k->scan_role, q.data, fk->nkeys, argtypes, key);
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 r = 0; r < SPI_processed && !present; r++)
+		{
+			ImpactRowKey hkey;
+			ImpactRowEntry *he;
+			Bitmapset  *pkcols = NULL;
+
+			memset(&hkey, 0, sizeof(hkey));
+			row_address(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+						&hkey.relid, &hkey.tid);
+			*held = true;
+			he = hash_search(st->rows, &hkey, HASH_FIND, NULL);
+			if (he != NULL && he->fate == FATE_UPDATE)
+				pkcols = cols_of(hkey.relid, pk_col_name_list(k->edge));
+			present = he == NULL ||
+				!removed_before(st, he, pkcols, seq, deferred);
+			if (!present && removed != NULL && !OidIsValid(removed->relid))
+				*removed = hkey;
+		}
+		SPI_freetuptable(SPI_tuptable);
+		if (present)
+			break;
+	}
+	end_generated(&run);
+	return present;
+}
+
+/*
+ * moved_key_present
+ *		RI_FKey_check_ins of a moved row of order seq, whose key of k
+ *		(values of the referencing columns) is key: does a row of the
+ *		referenced table hold it when the check runs?  A row that held it
+ *		before the statement and is not removed by then (key_holder_left),
+ *		or one of the statement's updated rows holding it after it.
+ */
+static bool
+moved_key_present(ImpactState *st, ImpactKey *k, Datum *key, int64 seq,
+				  bool deferred)
+{
+	bool		held;
+
+	return key_holder_left(st, k, key, seq, deferred, &held, NULL) ||
+		key_held_after(st, k, key, true, InvalidOid);
+}
+
+/*
+ * moved_key
+ *		The key of foreign key e (values of its referencing columns) that
+ *		moved row m holds after the statement, into key and nulls; returns
+ *		how many of its columns are NULL.
+ */
+static int
+moved_key(ImpactState *st, ImpactMovedRow *m, FkEdge *e, Datum *key,
+		  bool *nulls)
+{
+	int			nnull = 0;
+
+	for (int i = 0; i < e->nkeys; i++)
+	{
+		char	   *name = get_attname(e->fk_relid, e->fk_attnums[i], false);
+		ListCell   *lc;
+
+		key[i] = (Datum) 0;
+		nulls[i] = true;
+		foreach(lc, st->move_cols)
+		{
+			if (strcmp(lfirst(lc), name) == 0)
+			{
+				key[i] = m->vals[foreach_current_index(lc)];
+				nulls[i] = m->nulls[foreach_current_index(lc)];
+			}
+		}
+		nnull += nulls[i] ? 1 : 0;
+	}
+	return nnull;
+}
+
+/* The moved row of st->moved that was row before the statement, or NULL. */
+static ImpactMovedRow *
+find_moved(ImpactState *st, ImpactRowKey *row)
+{
+	ListCell   *lc;
+
+	foreach(lc, st->moved)
+	{
+		ImpactMovedRow *m = lfirst(lc);
+
+		if (rowkey_cmp(&m->key, row) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * moved_row_checks
+ *		The foreign keys of the rows the UPDATE moves to another partition
+ *		that fail: as CHECK_MOVED (no referenced row) and CHECK_FULL (a
+ *		MATCH FULL key partly NULL) checks.
+ *
+ * A moved row is deleted from its partition and inserted into the new one,
+ * and the insert queues RI_FKey_check_ins for every foreign key of the new
+ * partition, at the row's turn in the statement's events (before the
+ * root's update event that runs its actions), or at commit for an
+ * initially deferred key.  The check passes for a key with a NULL column
+ * (MATCH SIMPLE) or all NULL (MATCH FULL), and is skipped when the row
+ * version was removed before it runs; else it fails unless a row of the
+ * referenced table holds the key (moved_key_present).  Keys set by
+ * cascaded updates are not followed there.
+ */
+static void
+moved_row_checks(ImpactState *st)
+{
+	ListCell   *lc;
+
+	foreach(lc, st->moved)
+	{
+		ImpactMovedRow *m = lfirst(lc);
+		ImpactRowEntry *me = hash_search(st->rows, &m->key, HASH_FIND, NULL);
+		List	   *targets = list_make1_oid(m->dest);
+		ListCell   *lc2;
+
+		Assert(me != NULL);
+		targets = list_concat(targets, get_partition_ancestors(m->dest));
+		foreach(lc2, st->edges)
+		{
+			FkEdge	   *e = lfirst(lc2);
+			bool		deferred = e->deferrable && e->initdeferred;
+			ImpactKey  *k;
+			Datum		key[INDEX_MAX_KEYS];
+			bool		keynulls[INDEX_MAX_KEYS];
+			int			nnull;
+			int64		useq;
+			char	   *utrig;
+
+			CHECK_FOR_INTERRUPTS();
+			if (!list_member_oid(targets, e->fk_relid))
+				continue;
+			/* the row version is gone before the check runs */
+			if (removed_before(st, me, NULL, me->seq, deferred))
+				continue;
+			/* an action updated it: before the check, a dead version */
+			if (me->reupd_depth >= 0 &&
+				(deferred ||
+				 !action_time(st, me->upd_conoids[1], &me->key, &useq,
+							  &utrig) ||
+				 useq < me->seq))
+				continue;
+			nnull = moved_key(st, m, e, key, keynulls);
+			if (nnull > 0 &&
+				(e->matchtype != FKCONSTR_MATCH_FULL || nnull == e->nkeys))
+				continue;
+			k = get_key(st, e);
+			if (nnull > 0)
+				add_check(st, e->conoid, CHECK_FULL, m->key.relid,
+						  &m->key.tid, 1, m->dest, false);
+			else if (!moved_key_present(st, k, key, me->seq, deferred))
+				add_check(st, e->conoid, CHECK_MOVED, m->key.relid,
+						  &m->key.tid, 1, m->dest, false);
+		}
+	}
+}
+
+/*
  * finish_checks
  *		The referencing rows collected for RESTRICT, NO ACTION and SET
  *		DEFAULT that block the statement, as result rows.
@@ -2282,6 +2576,7 @@ finish_checks(ImpactState *st)
 	List	   *deferrable = NIL;
 
 	updated_row_checks(st);
+	moved_row_checks(st);
 	hash_seq_init(&seq, st->checks);
 	while ((c = hash_seq_search(&seq)) != NULL)
 	{
@@ -2407,6 +2702,17 @@ finish_checks(ImpactState *st)
 									get_rel_name(g->sample[0].relid),
 									NameStr(fk->conname));
 		}
+		else if (g->kind == CHECK_MOVED)
+		{
+			/* RI_FKey_check_ins on the partition a row moves to */
+			char	   *conname = ri_fk_check_conname(fk->conoid, g->pk_leaf);
+
+			row->block = deferred ? RI_IMPACT_BLOCKS_AT_COMMIT :
+				RI_IMPACT_BLOCKS;
+			row->message = psprintf("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+									get_rel_name(g->pk_leaf),
+									conname ? conname : NameStr(fk->conname));
+		}
 		else if (g->kind == CHECK_DEFAULT)
 		{
 			bool		absent;
@@ -2476,7 +2782,19 @@ finish_checks(ImpactState *st)
 			bool		seen = false;
 			ListCell   *lc2;
 
-			fetch_key(k, &g->sample[s], &j, &text);
+			if (g->kind == CHECK_MOVED || (g->kind == CHECK_FULL &&
+										   find_moved(st, &g->sample[s])))
+			{
+				/* the key the row holds after the statement */
+				Datum		key[INDEX_MAX_KEYS];
+				bool		keynulls[INDEX_MAX_KEYS];
+
+				(void) moved_key(st, find_moved(st, &g->sample[s]), k->edge,
+								 key, keynulls);
+				render_key(k, key, keynulls, &j, &text);
+			}
+			else
+				fetch_key(k, &g->sample[s], &j, &text);
 			if (j == NULL)
 				continue;
 			/* distinct keys: several rows often share one */
@@ -2494,7 +2812,8 @@ finish_checks(ImpactState *st)
 		}
 		res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
 		row->sample = show ? JsonbValueToJsonb(res) : NULL;
-		if (row->detail == NULL && g->kind == CHECK_UPDATED)
+		if (row->detail == NULL &&
+			(g->kind == CHECK_UPDATED || g->kind == CHECK_MOVED))
 			row->detail = (show && first_text != NULL) ?
 				psprintf("Key (%s)=(%s) is not present in table \"%s\".",
 						 fk_col_names(fk), first_text,
@@ -2842,27 +3161,27 @@ table_tree(Oid relid)
 }
 
 /*
- * The referenced columns of relid's table, its partitions and its
- * partitioned ancestors: those whose values after an UPDATE the NO ACTION
- * recheck compares (old_key_taken_over).
+ * key_col_names
+ *		names, with the columns added that the foreign keys use on the
+ *		tables of tree: their referencing columns (fk_side) or their
+ *		referenced ones; each name once.
  */
 static List *
-referenced_col_names(ImpactState *st, Oid relid)
+key_col_names(ImpactState *st, List *tree, bool fk_side, List *names)
 {
-	List	   *tree = table_tree(relid);
-	List	   *names = NIL;
 	ListCell   *lc;
 
 	foreach(lc, st->edges)
 	{
 		FkEdge	   *e = lfirst(lc);
+		Oid			rel = fk_side ? e->fk_relid : e->pk_relid;
 
-		if (!list_member_oid(tree, e->pk_relid))
+		if (!list_member_oid(tree, rel))
 			continue;
 		for (int i = 0; i < e->nkeys; i++)
 		{
-			char	   *name = get_attname(e->pk_relid, e->pk_attnums[i],
-										   false);
+			char	   *name = get_attname(rel, fk_side ? e->fk_attnums[i] :
+										   e->pk_attnums[i], false);
 
 			if (!names_subset(list_make1(name), names))
 				names = lappend(names, name);
@@ -2872,41 +3191,65 @@ referenced_col_names(ImpactState *st, Oid relid)
 }
 
 /*
+ * The referenced columns of relid's table, its partitions and its
+ * partitioned ancestors: those whose values after an UPDATE the NO ACTION
+ * recheck compares (old_key_taken_over).
+ */
+static List *
+referenced_col_names(ImpactState *st, Oid relid)
+{
+	return key_col_names(st, table_tree(relid), false, NIL);
+}
+
+/*
+ * new_row_value
+ *		The value after the statement of column col of an updated row, from
+ *		the statement query's slot: the SET column's new value, or the old
+ *		value in the slot's column oldattr; copied out of the slot.
+ */
+static Datum
+new_row_value(TupleTableSlot *slot, SetColumn *setcols, int nset,
+			  SetColumn *col, int oldattr, bool *isnull)
+{
+	int			set = -1;
+	Datum		d;
+
+	for (int i = 0; i < nset; i++)
+	{
+		if (strcmp(setcols[i].name, col->name) == 0)
+			set = i;
+	}
+	if (set >= 0)
+		d = set_new_value(slot, &setcols[set], set, isnull);
+	else
+		d = slot_getattr(slot, oldattr, isnull);
+	return *isnull ? (Datum) 0 : datumCopy(d, col->typbyval, col->typlen);
+}
+
+/*
  * keep_new_key
  *		An updated row of the statement whose columns change: its values of
  *		st->newkey_cols after the statement (the SET column's new value, or
- *		the old one), from the statement query's slot.
+ *		the old one), from the statement query's slot, and the leaf that
+ *		holds it then (dest).
  */
 static void
 keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
-			 ItemPointer tid, List *changed, SetColumn *setcols, int nset,
-			 SetColumn *keycols)
+			 ItemPointer tid, Oid dest, List *changed, SetColumn *setcols,
+			 int nset, SetColumn *keycols)
 {
 	ImpactNewKey *nk = palloc(sizeof(ImpactNewKey));
 	int			n = list_length(st->newkey_cols);
 
 	nk->relid = rowrel;
 	nk->tid = *tid;
+	nk->dest = dest;
 	nk->changed = changed;
 	nk->vals = palloc(sizeof(Datum) * n);
 	nk->nulls = palloc(sizeof(bool) * n);
 	for (int j = 0; j < n; j++)
-	{
-		int			set = -1;
-		Datum		d;
-
-		for (int i = 0; i < nset; i++)
-		{
-			if (strcmp(setcols[i].name, keycols[j].name) == 0)
-				set = i;
-		}
-		if (set >= 0)
-			d = set_new_value(slot, &setcols[set], set, &nk->nulls[j]);
-		else
-			d = slot_getattr(slot, 3 + 2 * nset + j, &nk->nulls[j]);
-		nk->vals[j] = nk->nulls[j] ? (Datum) 0 :
-			datumCopy(d, keycols[j].typbyval, keycols[j].typlen);
-	}
+		nk->vals[j] = new_row_value(slot, setcols, nset, &keycols[j],
+									3 + 2 * nset + j, &nk->nulls[j]);
 	st->newkeys = lappend(st->newkeys, nk);
 }
 
@@ -2926,36 +3269,234 @@ partition_key_changed(ImpactState *st, Oid leaf, List *changed)
 }
 
 /*
- * note_moved_rows
- *		The UPDATE may move rows of relid to other partitions.  PostgreSQL
- *		15 runs such a row's RI actions through the root's update triggers
- *		(ExecCrossPartitionUpdateForeignKey), which the walk follows, but it
- *		checks the moved row's own foreign keys as an inserted row's
- *		(RI_FKey_check_ins on the new partition) at that trigger's turn in
- *		the queue, and fails if the row it references was removed by then:
- *		the preview does not follow those checks and says so, a NOTICE per
- *		foreign key of the table.
+ * move_col_names
+ *		The columns of an UPDATE of relid whose new values decide where a
+ *		row moves and what its insert checks look for: the partition key
+ *		columns of every leaf of relid (at every level above it), and the
+ *		referencing columns of the foreign keys of relid's tree.  NIL when
+ *		relid is not partitioned (its rows cannot move).
  */
-static void
-note_moved_rows(ImpactState *st, Oid relid)
+static List *
+move_col_names(ImpactState *st, Oid relid)
 {
 	List	   *tree = table_tree(relid);
 	List	   *names = NIL;
 	ListCell   *lc;
 
-	foreach(lc, st->edges)
+	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
+		return NIL;
+	foreach(lc, find_all_inheritors(relid, AccessShareLock, NULL))
 	{
-		FkEdge	   *e = lfirst(lc);
+		ListCell   *lc2;
 
-		if (list_member_oid(tree, e->fk_relid))
-			names = lappend(names, pstrdup(NameStr(e->conname)));
+		if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_PARTITIONED_TABLE)
+			continue;
+		foreach(lc2, partition_key_cols(st, lfirst_oid(lc)))
+		{
+			if (!names_subset(list_make1(lfirst(lc2)), names))
+				names = lappend(names, lfirst(lc2));
+		}
 	}
-	list_sort(names, cstring_cmp);
-	foreach(lc, names)
-		ereport(NOTICE,
-				(errmsg("the preview does not check foreign key \"%s\" for the rows the UPDATE moves to another partition",
-						(char *) lfirst(lc)),
-				 errdetail("PostgreSQL checks a moved row's foreign keys as an inserted row's when that check's turn comes; it fails (23503) if the statement or its actions removed the referenced row first.  The preview assumes the checks pass.")));
+	return key_col_names(st, tree, true, names);
+}
+
+/* The partition constraint of leaf, prepared once per preview. */
+static ImpactLeafQual *
+leaf_qual(ImpactState *st, Oid leaf)
+{
+	ListCell   *lc;
+	ImpactLeafQual *lq;
+	Expr	   *qual;
+	Relation	rel;
+	TupleDesc	desc;
+
+	foreach(lc, st->leaf_quals)
+	{
+		lq = lfirst(lc);
+		if (lq->relid == leaf)
+			return lq;
+	}
+	if (st->qual_estate == NULL)
+		st->qual_estate = CreateExecutorState();
+	lq = palloc0(sizeof(ImpactLeafQual));
+	lq->relid = leaf;
+	qual = get_partition_qual_relid(leaf);
+	lq->qual = qual ? ExecPrepareCheck(list_make1(qual), st->qual_estate) :
+		NULL;
+	rel = relation_open(leaf, AccessShareLock);
+	desc = CreateTupleDescCopy(RelationGetDescr(rel));
+	relation_close(rel, NoLock);
+	lq->slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	lq->attnums = palloc(sizeof(AttrNumber) * list_length(st->move_cols));
+	foreach(lc, st->move_cols)
+		lq->attnums[foreach_current_index(lc)] = get_attnum(leaf, lfirst(lc));
+	st->leaf_quals = lappend(st->leaf_quals, lq);
+	return lq;
+}
+
+/*
+ * row_fits
+ *		Does a row with values vals of st->move_cols satisfy leaf's
+ *		partition constraint (ExecPartitionCheck: a NULL result passes)?
+ *		The constraint reads only partition key columns, all among them.
+ */
+static bool
+row_fits(ImpactState *st, Oid leaf, Datum *vals, bool *nulls)
+{
+	ImpactLeafQual *lq = leaf_qual(st, leaf);
+	TupleTableSlot *slot = lq->slot;
+	ExprContext *econtext;
+	bool		fits;
+
+	if (lq->qual == NULL)
+		return true;
+	ExecClearTuple(slot);
+	for (int i = 0; i < slot->tts_tupleDescriptor->natts; i++)
+		slot->tts_isnull[i] = true;
+	for (int j = 0; j < list_length(st->move_cols); j++)
+	{
+		AttrNumber	attnum = lq->attnums[j];
+
+		if (attnum > 0)
+		{
+			slot->tts_values[attnum - 1] = vals[j];
+			slot->tts_isnull[attnum - 1] = nulls[j];
+		}
+	}
+	ExecStoreVirtualTuple(slot);
+	econtext = GetPerTupleExprContext(st->qual_estate);
+	econtext->ecxt_scantuple = slot;
+	fits = ExecCheck(lq->qual, econtext);
+	ResetExprContext(econtext);
+	return fits;
+}
+
+/*
+ * moved_to
+ *		The leaf that the UPDATE of target puts a row of leaf into, given
+ *		its new values: leaf itself when the row still satisfies leaf's
+ *		partition constraint (ExecUpdate then updates it in place), else the
+ *		leaf of target whose constraint it satisfies (tuple routing; the
+ *		bounds of a partitioned table's partitions do not overlap).
+ *		InvalidOid when none does: the statement fails there (23514).
+ */
+static Oid
+moved_to(ImpactState *st, Oid target, Oid leaf, Datum *vals, bool *nulls)
+{
+	ListCell   *lc;
+
+	if (row_fits(st, leaf, vals, nulls))
+		return leaf;
+	foreach(lc, find_all_inheritors(target, AccessShareLock, NULL))
+	{
+		Oid			cand = lfirst_oid(lc);
+
+		CHECK_FOR_INTERRUPTS();
+		if (cand != leaf &&
+			get_rel_relkind(cand) != RELKIND_PARTITIONED_TABLE &&
+			row_fits(st, cand, vals, nulls))
+			return cand;
+	}
+	return InvalidOid;
+}
+
+/*
+ * statement_error
+ *		A 'blocks' row at step 0, NULL row count: an error (0A000) that the
+ *		statement itself raises, before any trigger, naming table and key
+ *		fk_name, with PostgreSQL's message, detail and hint.
+ */
+static RiImpactRow *
+statement_error(Oid table, char *fk_name, char *message, char *detail,
+				char *hint)
+{
+	RiImpactRow *row = palloc0(sizeof(RiImpactRow));
+
+	row->step = 0;
+	row->table = table;
+	row->fk_name = fk_name;
+	row->action = "blocks";
+	row->count = -1;
+	row->block = RI_IMPACT_BLOCKS;
+	row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
+	row->message = message;
+	row->detail = detail;
+	row->hint = hint;
+	return row;
+}
+
+/*
+ * move_refused
+ *		A row of leaf that the UPDATE of target moves to another partition:
+ *		ExecCrossPartitionUpdateForeignKey fails (0A000) when a partitioned
+ *		ancestor of leaf below target is the referenced table of a foreign
+ *		key (its own RI triggers, not clones of target's, would have to
+ *		fire).  The first such move is kept in st->move_error, a 'blocks'
+ *		row at step 0 with PostgreSQL's message: it fails while the
+ *		statement runs, before any trigger.
+ */
+static void
+move_refused(ImpactState *st, Oid target, Oid leaf)
+{
+	ListCell   *lc;
+
+	if (st->move_error != NULL)
+		return;
+	foreach(lc, get_partition_ancestors(leaf))
+	{
+		Oid			anc = lfirst_oid(lc);
+		ListCell   *lc2;
+
+		if (anc == target)
+			break;
+		foreach(lc2, st->edges)
+		{
+			FkEdge	   *e = lfirst(lc2);
+
+			if (e->pk_relid != anc)
+				continue;
+			st->move_error =
+				statement_error(anc, pstrdup(NameStr(e->conname)),
+								pstrdup("cannot move tuple across partitions when a non-root ancestor of the source partition is directly referenced in a foreign key"),
+								psprintf("A foreign key points to ancestor \"%s\" but not the root ancestor \"%s\".",
+										 get_rel_name(anc), get_rel_name(target)),
+								psprintf("Consider defining the foreign key on table \"%s\".",
+										 get_rel_name(target)));
+			return;
+		}
+	}
+}
+
+/*
+ * row_moves
+ *		The leaf that holds the statement's updated row (rowrel, tid) of
+ *		target after it (moved_to), from the row's new values of
+ *		st->move_cols (their old values are the slot's columns from
+ *		firstattr on).  A row moved to another partition is kept in
+ *		st->moved for its insert checks (moved_row_checks), and a move that
+ *		PostgreSQL refuses in st->move_error.
+ */
+static Oid
+row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
+		  ItemPointer tid, SetColumn *setcols, int nset, int firstattr,
+		  SetColumn *movecols)
+{
+	int			n = list_length(st->move_cols);
+	ImpactMovedRow *m = palloc0(sizeof(ImpactMovedRow));
+
+	m->key.relid = rowrel;
+	m->key.tid = *tid;
+	m->vals = palloc(sizeof(Datum) * n);
+	m->nulls = palloc(sizeof(bool) * n);
+	for (int j = 0; j < n; j++)
+		m->vals[j] = new_row_value(slot, setcols, nset, &movecols[j],
+								   firstattr + j, &m->nulls[j]);
+	m->dest = moved_to(st, target, rowrel, m->vals, m->nulls);
+	if (!OidIsValid(m->dest) || m->dest == rowrel)
+		return m->dest;
+	st->moved = lappend(st->moved, m);
+	move_refused(st, target, rowrel);
+	return m->dest;
 }
 
 /*
@@ -2979,9 +3520,9 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	RawStmt    *selraw = makeNode(RawStmt);
 	SetColumn  *setcols = NULL;
 	SetColumn  *keycols = NULL;
+	SetColumn  *movecols = NULL;
 	int			nset = 0;
 	PreviewParams pp = {0};
-	List	   *moving = NIL;	/* leaves whose rows may change partition */
 	List	   *querytrees;
 	Query	   *query;
 	PlannedStmt *plan;
@@ -3037,6 +3578,7 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	{
 		pp.rel = table_open(relid, NoLock);
 		st->newkey_cols = referenced_col_names(st, relid);
+		st->move_cols = move_col_names(st, relid);
 		setcols = palloc0(sizeof(SetColumn) *
 						  (list_length(targets) + RelationGetNumberOfAttributes(pp.rel)));
 	}
@@ -3197,6 +3739,20 @@ impact_dml(ImpactState *st, RawStmt *raw)
 			sel->targetList = lappend(sel->targetList,
 									  make_target((Node *) make_colref(alias, lfirst(lc))));
 		}
+
+		/* and of the columns that say where a row moves (row_moves) */
+		movecols = palloc(sizeof(SetColumn) * (list_length(st->move_cols) + 1));
+		foreach(lc, st->move_cols)
+		{
+			AttrNumber	attnum = get_attnum(relid, lfirst(lc));
+			Oid			typid = get_atttype(relid, attnum);
+			int			m = foreach_current_index(lc);
+
+			movecols[m].name = lfirst(lc);
+			get_typlenbyval(typid, &movecols[m].typlen, &movecols[m].typbyval);
+			sel->targetList = lappend(sel->targetList,
+									  make_target((Node *) make_colref(alias, lfirst(lc))));
+		}
 	}
 	sel->fromClause = lcons(relation, list_copy(from));
 	sel->whereClause = where;
@@ -3253,11 +3809,13 @@ impact_dml(ImpactState *st, RawStmt *raw)
 		{
 			/* DELETE ... USING may list a row more than once */
 			if (mark_delete(st, stepidx, rowrel, &tid))
-				batch_add(next_batch(st, rowrel, FATE_DELETE, NIL), &tid);
+				batch_add(next_batch(st, rowrel, FATE_DELETE, NIL, false),
+						  &tid);
 		}
 		else
 		{
 			List	   *changed = NIL;
+			Oid			dest = rowrel;
 
 			for (int i = 0; i < nset; i++)
 			{
@@ -3272,17 +3830,20 @@ impact_dml(ImpactState *st, RawStmt *raw)
 									setcols[i].typlen))
 					changed = lappend(changed, setcols[i].name);
 			}
-			if (changed != NIL && !list_member_oid(moving, rowrel) &&
+			if (changed != NIL && st->move_cols != NIL &&
 				partition_key_changed(st, rowrel, changed))
-				moving = lappend_oid(moving, rowrel);
+				dest = row_moves(st, slot, relid, rowrel, &tid, setcols, nset,
+								 3 + 2 * nset + list_length(st->newkey_cols),
+								 movecols);
 			if (mark_update(st, stepidx, rowrel, &tid,
 							changed != NIL ? cols_of(rowrel, changed) : NULL) &&
 				changed != NIL)
 			{
-				batch_add(next_batch(st, rowrel, FATE_UPDATE, changed), &tid);
+				batch_add(next_batch(st, rowrel, FATE_UPDATE, changed, false),
+						  &tid);
 				if (st->newkey_cols != NIL)
-					keep_new_key(st, slot, rowrel, &tid, changed, setcols,
-								 nset, keycols);
+					keep_new_key(st, slot, rowrel, &tid, dest, changed,
+								 setcols, nset, keycols);
 			}
 			else if (changed != NIL)
 			{
@@ -3296,9 +3857,9 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	frontier = st->next;
 	walk(st, frontier);
 	finish_checks(st);
+	if (st->move_error != NULL)
+		st->result = lcons(st->move_error, st->result);
 	note_unapplied_dml(st);
-	if (moving != NIL)
-		note_moved_rows(st, relid);
 }
 
 /* ---------------------------------------------------------------------
@@ -3464,19 +4025,13 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 			if (list_member_oid(oids, dep))
 				continue;
 			conoid = truncate_blocking_key(st, dep, relid);
-			row = palloc0(sizeof(RiImpactRow));
-			row->step = 0;
-			row->table = dep;
-			row->fk_name = OidIsValid(conoid) ? get_constraint_name(conoid) : NULL;
-			row->action = "blocks";
-			row->count = -1;
-			row->block = RI_IMPACT_BLOCKS;
-			row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
-			row->message = pstrdup("cannot truncate a table referenced in a foreign key constraint");
-			row->detail = psprintf("Table \"%s\" references \"%s\".",
-								   get_rel_name(dep), get_rel_name(relid));
-			row->hint = psprintf("Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
-								 get_rel_name(dep));
+			row = statement_error(dep,
+								  OidIsValid(conoid) ? get_constraint_name(conoid) : NULL,
+								  pstrdup("cannot truncate a table referenced in a foreign key constraint"),
+								  psprintf("Table \"%s\" references \"%s\".",
+										   get_rel_name(dep), get_rel_name(relid)),
+								  psprintf("Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.",
+										   get_rel_name(dep)));
 			st->result = lappend(st->result, row);
 		}
 	}
