@@ -125,6 +125,8 @@ extern const DropWalkEntry *ri_walk_iter_next(RiWalkIter *it, int *index);
 typedef struct RiDescriber RiDescriber;
 
 extern RiDescriber *ri_describer_begin(void);
+extern void ri_describer_prefetch(RiDescriber *d, DropWalk *walk,
+								  bool at_once);
 extern bool ri_describe_object(RiDescriber *d, const ObjectAddress *obj,
 							   char **type, char **identity, char **desc);
 extern void ri_describer_end(RiDescriber *d);

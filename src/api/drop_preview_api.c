@@ -186,6 +186,7 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	}
 
 	describer = ri_describer_begin();
+	ri_describer_prefetch(describer, walk, ri_audit_debug_load_depend);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 								   "ri_audit drop_preview row",
 								   ALLOCSET_DEFAULT_SIZES);

@@ -92,7 +92,9 @@ ri_relation_strings(char relkind, const char *relname, const char *nspname,
 {
 	char	   *qualified = quote_qualified_identifier(nspname, relname);
 
-	*identity = quote_qualified_identifier(nspname_or_temp, relname);
+	/* the two names differ only for the session's temporary schema */
+	*identity = (strcmp(nspname, nspname_or_temp) == 0) ? qualified :
+		quote_qualified_identifier(nspname_or_temp, relname);
 	switch (relkind)
 	{
 		case RELKIND_RELATION:
@@ -135,7 +137,6 @@ ri_relation_strings(char relkind, const char *relname, const char *nspname,
 			*desc = psprintf(_("relation %s"), qualified);
 			break;
 	}
-	pfree(qualified);
 }
 
 /*
