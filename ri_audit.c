@@ -40,7 +40,7 @@ int			ri_audit_work_mem = -1;
 /* ri_audit.progress: see ri_audit.h */
 bool		ri_audit_progress = false;
 
-/* ri_audit.debug_load_depend: see dependency_walk.c */
+/* ri_audit.debug_load_depend: see dependency_walk.c and drop_describe.c */
 bool		ri_audit_debug_load_depend = false;
 
 static const struct config_enum_entry scan_method_options[] = {
@@ -120,10 +120,11 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("ri_audit.debug_load_depend",
-							 "Makes drop_preview() read pg_depend in bulk from its first lookup.",
+							 "Makes drop_preview() read pg_depend in bulk from its first lookup, and the catalogs of the objects it describes in bulk too.",
 							 "A developer option: drop_preview() switches to a "
-							 "bulk read of pg_depend only on large walks; this "
-							 "lets the tests run that code on small schemas.",
+							 "bulk read of pg_depend and of those catalogs only "
+							 "on large previews; this lets the tests run that "
+							 "code on small schemas.",
 							 &ri_audit_debug_load_depend,
 							 false,
 							 PGC_USERSET,

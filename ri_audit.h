@@ -46,7 +46,9 @@ extern PGDLLIMPORT bool ri_audit_progress;
 
 /*
  * ri_audit.debug_load_depend: drop_preview() reads pg_depend into memory
- * from the first lookup (a test switch; the walk takes it as an argument)
+ * from the first lookup, and prefetches every catalog it describes objects
+ * from (a test switch; the walk and ri_describer_prefetch take it as an
+ * argument)
  */
 extern PGDLLIMPORT bool ri_audit_debug_load_depend;
 

@@ -125,6 +125,8 @@ extern const DropWalkEntry *ri_walk_iter_next(RiWalkIter *it, int *index);
 typedef struct RiDescriber RiDescriber;
 
 extern RiDescriber *ri_describer_begin(void);
+extern void ri_describer_prefetch(RiDescriber *d, DropWalk *walk,
+								  bool at_once);
 extern bool ri_describe_object(RiDescriber *d, const ObjectAddress *obj,
 							   char **type, char **identity, char **desc);
 extern void ri_describer_end(RiDescriber *d);
@@ -134,6 +136,13 @@ extern void ri_subobject_strings(Oid classId, const char *name,
 								 const char *rel_identity,
 								 const char *rel_desc, char **type,
 								 char **identity, char **desc);
+extern void ri_relation_strings(char relkind, const char *relname,
+								const char *nspname,
+								const char *nspname_or_temp, char **type,
+								char **identity, char **desc);
+extern void ri_type_strings(const char *typname, const char *nspname_or_temp,
+							bool is_array, char **type, char **identity,
+							char **desc);
 
 /* src/import/dependency.c */
 extern int	ri_object_address_comparator(const void *a, const void *b);

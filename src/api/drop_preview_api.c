@@ -31,13 +31,14 @@
  * (and inheritance children visited by DROP COLUMN / DROP CONSTRAINT), on
  * other named objects, and on pg_depend and pg_constraint; while the rows
  * are described, on the catalogs PostgreSQL's describing functions read
- * (pg_trigger and pg_rewrite are held until the last row); none on the
- * objects reached through dependencies.  It therefore runs in read-only
- * transactions and on a hot standby.
+ * (pg_class, pg_type, pg_constraint, pg_trigger and pg_rewrite are held
+ * until the last row); none on the objects reached through dependencies.
+ * It therefore runs in read-only transactions and on a hot standby.
  *
  * The rows' strings come from src/engine/drop_describe.c, which computes
  * a relation's strings once for its own row and the rows of its triggers,
- * rules and table constraints; only the descriptions that a later row's
+ * rules and table constraints, and on a large preview reads those catalogs
+ * at once (ri_describer_prefetch); only the descriptions that a later row's
  * depends_on reuses are kept.
  *
  * Copyright (c) 2026, ri_audit developers
@@ -186,6 +187,7 @@ ri_audit_drop_preview(PG_FUNCTION_ARGS)
 	}
 
 	describer = ri_describer_begin();
+	ri_describer_prefetch(describer, walk, ri_audit_debug_load_depend);
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 								   "ri_audit drop_preview row",
 								   ALLOCSET_DEFAULT_SIZES);
