@@ -64,7 +64,7 @@ SELECT con_name, status, violation_count
   FROM ri_audit.validate('ledger', 'amount_pos', dry_run => false);
 SELECT conrelid::regclass, conname, convalidated FROM pg_constraint
  WHERE conname IN ('credit_small', 'amount_pos', 'balance_nonneg')
- ORDER BY 1::text, 2;
+ ORDER BY conrelid::regclass::text, conname;
 BEGIN;
 ALTER TABLE accounts VALIDATE CONSTRAINT balance_nonneg;
 ROLLBACK;
