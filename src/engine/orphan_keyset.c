@@ -141,9 +141,10 @@ typedef struct KsSlot
 } KsSlot;
 
 /*
- * Hash probes are queued and done KS_QUEUE at a time, after prefetching
- * their slots (and, for encoded keys, the stored key a slot points to), so
- * the cache misses of a large set overlap instead of following each other.
+ * Hash probes are queued and done KS_QUEUE at a time; each probe's slot is
+ * prefetched when it is queued and, for encoded keys, the stored key a slot
+ * points to before the probes are done, so the cache misses of a large set
+ * overlap instead of following each other.
  */
 #define KS_QUEUE		32
 
@@ -1222,6 +1223,22 @@ ks_in_cur(const KsFk *kf, uint64 h)
 }
 
 /*
+ * Prefetch the first slot the probe of hash h reads in the hash set of
+ * kf, when the probe is queued: by the time ks_flush() does the probe,
+ * KS_QUEUE rows later, the slot has arrived.
+ */
+static inline void
+ks_prefetch_slot(const KsFk *kf, uint64 h)
+{
+	if (kf->kind == KS_SET_INT)
+		ks_prefetch(&kf->islots[h & kf->mask]);
+	else if (kf->fixed_len > 0)
+		ks_prefetch(kf->fslots + (h & kf->mask) * kf->fstride);
+	else
+		ks_prefetch(&kf->bslots[h & kf->mask]);
+}
+
+/*
  * Create the 2^k tapes of keys and 2^k tapes of rows per member of the
  * pass under way over partition o->sub.  A tape takes a buffer only once
  * written to.
@@ -1584,6 +1601,7 @@ ks_probe_tape(KsState *st, KsFk *kf, LogicalTape *t)
 			continue;
 		}
 		/* queue the probe, as the table scan does */
+		ks_prefetch_slot(kf, hdr.hash);
 		kf->qhash[kf->nq] = hdr.hash;
 		if (kf->kind == KS_SET_INT)
 			memcpy(&kf->qint[kf->nq], key.data, sizeof(int64));
@@ -1727,8 +1745,9 @@ ks_report_key(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
 }
 
 /*
- * Do the queued probes of kf: prefetch every slot, then (encoded keys)
- * the key stored in each first slot whose tag matches, then look each up.
+ * Do the queued probes of kf, whose first slots were prefetched when they
+ * were queued: prefetch (encoded keys) the key stored in each first slot
+ * whose tag matches, then look each up.
  * Orphans are reported from their queued encoded keys, since the scan has
  * moved on.
  */
@@ -1743,16 +1762,12 @@ ks_flush(KsState *st, KsFk *kf)
 	if (kf->kind == KS_SET_INT)
 	{
 		for (i = 0; i < n; i++)
-			ks_prefetch(&kf->islots[kf->qhash[i] & kf->mask]);
-		for (i = 0; i < n; i++)
 			if (!ks_lookup_int(kf, kf->qint[i]))
 				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
 							  (char *) &kf->qint[i], sizeof(int64));
 	}
 	else if (kf->fixed_len > 0)
 	{
-		for (i = 0; i < n; i++)
-			ks_prefetch(kf->fslots + (kf->qhash[i] & kf->mask) * kf->fstride);
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
 								 kf->qhash[i]))
@@ -1762,8 +1777,6 @@ ks_flush(KsState *st, KsFk *kf)
 	}
 	else
 	{
-		for (i = 0; i < n; i++)
-			ks_prefetch(&kf->bslots[kf->qhash[i] & kf->mask]);
 		for (i = 0; i < n; i++)
 		{
 			KsSlot	   *slot = &kf->bslots[kf->qhash[i] & kf->mask];
@@ -1928,6 +1941,7 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 								 &slot->tts_tid);
 						continue;
 					}
+					ks_prefetch_slot(kf, h);
 					kf->qhash[kf->nq] = h;
 					kf->qint[kf->nq] = v;
 					kf->qleaf[kf->nq] = leaf;
@@ -1954,6 +1968,7 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 						kf->qkeys.data[off] = '\0';
 						continue;
 					}
+					ks_prefetch_slot(kf, h);
 					kf->qhash[kf->nq] = h;
 					kf->qoff[kf->nq] = off;
 					kf->qlen[kf->nq] = len;
