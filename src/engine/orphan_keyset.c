@@ -141,9 +141,10 @@ typedef struct KsSlot
 } KsSlot;
 
 /*
- * Hash probes are queued and done KS_QUEUE at a time, after prefetching
- * their slots (and, for encoded keys, the stored key a slot points to), so
- * the cache misses of a large set overlap instead of following each other.
+ * Hash probes are queued and done KS_QUEUE at a time; each probe's slot is
+ * prefetched when it is queued and, for encoded keys, the stored key a slot
+ * points to before the probes are done, so the cache misses of a large set
+ * overlap instead of following each other.
  */
 #define KS_QUEUE		32
 
@@ -330,6 +331,7 @@ static inline int64 ks_int_value(KsColKind kind, Datum d);
 static void ks_encode(KsState *st, const KsColKind *kinds, int nkeys,
 					  const Datum *vals);
 static inline uint64 ks_mix64(uint64 h);
+static inline uint64 ks_hash_key(const char *key, uint32 len);
 static inline bool ks_hash_in_batch(const KsBatch *b, uint64 h);
 static bool ks_insert_int(KsFk *kf, int64 v);
 static bool ks_lookup_int(const KsFk *kf, int64 v);
@@ -581,19 +583,44 @@ ks_int_value(KsColKind kind, Datum d)
 }
 
 /*
- * Encode a key (no NULLs) into st->keybuf: each integer column as an int64,
- * a uuid as its 16 bytes, a text column as a uint32 length and its bytes.
- * Two keys of the same foreign key are equal under its operators exactly
- * when their encodings are equal.  Detoasting allocates in the current
- * memory context.
+ * Append the encoding of a key (no NULLs) to buf: each integer column as an
+ * int64, a uuid as its 16 bytes, a text column as a uint32 length and its
+ * bytes.  Two keys of the same foreign key are equal under its operators
+ * exactly when their encodings are equal.  A text value stored inline and
+ * uncompressed (a short or a 4-byte header) is copied from where it lies;
+ * only a compressed or out-of-line one is detoasted, in the current memory
+ * context.  buf is enlarged once per key.
  */
-static void
-ks_encode(KsState *st, const KsColKind *kinds, int nkeys, const Datum *vals)
+static inline void
+ks_encode_append(StringInfo buf, const KsColKind *kinds, int nkeys,
+				 const Datum *vals)
 {
-	StringInfo	buf = &st->keybuf;
+	const char *ptr[INDEX_MAX_KEYS];
+	uint32		len[INDEX_MAX_KEYS];
+	int			need = 0;
+	char	   *out;
 	int			i;
 
-	resetStringInfo(buf);
+	for (i = 0; i < nkeys; i++)
+	{
+		if (kinds[i] == KS_COL_TEXT)
+		{
+			struct varlena *t = (struct varlena *) DatumGetPointer(vals[i]);
+
+			if (VARATT_IS_EXTENDED(t) && !VARATT_IS_SHORT(t))
+				t = pg_detoast_datum_packed(t);
+			ptr[i] = VARDATA_ANY(t);
+			len[i] = VARSIZE_ANY_EXHDR(t);
+			need += sizeof(uint32) + len[i];
+		}
+		else if (kinds[i] == KS_COL_UUID)
+			need += UUID_LEN;
+		else
+			need += sizeof(int64);
+	}
+	if (buf->maxlen - buf->len <= need)
+		enlargeStringInfo(buf, need);
+	out = buf->data + buf->len;
 	for (i = 0; i < nkeys; i++)
 	{
 		switch (kinds[i])
@@ -604,25 +631,33 @@ ks_encode(KsState *st, const KsColKind *kinds, int nkeys, const Datum *vals)
 				{
 					int64		v = ks_int_value(kinds[i], vals[i]);
 
-					appendBinaryStringInfoNT(buf, (char *) &v, sizeof(v));
+					memcpy(out, &v, sizeof(v));
+					out += sizeof(v);
 					break;
 				}
 			case KS_COL_UUID:
-				appendBinaryStringInfoNT(buf,
-										 (char *) DatumGetUUIDP(vals[i])->data,
-										 UUID_LEN);
+				memcpy(out, DatumGetUUIDP(vals[i])->data, UUID_LEN);
+				out += UUID_LEN;
 				break;
 			case KS_COL_TEXT:
-				{
-					struct varlena *t = PG_DETOAST_DATUM_PACKED(vals[i]);
-					uint32		len = VARSIZE_ANY_EXHDR(t);
-
-					appendBinaryStringInfoNT(buf, (char *) &len, sizeof(len));
-					appendBinaryStringInfoNT(buf, VARDATA_ANY(t), len);
-					break;
-				}
+				memcpy(out, &len[i], sizeof(uint32));
+				memcpy(out + sizeof(uint32), ptr[i], len[i]);
+				out += sizeof(uint32) + len[i];
+				break;
 		}
 	}
+	buf->len += need;
+	buf->data[buf->len] = '\0';
+}
+
+/*
+ * Encode a key (no NULLs) into st->keybuf, as ks_encode_append() does.
+ */
+static void
+ks_encode(KsState *st, const KsColKind *kinds, int nkeys, const Datum *vals)
+{
+	resetStringInfo(&st->keybuf);
+	ks_encode_append(&st->keybuf, kinds, nkeys, vals);
 }
 
 /* A 64-bit finalizer (splitmix64's), spreading int64 keys over the hash. */
@@ -635,6 +670,48 @@ ks_mix64(uint64 h)
 	h *= UINT64CONST(0x94d049bb133111eb);
 	h ^= h >> 31;
 	return h;
+}
+
+/*
+ * The 64-bit hash of an encoded key of len bytes: each 8 bytes are mixed
+ * in with a multiply and a shift, the last 1 to 7 as one word (read as
+ * two overlapping 4-byte halves, or 3 single bytes), and the result goes
+ * through ks_mix64(), so that every bit of it (the slot, the tag, the
+ * batch) depends on every byte.  Encoded keys are short (a uuid is 16
+ * bytes), for which this is several times cheaper than
+ * hash_bytes_extended().  Equal keys hash equal; unequal keys are told
+ * apart by comparing them.
+ */
+static inline uint64
+ks_hash_key(const char *key, uint32 len)
+{
+	const unsigned char *p = (const unsigned char *) key;
+	uint64		h = UINT64CONST(0x9e3779b97f4a7c15) ^
+		((uint64) len * UINT64CONST(0xff51afd7ed558ccd));
+	uint64		w;
+	uint32		a;
+	uint32		b;
+
+	while (len >= 8)
+	{
+		memcpy(&w, p, sizeof(w));
+		h = (h ^ w) * UINT64CONST(0x9fb21c651e98df25);
+		h ^= h >> 29;
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4)
+	{
+		memcpy(&a, p, sizeof(a));
+		memcpy(&b, p + len - 4, sizeof(b));
+		w = ((uint64) a << 32) | b;
+	}
+	else if (len > 0)
+		w = ((uint64) p[0] << 16) | ((uint64) p[len >> 1] << 8) | p[len - 1];
+	else
+		w = 0;
+	h = (h ^ w) * UINT64CONST(0x9fb21c651e98df25);
+	return ks_mix64(h);
 }
 
 /* Does a key with hash h belong to hash batch b? */
@@ -1146,6 +1223,22 @@ ks_in_cur(const KsFk *kf, uint64 h)
 }
 
 /*
+ * Prefetch the first slot the probe of hash h reads in the hash set of
+ * kf, when the probe is queued: by the time ks_flush() does the probe,
+ * KS_QUEUE rows later, the slot has arrived.
+ */
+static inline void
+ks_prefetch_slot(const KsFk *kf, uint64 h)
+{
+	if (kf->kind == KS_SET_INT)
+		ks_prefetch(&kf->islots[h & kf->mask]);
+	else if (kf->fixed_len > 0)
+		ks_prefetch(kf->fslots + (h & kf->mask) * kf->fstride);
+	else
+		ks_prefetch(&kf->bslots[h & kf->mask]);
+}
+
+/*
  * Create the 2^k tapes of keys and 2^k tapes of rows per member of the
  * pass under way over partition o->sub.  A tape takes a buffer only once
  * written to.
@@ -1295,8 +1388,7 @@ ks_overflow(KsState *st, KsFk *o)
 
 			if (*(const uint32 *) slot != 0)
 				ks_spill_key(st, o,
-							 hash_bytes_extended((const unsigned char *) slot + sizeof(uint32),
-												 o->fixed_len, 0),
+							 ks_hash_key(slot + sizeof(uint32), o->fixed_len),
 							 slot + sizeof(uint32), o->fixed_len);
 		}
 	}
@@ -1308,8 +1400,7 @@ ks_overflow(KsState *st, KsFk *o)
 
 			if (s->ptr != NULL)
 				ks_spill_key(st, o,
-							 hash_bytes_extended((const unsigned char *) s->ptr,
-												 s->len, 0),
+							 ks_hash_key(s->ptr, s->len),
 							 s->ptr, s->len);
 		}
 	}
@@ -1377,8 +1468,7 @@ ks_build_tables(KsState *st, KsFk *kf)
 			if (kf->kind == KS_SET_BYTES)
 			{
 				ks_encode(st, kf->pkcol, kf->nkeys, vals);
-				h = hash_bytes_extended((const unsigned char *) st->keybuf.data,
-										st->keybuf.len, 0);
+				h = ks_hash_key(st->keybuf.data, st->keybuf.len);
 				ks_take_key(st, kf, h, st->keybuf.data, st->keybuf.len);
 				continue;
 			}
@@ -1511,6 +1601,7 @@ ks_probe_tape(KsState *st, KsFk *kf, LogicalTape *t)
 			continue;
 		}
 		/* queue the probe, as the table scan does */
+		ks_prefetch_slot(kf, hdr.hash);
 		kf->qhash[kf->nq] = hdr.hash;
 		if (kf->kind == KS_SET_INT)
 			memcpy(&kf->qint[kf->nq], key.data, sizeof(int64));
@@ -1654,8 +1745,9 @@ ks_report_key(KsState *st, KsFk *kf, int leaf, ItemPointer tid,
 }
 
 /*
- * Do the queued probes of kf: prefetch every slot, then (encoded keys)
- * the key stored in each first slot whose tag matches, then look each up.
+ * Do the queued probes of kf, whose first slots were prefetched when they
+ * were queued: prefetch (encoded keys) the key stored in each first slot
+ * whose tag matches, then look each up.
  * Orphans are reported from their queued encoded keys, since the scan has
  * moved on.
  */
@@ -1670,16 +1762,12 @@ ks_flush(KsState *st, KsFk *kf)
 	if (kf->kind == KS_SET_INT)
 	{
 		for (i = 0; i < n; i++)
-			ks_prefetch(&kf->islots[kf->qhash[i] & kf->mask]);
-		for (i = 0; i < n; i++)
 			if (!ks_lookup_int(kf, kf->qint[i]))
 				ks_report_key(st, kf, kf->qleaf[i], &kf->qtid[i],
 							  (char *) &kf->qint[i], sizeof(int64));
 	}
 	else if (kf->fixed_len > 0)
 	{
-		for (i = 0; i < n; i++)
-			ks_prefetch(kf->fslots + (kf->qhash[i] & kf->mask) * kf->fstride);
 		for (i = 0; i < n; i++)
 			if (!ks_lookup_bytes(kf, kf->qkeys.data + kf->qoff[i], kf->qlen[i],
 								 kf->qhash[i]))
@@ -1689,8 +1777,6 @@ ks_flush(KsState *st, KsFk *kf)
 	}
 	else
 	{
-		for (i = 0; i < n; i++)
-			ks_prefetch(&kf->bslots[kf->qhash[i] & kf->mask]);
 		for (i = 0; i < n; i++)
 		{
 			KsSlot	   *slot = &kf->bslots[kf->qhash[i] & kf->mask];
@@ -1755,7 +1841,9 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 		while (ks_getnext(st, scan, slot))
 		{
 			CHECK_FOR_INTERRUPTS();
-			MemoryContextReset(st->rowcxt);
+			/* most rows allocate nothing: skip the call then */
+			if (!st->rowcxt->isReset)
+				MemoryContextReset(st->rowcxt);
 			if (rows_scanned)
 				(*rows_scanned)++;
 
@@ -1853,6 +1941,7 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 								 &slot->tts_tid);
 						continue;
 					}
+					ks_prefetch_slot(kf, h);
 					kf->qhash[kf->nq] = h;
 					kf->qint[kf->nq] = v;
 					kf->qleaf[kf->nq] = leaf;
@@ -1864,23 +1953,27 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 				else
 				{
 					uint64		h;
+					int			off = kf->qkeys.len;
+					uint32		len;
 
-					ks_encode(st, kf->fkcol, kf->nkeys, keyvals);
-					h = hash_bytes_extended((unsigned char *) st->keybuf.data,
-											st->keybuf.len, 0);
+					/* encoded at the end of the queue's keys */
+					ks_encode_append(&kf->qkeys, kf->fkcol, kf->nkeys, keyvals);
+					len = kf->qkeys.len - off;
+					h = ks_hash_key(kf->qkeys.data + off, len);
 					if (!ks_in_cur(kf, h))
 					{
-						ks_spill(st, kf, h, st->keybuf.data, st->keybuf.len,
+						ks_spill(st, kf, h, kf->qkeys.data + off, len,
 								 leaf, &slot->tts_tid);
+						kf->qkeys.len = off;
+						kf->qkeys.data[off] = '\0';
 						continue;
 					}
+					ks_prefetch_slot(kf, h);
 					kf->qhash[kf->nq] = h;
-					kf->qoff[kf->nq] = kf->qkeys.len;
-					kf->qlen[kf->nq] = st->keybuf.len;
+					kf->qoff[kf->nq] = off;
+					kf->qlen[kf->nq] = len;
 					kf->qleaf[kf->nq] = leaf;
 					kf->qtid[kf->nq] = slot->tts_tid;
-					appendBinaryStringInfoNT(&kf->qkeys, st->keybuf.data,
-											 st->keybuf.len);
 					if (++kf->nq == KS_QUEUE)
 						ks_flush(st, kf);
 					continue;
