@@ -79,6 +79,8 @@ typedef struct FkListing
 	NameData	conname;		/* constraint name */
 	Oid			fk_relid;		/* referencing table */
 	Oid			pk_relid;		/* referenced table */
+	Oid			pk_index;		/* the referenced key's unique index
+								 * (pg_constraint.conindid) */
 	bool		convalidated;	/* pg_constraint.convalidated */
 } FkListing;
 

@@ -24,11 +24,13 @@ CREATE TABLE ru_0 PARTITION OF ru FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE ru_1 PARTITION OF ru FOR VALUES WITH (MODULUS 2, REMAINDER 1);
 INSERT INTO ru SELECT md5(g::text)::uuid FROM generate_series(1, 20000) g;
 
--- Referencing, checked in name order: a1 and a2 (int and bigint) share
--- rp.id, b1 and b2 (text and varchar) rp.code, c1 and c2 rp (a, b) (the
--- second MATCH FULL), d1 and d2 ru.id; e1 and e2 come back to rp.id and
--- rp.code after the others.  Every table has orphans (about one row in
--- 90), some NULL keys.
+-- Referencing: a1 and a2 (int and bigint) share rp.id, b1 and b2 (text
+-- and varchar) rp.code, c1 and c2 rp (a, b) (the second MATCH FULL), d1
+-- and d2 ru.id; e1 and e2 come back to rp.id and rp.code after the others
+-- in name order, and f1 reads rp.id and rp (a, b).  check_foreign_keys()
+-- checks them grouped by the keys they read: a1, a2, e1 (rp.id), f1 (rp.id
+-- and rp (a, b)), b1, b2, e2 (rp.code), c1, c2 (rp (a, b)), d1, d2 (ru.id).
+-- Every table has orphans (about one row in 90), some NULL keys.
 CREATE TABLE a1 (k int);
 CREATE TABLE a2 (k bigint, x text);
 CREATE TABLE b1 (k text);
@@ -39,6 +41,7 @@ CREATE TABLE d1 (k uuid);
 CREATE TABLE d2 (k uuid, j int);
 CREATE TABLE e1 (k int);
 CREATE TABLE e2 (k text);
+CREATE TABLE f1 (k int, a int, b text);
 INSERT INTO a1 SELECT CASE WHEN g % 97 = 0 THEN g * 7919 + 1 ELSE (g % 20000 + 1) * 7919 END
   FROM generate_series(1, 30000) g;
 INSERT INTO a2 SELECT CASE WHEN g % 89 = 0 THEN -g ELSE (g % 20000 + 1) * 7919 END, 'x'
@@ -52,6 +55,9 @@ INSERT INTO b2 SELECT g, CASE WHEN g % 83 = 0 THEN 'Code ' || g ELSE 'code ' || 
   FROM generate_series(1, 30000) g;
 INSERT INTO b2 VALUES (0, NULL);
 INSERT INTO e2 SELECT CASE WHEN g % 103 = 0 THEN 'code ' || g || ' ' ELSE 'code ' || g END
+  FROM generate_series(1, 20000) g;
+INSERT INTO f1 SELECT CASE WHEN g % 91 = 0 THEN -g ELSE g * 7919 END, g % 100,
+	CASE WHEN g % 93 = 0 THEN 'f' || g ELSE 'b' || g END
   FROM generate_series(1, 20000) g;
 INSERT INTO c1 SELECT g % 100, CASE WHEN g % 97 = 0 THEN 'c' || g ELSE 'b' || g END
   FROM generate_series(1, 20000) g;
@@ -73,6 +79,8 @@ ALTER TABLE d1 ADD FOREIGN KEY (k) REFERENCES ru NOT VALID;
 ALTER TABLE d2 ADD FOREIGN KEY (k) REFERENCES ru NOT VALID;
 ALTER TABLE e1 ADD FOREIGN KEY (k) REFERENCES rp NOT VALID;
 ALTER TABLE e2 ADD FOREIGN KEY (k) REFERENCES rp (code) NOT VALID;
+ALTER TABLE f1 ADD FOREIGN KEY (k) REFERENCES rp NOT VALID,
+	ADD FOREIGN KEY (a, b) REFERENCES rp (a, b) NOT VALID;
 
 -- check_foreign_keys() over all of them by one scan method, with every
 -- orphan key in the sample.
@@ -85,7 +93,7 @@ BEGIN
 	RETURN QUERY SELECT k.fk_name, k.status, k.rows_checked, k.orphan_count,
 						k.sample
 		FROM ri_audit.check_foreign_keys(
-			'{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2}', 100000) k;
+			'{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2, f1}', 100000) k;
 END $$;
 -- Both paths side by side: the counts, whether the fast path's row (its
 -- sample holding every orphan key in output order) equals the planner's.
@@ -103,7 +111,7 @@ CREATE FUNCTION kr_assert(method text) RETURNS text
 	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
 BEGIN
 	PERFORM set_config('ri_audit.scan_method', method, true);
-	PERFORM ri_audit.assert_no_orphans('{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2}');
+	PERFORM ri_audit.assert_no_orphans('{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2, f1}');
 	RETURN 'no orphans';
 EXCEPTION WHEN foreign_key_violation THEN
 	DECLARE
@@ -129,18 +137,19 @@ $$;
 SELECT * FROM kr_compare();
 SELECT * FROM kr_assert_compare();
 SET client_min_messages = debug2;
-SELECT count(*) FROM ri_audit.check_foreign_keys('{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2}');
+SELECT count(*) FROM ri_audit.check_foreign_keys('{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2, f1}');
 SET client_min_messages = warning;
 
--- 1400 kB: the sets of rp.id and rp.code (about 260 and 890 kB) fit
--- together, rp (a, b) (about 1 MB) with neither: c1 drops both to build
--- it, d1 drops it for ru.id (about 790 kB), e1 and e2 build rp.id and
--- rp.code again; a2, b2, c2 and d2 probe the kept sets.
+-- 1400 kB: the sets of rp.id and rp (a, b) (about 260 kB and 1 MB) fit
+-- together, rp.code (about 890 kB) not beside rp (a, b): b1 drops the set
+-- of rp (a, b) that f1 built, and c1 builds it again; d1 builds ru.id
+-- (about 790 kB) once c2 is done with rp (a, b).  The other tables probe
+-- the kept sets.
 SET ri_audit.work_mem = 1400;
 SELECT * FROM kr_compare();
 SELECT * FROM kr_assert_compare();
 SET client_min_messages = debug2;
-SELECT count(*) FROM ri_audit.check_foreign_keys('{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2}');
+SELECT count(*) FROM ri_audit.check_foreign_keys('{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2, f1}');
 SET client_min_messages = warning;
 
 -- 64 kB: no set fits whole, none is kept; each table's set is built again,
@@ -154,6 +163,24 @@ SELECT count(*) FROM ri_audit.check_foreign_keys('{a1, a2, b1, b2}');
 SET client_min_messages = warning;
 RESET ri_audit.work_mem;
 RESET log_temp_files;
+
+-- The rows come back in name order although the tables are checked in
+-- another one, also when they pass through a sort that spills (work_mem
+-- 64 kB, every orphan key in each row's sample: about 100 kB of rows; the
+-- key sets kept whole, so that only that sort spills).
+SET work_mem = 64;
+SET ri_audit.work_mem = '16MB';
+SELECT count(*) AS keys,
+	   array_agg(k.fk_name ORDER BY n) =
+	   array_agg(k.fk_name ORDER BY k.table_name::text, k.fk_name) AS name_order,
+	   sum(pg_column_size(k.*)) > 64 * 1024 AS rows_over_work_mem
+  FROM ri_audit.check_foreign_keys(
+		'{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2, f1}', 100000)
+	   WITH ORDINALITY AS k(fk, fk_name, table_name, referenced_table, validated,
+							status, rows_checked, orphan_count, sample,
+							elapsed, reason, n);
+RESET work_mem;
+RESET ri_audit.work_mem;
 
 -- A set is kept only for the tables of the same call.
 SET client_min_messages = debug2;

@@ -1,11 +1,12 @@
 # Copyright (c) 2026, ri_audit developers
 #
 # SET ri_audit.progress = on: check_foreign_keys() sends one NOTICE per key,
-# in its output order, once the key's table has been read: the key, its
-# table, its position, rows checked, orphans, and the time taken (for the
-# key, and since the call started), or why it was skipped.  The times are
-# replaced by "T" before comparing; no time is asserted.  Off (the
-# default): no NOTICE.
+# in the order the keys are checked (tables grouped by the referenced keys
+# they read; here that is name order), once the key's table has been read:
+# the key, its table, its position, rows checked, orphans, and the time
+# taken (for the key, and since the call started), or why it was skipped.
+# The times are replaced by "T" before comparing; no time is asserted.  Off
+# (the default): no NOTICE.
 
 use strict;
 use warnings;

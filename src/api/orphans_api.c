@@ -12,9 +12,13 @@
  * check_foreign_keys() and assert_no_orphans() keep the fast path's
  * referenced key sets from one table to the next (RiKeysetCache, within
  * ri_audit.work_mem), each until the last key referencing its table is
- * done, so that a key set is built once per call.  Results are
- * returned through a tuplestore (InitMaterializedSRF), which spills to
- * disk.  orphans() keeps its sort and its tuplestore together within
+ * done, so that a key set is built once per call; check_foreign_keys()
+ * checks the referencing tables grouped by the referenced keys they read
+ * (so that a set the budget cannot keep beside the others is seldom built
+ * again) and returns their rows in name order (through a tuplesort on the
+ * listing position when the two orders differ).  Results are returned
+ * through a tuplestore (InitMaterializedSRF), which spills to disk.
+ * orphans() keeps its sort and its tuplestore together within
  * ri_audit.work_mem (ri_audit_budget_kb): the tuplestore gets what the
  * sorted rows leave of it.
  *
@@ -45,15 +49,19 @@
 #include "postgres.h"
 
 #include "access/relation.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "lib/qunique.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
+#include "utils/tuplesort.h"
 
 #include "ri_audit.h"
 #include "ri_orphan_scan.h"
@@ -116,6 +124,38 @@ typedef enum CheckColumn
 } CheckColumn;
 
 /*
+ * The keys of one referencing table in check_foreign_keys(): a run of the
+ * listing (ordered by schema, table and constraint name), and the
+ * referenced keys they read, each named by its unique index.
+ */
+typedef struct TableGroup
+{
+	int			start;			/* its first key in the listing */
+	int			end;			/* one past its last key */
+	int			nrefs;			/* number of distinct referenced keys */
+	Oid		   *refs;			/* their indexes' OIDs, ascending */
+} TableGroup;
+
+/*
+ * check_foreign_keys()'s result rows, put back into listing order.  When
+ * the tables are checked in listing order the rows go straight into the
+ * tuplestore; otherwise through a tuplesort on the listing position, which
+ * like the tuplestore holds at most work_mem and spills the rest, so that
+ * memory does not grow with the number of keys.
+ */
+typedef struct ListingOrderRows
+{
+	Tuplestorestate *store;		/* the SRF's result */
+	TupleDesc	resultdesc;		/* its rows' descriptor */
+	Tuplesortstate *sort;		/* NULL when rows come in listing order */
+	TupleDesc	sortdesc;		/* the listing position (int4), then
+								 * resultdesc's columns */
+	TupleTableSlot *in_slot;	/* a virtual slot of sortdesc, to sort */
+	TupleTableSlot *out_slot;	/* a minimal-tuple slot of sortdesc, read
+								 * back from the sort */
+} ListingOrderRows;
+
+/*
  * In 1.0 and 1.1, check_foreign_keys() had no reason: a skipped key's
  * status was 'skipped: <reason>'.
  */
@@ -132,6 +172,14 @@ static void result_column_map(TupleDesc tupdesc, const char *function,
 							  const ResultColumn *cols, int ncols, int *map);
 
 static void report_progress(const FkInfo *fk, int done, int total);
+static TableGroup *table_groups_in_check_order(const FkListing *keys,
+											   int nkeys, int *ngroups);
+static int	table_group_cmp(const void *a, const void *b);
+static void listing_order_begin(ListingOrderRows *rows, ReturnSetInfo *rsinfo,
+								const TableGroup *groups, int ngroups);
+static void listing_order_put(ListingOrderRows *rows, int position,
+							  Datum *values, bool *nulls);
+static void listing_order_end(ListingOrderRows *rows);
 static void report_done(const FkInfo *fk, int done, int total,
 						const char *skip, int64 rows, int64 orphans,
 						int64 elapsed_us, TimestampTz started);
@@ -375,6 +423,163 @@ ri_audit_orphans_by_name(PG_FUNCTION_ARGS)
 }
 
 /*
+ * table_groups_in_check_order
+ *		The referencing tables of keys[0 .. nkeys - 1] (the listing, in which
+ *		each table's keys are consecutive), in the order check_foreign_keys()
+ *		checks them: by the referenced keys they read (the OIDs of the keys'
+ *		unique indexes, ascending, compared as sequences), then in listing
+ *		order.  So the tables that read the same referenced key sets come
+ *		one after another, and a key set that the cache cannot keep while
+ *		others are built is built once, not once for each run of the listing
+ *		that uses it.
+ */
+static TableGroup *
+table_groups_in_check_order(const FkListing *keys, int nkeys, int *ngroups)
+{
+	TableGroup *groups = palloc(sizeof(TableGroup) * Max(nkeys, 1));
+	int			n = 0;
+	int			end;
+
+	for (int start = 0; start < nkeys; start = end)
+	{
+		TableGroup *g = &groups[n++];
+
+		for (end = start + 1;
+			 end < nkeys && keys[end].fk_relid == keys[start].fk_relid;
+			 end++)
+			;
+		g->start = start;
+		g->end = end;
+		g->refs = palloc(sizeof(Oid) * (end - start));
+		for (int i = start; i < end; i++)
+			g->refs[i - start] = keys[i].pk_index;
+		qsort(g->refs, end - start, sizeof(Oid), oid_cmp);
+		g->nrefs = qunique(g->refs, end - start, sizeof(Oid), oid_cmp);
+	}
+	qsort(groups, n, sizeof(TableGroup), table_group_cmp);
+	*ngroups = n;
+	return groups;
+}
+
+/* qsort comparator of table_groups_in_check_order(). */
+static int
+table_group_cmp(const void *a, const void *b)
+{
+	const TableGroup *ga = (const TableGroup *) a;
+	const TableGroup *gb = (const TableGroup *) b;
+
+	for (int i = 0; i < Min(ga->nrefs, gb->nrefs); i++)
+	{
+		if (ga->refs[i] != gb->refs[i])
+			return ga->refs[i] < gb->refs[i] ? -1 : 1;
+	}
+	if (ga->nrefs != gb->nrefs)
+		return ga->nrefs < gb->nrefs ? -1 : 1;
+	return ga->start < gb->start ? -1 : 1;
+}
+
+/*
+ * listing_order_begin
+ *		Prepare *rows for the result rows of the tables in groups[0 ..
+ *		ngroups - 1], checked in that order, to reach rsinfo's tuplestore in
+ *		listing order.  Call in the function call's memory context: the sort
+ *		lives until listing_order_end().
+ */
+static void
+listing_order_begin(ListingOrderRows *rows, ReturnSetInfo *rsinfo,
+					const TableGroup *groups, int ngroups)
+{
+	bool		in_listing_order = true;
+	TupleDesc	resultdesc = rsinfo->setDesc;
+	AttrNumber	position_att = 1;
+	Oid			position_lt = Int4LessOperator;
+	Oid			position_coll = InvalidOid;
+	bool		nulls_first = false;
+
+	rows->store = rsinfo->setResult;
+	rows->resultdesc = resultdesc;
+	rows->sort = NULL;
+	rows->sortdesc = NULL;
+	rows->in_slot = NULL;
+	rows->out_slot = NULL;
+	for (int g = 1; g < ngroups; g++)
+	{
+		if (groups[g].start < groups[g - 1].start)
+		{
+			in_listing_order = false;
+			break;
+		}
+	}
+	if (in_listing_order)
+		return;
+
+	rows->sortdesc = CreateTemplateTupleDesc(resultdesc->natts + 1);
+	TupleDescInitEntry(rows->sortdesc, 1, "position", INT4OID, -1, 0);
+	for (int i = 0; i < resultdesc->natts; i++)
+		TupleDescCopyEntry(rows->sortdesc, i + 2, resultdesc, i + 1);
+	rows->in_slot = MakeSingleTupleTableSlot(rows->sortdesc, &TTSOpsVirtual);
+	rows->out_slot = MakeSingleTupleTableSlot(rows->sortdesc,
+											  &TTSOpsMinimalTuple);
+	rows->sort = tuplesort_begin_heap(rows->sortdesc, 1, &position_att,
+									  &position_lt, &position_coll,
+									  &nulls_first, work_mem, NULL,
+									  TUPLESORT_NONE);
+}
+
+/*
+ * listing_order_put
+ *		The result row of the key at position (0-based) in the listing.
+ *		The row is copied; values and nulls may be freed afterwards.
+ */
+static void
+listing_order_put(ListingOrderRows *rows, int position, Datum *values,
+				  bool *nulls)
+{
+	TupleTableSlot *slot = rows->in_slot;
+
+	if (rows->sort == NULL)
+	{
+		tuplestore_putvalues(rows->store, rows->resultdesc, values, nulls);
+		return;
+	}
+	ExecClearTuple(slot);
+	slot->tts_values[0] = Int32GetDatum(position);
+	slot->tts_isnull[0] = false;
+	memcpy(&slot->tts_values[1], values,
+		   sizeof(Datum) * rows->resultdesc->natts);
+	memcpy(&slot->tts_isnull[1], nulls,
+		   sizeof(bool) * rows->resultdesc->natts);
+	ExecStoreVirtualTuple(slot);
+	tuplesort_puttupleslot(rows->sort, slot);
+}
+
+/*
+ * listing_order_end
+ *		Put the sorted rows into the tuplestore and free the sort.
+ */
+static void
+listing_order_end(ListingOrderRows *rows)
+{
+	TupleTableSlot *slot = rows->out_slot;
+
+	if (rows->sort == NULL)
+		return;
+	tuplesort_performsort(rows->sort);
+	while (tuplesort_gettupleslot(rows->sort, true, false, slot, NULL))
+	{
+		CHECK_FOR_INTERRUPTS();
+		slot_getallattrs(slot);
+		tuplestore_putvalues(rows->store, rows->resultdesc,
+							 &slot->tts_values[1], &slot->tts_isnull[1]);
+	}
+	tuplesort_end(rows->sort);
+	ExecDropSingleTupleTableSlot(rows->in_slot);
+	ExecDropSingleTupleTableSlot(slot);
+	FreeTupleDesc(rows->sortdesc);
+	rows->sort = NULL;
+}
+
+/*
  * ri_audit.check_foreign_keys(tables regclass[] DEFAULT NULL,
  *							   sample_size int DEFAULT 3)
  *		RETURNS TABLE (fk oid, fk_name name, table_name regclass,
@@ -399,7 +604,10 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	int64		sample_size;
 	FkListing  *keys;
 	int			nkeys;
-	int			end;
+	TableGroup *groups;
+	int			ngroups;
+	int			checked = 0;	/* keys of the groups done */
+	ListingOrderRows rows;		/* the result rows, back in listing order */
 	MemoryContext groupcxt;
 	MemoryContext oldcxt;
 	int			colmap[CHECK_FOREIGN_KEYS_COLS];
@@ -424,25 +632,33 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 	/*
 	 * A referenced key set is built once for all the tables that reference
 	 * it, as the budget allows (orphan_keyset.c), and freed after the last
-	 * key that references its table.
+	 * key that references its table.  The tables are checked grouped by the
+	 * key sets they read; their rows are returned in listing order.
 	 */
+	groups = table_groups_in_check_order(keys, nkeys, &ngroups);
 	pk_relids = palloc(sizeof(Oid) * Max(nkeys, 1));
-	for (int i = 0; i < nkeys; i++)
-		pk_relids[i] = keys[i].pk_relid;
+	for (int g = 0, k = 0; g < ngroups; g++)
+	{
+		for (int i = groups[g].start; i < groups[g].end; i++)
+			pk_relids[k++] = keys[i].pk_relid;
+	}
 	cache = ri_keyset_cache_create(pk_relids, nkeys);
+	listing_order_begin(&rows, rsinfo, groups, ngroups);
 
 	/*
 	 * Everything one group needs lives in groupcxt, reset after the group's
-	 * rows are in the tuplestore, so memory does not grow with the number of
-	 * keys checked.
+	 * rows are passed on (listing_order_put copies them), so memory does
+	 * not grow with the number of keys checked.
 	 */
 	groupcxt = AllocSetContextCreate(CurrentMemoryContext,
 									 "ri_audit check_foreign_keys group",
 									 ALLOCSET_DEFAULT_SIZES);
 
-	/* One group of consecutive keys with the same referencing table. */
-	for (int start = 0; start < nkeys; start = end)
+	/* One group: the keys of one referencing table. */
+	for (int g = 0; g < ngroups; g++)
 	{
+		int			start = groups[g].start;
+		int			end = groups[g].end;
 		FkInfo	   *fks;
 		int			ngroup;
 		FkInfo	   *scan_fks;
@@ -456,10 +672,6 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		oldcxt = MemoryContextSwitchTo(groupcxt);
 
-		for (end = start + 1;
-			 end < nkeys && keys[end].fk_relid == keys[start].fk_relid;
-			 end++)
-			;
 		ngroup = end - start;
 		fks = palloc0(sizeof(FkInfo) * ngroup);
 		scan_fks = palloc(sizeof(FkInfo) * ngroup);
@@ -513,7 +725,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			collectors[scan_index[i]] =
 				ri_collector_create(&scan_fks[scan_index[i]], sample_size > 0,
 									sample_size);
-			report_progress(&scan_fks[scan_index[i]], start + i + 1, nkeys);
+			report_progress(&scan_fks[scan_index[i]], checked + i + 1, nkeys);
 		}
 		rows_checked = palloc0(sizeof(int64) * ngroup);
 		elapsed = palloc0(sizeof(int64) * ngroup);
@@ -521,7 +733,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 			ri_scan_table_fks(scan_fks, nscan,
 							  ri_collector_sink(collectors, nscan),
 							  rows_checked, elapsed, cache);
-		ri_keyset_cache_advance(cache, end);
+		ri_keyset_cache_advance(cache, checked + ngroup);
 
 		for (int i = 0; i < ngroup; i++)
 		{
@@ -552,7 +764,7 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 				nulls[colmap[CC_ORPHAN_COUNT]] = true;
 				nulls[colmap[CC_SAMPLE]] = true;
 				nulls[colmap[CC_ELAPSED]] = true;
-				report_done(fk, start + i + 1, nkeys, skip[i], 0, 0, 0,
+				report_done(fk, checked + i + 1, nkeys, skip[i], 0, 0, 0,
 							started);
 			}
 			else
@@ -574,20 +786,21 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 						DirectFunctionCall1(jsonb_in, CStringGetDatum("[]"));
 				iv->time = elapsed[scan_index[i]];
 				values[colmap[CC_ELAPSED]] = IntervalPGetDatum(iv);
-				report_done(fk, start + i + 1, nkeys, NULL,
+				report_done(fk, checked + i + 1, nkeys, NULL,
 							rows_checked[scan_index[i]], count,
 							elapsed[scan_index[i]], started);
 				ri_collector_end(c);
 			}
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc,
-								 values, nulls);
+			listing_order_put(&rows, start + i, values, nulls);
 		}
+		checked += ngroup;
 
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(groupcxt);
 	}
 	MemoryContextDelete(groupcxt);
 	ri_keyset_cache_end(cache);
+	listing_order_end(&rows);
 	return (Datum) 0;
 }
 

@@ -531,6 +531,7 @@ ri_fk_listing(List *conoids, int *nkeys)
 		keys[n].conname = con->conname;
 		keys[n].fk_relid = con->conrelid;
 		keys[n].pk_relid = con->confrelid;
+		keys[n].pk_index = con->conindid;
 		keys[n].convalidated = con->convalidated;
 		n++;
 		ReleaseSysCache(tuple);
