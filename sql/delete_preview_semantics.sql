@@ -384,6 +384,62 @@ SELECT * FROM nrc ORDER BY x;
 ROLLBACK;
 DROP TABLE nrc, nr;
 
+-- A row that a cross-partition UPDATE moves where no partition takes it:
+-- it is deleted and inserted through the statement's table, whose tuple
+-- routing fails (23514) as the statement runs, before any foreign key
+-- check, at the partitioned table that has no partition for it (a
+-- sub-partitioned one, or the root), with the key's values; when the
+-- statement's table is a partition itself, its own partition constraint
+-- fails first.  The first such row in scan order decides, as for 0A000.
+CREATE TABLE np (k int PRIMARY KEY, t text) PARTITION BY RANGE (k);
+CREATE TABLE np1 PARTITION OF np FOR VALUES FROM (0) TO (100)
+	PARTITION BY RANGE (k);
+CREATE TABLE np1a PARTITION OF np1 FOR VALUES FROM (0) TO (10);
+CREATE TABLE np2 PARTITION OF np FOR VALUES FROM (100) TO (200);
+CREATE TABLE npc (x int REFERENCES np ON UPDATE CASCADE);
+INSERT INTO np VALUES (2, 'a'), (4, 'b'), (150, 'c');
+INSERT INTO npc VALUES (2), (150);
+-- into np1, which has no partition for 50
+SELECT * FROM ri_audit.delete_preview('UPDATE np SET k = 50 WHERE k = 150');
+SELECT ri_audit.assert_delete_safe('UPDATE np SET k = 50 WHERE k = 150');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE np SET k = 50 WHERE k = 150;
+\echo :LAST_ERROR_SQLSTATE
+-- beyond every partition of np
+SELECT * FROM ri_audit.delete_preview('UPDATE np SET k = k + 300 WHERE k < 10');
+SELECT ri_audit.assert_delete_safe('UPDATE np SET k = k + 300 WHERE k < 10');
+UPDATE np SET k = k + 300 WHERE k < 10;
+-- the statement's table np1 is a partition: its constraint fails first
+-- (PostgreSQL's DETAIL lists the whole new row, which the preview leaves
+-- out), unless the row stays within np1
+SELECT * FROM ri_audit.delete_preview('UPDATE np1 SET k = 150 WHERE k = 2');
+SELECT ri_audit.assert_delete_safe('UPDATE np1 SET k = 150 WHERE k = 2');
+UPDATE np1 SET k = 150 WHERE k = 2;
+SELECT * FROM ri_audit.delete_preview('UPDATE np1 SET k = 50 WHERE k = 2');
+UPDATE np1 SET k = 50 WHERE k = 2;
+-- a row that fits: the statement runs
+SELECT * FROM ri_audit.delete_preview('UPDATE np SET k = 5 WHERE k = 150');
+BEGIN;
+UPDATE np SET k = 5 WHERE k = 150;
+SELECT tableoid::regclass, * FROM np ORDER BY k;
+SELECT * FROM npc ORDER BY x;
+ROLLBACK;
+-- a NULL key (no partition takes it), and a key expression one level down
+CREATE TABLE nl (k int, j int) PARTITION BY LIST (k);
+CREATE TABLE nl1 PARTITION OF nl FOR VALUES IN (1);
+CREATE TABLE nle (k int, j int) PARTITION BY RANGE ((j * 2), k);
+CREATE TABLE nle1 PARTITION OF nle FOR VALUES FROM (0, 0) TO (10, 10);
+ALTER TABLE nl ATTACH PARTITION nle FOR VALUES IN (2);
+INSERT INTO nl VALUES (1, 1);
+SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = NULL');
+SELECT ri_audit.assert_delete_safe('UPDATE nl SET k = NULL');
+UPDATE nl SET k = NULL;
+SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = 2, j = 7');
+SELECT ri_audit.assert_delete_safe('UPDATE nl SET k = 2, j = 7');
+UPDATE nl SET k = 2, j = 7;
+SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = 2, j = 2');
+DROP TABLE nl, npc, np;
+
 -- ON UPDATE / ON DELETE SET DEFAULT whose default key (3) the statement
 -- removes, on an initially deferred key.  After setting a removed parent
 -- row's referencing rows to the default, ri_set rechecks that parent's old

@@ -183,6 +183,7 @@
 #include "executor/spi.h"
 #include "executor/tstoreReceiver.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -197,6 +198,8 @@
 #include "tcop/cmdtag.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "partitioning/partdesc.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -207,6 +210,8 @@
 #include "utils/memutils.h"
 #include "utils/partcache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -448,6 +453,8 @@ static void row_address(HeapTuple tup, TupleDesc desc, Oid *relid,
 static void cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k,
 							   int depth);
 static bool names_subset(List *a, List *b);
+static void fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals,
+						   bool *nulls);
 static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
 static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
@@ -3344,12 +3351,29 @@ static bool
 row_fits(ImpactState *st, Oid leaf, Datum *vals, bool *nulls)
 {
 	ImpactLeafQual *lq = leaf_qual(st, leaf);
-	TupleTableSlot *slot = lq->slot;
 	ExprContext *econtext;
 	bool		fits;
 
 	if (lq->qual == NULL)
 		return true;
+	fill_leaf_slot(st, lq, vals, nulls);
+	econtext = GetPerTupleExprContext(st->qual_estate);
+	econtext->ecxt_scantuple = lq->slot;
+	fits = ExecCheck(lq->qual, econtext);
+	ResetExprContext(econtext);
+	return fits;
+}
+
+/*
+ * fill_leaf_slot
+ *		Store a row with values vals of st->move_cols, its other columns
+ *		NULL, in lq's slot (of lq->relid's row type).
+ */
+static void
+fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals, bool *nulls)
+{
+	TupleTableSlot *slot = lq->slot;
+
 	ExecClearTuple(slot);
 	for (int i = 0; i < slot->tts_tupleDescriptor->natts; i++)
 		slot->tts_isnull[i] = true;
@@ -3364,11 +3388,6 @@ row_fits(ImpactState *st, Oid leaf, Datum *vals, bool *nulls)
 		}
 	}
 	ExecStoreVirtualTuple(slot);
-	econtext = GetPerTupleExprContext(st->qual_estate);
-	econtext->ecxt_scantuple = slot;
-	fits = ExecCheck(lq->qual, econtext);
-	ResetExprContext(econtext);
-	return fits;
 }
 
 /*
@@ -3402,13 +3421,14 @@ moved_to(ImpactState *st, Oid target, Oid leaf, Datum *vals, bool *nulls)
 
 /*
  * statement_error
- *		A 'blocks' row at step 0, NULL row count: an error (0A000) that the
- *		statement itself raises, before any trigger, naming table and key
- *		fk_name, with PostgreSQL's message, detail and hint.
+ *		A 'blocks' row at step 0, NULL row count: an error (sqlstate) that
+ *		the statement itself raises, before any trigger, naming table and
+ *		key fk_name (or none), with PostgreSQL's message, detail and hint
+ *		(either NULL when PostgreSQL gives none).
  */
 static RiImpactRow *
-statement_error(Oid table, char *fk_name, char *message, char *detail,
-				char *hint)
+statement_error(int sqlstate, Oid table, char *fk_name, char *message,
+				char *detail, char *hint)
 {
 	RiImpactRow *row = palloc0(sizeof(RiImpactRow));
 
@@ -3418,7 +3438,7 @@ statement_error(Oid table, char *fk_name, char *message, char *detail,
 	row->action = "blocks";
 	row->count = -1;
 	row->block = RI_IMPACT_BLOCKS;
-	row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
+	row->sqlstate = sqlstate;
 	row->message = message;
 	row->detail = detail;
 	row->hint = hint;
@@ -3456,7 +3476,8 @@ move_refused(ImpactState *st, Oid target, Oid leaf)
 			if (e->pk_relid != anc)
 				continue;
 			st->move_error =
-				statement_error(anc, pstrdup(NameStr(e->conname)),
+				statement_error(ERRCODE_FEATURE_NOT_SUPPORTED, anc,
+								pstrdup(NameStr(e->conname)),
 								pstrdup("cannot move tuple across partitions when a non-root ancestor of the source partition is directly referenced in a foreign key"),
 								psprintf("A foreign key points to ancestor \"%s\" but not the root ancestor \"%s\".",
 										 get_rel_name(anc), get_rel_name(target)),
@@ -3468,13 +3489,158 @@ move_refused(ImpactState *st, Oid target, Oid leaf)
 }
 
 /*
+ * partkey_description
+ *		ExecBuildSlotPartitionKeyDescription (execPartition.c) for the
+ *		partitioned table rel and a row with values vals of st->move_cols:
+ *		"(key columns) = (values)", each value cut at 64 bytes; NULL when
+ *		the caller may not see them (row-level security enabled for rel, or
+ *		SELECT on neither rel nor every key column, an expression counting
+ *		as not granted).  The key expressions run in st->qual_estate's
+ *		per-tuple context, reset before return; the text is palloc'd in the
+ *		current context.
+ */
+static char *
+partkey_description(ImpactState *st, Relation rel, Datum *vals, bool *nulls)
+{
+	PartitionKey key = RelationGetPartitionKey(rel);
+	Oid			relid = RelationGetRelid(rel);
+	ImpactLeafQual *lq;
+	ExprContext *econtext;
+	ListCell   *partexpr;
+	StringInfoData buf;
+
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		return NULL;
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	{
+		for (int i = 0; i < key->partnatts; i++)
+		{
+			if (key->partattrs[i] == InvalidAttrNumber ||
+				pg_attribute_aclcheck(relid, key->partattrs[i], GetUserId(),
+									  ACL_SELECT) != ACLCHECK_OK)
+				return NULL;
+		}
+	}
+
+	/* the row in rel's row type, as FormPartitionKeyDatum reads it */
+	lq = leaf_qual(st, relid);
+	fill_leaf_slot(st, lq, vals, nulls);
+	econtext = GetPerTupleExprContext(st->qual_estate);
+	econtext->ecxt_scantuple = lq->slot;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(%s) = (", pg_get_partkeydef_columns(relid, true));
+	partexpr = list_head(key->partexprs);
+	for (int i = 0; i < key->partnatts; i++)
+	{
+		Datum		d;
+		bool		isnull;
+		char	   *val;
+		int			vallen;
+
+		if (key->partattrs[i] != InvalidAttrNumber)
+			d = slot_getattr(lq->slot, key->partattrs[i], &isnull);
+		else
+		{
+			ExprState  *es = ExecPrepareExpr(lfirst(partexpr),
+											 st->qual_estate);
+
+			partexpr = lnext(key->partexprs, partexpr);
+			d = ExecEvalExprSwitchContext(es, econtext, &isnull);
+		}
+		if (isnull)
+			val = "null";
+		else
+		{
+			Oid			foutoid;
+			bool		typisvarlena;
+
+			getTypeOutputInfo(key->parttypid[i], &foutoid, &typisvarlena);
+			val = OidOutputFunctionCall(foutoid, d);
+		}
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		vallen = strlen(val);
+		if (vallen <= 64)
+			appendBinaryStringInfo(&buf, val, vallen);
+		else
+		{
+			vallen = pg_mbcliplen(val, vallen, 64);
+			appendBinaryStringInfo(&buf, val, vallen);
+			appendStringInfoString(&buf, "...");
+		}
+	}
+	appendStringInfoChar(&buf, ')');
+	ResetExprContext(econtext);
+	return buf.data;
+}
+
+/*
+ * route_failure
+ *		The error of a row of target's tree, with new values vals of
+ *		st->move_cols, that no partition takes (moved_to gave InvalidOid),
+ *		as a 'blocks' row at step 0 (23514): the row is deleted from its
+ *		partition and inserted through target (ExecCrossPartitionUpdate),
+ *		whose routing (ExecFindPartition) first checks target's own
+ *		partition constraint when target is a partition, then descends from
+ *		target level by level to the partition whose constraint the row
+ *		satisfies, and fails at the partitioned table that has none.  The
+ *		DETAIL of the first error lists the whole new row, which the
+ *		preview does not read: left out.
+ */
+static RiImpactRow *
+route_failure(ImpactState *st, Oid target, Datum *vals, bool *nulls)
+{
+	Oid			relid = target;
+
+	if (get_rel_relispartition(target) && !row_fits(st, target, vals, nulls))
+		return statement_error(ERRCODE_CHECK_VIOLATION, target, NULL,
+							   psprintf("new row for relation \"%s\" violates partition constraint",
+										get_rel_name(target)),
+							   NULL, NULL);
+	for (;;)
+	{
+		Relation	rel = relation_open(relid, AccessShareLock);
+		PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+		Oid			next = InvalidOid;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < pd->nparts && !OidIsValid(next); i++)
+		{
+			if (row_fits(st, pd->oids[i], vals, nulls))
+				next = pd->oids[i];
+		}
+		if (!OidIsValid(next))
+		{
+			char	   *desc = partkey_description(st, rel, vals, nulls);
+			RiImpactRow *row;
+
+			row = statement_error(ERRCODE_CHECK_VIOLATION, relid, NULL,
+								  psprintf("no partition of relation \"%s\" found for row",
+										   RelationGetRelationName(rel)),
+								  desc ? psprintf("Partition key of the failing row contains %s.",
+												  desc) : NULL,
+								  NULL);
+			relation_close(rel, NoLock);
+			return row;
+		}
+		relation_close(rel, NoLock);
+		if (get_rel_relkind(next) != RELKIND_PARTITIONED_TABLE)
+			elog(ERROR, "row of \"%s\" fits partition \"%s\" after all",
+				 get_rel_name(target), get_rel_name(next));
+		relid = next;
+	}
+}
+
+/*
  * row_moves
  *		The leaf that holds the statement's updated row (rowrel, tid) of
  *		target after it (moved_to), from the row's new values of
  *		st->move_cols (their old values are the slot's columns from
  *		firstattr on).  A row moved to another partition is kept in
  *		st->moved for its insert checks (moved_row_checks), and a move that
- *		PostgreSQL refuses in st->move_error.
+ *		PostgreSQL refuses, or one that no partition takes, in
+ *		st->move_error.
  */
 static Oid
 row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
@@ -3492,7 +3658,14 @@ row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
 		m->vals[j] = new_row_value(slot, setcols, nset, &movecols[j],
 								   firstattr + j, &m->nulls[j]);
 	m->dest = moved_to(st, target, rowrel, m->vals, m->nulls);
-	if (!OidIsValid(m->dest) || m->dest == rowrel)
+	if (!OidIsValid(m->dest))
+	{
+		/* the statement fails on this row, unless on one before it */
+		if (st->move_error == NULL)
+			st->move_error = route_failure(st, target, m->vals, m->nulls);
+		return m->dest;
+	}
+	if (m->dest == rowrel)
 		return m->dest;
 	st->moved = lappend(st->moved, m);
 	move_refused(st, target, rowrel);
@@ -4025,7 +4198,7 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 			if (list_member_oid(oids, dep))
 				continue;
 			conoid = truncate_blocking_key(st, dep, relid);
-			row = statement_error(dep,
+			row = statement_error(ERRCODE_FEATURE_NOT_SUPPORTED, dep,
 								  OidIsValid(conoid) ? get_constraint_name(conoid) : NULL,
 								  pstrdup("cannot truncate a table referenced in a foreign key constraint"),
 								  psprintf("Table \"%s\" references \"%s\".",
