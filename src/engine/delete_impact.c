@@ -293,19 +293,25 @@ typedef struct ImpactCheckEntry
 } ImpactCheckEntry;
 
 /*
- * A row the statement updates, with its values, after the statement, of the
- * referenced columns of its table (ImpactState.newkey_cols): the keys it
- * holds then, which the NO ACTION recheck (ri_Check_Pk_Match) finds.
+ * A row the statement or an ON UPDATE CASCADE action updates, with its
+ * values after that update of the referenced columns of its table (cols):
+ * the keys it holds then, which the NO ACTION recheck (ri_Check_Pk_Match)
+ * finds.
  */
 typedef struct ImpactNewKey
 {
 	Oid			relid;			/* the leaf holding the row */
 	ItemPointerData tid;		/* its ctid */
-	Oid			dest;			/* the leaf holding it after the statement:
+	Oid			dest;			/* the leaf holding it after the update:
 								 * relid, or the partition it moves to
 								 * (InvalidOid: none takes it) */
+	int			step;			/* 0: the statement's row; else the step of
+								 * the cascaded update */
 	List	   *changed;		/* names of the columns it changes */
-	Datum	   *vals;			/* per newkey_cols: the value after */
+	List	   *cols;			/* names of the columns of vals:
+								 * ImpactState.newkey_cols for the
+								 * statement's rows */
+	Datum	   *vals;			/* per cols: the value after */
 	bool	   *nulls;
 } ImpactNewKey;
 
@@ -321,7 +327,7 @@ typedef struct ImpactTakeover
 {
 	ImpactCheckKey key;			/* the foreign key and the parent row (kind
 								 * 0) */
-	bool		taken;
+	int			step;			/* key_held_step of its key */
 } ImpactTakeover;
 
 /*
@@ -429,9 +435,13 @@ typedef struct ImpactState
 
 	/* UPDATE: the keys the statement's rows hold after it */
 	List	   *newkey_cols;	/* names of the referenced columns */
-	List	   *newkeys;		/* ImpactNewKey, rows whose columns change */
+	List	   *newkeys;		/* ImpactNewKey, rows whose columns change:
+								 * the statement's, then cascaded ones */
 	HTAB	   *takeovers;		/* ImpactTakeover, made when needed */
-	HTAB	   *newkey_rows;	/* ImpactNewKeyRef by row, made when needed */
+	HTAB	   *newkey_rows;	/* ImpactNewKeyRef by row, made when needed:
+								 * the statement's rows */
+	HTAB	   *cascade_rows;	/* ImpactNewKeyRef by row: the last cascaded
+								 * update of each row */
 	List	   *partcols;		/* ImpactPartCols cache */
 
 	/* UPDATE of a partitioned table: the rows it moves */
@@ -453,6 +463,8 @@ static void row_address(HeapTuple tup, TupleDesc desc, Oid *relid,
 static void cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k,
 							   int depth);
 static bool names_subset(List *a, List *b);
+static bool cols_colidx(List *cols, const FkInfo *fk, int *colidx);
+static List *referenced_col_names(ImpactState *st, Oid relid);
 static void fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals,
 						   bool *nulls);
 static void finish_checks(ImpactState *st);
@@ -1016,13 +1028,20 @@ row_address(HeapTuple tup, TupleDesc desc, Oid *relid, ItemPointer tid)
 static bool
 newkey_colidx(ImpactState *st, const FkInfo *fk, int *colidx)
 {
+	return cols_colidx(st->newkey_cols, fk, colidx);
+}
+
+/* newkey_colidx for the column names cols. */
+static bool
+cols_colidx(List *cols, const FkInfo *fk, int *colidx)
+{
 	for (int i = 0; i < fk->nkeys; i++)
 	{
 		char	   *name = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
 		ListCell   *lc;
 
 		colidx[i] = -1;
-		foreach(lc, st->newkey_cols)
+		foreach(lc, cols)
 		{
 			if (strcmp(lfirst(lc), name) == 0)
 				colidx[i] = foreach_current_index(lc);
@@ -1122,6 +1141,44 @@ nulled_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 }
 
 /*
+ * newkey_rows_index
+ *		Make st->newkey_rows, the index of the statement's rows in
+ *		st->newkeys, when not made yet.  The statement's rows come first in
+ *		the list; the cascaded ones after them are left out.
+ */
+static void
+newkey_rows_index(ImpactState *st)
+{
+	HASHCTL		ctl;
+	ListCell   *lc;
+
+	if (st->newkey_rows != NULL)
+		return;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(ImpactRowKey);
+	ctl.entrysize = sizeof(ImpactNewKeyRef);
+	ctl.hcxt = st->cxt;
+	st->newkey_rows = hash_create("ri_audit impact new keys",
+								  Max(list_length(st->newkeys), 1), &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, st->newkeys)
+	{
+		ImpactNewKey *nk = lfirst(lc);
+		ImpactRowKey key;
+		ImpactNewKeyRef *ref;
+
+		CHECK_FOR_INTERRUPTS();
+		if (nk->step != 0)
+			break;
+		memset(&key, 0, sizeof(key));
+		key.relid = nk->relid;
+		key.tid = nk->tid;
+		ref = hash_search(st->newkey_rows, &key, HASH_ENTER, NULL);
+		ref->nk = nk;
+	}
+}
+
+/*
  * cascade_full_mixed
  *		ON UPDATE CASCADE of MATCH FULL key k from the statement's updated
  *		rows b: RI_FKey_cascade_upd copies each parent row's new key into its
@@ -1149,32 +1206,7 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 	}
 	if (depth != 1 || st->newkeys == NIL || !newkey_colidx(st, fk, colidx))
 		return;
-	if (st->newkey_rows == NULL)
-	{
-		HASHCTL		ctl;
-		ListCell   *lc;
-
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(ImpactRowKey);
-		ctl.entrysize = sizeof(ImpactNewKeyRef);
-		ctl.hcxt = st->cxt;
-		st->newkey_rows = hash_create("ri_audit impact new keys",
-									  list_length(st->newkeys), &ctl,
-									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		foreach(lc, st->newkeys)
-		{
-			ImpactNewKey *nk = lfirst(lc);
-			ImpactRowKey key;
-			ImpactNewKeyRef *ref;
-
-			CHECK_FOR_INTERRUPTS();
-			memset(&key, 0, sizeof(key));
-			key.relid = nk->relid;
-			key.tid = nk->tid;
-			ref = hash_search(st->newkey_rows, &key, HASH_ENTER, NULL);
-			ref->nk = nk;
-		}
-	}
+	newkey_rows_index(st);
 
 	mixed = palloc(sizeof(ItemPointerData) * b->ntids);
 	for (int i = 0; i < b->ntids; i++)
@@ -1198,6 +1230,221 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 
 	full_mixed_checks(st, k, k->step_query, b->relid, mixed, nmixed, depth);
 	pfree(mixed);
+}
+
+/*
+ * newkey_of
+ *		The ImpactNewKey of the last update of row (relid, tid) recorded so
+ *		far: its cascaded update, else the statement's; NULL when none.
+ */
+static ImpactNewKey *
+newkey_of(ImpactState *st, Oid relid, ItemPointer tid)
+{
+	ImpactRowKey key;
+	ImpactNewKeyRef *ref = NULL;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	key.tid = *tid;
+	if (st->cascade_rows != NULL)
+		ref = hash_search(st->cascade_rows, &key, HASH_FIND, NULL);
+	if (ref == NULL && st->newkey_rows != NULL)
+		ref = hash_search(st->newkey_rows, &key, HASH_FIND, NULL);
+	return ref ? ref->nk : NULL;
+}
+
+/*
+ * cascaded_new_keys
+ *		ON UPDATE CASCADE through key e (k) from the parent rows of batch b,
+ *		at step depth: RI_FKey_cascade_upd sets each referencing row's
+ *		columns to its parent row's new key.  The referenced columns of the
+ *		referencing table after that (that row's new key, ImpactNewKey, step
+ *		depth) are recorded for the NO ACTION recheck (old_key_taken_over),
+ *		for the parent rows whose new key is known (the statement's rows,
+ *		and rows recorded here before).  One query per chunk of parent rows
+ *		finds the referencing rows with their parent row and their other
+ *		referenced columns.  Not recorded: keys whose column types differ
+ *		on the two sides (the copy is then an assignment cast), and tables
+ *		whose other referenced columns the role running the query may not
+ *		read.
+ */
+static void
+cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
+				  int depth)
+{
+	FkInfo	   *fk = &k->info;
+	List	   *cols;
+	int			ncols;
+	int		   *keyidx;			/* per cols: the key column it is, or -1 */
+	char	  **pknames;
+	int16	   *typlens;
+	bool	   *typbyvals;
+	StringInfoData q;
+	ListCell   *lc;
+	bool		any = false;
+
+	if (st->newkeys == NIL)
+		return;
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		if (fk->pk_types[i] != fk->fk_types[i])
+			return;
+	}
+	cols = referenced_col_names(st, fk->fk_relid);
+	if (cols == NIL)
+		return;					/* no key references the updated rows */
+	newkey_rows_index(st);
+	for (int i = 0; i < b->ntids && !any; i++)
+		any = newkey_of(st, b->relid, &b->tids[i]) != NULL;
+	if (!any)
+		return;
+
+	ncols = list_length(cols);
+	keyidx = palloc(sizeof(int) * ncols);
+	typlens = palloc(sizeof(int16) * ncols);
+	typbyvals = palloc(sizeof(bool) * ncols);
+	pknames = palloc(sizeof(char *) * fk->nkeys);
+	for (int i = 0; i < fk->nkeys; i++)
+		pknames[i] = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT c.tableoid, c.ctid, p.ctid");
+	foreach(lc, cols)
+	{
+		int			j = foreach_current_index(lc);
+		AttrNumber	attnum = get_attnum(fk->fk_relid, lfirst(lc));
+		Oid			roleid = OidIsValid(k->scan_role) ? k->scan_role :
+			GetUserId();
+
+		if (attnum == InvalidAttrNumber ||
+			(pg_class_aclcheck(fk->fk_relid, roleid,
+							   ACL_SELECT) != ACLCHECK_OK &&
+			 pg_attribute_aclcheck(fk->fk_relid, attnum, roleid,
+								   ACL_SELECT) != ACLCHECK_OK))
+			return;
+		keyidx[j] = -1;
+		for (int i = 0; i < fk->nkeys; i++)
+		{
+			if (strcmp(ri_fk_column_name(fk, i), lfirst(lc)) == 0)
+				keyidx[j] = i;
+		}
+		get_typlenbyval(get_atttype(fk->fk_relid, attnum), &typlens[j],
+						&typbyvals[j]);
+		appendStringInfo(&q, ", c.%s", quote_identifier(lfirst(lc)));
+	}
+	appendStringInfoString(&q, " FROM ");
+	ri_sql_append_relation(&q, fk->fk_relid);
+	appendStringInfoString(&q, " c, ");
+	ri_sql_append_relation(&q, fk->pk_relid);
+	appendStringInfoString(&q,
+						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
+	append_key_match(&q, fk, NULL);
+
+	if (st->cascade_rows == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(ImpactRowKey);
+		ctl.entrysize = sizeof(ImpactNewKeyRef);
+		ctl.hcxt = st->cxt;
+		st->cascade_rows = hash_create("ri_audit impact cascaded keys", 64,
+									   &ctl,
+									   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	for (int start = 0; start < b->ntids; start += RI_IMPACT_CHUNK)
+	{
+		int			n = Min(RI_IMPACT_CHUNK, b->ntids - start);
+		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
+		Datum		values[2];
+		GeneratedRun run;
+		List	   *found = NIL;
+
+		values[0] = ObjectIdGetDatum(b->relid);
+		values[1] = tid_array(&b->tids[start], n);
+		begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+		for (;;)
+		{
+			CHECK_FOR_INTERRUPTS();
+			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+			if (SPI_processed == 0)
+				break;
+			for (uint64 r = 0; r < SPI_processed; r++)
+			{
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				TupleDesc	desc = SPI_tuptable->tupdesc;
+				ImpactNewKey *pnk;
+				ImpactNewKey *nk;
+				ItemPointerData ptid;
+				int			pidx[INDEX_MAX_KEYS];
+				bool		isnull;
+				bool		ok = true;
+
+				CHECK_FOR_INTERRUPTS();
+				ptid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 3, desc,
+																   &isnull));
+				pnk = newkey_of(st, b->relid, &ptid);
+				if (pnk == NULL)
+					continue;
+				for (int i = 0; i < fk->nkeys && ok; i++)
+				{
+					pidx[i] = -1;
+					foreach(lc, pnk->cols)
+					{
+						if (strcmp(lfirst(lc), pknames[i]) == 0)
+							pidx[i] = foreach_current_index(lc);
+					}
+					ok = pidx[i] >= 0;
+				}
+				if (!ok)
+					continue;
+				nk = palloc0(sizeof(ImpactNewKey));
+				row_address(tup, desc, &nk->relid, &nk->tid);
+				nk->dest = nk->relid;
+				nk->step = depth;
+				nk->changed = set_col_names(e, false);
+				nk->cols = cols;
+				nk->vals = palloc(sizeof(Datum) * ncols);
+				nk->nulls = palloc(sizeof(bool) * ncols);
+				for (int j = 0; j < ncols; j++)
+				{
+					if (keyidx[j] >= 0)
+					{
+						int			pj = pidx[keyidx[j]];
+
+						nk->nulls[j] = pnk->nulls[pj];
+						nk->vals[j] = pnk->vals[pj];
+					}
+					else
+					{
+						Datum		d = heap_getattr(tup, 4 + j, desc,
+													 &nk->nulls[j]);
+
+						nk->vals[j] = nk->nulls[j] ? (Datum) 0 :
+							datumCopy(d, typbyvals[j], typlens[j]);
+					}
+				}
+				found = lappend(found, nk);
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+		end_generated(&run);
+
+		/* entered after the chunk: a parent is looked up by its old row */
+		foreach(lc, found)
+		{
+			ImpactNewKey *nk = lfirst(lc);
+			ImpactRowKey key;
+			ImpactNewKeyRef *ref;
+
+			memset(&key, 0, sizeof(key));
+			key.relid = nk->relid;
+			key.tid = nk->tid;
+			ref = hash_search(st->cascade_rows, &key, HASH_ENTER, NULL);
+			ref->nk = nk;
+			st->newkeys = lappend(st->newkeys, nk);
+		}
+	}
 }
 
 /*
@@ -1319,6 +1566,8 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	if (action == FKCONSTR_ACTION_CASCADE && !on_delete &&
 		k->info.confmatchtype == FKCONSTR_MATCH_FULL && k->info.nkeys > 1)
 		cascade_full_mixed(st, b, k, depth);
+	if (action == FKCONSTR_ACTION_CASCADE && !on_delete)
+		cascaded_new_keys(st, b, e, k, depth);
 }
 
 /*
@@ -1857,26 +2106,31 @@ names_subset(List *a, List *b)
 }
 
 /*
- * key_held_after
- *		Does one of the statement's updated rows hold key after the
- *		statement?  key: values of k's referenced columns, compared with the
- *		"pk = pk" operators as ri_Check_Pk_Match does, or with fk_side,
- *		values of its referencing columns, compared with the "pk = fk"
- *		operators as RI_FKey_check does.  In the leaf that held it (leaf),
- *		or anywhere in the referenced table when leaf is InvalidOid
- *		(RI_FKey_check's query of the referenced table).
+ * key_held_step
+ *		The first step after which one of the updated rows holds key: 0 for
+ *		one of the statement's rows, the step of the update for a row an
+ *		ON UPDATE CASCADE action updates, INT_MAX when none does.  key:
+ *		values of k's referenced columns, compared with the "pk = pk"
+ *		operators as ri_Check_Pk_Match does, or with fk_side, values of its
+ *		referencing columns, compared with the "pk = fk" operators as
+ *		RI_FKey_check does.  In the leaf that held it (leaf), or anywhere in
+ *		the referenced table when leaf is InvalidOid (RI_FKey_check's query
+ *		of the referenced table).
  */
-static bool
-key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
-			   Oid leaf)
+static int
+key_held_step(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
+			  Oid leaf)
 {
 	FkInfo	   *fk = &k->info;
 	int			colidx[INDEX_MAX_KEYS];
+	List	   *idxcols = NIL;
+	bool		idxok = false;
 	FmgrInfo	eq[INDEX_MAX_KEYS];
 	ListCell   *lc;
+	int			first = INT_MAX;
 
-	if (st->newkeys == NIL || !newkey_colidx(st, fk, colidx))
-		return false;			/* not a table the statement updates */
+	if (st->newkeys == NIL)
+		return INT_MAX;
 	for (int i = 0; i < fk->nkeys; i++)
 		fmgr_info(get_opcode(fk_side ? fk->pf_eq_oprs[i] : fk->pp_eq_oprs[i]),
 				  &eq[i]);
@@ -1887,11 +2141,21 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
 		bool		match = true;
 
 		CHECK_FOR_INTERRUPTS();
+		if (nk->step >= first)
+			continue;
 		if (nk->relid != fk->pk_relid &&
 			!(get_rel_relispartition(nk->relid) &&
 			  list_member_oid(get_partition_ancestors(nk->relid),
 							  fk->pk_relid)))
 			continue;
+		if (nk->cols != idxcols || idxcols == NIL)
+		{
+			/* the rows of one table share their list of columns */
+			idxcols = nk->cols;
+			idxok = cols_colidx(nk->cols, fk, colidx);
+		}
+		if (!idxok)
+			continue;			/* a table the update does not reach */
 		for (int i = 0; i < fk->nkeys && match; i++)
 		{
 			int			j = colidx[i];
@@ -1901,9 +2165,21 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
 											   nk->vals[j], key[i]));
 		}
 		if (match && (!OidIsValid(leaf) || nk->dest == leaf))
-			return true;
+			first = nk->step;
 	}
-	return false;
+	return first;
+}
+
+/*
+ * key_held_after
+ *		Does one of the statement's updated rows hold key after the
+ *		statement (key_held_step)?
+ */
+static bool
+key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
+			   Oid leaf)
+{
+	return key_held_step(st, k, key, fk_side, leaf) == 0;
 }
 
 /*
@@ -1917,8 +2193,11 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
  *		another partition; with the "pk = pk" operators.  The rows that can
  *		hold it are the statement's updated rows (PostgreSQL runs the checks
  *		after the statement, so they see all of them), in the leaf they
- *		land in (ImpactNewKey.dest); keys set by cascaded updates are not
- *		followed (file header).
+ *		land in (ImpactNewKey.dest), and the rows that ON UPDATE CASCADE
+ *		actions update: those of the steps before the check's (an
+ *		immediate check reached at step d runs after every action of step
+ *		d - 1, and before or after those of step d, as the trigger queue
+ *		has it: taken as after), or all of them for a check at commit.
  */
 static bool
 old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
@@ -2001,11 +2280,13 @@ old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
 		memset(&parent, 0, sizeof(parent));
 		parent.relid = tkey.relid;
 		parent.tid = tkey.tid;
-		t->taken = key_held_after(st, k, oldkey, false,
-								  find_moved(st, &parent) ? InvalidOid :
-								  tkey.relid);
+		t->step = key_held_step(st, k, oldkey, false,
+								find_moved(st, &parent) ? InvalidOid :
+								tkey.relid);
 	}
-	return t->taken;
+	if (k->edge->initdeferred)
+		return t->step < INT_MAX;
+	return t->step < c->depth;
 }
 
 /*
@@ -3251,7 +3532,9 @@ keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
 	nk->relid = rowrel;
 	nk->tid = *tid;
 	nk->dest = dest;
+	nk->step = 0;
 	nk->changed = changed;
+	nk->cols = st->newkey_cols;
 	nk->vals = palloc(sizeof(Datum) * n);
 	nk->nulls = palloc(sizeof(bool) * n);
 	for (int j = 0; j < n; j++)
