@@ -440,6 +440,39 @@ UPDATE nl SET k = 2, j = 7;
 SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = 2, j = 2');
 DROP TABLE nl, npc, np;
 
+-- NO ACTION's recheck and keys that ON UPDATE CASCADE sets: g's rows 1 and
+-- 2 become 10 and 1, the cascade gives p and then q the same keys, so q's
+-- row that was 2 holds key 1 when the checks of c (immediate, reached at
+-- step 3, after the cascade of step 2) and cd (at commit) run: nothing
+-- blocks.  RESTRICT does not recheck.  A key nobody takes over (3) blocks.
+CREATE TABLE tg (k int PRIMARY KEY);
+CREATE TABLE tp (id int PRIMARY KEY REFERENCES tg ON UPDATE CASCADE);
+CREATE TABLE tq (id int PRIMARY KEY REFERENCES tp ON UPDATE CASCADE, t text);
+CREATE TABLE tc (qid int REFERENCES tq ON UPDATE NO ACTION);
+CREATE TABLE tcd (qid int REFERENCES tq ON UPDATE NO ACTION
+	DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO tg VALUES (1), (2), (3);
+INSERT INTO tp VALUES (1), (2), (3);
+INSERT INTO tq VALUES (1, 'a'), (2, 'b'), (3, 'c');
+INSERT INTO tc VALUES (1), (3);
+INSERT INTO tcd VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2)');
+SELECT ri_audit.assert_delete_safe('UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2)');
+BEGIN;
+UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2);
+SELECT * FROM tq ORDER BY id;
+SELECT * FROM tc ORDER BY qid;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE tg SET k = 30 WHERE k = 3');
+UPDATE tg SET k = 30 WHERE k = 3;
+-- the same through RESTRICT: blocks
+CREATE TABLE tcr (qid int REFERENCES tq ON UPDATE RESTRICT);
+INSERT INTO tcr VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2)');
+UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2);
+DROP TABLE tcr, tcd, tc, tq, tp, tg;
+
 -- ON UPDATE / ON DELETE SET DEFAULT whose default key (3) the statement
 -- removes, on an initially deferred key.  After setting a removed parent
 -- row's referencing rows to the default, ri_set rechecks that parent's old
