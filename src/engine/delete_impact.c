@@ -1020,18 +1020,11 @@ row_address(HeapTuple tup, TupleDesc desc, Oid *relid, ItemPointer tid)
 }
 
 /*
- * newkey_colidx
- *		The index in st->newkey_cols of each referenced column of fk, into
- *		colidx[0..nkeys-1]; false when one of them is not there (fk does not
- *		reference the table the statement updates).
+ * cols_colidx
+ *		The index in cols (an ImpactNewKey's column names) of each
+ *		referenced column of fk, into colidx[0..nkeys-1]; false when one of
+ *		them is not there (fk does not reference that row's table).
  */
-static bool
-newkey_colidx(ImpactState *st, const FkInfo *fk, int *colidx)
-{
-	return cols_colidx(st->newkey_cols, fk, colidx);
-}
-
-/* newkey_colidx for the column names cols. */
 static bool
 cols_colidx(List *cols, const FkInfo *fk, int *colidx)
 {
@@ -1188,8 +1181,9 @@ newkey_rows_index(ImpactState *st)
  *		them whatever their old key (RI_FKey_fk_upd_check_required) and runs
  *		with the key's deferral.  Such referencing rows are collected as
  *		CHECK_FULL.  The new keys known are those of the statement's rows
- *		(depth 1) and of rows a SET NULL action updates (nulled_full_mixed);
- *		those that ON UPDATE CASCADE copies deeper down are not followed.
+ *		(depth 1), of rows a SET NULL action updates (nulled_full_mixed),
+ *		and those that ON UPDATE CASCADE copies on from them
+ *		(cascaded_new_keys, recorded at the step before).
  */
 static void
 cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
@@ -1204,7 +1198,7 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 		nulled_full_mixed(st, b, k, depth);
 		return;
 	}
-	if (depth != 1 || st->newkeys == NIL || !newkey_colidx(st, fk, colidx))
+	if (st->newkeys == NIL)
 		return;
 	newkey_rows_index(st);
 
@@ -1212,15 +1206,20 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 	for (int i = 0; i < b->ntids; i++)
 	{
 		ImpactRowKey key;
-		ImpactNewKeyRef *ref;
+		ImpactNewKeyRef *ref = NULL;
+		HTAB	   *index = depth == 1 ? st->newkey_rows : st->cascade_rows;
 		int			nnull = 0;
 
 		CHECK_FOR_INTERRUPTS();
+		if (index == NULL)
+			break;
 		memset(&key, 0, sizeof(key));
 		key.relid = b->relid;
 		key.tid = b->tids[i];
-		ref = hash_search(st->newkey_rows, &key, HASH_FIND, NULL);
-		if (ref == NULL)
+		ref = hash_search(index, &key, HASH_FIND, NULL);
+		/* the update of the step before, whose trigger this is */
+		if (ref == NULL || ref->nk->step != depth - 1 ||
+			!cols_colidx(ref->nk->cols, fk, colidx))
 			continue;
 		for (int j = 0; j < fk->nkeys; j++)
 			nnull += ref->nk->nulls[colidx[j]] ? 1 : 0;
