@@ -473,6 +473,27 @@ SELECT * FROM ri_audit.delete_preview('UPDATE tg SET k = CASE k WHEN 1 THEN 10 E
 UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2);
 DROP TABLE tcr, tcd, tc, tq, tp, tg;
 
+-- A partly-NULL key copied on by ON UPDATE CASCADE from table to table:
+-- fb's MATCH SIMPLE key takes (NULL, 1), and its own cascade copies it into
+-- fc's MATCH FULL key, whose check fails.  All NULL passes.
+CREATE TABLE mfa (a int, b int, UNIQUE (a, b));
+CREATE TABLE mfb (a int, b int, UNIQUE (a, b),
+	FOREIGN KEY (a, b) REFERENCES mfa (a, b) ON UPDATE CASCADE);
+CREATE TABLE mfc (id int, a int, b int,
+	FOREIGN KEY (a, b) REFERENCES mfb (a, b) MATCH FULL ON UPDATE CASCADE);
+INSERT INTO mfa VALUES (1, 1), (2, 2);
+INSERT INTO mfb VALUES (1, 1), (2, 2);
+INSERT INTO mfc VALUES (1, 1, 1), (2, 2, 2);
+SELECT * FROM ri_audit.delete_preview('UPDATE mfa SET a = NULL WHERE a = 1');
+SELECT ri_audit.assert_delete_safe('UPDATE mfa SET a = NULL WHERE a = 1');
+UPDATE mfa SET a = NULL WHERE a = 1;
+SELECT * FROM ri_audit.delete_preview('UPDATE mfa SET a = NULL, b = NULL WHERE a = 1');
+BEGIN;
+UPDATE mfa SET a = NULL, b = NULL WHERE a = 1;
+SELECT * FROM mfc ORDER BY id;
+ROLLBACK;
+DROP TABLE mfc, mfb, mfa;
+
 -- ON UPDATE / ON DELETE SET DEFAULT whose default key (3) the statement
 -- removes, on an initially deferred key.  After setting a removed parent
 -- row's referencing rows to the default, ri_set rechecks that parent's old
