@@ -75,9 +75,10 @@
  * finds rows referencing it (its own, or rows set to the default by parent
  * rows removed before it), else in the check of the rows set to the
  * default, deferred with the key.  ON UPDATE CASCADE into a MATCH FULL key
- * blocks when the statement, or a SET NULL action of some of the key's
- * columns, gives a parent row a partly NULL key: the check of the rows it
- * copies that key into fails, deferred with the key.
+ * blocks when the statement, a SET NULL action of some of the key's
+ * columns, or an ON UPDATE CASCADE that copies such a key on, gives a
+ * parent row a partly NULL key: the check of the rows it copies that key
+ * into fails, deferred with the key.
  * A row that two actions update is a row version of the transaction the
  * second time, so all its keys are checked one step later
  * (RI_FKey_fk_upd_check_required); an immediate check fails when the row
@@ -91,8 +92,13 @@
  * leaf): the statement's query also returns the old values of the table's
  * referenced columns, so the key every updated row holds after the
  * statement is known (ImpactNewKey), and a key one of them takes over does
- * not block; RESTRICT does not recheck.  Keys that cascaded updates set
- * are not followed there.  Deferrable keys are placed by their declared
+ * not block; RESTRICT does not recheck.  The rows that ON UPDATE CASCADE
+ * updates get an ImpactNewKey too (cascaded_new_keys: their parent row's
+ * new key in the copied columns, their own values in the others, read with
+ * the referencing rows), which counts for the checks of later steps, and
+ * for all at commit; not for keys whose two sides differ in type, and not
+ * for SET NULL (a NULL key holds nothing) or SET DEFAULT.  Deferrable keys
+ * are placed by their declared
  * deferral: PostgreSQL 15 gives no way to read SET CONSTRAINTS' state, so
  * a NOTICE names them when a SET CONSTRAINTS may have run in the
  * transaction (constraint_state.c).
@@ -112,8 +118,10 @@
  * its own (ExecCrossPartitionUpdateForeignKey): a 'blocks' row at step 0.
  * Otherwise it inserts the row, and checks its foreign keys as an inserted
  * row's (RI_FKey_check_ins) at the row's turn: a key that no row holds
- * then blocks (moved_row_checks).  The rows that ON UPDATE CASCADE moves in
- * a partitioned referencing table are not followed there.
+ * then blocks (moved_row_checks).  A row that no partition takes fails the
+ * statement with 23514 (route_failure, ExecFindPartition's message and
+ * DETAIL), a 'blocks' row at step 0.  The rows that ON UPDATE CASCADE moves
+ * in a partitioned referencing table are not followed there.
  *
  * What the preview does not run is named in NOTICEs: user triggers and
  * rules on the tables it changes (RI's queries fire and are rewritten by
