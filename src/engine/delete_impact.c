@@ -1267,6 +1267,9 @@ newkey_of(ImpactState *st, Oid relid, ItemPointer tid)
  *		columns to its parent row's new key.  The referenced columns of the
  *		referencing table after that (that row's new key, ImpactNewKey, step
  *		depth) are recorded for the NO ACTION recheck (old_key_taken_over),
+ *		the columns the action does not set taken from the row's own
+ *		record when an update before set them (a row of the statement, in
+ *		a self reference),
  *		for the parent rows whose new key is known (the statement's rows,
  *		and rows recorded here before).  One query per chunk of parent rows
  *		finds the referencing rows with their parent row and their other
@@ -1382,6 +1385,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				TupleDesc	desc = SPI_tuptable->tupdesc;
 				ImpactNewKey *pnk;
 				ImpactNewKey *nk;
+				ImpactNewKey *prev;
 				ItemPointerData ptid;
 				int			pidx[INDEX_MAX_KEYS];
 				bool		isnull;
@@ -1407,7 +1411,9 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 					continue;
 				nk = palloc0(sizeof(ImpactNewKey));
 				row_address(tup, desc, &nk->relid, &nk->tid);
-				nk->dest = nk->relid;
+				/* a row updated before holds its values after that update */
+				prev = newkey_of(st, nk->relid, &nk->tid);
+				nk->dest = prev != NULL ? prev->dest : nk->relid;
 				nk->step = depth;
 				nk->changed = set_col_names(e, false);
 				nk->cols = cols;
@@ -1424,9 +1430,26 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 					}
 					else
 					{
-						Datum		d = heap_getattr(tup, 4 + j, desc,
-													 &nk->nulls[j]);
+						int			prevj = -1;
+						Datum		d;
 
+						if (prev != NULL)
+						{
+							ListCell   *lc2;
+
+							foreach(lc2, prev->cols)
+							{
+								if (strcmp(lfirst(lc2), list_nth(cols, j)) == 0)
+									prevj = foreach_current_index(lc2);
+							}
+						}
+						if (prevj >= 0)
+						{
+							nk->nulls[j] = prev->nulls[prevj];
+							nk->vals[j] = prev->vals[prevj];
+							continue;
+						}
+						d = heap_getattr(tup, 4 + j, desc, &nk->nulls[j]);
 						nk->vals[j] = nk->nulls[j] ? (Datum) 0 :
 							datumCopy(d, typbyvals[j], typlens[j]);
 					}
