@@ -494,6 +494,21 @@ SELECT * FROM mfc ORDER BY id;
 ROLLBACK;
 DROP TABLE mfc, mfb, mfa;
 
+-- A self reference: the cascade from the statement's own rows updates
+-- rows that the statement updates too; their other referenced columns
+-- hold the statement's new values, so key 3 is not taken over.
+CREATE TABLE sr (k int UNIQUE, fk int REFERENCES sr (k) ON UPDATE CASCADE);
+CREATE TABLE src (x int REFERENCES sr (k) ON UPDATE NO ACTION
+	DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO sr VALUES (1, 1), (2, 2), (3, 3);
+INSERT INTO src VALUES (3);
+SELECT * FROM ri_audit.delete_preview('UPDATE sr SET k = k - 1');
+BEGIN;
+UPDATE sr SET k = k - 1;
+SELECT * FROM sr ORDER BY k;
+COMMIT;
+DROP TABLE src, sr;
+
 -- ON UPDATE / ON DELETE SET DEFAULT whose default key (3) the statement
 -- removes, on an initially deferred key.  After setting a removed parent
 -- row's referencing rows to the default, ri_set rechecks that parent's old
