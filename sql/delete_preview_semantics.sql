@@ -384,6 +384,131 @@ SELECT * FROM nrc ORDER BY x;
 ROLLBACK;
 DROP TABLE nrc, nr;
 
+-- A row that a cross-partition UPDATE moves where no partition takes it:
+-- it is deleted and inserted through the statement's table, whose tuple
+-- routing fails (23514) as the statement runs, before any foreign key
+-- check, at the partitioned table that has no partition for it (a
+-- sub-partitioned one, or the root), with the key's values; when the
+-- statement's table is a partition itself, its own partition constraint
+-- fails first.  The first such row in scan order decides, as for 0A000.
+CREATE TABLE np (k int PRIMARY KEY, t text) PARTITION BY RANGE (k);
+CREATE TABLE np1 PARTITION OF np FOR VALUES FROM (0) TO (100)
+	PARTITION BY RANGE (k);
+CREATE TABLE np1a PARTITION OF np1 FOR VALUES FROM (0) TO (10);
+CREATE TABLE np2 PARTITION OF np FOR VALUES FROM (100) TO (200);
+CREATE TABLE npc (x int REFERENCES np ON UPDATE CASCADE);
+INSERT INTO np VALUES (2, 'a'), (4, 'b'), (150, 'c');
+INSERT INTO npc VALUES (2), (150);
+-- into np1, which has no partition for 50
+SELECT * FROM ri_audit.delete_preview('UPDATE np SET k = 50 WHERE k = 150');
+SELECT ri_audit.assert_delete_safe('UPDATE np SET k = 50 WHERE k = 150');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE np SET k = 50 WHERE k = 150;
+\echo :LAST_ERROR_SQLSTATE
+-- beyond every partition of np
+SELECT * FROM ri_audit.delete_preview('UPDATE np SET k = k + 300 WHERE k < 10');
+SELECT ri_audit.assert_delete_safe('UPDATE np SET k = k + 300 WHERE k < 10');
+UPDATE np SET k = k + 300 WHERE k < 10;
+-- the statement's table np1 is a partition: its constraint fails first
+-- (PostgreSQL's DETAIL lists the whole new row, which the preview leaves
+-- out), unless the row stays within np1
+SELECT * FROM ri_audit.delete_preview('UPDATE np1 SET k = 150 WHERE k = 2');
+SELECT ri_audit.assert_delete_safe('UPDATE np1 SET k = 150 WHERE k = 2');
+UPDATE np1 SET k = 150 WHERE k = 2;
+SELECT * FROM ri_audit.delete_preview('UPDATE np1 SET k = 50 WHERE k = 2');
+UPDATE np1 SET k = 50 WHERE k = 2;
+-- a row that fits: the statement runs
+SELECT * FROM ri_audit.delete_preview('UPDATE np SET k = 5 WHERE k = 150');
+BEGIN;
+UPDATE np SET k = 5 WHERE k = 150;
+SELECT tableoid::regclass, * FROM np ORDER BY k;
+SELECT * FROM npc ORDER BY x;
+ROLLBACK;
+-- a NULL key (no partition takes it), and a key expression one level down
+CREATE TABLE nl (k int, j int) PARTITION BY LIST (k);
+CREATE TABLE nl1 PARTITION OF nl FOR VALUES IN (1);
+CREATE TABLE nle (k int, j int) PARTITION BY RANGE ((j * 2), k);
+CREATE TABLE nle1 PARTITION OF nle FOR VALUES FROM (0, 0) TO (10, 10);
+ALTER TABLE nl ATTACH PARTITION nle FOR VALUES IN (2);
+INSERT INTO nl VALUES (1, 1);
+SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = NULL');
+SELECT ri_audit.assert_delete_safe('UPDATE nl SET k = NULL');
+UPDATE nl SET k = NULL;
+SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = 2, j = 7');
+SELECT ri_audit.assert_delete_safe('UPDATE nl SET k = 2, j = 7');
+UPDATE nl SET k = 2, j = 7;
+SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = 2, j = 2');
+DROP TABLE nl, npc, np;
+
+-- NO ACTION's recheck and keys that ON UPDATE CASCADE sets: g's rows 1 and
+-- 2 become 10 and 1, the cascade gives p and then q the same keys, so q's
+-- row that was 2 holds key 1 when the checks of c (immediate, reached at
+-- step 3, after the cascade of step 2) and cd (at commit) run: nothing
+-- blocks.  RESTRICT does not recheck.  A key nobody takes over (3) blocks.
+CREATE TABLE tg (k int PRIMARY KEY);
+CREATE TABLE tp (id int PRIMARY KEY REFERENCES tg ON UPDATE CASCADE);
+CREATE TABLE tq (id int PRIMARY KEY REFERENCES tp ON UPDATE CASCADE, t text);
+CREATE TABLE tc (qid int REFERENCES tq ON UPDATE NO ACTION);
+CREATE TABLE tcd (qid int REFERENCES tq ON UPDATE NO ACTION
+	DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO tg VALUES (1), (2), (3);
+INSERT INTO tp VALUES (1), (2), (3);
+INSERT INTO tq VALUES (1, 'a'), (2, 'b'), (3, 'c');
+INSERT INTO tc VALUES (1), (3);
+INSERT INTO tcd VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2)');
+SELECT ri_audit.assert_delete_safe('UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2)');
+BEGIN;
+UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2);
+SELECT * FROM tq ORDER BY id;
+SELECT * FROM tc ORDER BY qid;
+SET CONSTRAINTS ALL IMMEDIATE;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE tg SET k = 30 WHERE k = 3');
+UPDATE tg SET k = 30 WHERE k = 3;
+-- the same through RESTRICT: blocks
+CREATE TABLE tcr (qid int REFERENCES tq ON UPDATE RESTRICT);
+INSERT INTO tcr VALUES (1);
+SELECT * FROM ri_audit.delete_preview('UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2)');
+UPDATE tg SET k = CASE k WHEN 1 THEN 10 ELSE 1 END WHERE k IN (1, 2);
+DROP TABLE tcr, tcd, tc, tq, tp, tg;
+
+-- A partly-NULL key copied on by ON UPDATE CASCADE from table to table:
+-- fb's MATCH SIMPLE key takes (NULL, 1), and its own cascade copies it into
+-- fc's MATCH FULL key, whose check fails.  All NULL passes.
+CREATE TABLE mfa (a int, b int, UNIQUE (a, b));
+CREATE TABLE mfb (a int, b int, UNIQUE (a, b),
+	FOREIGN KEY (a, b) REFERENCES mfa (a, b) ON UPDATE CASCADE);
+CREATE TABLE mfc (id int, a int, b int,
+	FOREIGN KEY (a, b) REFERENCES mfb (a, b) MATCH FULL ON UPDATE CASCADE);
+INSERT INTO mfa VALUES (1, 1), (2, 2);
+INSERT INTO mfb VALUES (1, 1), (2, 2);
+INSERT INTO mfc VALUES (1, 1, 1), (2, 2, 2);
+SELECT * FROM ri_audit.delete_preview('UPDATE mfa SET a = NULL WHERE a = 1');
+SELECT ri_audit.assert_delete_safe('UPDATE mfa SET a = NULL WHERE a = 1');
+UPDATE mfa SET a = NULL WHERE a = 1;
+SELECT * FROM ri_audit.delete_preview('UPDATE mfa SET a = NULL, b = NULL WHERE a = 1');
+BEGIN;
+UPDATE mfa SET a = NULL, b = NULL WHERE a = 1;
+SELECT * FROM mfc ORDER BY id;
+ROLLBACK;
+DROP TABLE mfc, mfb, mfa;
+
+-- A self reference: the cascade from the statement's own rows updates
+-- rows that the statement updates too; their other referenced columns
+-- hold the statement's new values, so key 3 is not taken over.
+CREATE TABLE sr (k int UNIQUE, fk int REFERENCES sr (k) ON UPDATE CASCADE);
+CREATE TABLE src (x int REFERENCES sr (k) ON UPDATE NO ACTION
+	DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO sr VALUES (1, 1), (2, 2), (3, 3);
+INSERT INTO src VALUES (3);
+SELECT * FROM ri_audit.delete_preview('UPDATE sr SET k = k - 1');
+BEGIN;
+UPDATE sr SET k = k - 1;
+SELECT * FROM sr ORDER BY k;
+COMMIT;
+DROP TABLE src, sr;
+
 -- ON UPDATE / ON DELETE SET DEFAULT whose default key (3) the statement
 -- removes, on an initially deferred key.  After setting a removed parent
 -- row's referencing rows to the default, ri_set rechecks that parent's old

@@ -101,7 +101,8 @@ ri_audit_delete_preview(PG_FUNCTION_ARGS)
  * Raises the error PostgreSQL would raise for the first foreign key that
  * blocks the statement (23503 with PostgreSQL's message and DETAIL, and
  * the number of blocking rows in a HINT; for TRUNCATE, TRUNCATE's own
- * 0A000), preferring a key that blocks at once to one that blocks at
+ * 0A000; for an UPDATE whose row no partition takes, the executor's 23514
+ * with no HINT), preferring a key that blocks at once to one that blocks at
  * commit; returns quietly when nothing blocks.  Locks as delete_preview().
  */
 Datum
@@ -130,12 +131,14 @@ ri_audit_assert_delete_safe(PG_FUNCTION_ARGS)
 	if (first == NULL)
 		PG_RETURN_VOID();
 
-	if (first->hint != NULL)
+	/* the statement's own errors other than 23503 carry their own HINT */
+	if (first->hint != NULL ||
+		first->sqlstate != ERRCODE_FOREIGN_KEY_VIOLATION)
 		ereport(ERROR,
 				(errcode(first->sqlstate),
 				 errmsg_internal("%s", first->message),
-				 errdetail_internal("%s", first->detail),
-				 errhint("%s", first->hint)));
+				 first->detail ? errdetail_internal("%s", first->detail) : 0,
+				 first->hint ? errhint("%s", first->hint) : 0));
 	ereport(ERROR,
 			(errcode(first->sqlstate),
 			 errmsg_internal("%s", first->message),

@@ -75,9 +75,10 @@
  * finds rows referencing it (its own, or rows set to the default by parent
  * rows removed before it), else in the check of the rows set to the
  * default, deferred with the key.  ON UPDATE CASCADE into a MATCH FULL key
- * blocks when the statement, or a SET NULL action of some of the key's
- * columns, gives a parent row a partly NULL key: the check of the rows it
- * copies that key into fails, deferred with the key.
+ * blocks when the statement, a SET NULL action of some of the key's
+ * columns, or an ON UPDATE CASCADE that copies such a key on, gives a
+ * parent row a partly NULL key: the check of the rows it copies that key
+ * into fails, deferred with the key.
  * A row that two actions update is a row version of the transaction the
  * second time, so all its keys are checked one step later
  * (RI_FKey_fk_upd_check_required); an immediate check fails when the row
@@ -91,8 +92,13 @@
  * leaf): the statement's query also returns the old values of the table's
  * referenced columns, so the key every updated row holds after the
  * statement is known (ImpactNewKey), and a key one of them takes over does
- * not block; RESTRICT does not recheck.  Keys that cascaded updates set
- * are not followed there.  Deferrable keys are placed by their declared
+ * not block; RESTRICT does not recheck.  The rows that ON UPDATE CASCADE
+ * updates get an ImpactNewKey too (cascaded_new_keys: their parent row's
+ * new key in the copied columns, their own values in the others, read with
+ * the referencing rows), which counts for the checks of later steps, and
+ * for all at commit; not for keys whose two sides differ in type, and not
+ * for SET NULL (a NULL key holds nothing) or SET DEFAULT.  Deferrable keys
+ * are placed by their declared
  * deferral: PostgreSQL 15 gives no way to read SET CONSTRAINTS' state, so
  * a NOTICE names them when a SET CONSTRAINTS may have run in the
  * transaction (constraint_state.c).
@@ -112,8 +118,10 @@
  * its own (ExecCrossPartitionUpdateForeignKey): a 'blocks' row at step 0.
  * Otherwise it inserts the row, and checks its foreign keys as an inserted
  * row's (RI_FKey_check_ins) at the row's turn: a key that no row holds
- * then blocks (moved_row_checks).  The rows that ON UPDATE CASCADE moves in
- * a partitioned referencing table are not followed there.
+ * then blocks (moved_row_checks).  A row that no partition takes fails the
+ * statement with 23514 (route_failure, ExecFindPartition's message and
+ * DETAIL), a 'blocks' row at step 0.  The rows that ON UPDATE CASCADE moves
+ * in a partitioned referencing table are not followed there.
  *
  * What the preview does not run is named in NOTICEs: user triggers and
  * rules on the tables it changes (RI's queries fire and are rewritten by
@@ -183,6 +191,7 @@
 #include "executor/spi.h"
 #include "executor/tstoreReceiver.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -197,6 +206,8 @@
 #include "tcop/cmdtag.h"
 #include "tcop/tcopprot.h"
 #include "tcop/utility.h"
+#include "partitioning/partdesc.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -207,6 +218,8 @@
 #include "utils/memutils.h"
 #include "utils/partcache.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -288,19 +301,25 @@ typedef struct ImpactCheckEntry
 } ImpactCheckEntry;
 
 /*
- * A row the statement updates, with its values, after the statement, of the
- * referenced columns of its table (ImpactState.newkey_cols): the keys it
- * holds then, which the NO ACTION recheck (ri_Check_Pk_Match) finds.
+ * A row the statement or an ON UPDATE CASCADE action updates, with its
+ * values after that update of the referenced columns of its table (cols):
+ * the keys it holds then, which the NO ACTION recheck (ri_Check_Pk_Match)
+ * finds.
  */
 typedef struct ImpactNewKey
 {
 	Oid			relid;			/* the leaf holding the row */
 	ItemPointerData tid;		/* its ctid */
-	Oid			dest;			/* the leaf holding it after the statement:
+	Oid			dest;			/* the leaf holding it after the update:
 								 * relid, or the partition it moves to
 								 * (InvalidOid: none takes it) */
+	int			step;			/* 0: the statement's row; else the step of
+								 * the cascaded update */
 	List	   *changed;		/* names of the columns it changes */
-	Datum	   *vals;			/* per newkey_cols: the value after */
+	List	   *cols;			/* names of the columns of vals:
+								 * ImpactState.newkey_cols for the
+								 * statement's rows */
+	Datum	   *vals;			/* per cols: the value after */
 	bool	   *nulls;
 } ImpactNewKey;
 
@@ -316,7 +335,7 @@ typedef struct ImpactTakeover
 {
 	ImpactCheckKey key;			/* the foreign key and the parent row (kind
 								 * 0) */
-	bool		taken;
+	int			step;			/* key_held_step of its key */
 } ImpactTakeover;
 
 /*
@@ -424,9 +443,13 @@ typedef struct ImpactState
 
 	/* UPDATE: the keys the statement's rows hold after it */
 	List	   *newkey_cols;	/* names of the referenced columns */
-	List	   *newkeys;		/* ImpactNewKey, rows whose columns change */
+	List	   *newkeys;		/* ImpactNewKey, rows whose columns change:
+								 * the statement's, then cascaded ones */
 	HTAB	   *takeovers;		/* ImpactTakeover, made when needed */
-	HTAB	   *newkey_rows;	/* ImpactNewKeyRef by row, made when needed */
+	HTAB	   *newkey_rows;	/* ImpactNewKeyRef by row, made when needed:
+								 * the statement's rows */
+	HTAB	   *cascade_rows;	/* ImpactNewKeyRef by row: the last cascaded
+								 * update of each row */
 	List	   *partcols;		/* ImpactPartCols cache */
 
 	/* UPDATE of a partitioned table: the rows it moves */
@@ -448,6 +471,10 @@ static void row_address(HeapTuple tup, TupleDesc desc, Oid *relid,
 static void cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k,
 							   int depth);
 static bool names_subset(List *a, List *b);
+static bool cols_colidx(List *cols, const FkInfo *fk, int *colidx);
+static List *referenced_col_names(ImpactState *st, Oid relid);
+static void fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals,
+						   bool *nulls);
 static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
 static bool key_held_after(ImpactState *st, ImpactKey *k, Datum *key,
@@ -1001,13 +1028,13 @@ row_address(HeapTuple tup, TupleDesc desc, Oid *relid, ItemPointer tid)
 }
 
 /*
- * newkey_colidx
- *		The index in st->newkey_cols of each referenced column of fk, into
- *		colidx[0..nkeys-1]; false when one of them is not there (fk does not
- *		reference the table the statement updates).
+ * cols_colidx
+ *		The index in cols (an ImpactNewKey's column names) of each
+ *		referenced column of fk, into colidx[0..nkeys-1]; false when one of
+ *		them is not there (fk does not reference that row's table).
  */
 static bool
-newkey_colidx(ImpactState *st, const FkInfo *fk, int *colidx)
+cols_colidx(List *cols, const FkInfo *fk, int *colidx)
 {
 	for (int i = 0; i < fk->nkeys; i++)
 	{
@@ -1015,7 +1042,7 @@ newkey_colidx(ImpactState *st, const FkInfo *fk, int *colidx)
 		ListCell   *lc;
 
 		colidx[i] = -1;
-		foreach(lc, st->newkey_cols)
+		foreach(lc, cols)
 		{
 			if (strcmp(lfirst(lc), name) == 0)
 				colidx[i] = foreach_current_index(lc);
@@ -1115,6 +1142,44 @@ nulled_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 }
 
 /*
+ * newkey_rows_index
+ *		Make st->newkey_rows, the index of the statement's rows in
+ *		st->newkeys, when not made yet.  The statement's rows come first in
+ *		the list; the cascaded ones after them are left out.
+ */
+static void
+newkey_rows_index(ImpactState *st)
+{
+	HASHCTL		ctl;
+	ListCell   *lc;
+
+	if (st->newkey_rows != NULL)
+		return;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(ImpactRowKey);
+	ctl.entrysize = sizeof(ImpactNewKeyRef);
+	ctl.hcxt = st->cxt;
+	st->newkey_rows = hash_create("ri_audit impact new keys",
+								  Max(list_length(st->newkeys), 1), &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, st->newkeys)
+	{
+		ImpactNewKey *nk = lfirst(lc);
+		ImpactRowKey key;
+		ImpactNewKeyRef *ref;
+
+		CHECK_FOR_INTERRUPTS();
+		if (nk->step != 0)
+			break;
+		memset(&key, 0, sizeof(key));
+		key.relid = nk->relid;
+		key.tid = nk->tid;
+		ref = hash_search(st->newkey_rows, &key, HASH_ENTER, NULL);
+		ref->nk = nk;
+	}
+}
+
+/*
  * cascade_full_mixed
  *		ON UPDATE CASCADE of MATCH FULL key k from the statement's updated
  *		rows b: RI_FKey_cascade_upd copies each parent row's new key into its
@@ -1124,8 +1189,9 @@ nulled_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
  *		them whatever their old key (RI_FKey_fk_upd_check_required) and runs
  *		with the key's deferral.  Such referencing rows are collected as
  *		CHECK_FULL.  The new keys known are those of the statement's rows
- *		(depth 1) and of rows a SET NULL action updates (nulled_full_mixed);
- *		those that ON UPDATE CASCADE copies deeper down are not followed.
+ *		(depth 1), of rows a SET NULL action updates (nulled_full_mixed),
+ *		and those that ON UPDATE CASCADE copies on from them
+ *		(cascaded_new_keys, recorded at the step before).
  */
 static void
 cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
@@ -1140,48 +1206,28 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 		nulled_full_mixed(st, b, k, depth);
 		return;
 	}
-	if (depth != 1 || st->newkeys == NIL || !newkey_colidx(st, fk, colidx))
+	if (st->newkeys == NIL)
 		return;
-	if (st->newkey_rows == NULL)
-	{
-		HASHCTL		ctl;
-		ListCell   *lc;
-
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(ImpactRowKey);
-		ctl.entrysize = sizeof(ImpactNewKeyRef);
-		ctl.hcxt = st->cxt;
-		st->newkey_rows = hash_create("ri_audit impact new keys",
-									  list_length(st->newkeys), &ctl,
-									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		foreach(lc, st->newkeys)
-		{
-			ImpactNewKey *nk = lfirst(lc);
-			ImpactRowKey key;
-			ImpactNewKeyRef *ref;
-
-			CHECK_FOR_INTERRUPTS();
-			memset(&key, 0, sizeof(key));
-			key.relid = nk->relid;
-			key.tid = nk->tid;
-			ref = hash_search(st->newkey_rows, &key, HASH_ENTER, NULL);
-			ref->nk = nk;
-		}
-	}
+	newkey_rows_index(st);
 
 	mixed = palloc(sizeof(ItemPointerData) * b->ntids);
 	for (int i = 0; i < b->ntids; i++)
 	{
 		ImpactRowKey key;
-		ImpactNewKeyRef *ref;
+		ImpactNewKeyRef *ref = NULL;
+		HTAB	   *index = depth == 1 ? st->newkey_rows : st->cascade_rows;
 		int			nnull = 0;
 
 		CHECK_FOR_INTERRUPTS();
+		if (index == NULL)
+			break;
 		memset(&key, 0, sizeof(key));
 		key.relid = b->relid;
 		key.tid = b->tids[i];
-		ref = hash_search(st->newkey_rows, &key, HASH_FIND, NULL);
-		if (ref == NULL)
+		ref = hash_search(index, &key, HASH_FIND, NULL);
+		/* the update of the step before, whose trigger this is */
+		if (ref == NULL || ref->nk->step != depth - 1 ||
+			!cols_colidx(ref->nk->cols, fk, colidx))
 			continue;
 		for (int j = 0; j < fk->nkeys; j++)
 			nnull += ref->nk->nulls[colidx[j]] ? 1 : 0;
@@ -1191,6 +1237,244 @@ cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k, int depth)
 
 	full_mixed_checks(st, k, k->step_query, b->relid, mixed, nmixed, depth);
 	pfree(mixed);
+}
+
+/*
+ * newkey_of
+ *		The ImpactNewKey of the last update of row (relid, tid) recorded so
+ *		far: its cascaded update, else the statement's; NULL when none.
+ */
+static ImpactNewKey *
+newkey_of(ImpactState *st, Oid relid, ItemPointer tid)
+{
+	ImpactRowKey key;
+	ImpactNewKeyRef *ref = NULL;
+
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	key.tid = *tid;
+	if (st->cascade_rows != NULL)
+		ref = hash_search(st->cascade_rows, &key, HASH_FIND, NULL);
+	if (ref == NULL && st->newkey_rows != NULL)
+		ref = hash_search(st->newkey_rows, &key, HASH_FIND, NULL);
+	return ref ? ref->nk : NULL;
+}
+
+/*
+ * cascaded_new_keys
+ *		ON UPDATE CASCADE through key e (k) from the parent rows of batch b,
+ *		at step depth: RI_FKey_cascade_upd sets each referencing row's
+ *		columns to its parent row's new key.  The referenced columns of the
+ *		referencing table after that (that row's new key, ImpactNewKey, step
+ *		depth) are recorded for the NO ACTION recheck (old_key_taken_over),
+ *		the columns the action does not set taken from the row's own
+ *		record when an update before set them (a row of the statement, in
+ *		a self reference),
+ *		for the parent rows whose new key is known (the statement's rows,
+ *		and rows recorded here before).  One query per chunk of parent rows
+ *		finds the referencing rows with their parent row and their other
+ *		referenced columns.  Not recorded: keys whose column types differ
+ *		on the two sides (the copy is then an assignment cast), and tables
+ *		whose other referenced columns the role running the query may not
+ *		read.
+ */
+static void
+cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
+				  int depth)
+{
+	FkInfo	   *fk = &k->info;
+	List	   *cols;
+	int			ncols;
+	int		   *keyidx;			/* per cols: the key column it is, or -1 */
+	char	  **pknames;
+	int16	   *typlens;
+	bool	   *typbyvals;
+	StringInfoData q;
+	ListCell   *lc;
+	bool		any = false;
+
+	if (st->newkeys == NIL)
+		return;
+	for (int i = 0; i < fk->nkeys; i++)
+	{
+		if (fk->pk_types[i] != fk->fk_types[i])
+			return;
+	}
+	cols = referenced_col_names(st, fk->fk_relid);
+	if (cols == NIL)
+		return;					/* no key references the updated rows */
+	newkey_rows_index(st);
+	for (int i = 0; i < b->ntids && !any; i++)
+		any = newkey_of(st, b->relid, &b->tids[i]) != NULL;
+	if (!any)
+		return;
+
+	ncols = list_length(cols);
+	keyidx = palloc(sizeof(int) * ncols);
+	typlens = palloc(sizeof(int16) * ncols);
+	typbyvals = palloc(sizeof(bool) * ncols);
+	pknames = palloc(sizeof(char *) * fk->nkeys);
+	for (int i = 0; i < fk->nkeys; i++)
+		pknames[i] = get_attname(fk->pk_relid, fk->pk_attnums[i], false);
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT c.tableoid, c.ctid, p.ctid");
+	foreach(lc, cols)
+	{
+		int			j = foreach_current_index(lc);
+		AttrNumber	attnum = get_attnum(fk->fk_relid, lfirst(lc));
+		Oid			roleid = OidIsValid(k->scan_role) ? k->scan_role :
+			GetUserId();
+
+		if (attnum == InvalidAttrNumber ||
+			(pg_class_aclcheck(fk->fk_relid, roleid,
+							   ACL_SELECT) != ACLCHECK_OK &&
+			 pg_attribute_aclcheck(fk->fk_relid, attnum, roleid,
+								   ACL_SELECT) != ACLCHECK_OK))
+			return;
+		keyidx[j] = -1;
+		for (int i = 0; i < fk->nkeys; i++)
+		{
+			if (strcmp(ri_fk_column_name(fk, i), lfirst(lc)) == 0)
+				keyidx[j] = i;
+		}
+		get_typlenbyval(get_atttype(fk->fk_relid, attnum), &typlens[j],
+						&typbyvals[j]);
+		appendStringInfo(&q, ", c.%s", quote_identifier(lfirst(lc)));
+	}
+	appendStringInfoString(&q, " FROM ");
+	ri_sql_append_relation(&q, fk->fk_relid);
+	appendStringInfoString(&q, " c, ");
+	ri_sql_append_relation(&q, fk->pk_relid);
+	appendStringInfoString(&q,
+						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
+	append_key_match(&q, fk, NULL);
+
+	if (st->cascade_rows == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(ImpactRowKey);
+		ctl.entrysize = sizeof(ImpactNewKeyRef);
+		ctl.hcxt = st->cxt;
+		st->cascade_rows = hash_create("ri_audit impact cascaded keys", 64,
+									   &ctl,
+									   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	for (int start = 0; start < b->ntids; start += RI_IMPACT_CHUNK)
+	{
+		int			n = Min(RI_IMPACT_CHUNK, b->ntids - start);
+		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
+		Datum		values[2];
+		GeneratedRun run;
+		List	   *found = NIL;
+
+		values[0] = ObjectIdGetDatum(b->relid);
+		values[1] = tid_array(&b->tids[start], n);
+		begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+		for (;;)
+		{
+			CHECK_FOR_INTERRUPTS();
+			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+			if (SPI_processed == 0)
+				break;
+			for (uint64 r = 0; r < SPI_processed; r++)
+			{
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				TupleDesc	desc = SPI_tuptable->tupdesc;
+				ImpactNewKey *pnk;
+				ImpactNewKey *nk;
+				ImpactNewKey *prev;
+				ItemPointerData ptid;
+				int			pidx[INDEX_MAX_KEYS];
+				bool		isnull;
+				bool		ok = true;
+
+				CHECK_FOR_INTERRUPTS();
+				ptid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 3, desc,
+																   &isnull));
+				pnk = newkey_of(st, b->relid, &ptid);
+				if (pnk == NULL)
+					continue;
+				for (int i = 0; i < fk->nkeys && ok; i++)
+				{
+					pidx[i] = -1;
+					foreach(lc, pnk->cols)
+					{
+						if (strcmp(lfirst(lc), pknames[i]) == 0)
+							pidx[i] = foreach_current_index(lc);
+					}
+					ok = pidx[i] >= 0;
+				}
+				if (!ok)
+					continue;
+				nk = palloc0(sizeof(ImpactNewKey));
+				row_address(tup, desc, &nk->relid, &nk->tid);
+				/* a row updated before holds its values after that update */
+				prev = newkey_of(st, nk->relid, &nk->tid);
+				nk->dest = prev != NULL ? prev->dest : nk->relid;
+				nk->step = depth;
+				nk->changed = set_col_names(e, false);
+				nk->cols = cols;
+				nk->vals = palloc(sizeof(Datum) * ncols);
+				nk->nulls = palloc(sizeof(bool) * ncols);
+				for (int j = 0; j < ncols; j++)
+				{
+					if (keyidx[j] >= 0)
+					{
+						int			pj = pidx[keyidx[j]];
+
+						nk->nulls[j] = pnk->nulls[pj];
+						nk->vals[j] = pnk->vals[pj];
+					}
+					else
+					{
+						int			prevj = -1;
+						Datum		d;
+
+						if (prev != NULL)
+						{
+							ListCell   *lc2;
+
+							foreach(lc2, prev->cols)
+							{
+								if (strcmp(lfirst(lc2), list_nth(cols, j)) == 0)
+									prevj = foreach_current_index(lc2);
+							}
+						}
+						if (prevj >= 0)
+						{
+							nk->nulls[j] = prev->nulls[prevj];
+							nk->vals[j] = prev->vals[prevj];
+							continue;
+						}
+						d = heap_getattr(tup, 4 + j, desc, &nk->nulls[j]);
+						nk->vals[j] = nk->nulls[j] ? (Datum) 0 :
+							datumCopy(d, typbyvals[j], typlens[j]);
+					}
+				}
+				found = lappend(found, nk);
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+		end_generated(&run);
+
+		/* entered after the chunk: a parent is looked up by its old row */
+		foreach(lc, found)
+		{
+			ImpactNewKey *nk = lfirst(lc);
+			ImpactRowKey key;
+			ImpactNewKeyRef *ref;
+
+			memset(&key, 0, sizeof(key));
+			key.relid = nk->relid;
+			key.tid = nk->tid;
+			ref = hash_search(st->cascade_rows, &key, HASH_ENTER, NULL);
+			ref->nk = nk;
+			st->newkeys = lappend(st->newkeys, nk);
+		}
+	}
 }
 
 /*
@@ -1312,6 +1596,8 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	if (action == FKCONSTR_ACTION_CASCADE && !on_delete &&
 		k->info.confmatchtype == FKCONSTR_MATCH_FULL && k->info.nkeys > 1)
 		cascade_full_mixed(st, b, k, depth);
+	if (action == FKCONSTR_ACTION_CASCADE && !on_delete)
+		cascaded_new_keys(st, b, e, k, depth);
 }
 
 /*
@@ -1850,26 +2136,31 @@ names_subset(List *a, List *b)
 }
 
 /*
- * key_held_after
- *		Does one of the statement's updated rows hold key after the
- *		statement?  key: values of k's referenced columns, compared with the
- *		"pk = pk" operators as ri_Check_Pk_Match does, or with fk_side,
- *		values of its referencing columns, compared with the "pk = fk"
- *		operators as RI_FKey_check does.  In the leaf that held it (leaf),
- *		or anywhere in the referenced table when leaf is InvalidOid
- *		(RI_FKey_check's query of the referenced table).
+ * key_held_step
+ *		The first step after which one of the updated rows holds key: 0 for
+ *		one of the statement's rows, the step of the update for a row an
+ *		ON UPDATE CASCADE action updates, INT_MAX when none does.  key:
+ *		values of k's referenced columns, compared with the "pk = pk"
+ *		operators as ri_Check_Pk_Match does, or with fk_side, values of its
+ *		referencing columns, compared with the "pk = fk" operators as
+ *		RI_FKey_check does.  In the leaf that held it (leaf), or anywhere in
+ *		the referenced table when leaf is InvalidOid (RI_FKey_check's query
+ *		of the referenced table).
  */
-static bool
-key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
-			   Oid leaf)
+static int
+key_held_step(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
+			  Oid leaf)
 {
 	FkInfo	   *fk = &k->info;
 	int			colidx[INDEX_MAX_KEYS];
+	List	   *idxcols = NIL;
+	bool		idxok = false;
 	FmgrInfo	eq[INDEX_MAX_KEYS];
 	ListCell   *lc;
+	int			first = INT_MAX;
 
-	if (st->newkeys == NIL || !newkey_colidx(st, fk, colidx))
-		return false;			/* not a table the statement updates */
+	if (st->newkeys == NIL)
+		return INT_MAX;
 	for (int i = 0; i < fk->nkeys; i++)
 		fmgr_info(get_opcode(fk_side ? fk->pf_eq_oprs[i] : fk->pp_eq_oprs[i]),
 				  &eq[i]);
@@ -1880,11 +2171,21 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
 		bool		match = true;
 
 		CHECK_FOR_INTERRUPTS();
+		if (nk->step >= first)
+			continue;
 		if (nk->relid != fk->pk_relid &&
 			!(get_rel_relispartition(nk->relid) &&
 			  list_member_oid(get_partition_ancestors(nk->relid),
 							  fk->pk_relid)))
 			continue;
+		if (nk->cols != idxcols || idxcols == NIL)
+		{
+			/* the rows of one table share their list of columns */
+			idxcols = nk->cols;
+			idxok = cols_colidx(nk->cols, fk, colidx);
+		}
+		if (!idxok)
+			continue;			/* a table the update does not reach */
 		for (int i = 0; i < fk->nkeys && match; i++)
 		{
 			int			j = colidx[i];
@@ -1894,9 +2195,21 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
 											   nk->vals[j], key[i]));
 		}
 		if (match && (!OidIsValid(leaf) || nk->dest == leaf))
-			return true;
+			first = nk->step;
 	}
-	return false;
+	return first;
+}
+
+/*
+ * key_held_after
+ *		Does one of the statement's updated rows hold key after the
+ *		statement (key_held_step)?
+ */
+static bool
+key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
+			   Oid leaf)
+{
+	return key_held_step(st, k, key, fk_side, leaf) == 0;
 }
 
 /*
@@ -1910,8 +2223,11 @@ key_held_after(ImpactState *st, ImpactKey *k, Datum *key, bool fk_side,
  *		another partition; with the "pk = pk" operators.  The rows that can
  *		hold it are the statement's updated rows (PostgreSQL runs the checks
  *		after the statement, so they see all of them), in the leaf they
- *		land in (ImpactNewKey.dest); keys set by cascaded updates are not
- *		followed (file header).
+ *		land in (ImpactNewKey.dest), and the rows that ON UPDATE CASCADE
+ *		actions update: those of the steps before the check's (an
+ *		immediate check reached at step d runs after every action of step
+ *		d - 1, and before or after those of step d, as the trigger queue
+ *		has it: taken as after), or all of them for a check at commit.
  */
 static bool
 old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
@@ -1994,11 +2310,13 @@ old_key_taken_over(ImpactState *st, ImpactCheckEntry *c)
 		memset(&parent, 0, sizeof(parent));
 		parent.relid = tkey.relid;
 		parent.tid = tkey.tid;
-		t->taken = key_held_after(st, k, oldkey, false,
-								  find_moved(st, &parent) ? InvalidOid :
-								  tkey.relid);
+		t->step = key_held_step(st, k, oldkey, false,
+								find_moved(st, &parent) ? InvalidOid :
+								tkey.relid);
 	}
-	return t->taken;
+	if (k->edge->initdeferred)
+		return t->step < INT_MAX;
+	return t->step < c->depth;
 }
 
 /*
@@ -3244,7 +3562,9 @@ keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
 	nk->relid = rowrel;
 	nk->tid = *tid;
 	nk->dest = dest;
+	nk->step = 0;
 	nk->changed = changed;
+	nk->cols = st->newkey_cols;
 	nk->vals = palloc(sizeof(Datum) * n);
 	nk->nulls = palloc(sizeof(bool) * n);
 	for (int j = 0; j < n; j++)
@@ -3344,12 +3664,29 @@ static bool
 row_fits(ImpactState *st, Oid leaf, Datum *vals, bool *nulls)
 {
 	ImpactLeafQual *lq = leaf_qual(st, leaf);
-	TupleTableSlot *slot = lq->slot;
 	ExprContext *econtext;
 	bool		fits;
 
 	if (lq->qual == NULL)
 		return true;
+	fill_leaf_slot(st, lq, vals, nulls);
+	econtext = GetPerTupleExprContext(st->qual_estate);
+	econtext->ecxt_scantuple = lq->slot;
+	fits = ExecCheck(lq->qual, econtext);
+	ResetExprContext(econtext);
+	return fits;
+}
+
+/*
+ * fill_leaf_slot
+ *		Store a row with values vals of st->move_cols, its other columns
+ *		NULL, in lq's slot (of lq->relid's row type).
+ */
+static void
+fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals, bool *nulls)
+{
+	TupleTableSlot *slot = lq->slot;
+
 	ExecClearTuple(slot);
 	for (int i = 0; i < slot->tts_tupleDescriptor->natts; i++)
 		slot->tts_isnull[i] = true;
@@ -3364,11 +3701,6 @@ row_fits(ImpactState *st, Oid leaf, Datum *vals, bool *nulls)
 		}
 	}
 	ExecStoreVirtualTuple(slot);
-	econtext = GetPerTupleExprContext(st->qual_estate);
-	econtext->ecxt_scantuple = slot;
-	fits = ExecCheck(lq->qual, econtext);
-	ResetExprContext(econtext);
-	return fits;
 }
 
 /*
@@ -3402,13 +3734,14 @@ moved_to(ImpactState *st, Oid target, Oid leaf, Datum *vals, bool *nulls)
 
 /*
  * statement_error
- *		A 'blocks' row at step 0, NULL row count: an error (0A000) that the
- *		statement itself raises, before any trigger, naming table and key
- *		fk_name, with PostgreSQL's message, detail and hint.
+ *		A 'blocks' row at step 0, NULL row count: an error (sqlstate) that
+ *		the statement itself raises, before any trigger, naming table and
+ *		key fk_name (or none), with PostgreSQL's message, detail and hint
+ *		(either NULL when PostgreSQL gives none).
  */
 static RiImpactRow *
-statement_error(Oid table, char *fk_name, char *message, char *detail,
-				char *hint)
+statement_error(int sqlstate, Oid table, char *fk_name, char *message,
+				char *detail, char *hint)
 {
 	RiImpactRow *row = palloc0(sizeof(RiImpactRow));
 
@@ -3418,7 +3751,7 @@ statement_error(Oid table, char *fk_name, char *message, char *detail,
 	row->action = "blocks";
 	row->count = -1;
 	row->block = RI_IMPACT_BLOCKS;
-	row->sqlstate = ERRCODE_FEATURE_NOT_SUPPORTED;
+	row->sqlstate = sqlstate;
 	row->message = message;
 	row->detail = detail;
 	row->hint = hint;
@@ -3456,7 +3789,8 @@ move_refused(ImpactState *st, Oid target, Oid leaf)
 			if (e->pk_relid != anc)
 				continue;
 			st->move_error =
-				statement_error(anc, pstrdup(NameStr(e->conname)),
+				statement_error(ERRCODE_FEATURE_NOT_SUPPORTED, anc,
+								pstrdup(NameStr(e->conname)),
 								pstrdup("cannot move tuple across partitions when a non-root ancestor of the source partition is directly referenced in a foreign key"),
 								psprintf("A foreign key points to ancestor \"%s\" but not the root ancestor \"%s\".",
 										 get_rel_name(anc), get_rel_name(target)),
@@ -3468,13 +3802,158 @@ move_refused(ImpactState *st, Oid target, Oid leaf)
 }
 
 /*
+ * partkey_description
+ *		ExecBuildSlotPartitionKeyDescription (execPartition.c) for the
+ *		partitioned table rel and a row with values vals of st->move_cols:
+ *		"(key columns) = (values)", each value cut at 64 bytes; NULL when
+ *		the caller may not see them (row-level security enabled for rel, or
+ *		SELECT on neither rel nor every key column, an expression counting
+ *		as not granted).  The key expressions run in st->qual_estate's
+ *		per-tuple context, reset before return; the text is palloc'd in the
+ *		current context.
+ */
+static char *
+partkey_description(ImpactState *st, Relation rel, Datum *vals, bool *nulls)
+{
+	PartitionKey key = RelationGetPartitionKey(rel);
+	Oid			relid = RelationGetRelid(rel);
+	ImpactLeafQual *lq;
+	ExprContext *econtext;
+	ListCell   *partexpr;
+	StringInfoData buf;
+
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
+		return NULL;
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	{
+		for (int i = 0; i < key->partnatts; i++)
+		{
+			if (key->partattrs[i] == InvalidAttrNumber ||
+				pg_attribute_aclcheck(relid, key->partattrs[i], GetUserId(),
+									  ACL_SELECT) != ACLCHECK_OK)
+				return NULL;
+		}
+	}
+
+	/* the row in rel's row type, as FormPartitionKeyDatum reads it */
+	lq = leaf_qual(st, relid);
+	fill_leaf_slot(st, lq, vals, nulls);
+	econtext = GetPerTupleExprContext(st->qual_estate);
+	econtext->ecxt_scantuple = lq->slot;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(%s) = (", pg_get_partkeydef_columns(relid, true));
+	partexpr = list_head(key->partexprs);
+	for (int i = 0; i < key->partnatts; i++)
+	{
+		Datum		d;
+		bool		isnull;
+		char	   *val;
+		int			vallen;
+
+		if (key->partattrs[i] != InvalidAttrNumber)
+			d = slot_getattr(lq->slot, key->partattrs[i], &isnull);
+		else
+		{
+			ExprState  *es = ExecPrepareExpr(lfirst(partexpr),
+											 st->qual_estate);
+
+			partexpr = lnext(key->partexprs, partexpr);
+			d = ExecEvalExprSwitchContext(es, econtext, &isnull);
+		}
+		if (isnull)
+			val = "null";
+		else
+		{
+			Oid			foutoid;
+			bool		typisvarlena;
+
+			getTypeOutputInfo(key->parttypid[i], &foutoid, &typisvarlena);
+			val = OidOutputFunctionCall(foutoid, d);
+		}
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		vallen = strlen(val);
+		if (vallen <= 64)
+			appendBinaryStringInfo(&buf, val, vallen);
+		else
+		{
+			vallen = pg_mbcliplen(val, vallen, 64);
+			appendBinaryStringInfo(&buf, val, vallen);
+			appendStringInfoString(&buf, "...");
+		}
+	}
+	appendStringInfoChar(&buf, ')');
+	ResetExprContext(econtext);
+	return buf.data;
+}
+
+/*
+ * route_failure
+ *		The error of a row of target's tree, with new values vals of
+ *		st->move_cols, that no partition takes (moved_to gave InvalidOid),
+ *		as a 'blocks' row at step 0 (23514): the row is deleted from its
+ *		partition and inserted through target (ExecCrossPartitionUpdate),
+ *		whose routing (ExecFindPartition) first checks target's own
+ *		partition constraint when target is a partition, then descends from
+ *		target level by level to the partition whose constraint the row
+ *		satisfies, and fails at the partitioned table that has none.  The
+ *		DETAIL of the first error lists the whole new row, which the
+ *		preview does not read: left out.
+ */
+static RiImpactRow *
+route_failure(ImpactState *st, Oid target, Datum *vals, bool *nulls)
+{
+	Oid			relid = target;
+
+	if (get_rel_relispartition(target) && !row_fits(st, target, vals, nulls))
+		return statement_error(ERRCODE_CHECK_VIOLATION, target, NULL,
+							   psprintf("new row for relation \"%s\" violates partition constraint",
+										get_rel_name(target)),
+							   NULL, NULL);
+	for (;;)
+	{
+		Relation	rel = relation_open(relid, AccessShareLock);
+		PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+		Oid			next = InvalidOid;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < pd->nparts && !OidIsValid(next); i++)
+		{
+			if (row_fits(st, pd->oids[i], vals, nulls))
+				next = pd->oids[i];
+		}
+		if (!OidIsValid(next))
+		{
+			char	   *desc = partkey_description(st, rel, vals, nulls);
+			RiImpactRow *row;
+
+			row = statement_error(ERRCODE_CHECK_VIOLATION, relid, NULL,
+								  psprintf("no partition of relation \"%s\" found for row",
+										   RelationGetRelationName(rel)),
+								  desc ? psprintf("Partition key of the failing row contains %s.",
+												  desc) : NULL,
+								  NULL);
+			relation_close(rel, NoLock);
+			return row;
+		}
+		relation_close(rel, NoLock);
+		if (get_rel_relkind(next) != RELKIND_PARTITIONED_TABLE)
+			elog(ERROR, "row of \"%s\" fits partition \"%s\" after all",
+				 get_rel_name(target), get_rel_name(next));
+		relid = next;
+	}
+}
+
+/*
  * row_moves
  *		The leaf that holds the statement's updated row (rowrel, tid) of
  *		target after it (moved_to), from the row's new values of
  *		st->move_cols (their old values are the slot's columns from
  *		firstattr on).  A row moved to another partition is kept in
  *		st->moved for its insert checks (moved_row_checks), and a move that
- *		PostgreSQL refuses in st->move_error.
+ *		PostgreSQL refuses, or one that no partition takes, in
+ *		st->move_error.
  */
 static Oid
 row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
@@ -3492,7 +3971,14 @@ row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
 		m->vals[j] = new_row_value(slot, setcols, nset, &movecols[j],
 								   firstattr + j, &m->nulls[j]);
 	m->dest = moved_to(st, target, rowrel, m->vals, m->nulls);
-	if (!OidIsValid(m->dest) || m->dest == rowrel)
+	if (!OidIsValid(m->dest))
+	{
+		/* the statement fails on this row, unless on one before it */
+		if (st->move_error == NULL)
+			st->move_error = route_failure(st, target, m->vals, m->nulls);
+		return m->dest;
+	}
+	if (m->dest == rowrel)
 		return m->dest;
 	st->moved = lappend(st->moved, m);
 	move_refused(st, target, rowrel);
@@ -4025,7 +4511,7 @@ impact_truncate(ImpactState *st, TruncateStmt *stmt)
 			if (list_member_oid(oids, dep))
 				continue;
 			conoid = truncate_blocking_key(st, dep, relid);
-			row = statement_error(dep,
+			row = statement_error(ERRCODE_FEATURE_NOT_SUPPORTED, dep,
 								  OidIsValid(conoid) ? get_constraint_name(conoid) : NULL,
 								  pstrdup("cannot truncate a table referenced in a foreign key constraint"),
 								  psprintf("Table \"%s\" references \"%s\".",
