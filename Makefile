@@ -17,6 +17,7 @@ OBJS = \
 	src/engine/orphan_scan.o \
 	src/engine/orphan_planner.o \
 	src/engine/orphan_keyset.o \
+	src/engine/orphan_parallel.o \
 	src/engine/orphan_row_key.o \
 	src/engine/validate_key.o \
 	src/api/orphans_api.o \
