@@ -2880,6 +2880,7 @@ ri_keyset_worker_scan(const char *src, ParallelTableScanDesc pscan,
 	st.nfks = hdr->nfks;
 	st.snapshot = GetActiveSnapshot();
 	st.sink = sink;
+	st.pscan = pscan;
 	st.fks = palloc0(st.nfks * sizeof(KsFk));
 	st.rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 									  "ri_audit keyset row",

@@ -35,8 +35,8 @@
  * number of workers grows by one for each tripling of that size, as the
  * planner's compute_parallel_worker() does (the table's parallel_workers
  * option overrides it), up to max_parallel_workers_per_gather.  A DEBUG1
- * line says whether the scan ran in parallel and each participant's share
- * of the rows.
+ * line says that the scan ran in parallel and with how many workers, its
+ * detail each participant's share of the rows; DEBUG3 why a scan did not.
  *
  * Locks: the leader holds AccessShareLock on the referencing table (taken
  * by orphan_keyset.c before; taken again here, held until the end of the
@@ -323,7 +323,7 @@ ri_parallel_keyset_scan(KsState *st, int64 *rows_scanned)
 	if (refusal != NULL)
 	{
 		if (OidIsValid(relid))
-			elog(DEBUG1, "ri_audit: table \"%s\" scanned serially: %s",
+			elog(DEBUG3, "ri_audit: table \"%s\" scanned serially: %s",
 				 get_rel_name(relid), refusal);
 		return false;
 	}
@@ -352,7 +352,7 @@ ri_parallel_keyset_scan(KsState *st, int64 *rows_scanned)
 		DestroyParallelContext(pcxt);
 		ExitParallelMode();
 		table_close(rel, NoLock);
-		elog(DEBUG1, "ri_audit: table \"%s\" scanned serially: no dynamic shared memory",
+		elog(DEBUG3, "ri_audit: table \"%s\" scanned serially: no dynamic shared memory",
 			 get_rel_name(relid));
 		return false;
 	}
@@ -433,9 +433,11 @@ ri_parallel_keyset_scan(KsState *st, int64 *rows_scanned)
 	for (int i = 0; i < pcxt->nworkers_launched; i++)
 		appendStringInfo(&shares, ", worker %d %.1f%%", i,
 						 total > 0 ? 100.0 * shared->rows[i] / total : 0.0);
-	elog(DEBUG1, "ri_audit: table \"%s\" scanned in parallel: %d of %d workers launched; rows read: %s",
-		 RelationGetRelationName(rel), pcxt->nworkers_launched, nworkers,
-		 shares.data);
+	ereport(DEBUG1,
+			(errmsg_internal("ri_audit: table \"%s\" scanned in parallel: %d of %d workers launched",
+							 RelationGetRelationName(rel),
+							 pcxt->nworkers_launched, nworkers),
+			 errdetail_internal("Rows read: %s.", shares.data)));
 	if (rows_scanned)
 		*rows_scanned += total;
 
