@@ -102,10 +102,12 @@ SELECT orphan_count FROM ri_audit.check_foreign_keys('{cp}');
 SET client_min_messages = warning;
 -- A key set that does not fit the budget (spilled) stays serial.
 SET ri_audit.work_mem = 64;
+SET log_temp_files = -1;
 SET client_min_messages = debug1;
 SELECT count(*) FROM ri_audit.orphans('c'::regclass, 'c_u_fkey');
 SET client_min_messages = warning;
 RESET ri_audit.work_mem;
+RESET log_temp_files;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 
