@@ -17,6 +17,7 @@ OBJS = \
 	src/engine/orphan_scan.o \
 	src/engine/orphan_planner.o \
 	src/engine/orphan_keyset.o \
+	src/engine/orphan_parallel.o \
 	src/engine/orphan_row_key.o \
 	src/engine/validate_key.o \
 	src/api/orphans_api.o \
@@ -85,7 +86,7 @@ REGRESS = setup extension_members foreign_keys \
 	hardening_names \
 	hardening_privileges \
 	keyset \
-	keyset_reuse \
+	keyset_reuse keyset_parallel \
 	orphans_shapes_planner \
 	security_owner_code \
 	orphans_row_key \

@@ -25,6 +25,13 @@
 #   BENCH_OUT=bench/out/results.md   where the tables are also written
 #   BENCH_DROP_LARGE=20000  tables of the drop scenario's second schema,
 #                           measured against the 5,000-table one (0: skip)
+#   BENCH_RI_SETUP=""       SQL run before each "ri_audit (fast path)"
+#                           measurement, e.g. "SET
+#                           max_parallel_workers_per_gather = 0;" for the
+#                           serial key set scan (the cluster allows 2 workers)
+#   BENCH_RI_SERIAL=0       1: every standard scenario also measures the fast
+#                           path with max_parallel_workers_per_gather = 0
+#                           (serial), interleaved with the others
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tools/common.sh
@@ -39,6 +46,8 @@ BENCH_SMALL_MEM=${BENCH_SMALL_MEM:-8MB}
 BENCH_PORT=${BENCH_PORT:-54329}
 BENCH_OUT=${BENCH_OUT:-bench/out/results.md}
 BENCH_DROP_LARGE=${BENCH_DROP_LARGE:-20000}
+BENCH_RI_SETUP=${BENCH_RI_SETUP:-}
+BENCH_RI_SERIAL=${BENCH_RI_SERIAL:-0}
 N=$BENCH_ROWS
 P=$BENCH_PARENTS
 
@@ -285,7 +294,11 @@ ri_table() {
 # $3 NOT EXISTS query, $4 floor query, $5 "planner" to add ri_audit's own
 # planner path.
 standard_methods() {
-	add_method "ri_audit (fast path)" "" "$(ri_one "$1" "$2")" ""
+	add_method "ri_audit (fast path)" "$BENCH_RI_SETUP" "$(ri_one "$1" "$2")" ""
+	if [ "$BENCH_RI_SERIAL" = 1 ]; then
+		add_method "ri_audit (fast path), serial scan" "$SERIAL" \
+			"$(ri_one "$1" "$2")" ""
+	fi
 	if [ "${5:-}" = planner ]; then
 		add_method "ri_audit, scan_method = planner" \
 			"SET ri_audit.scan_method = planner;" "$(ri_one "$1" "$2")" ""

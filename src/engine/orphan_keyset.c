@@ -78,6 +78,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/pg_operator.h"
@@ -100,6 +101,7 @@
 #include "utils/uuid.h"
 
 #include "ri_audit.h"
+#include "ri_orphan_parallel.h"
 #include "ri_orphan_scan.h"
 
 /* How one key column's Datum is read and encoded. */
@@ -304,6 +306,11 @@ typedef struct KsState
 	LogicalTapeSet *tapes;		/* the spill tapes, created when first needed */
 	uint64		spill_written;	/* bytes of records written to tapes */
 	uint64		spill_read;		/* bytes of records read from them */
+	ParallelTableScanDesc pscan;	/* a parallel scan (orphan_parallel.c)
+									 * to join instead of a scan of our own,
+									 * or NULL */
+	void		(*poll) (void *arg);	/* called every 1024 rows, or NULL */
+	void	   *poll_arg;		/* its argument */
 } KsState;
 
 static bool ks_column_kind(Oid typid, KsColKind *kind);
@@ -1809,6 +1816,7 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 	Datum		keyvals[INDEX_MAX_KEYS];
 	bool		keynulls[INDEX_MAX_KEYS];
 	int			leaf = 0;
+	uint64		nrows = 0;
 
 	st->leaf_relids = ks_leaf_relids(fk_relid);
 	st->nleaves = list_length(st->leaf_relids);
@@ -1819,7 +1827,9 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
 		AttrNumber	maxatt = 0;
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
-		TableScanDesc scan = table_beginscan(rel, st->snapshot, 0, NULL);
+		TableScanDesc scan = st->pscan ?
+			table_beginscan_parallel(rel, st->pscan) :
+			table_beginscan(rel, st->snapshot, 0, NULL);
 		TupleDesc	tupdesc = RelationGetDescr(rel);
 		HeapTuple	htup;
 		MemoryContext oldcxt;
@@ -1846,6 +1856,8 @@ ks_scan_fk(KsState *st, int64 *rows_scanned)
 				MemoryContextReset(st->rowcxt);
 			if (rows_scanned)
 				(*rows_scanned)++;
+			if (st->poll && (++nrows & 1023) == 0)
+				st->poll(st->poll_arg);
 
 			/*
 			 * A heap tuple's key columns are fetched one by one (at cached
@@ -2629,7 +2641,8 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 	}
 
 	/* the first batch of every key set, probed in one scan */
-	ks_scan_fk(&st, rows_scanned);
+	if (!ri_parallel_keyset_scan(&st, rows_scanned))
+		ks_scan_fk(&st, rows_scanned);
 	for (f = 0; f < nfks && cache != NULL; f++)
 	{
 		if (st.fks[f].owner == NULL)
@@ -2685,4 +2698,350 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);
+}
+
+/* ------------------------------------------------------------------------
+ * THE KEY SETS SHARED WITH PARALLEL WORKERS
+ *
+ * orphan_parallel.c runs the scan of a plain referencing table in parallel
+ * when every key set is held whole (one batch in memory, nothing on tape).
+ * The leader copies the sets into the parallel context's shared memory in
+ * a position-independent form (KsExport below: offsets from the start of
+ * the copy, no pointers), and each worker rebuilds a KsState whose sets
+ * point into that copy and probes them read-only with ks_scan_fk(), joined
+ * to the leader's parallel heap scan.  The arrays of bitmaps, int64 slots
+ * and fixed-width slots are probed in place; the slots of keys with a text
+ * column hold pointers into the arena, so a worker makes its own copy of
+ * those slots (16 bytes a slot, not the keys) with the pointers relocated.
+ * ------------------------------------------------------------------------
+ */
+
+/* One foreign key of the shared copy. */
+typedef struct KsExportFk
+{
+	FkInfo		fk;				/* the constraint */
+	KsColKind	fkcol[INDEX_MAX_KEYS];	/* encoding of referencing columns */
+	KsSetKind	kind;			/* structure of the set */
+	int64		npk;			/* referenced rows with no NULL key column */
+	int64		pk_min;			/* smallest key (single_int only) */
+	int64		pk_max;			/* largest key (single_int only) */
+	uint64		nbits;			/* KS_SET_BITMAP: bits of the bitmap */
+	uint64		mask;			/* hash sets: number of slots - 1 */
+	bool		has_empty_key;	/* KS_SET_INT: KS_EMPTY_INT is a key */
+	uint32		fixed_len;		/* as KsFk.fixed_len */
+	Size		fstride;		/* as KsFk.fstride */
+	Size		set_off;		/* the set's array, from the copy's start;
+								 * 0: none (the set is empty) */
+	Size		arena_off;		/* KS_SET_BYTES with text: the keys; the
+								 * slots' ptr fields hold the key's offset
+								 * from here plus one (0: empty slot) */
+} KsExportFk;
+
+/* The head of the shared copy; nfks KsExportFk and the sets follow. */
+typedef struct KsExport
+{
+	int			nfks;			/* foreign keys */
+	Size		total;			/* bytes of the whole copy */
+} KsExport;
+
+/* Bytes of the array of kf's set (not the arena), 0 when there is none. */
+static Size
+ks_set_array_bytes(const KsFk *kf)
+{
+	switch (kf->kind)
+	{
+		case KS_SET_BITMAP:
+			return kf->bitmap ? (kf->nbits / 64 + 1) * sizeof(uint64) : 0;
+		case KS_SET_INT:
+			return kf->islots ? (kf->mask + 1) * sizeof(int64) : 0;
+		case KS_SET_BYTES:
+			if (kf->fixed_len > 0)
+				return kf->fslots ? (kf->mask + 1) * kf->fstride : 0;
+			return kf->bslots ? (kf->mask + 1) * sizeof(KsSlot) : 0;
+	}
+	return 0;
+}
+
+/* Bytes of the arena of kf's set as copied (MAXALIGNed keys). */
+static Size
+ks_set_arena_bytes(const KsFk *kf)
+{
+	Size		n = 0;
+
+	if (kf->kind != KS_SET_BYTES || kf->fixed_len > 0 || kf->bslots == NULL)
+		return 0;
+	for (uint64 i = 0; i <= kf->mask; i++)
+	{
+		if (kf->bslots[i].ptr != NULL)
+			n += MAXALIGN(kf->bslots[i].len);
+		if ((i & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return n;
+}
+
+/*
+ * ri_keyset_parallel_target
+ *		The referencing table of st when its scan may run in parallel
+ *		(every key set whole in memory: one batch, no tape), else
+ *		InvalidOid; *snapshot the snapshot it is read with.  Takes no
+ *		locks.
+ */
+Oid
+ri_keyset_parallel_target(const KsState *st, Snapshot *snapshot)
+{
+	*snapshot = st->snapshot;
+	for (int f = 0; f < st->nfks; f++)
+	{
+		const KsFk *kf = &st->fks[f];
+
+		if (kf->cur_empty || kf->cur.bits != 0 || kf->bits0 != 0 ||
+			kf->subk != 0 || kf->overflow || kf->noverflows > 0)
+			return InvalidOid;
+	}
+	return st->fks[0].fk->fk_relid;
+}
+
+/* Foreign key f of st (0 <= f < *nfks). */
+const FkInfo *
+ri_keyset_fk(const KsState *st, int f, int *nfks)
+{
+	*nfks = st->nfks;
+	return st->fks[f].fk;
+}
+
+/*
+ * ri_keyset_export_size
+ *		Bytes ri_keyset_export() writes.  Reads the sets (the arena's size
+ *		is counted over the slots), so call it once.
+ */
+Size
+ri_keyset_export_size(const KsState *st)
+{
+	Size		n = MAXALIGN(sizeof(KsExport)) +
+		MAXALIGN(st->nfks * sizeof(KsExportFk));
+
+	for (int f = 0; f < st->nfks; f++)
+	{
+		const KsFk *kf = &st->fks[f];
+
+		if (kf->owner != NULL)
+			continue;			/* uses its owner's copy */
+		n += MAXALIGN(ks_set_array_bytes(kf)) + ks_set_arena_bytes(kf);
+	}
+	return n;
+}
+
+/*
+ * ri_keyset_export
+ *		Copy the key sets of st into dst (ri_keyset_export_size() bytes, in
+ *		shared memory), position-independent.
+ */
+void
+ri_keyset_export(const KsState *st, char *dst, Size size)
+{
+	KsExport   *hdr = (KsExport *) dst;
+	KsExportFk *efks = (KsExportFk *) (dst + MAXALIGN(sizeof(KsExport)));
+	Size		off = MAXALIGN(sizeof(KsExport)) +
+		MAXALIGN(st->nfks * sizeof(KsExportFk));
+
+	hdr->nfks = st->nfks;
+	hdr->total = size;
+	for (int f = 0; f < st->nfks; f++)
+	{
+		const KsFk *kf = &st->fks[f];
+		KsExportFk *e = &efks[f];
+		Size		abytes;
+
+		memset(e, 0, sizeof(*e));
+		e->fk = *kf->fk;
+		memcpy(e->fkcol, kf->fkcol, sizeof(e->fkcol));
+		e->kind = kf->kind;
+		e->npk = kf->npk;
+		e->pk_min = kf->pk_min;
+		e->pk_max = kf->pk_max;
+		e->nbits = kf->nbits;
+		e->mask = kf->mask;
+		e->has_empty_key = kf->has_empty_key;
+		e->fixed_len = kf->fixed_len;
+		e->fstride = kf->fstride;
+		if (kf->owner != NULL)
+		{
+			/* owners come first in fks */
+			const KsExportFk *oe = &efks[kf->owner - st->fks];
+
+			e->set_off = oe->set_off;
+			e->arena_off = oe->arena_off;
+			continue;
+		}
+
+		abytes = ks_set_array_bytes(kf);
+		if (abytes == 0)
+			continue;
+		e->set_off = off;
+		if (kf->kind == KS_SET_BITMAP)
+			memcpy(dst + off, kf->bitmap, abytes);
+		else if (kf->kind == KS_SET_INT)
+			memcpy(dst + off, kf->islots, abytes);
+		else if (kf->fixed_len > 0)
+			memcpy(dst + off, kf->fslots, abytes);
+		else
+		{
+			KsSlot	   *slots = (KsSlot *) (dst + off);
+			Size		aoff = 0;
+
+			e->arena_off = off + MAXALIGN(abytes);
+			for (uint64 i = 0; i <= kf->mask; i++)
+			{
+				const KsSlot *s = &kf->bslots[i];
+
+				slots[i].tag = s->tag;
+				slots[i].len = s->len;
+				slots[i].ptr = NULL;
+				if (s->ptr == NULL)
+					continue;
+				if (e->arena_off + aoff + MAXALIGN(s->len) > size)
+					elog(ERROR, "key set grew while it was copied");
+				memcpy(dst + e->arena_off + aoff, s->ptr, s->len);
+				slots[i].ptr = (char *) (uintptr_t) (aoff + 1);
+				aoff += MAXALIGN(s->len);
+				if ((i & 65535) == 0)
+					CHECK_FOR_INTERRUPTS();
+			}
+			off += aoff;
+		}
+		off += MAXALIGN(abytes);
+	}
+	if (off > size)
+		elog(ERROR, "key set copy overran its space");
+}
+
+/*
+ * ri_keyset_scan_shared
+ *		The leader's part of a parallel scan: ks_scan_fk() of st joined to
+ *		pscan, calling poll(arg) every 1024 rows.
+ */
+void
+ri_keyset_scan_shared(KsState *st, ParallelTableScanDesc pscan,
+					  void (*poll) (void *arg), void *arg,
+					  int64 *rows_scanned)
+{
+	st->pscan = pscan;
+	st->poll = poll;
+	st->poll_arg = arg;
+	ks_scan_fk(st, rows_scanned);
+	st->pscan = NULL;
+	st->poll = NULL;
+}
+
+/*
+ * ri_keyset_report_row
+ *		Report, as the leader's own scan would, an orphan a worker found:
+ *		foreign key fk_index of st, the row tid of the referencing table (a
+ *		plain table: leaf 0), its key values.
+ */
+void
+ri_keyset_report_row(KsState *st, int fk_index, ItemPointer tid,
+					 Datum *keyvals, bool *keynulls)
+{
+	if (fk_index < 0 || fk_index >= st->nfks || st->nleaves < 1)
+		elog(ERROR, "unexpected orphan report from a parallel worker");
+	ks_report(st, &st->fks[fk_index], 0, tid, keyvals, keynulls);
+}
+
+/*
+ * ri_keyset_worker_scan
+ *		A parallel worker's part: probe the key sets copied at src (by
+ *		ri_keyset_export()) read-only during its share of pscan, reporting
+ *		orphans to sink.  Memory in CurrentMemoryContext, for the worker's
+ *		life.  Takes AccessShareLock on the referencing table (in the
+ *		leader's lock group).
+ */
+void
+ri_keyset_worker_scan(const char *src, ParallelTableScanDesc pscan,
+					  OrphanSink *sink, int64 *rows_scanned)
+{
+	const KsExport *hdr = (const KsExport *) src;
+	const KsExportFk *efks =
+		(const KsExportFk *) (src + MAXALIGN(sizeof(KsExport)));
+	KsState		st;
+	KsBatch		all = {0, 0};
+
+	memset(&st, 0, sizeof(st));
+	st.cxt = CurrentMemoryContext;
+	st.callercxt = CurrentMemoryContext;
+	st.nfks = hdr->nfks;
+	st.snapshot = GetActiveSnapshot();
+	st.sink = sink;
+	st.pscan = pscan;
+	st.fks = palloc0(st.nfks * sizeof(KsFk));
+	st.rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+									  "ri_audit keyset row",
+									  ALLOCSET_DEFAULT_SIZES);
+	initStringInfo(&st.keybuf);
+
+	for (int f = 0; f < st.nfks; f++)
+	{
+		KsFk	   *kf = &st.fks[f];
+		const KsExportFk *e = &efks[f];
+		char	   *set = e->set_off ? (char *) src + e->set_off : NULL;
+
+		kf->fk = &e->fk;
+		kf->fk_index = f;
+		kf->nkeys = e->fk.nkeys;
+		memcpy(kf->fkcol, e->fkcol, sizeof(kf->fkcol));
+		kf->single_int = (kf->nkeys == 1 && kf->fkcol[0] != KS_COL_UUID &&
+						  kf->fkcol[0] != KS_COL_TEXT);
+		kf->kind = e->kind;
+		kf->npk = e->npk;
+		kf->pk_min = e->pk_min;
+		kf->pk_max = e->pk_max;
+		kf->nbits = e->nbits;
+		kf->mask = e->mask;
+		kf->has_empty_key = e->has_empty_key;
+		kf->fixed_len = e->fixed_len;
+		kf->fstride = e->fstride;
+		kf->cur = all;
+		kf->sub = all;
+		kf->nmembers = 1;
+		initStringInfo(&kf->qkeys);
+		if (set == NULL)
+			continue;
+		if (kf->kind == KS_SET_BITMAP)
+			kf->bitmap = (uint64 *) set;
+		else if (kf->kind == KS_SET_INT)
+			kf->islots = (int64 *) set;
+		else if (kf->fixed_len > 0)
+			kf->fslots = set;
+		else
+		{
+			const KsSlot *shared = (const KsSlot *) set;
+			const char *arena = src + e->arena_off;
+
+			/* a set shared by two keys is relocated once */
+			for (int g = 0; g < f && kf->bslots == NULL; g++)
+			{
+				if (efks[g].set_off == e->set_off)
+					kf->bslots = st.fks[g].bslots;
+			}
+			if (kf->bslots != NULL)
+				continue;
+			kf->bslots = MemoryContextAllocHuge(CurrentMemoryContext,
+												(kf->mask + 1) * sizeof(KsSlot));
+			for (uint64 i = 0; i <= kf->mask; i++)
+			{
+				uintptr_t	o = (uintptr_t) shared[i].ptr;
+
+				kf->bslots[i].tag = shared[i].tag;
+				kf->bslots[i].len = shared[i].len;
+				kf->bslots[i].ptr = o == 0 ? NULL : (char *) arena + (o - 1);
+				if ((i & 65535) == 0)
+					CHECK_FOR_INTERRUPTS();
+			}
+		}
+	}
+
+	ks_scan_fk(&st, rows_scanned);
+	for (int i = 0; i < st.nleaves; i++)
+		table_close(st.leaves[i], NoLock);
 }
