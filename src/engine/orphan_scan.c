@@ -846,6 +846,74 @@ ri_jsonb_as_value(Jsonb *j, JsonbValue *v)
 }
 
 /*
+ * one_pair_jsonb
+ *		The object {key: *val} for a scalar *val (null, bool, numeric, or a
+ *		string short enough that no jsonb limit applies), laid out as
+ *		JsonbValueToJsonb() lays it out: the container header, the key's
+ *		JEntry (an offset, as every 32nd entry), the value's JEntry (a
+ *		length), the key's bytes, then the value's (a numeric after padding
+ *		to an int boundary, counted in its length).  Allocated in the
+ *		current context.
+ */
+static Jsonb *
+one_pair_jsonb(const char *key, int keylen, const JsonbValue *val)
+{
+	int			datalen = 0;
+	int			pad = 0;
+	int			vlen = 0;
+	JEntry		vmeta;
+	Size		size;
+	Jsonb	   *res;
+	char	   *p;
+	uint32		header = JB_FOBJECT | 1;
+	JEntry		kmeta = JENTRY_HAS_OFF | (JEntry) keylen;
+	const int	start = VARHDRSZ + sizeof(uint32) + 2 * sizeof(JEntry);
+
+	switch (val->type)
+	{
+		case jbvNull:
+			vmeta = JENTRY_ISNULL;
+			break;
+		case jbvBool:
+			vmeta = val->val.boolean ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+			break;
+		case jbvString:
+			vlen = val->val.string.len;
+			vmeta = (JEntry) vlen;
+			break;
+		case jbvNumeric:
+			pad = INTALIGN(start + keylen) - (start + keylen);
+			vlen = VARSIZE_ANY(val->val.numeric);
+			vmeta = JENTRY_ISNUMERIC | (JEntry) (pad + vlen);
+			break;
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) val->type);
+			vmeta = 0;			/* keep compiler quiet */
+	}
+	datalen = keylen + pad + vlen;
+	size = start + datalen;
+	res = (Jsonb *) palloc(size);
+	SET_VARSIZE(res, size);
+	p = (char *) res + VARHDRSZ;
+	memcpy(p, &header, sizeof(uint32));
+	p += sizeof(uint32);
+	memcpy(p, &kmeta, sizeof(JEntry));
+	p += sizeof(JEntry);
+	memcpy(p, &vmeta, sizeof(JEntry));
+	p += sizeof(JEntry);
+	memcpy(p, key, keylen);
+	p += keylen;
+	if (pad > 0)
+		memset(p, 0, pad);
+	p += pad;
+	if (val->type == jbvString)
+		memcpy(p, val->val.string.val, vlen);
+	else if (val->type == jbvNumeric)
+		memcpy(p, val->val.numeric, vlen);
+	return res;
+}
+
+/*
  * ri_collector_row_key
  *		The current row's key as {"column": value, ...}, each value as
  *		ri_key_jsonb_value() renders it.  Allocated in the current context.
@@ -855,6 +923,42 @@ ri_collector_row_key(OrphanCollector *c)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
+
+	/* one column, a scalar value: its bytes directly */
+	if (c->fk->nkeys == 1)
+	{
+		JsonbValue	val;
+		Jsonb	   *j;
+
+		if (c->cur->tts_isnull[SORT_ATT_KEY(0) - 1])
+			val.type = jbvNull;
+		else
+			ri_key_jsonb_value(&c->render[0],
+							   c->cur->tts_values[SORT_ATT_KEY(0) - 1],
+							   &val);
+		if (val.type == jbvNull || val.type == jbvBool ||
+			val.type == jbvNumeric ||
+			(val.type == jbvString && val.val.string.len < JENTRY_OFFLENMASK / 2))
+		{
+			j = one_pair_jsonb(c->keynames[0], strlen(c->keynames[0]), &val);
+#ifdef USE_ASSERT_CHECKING
+			{
+				JsonbValue	key;
+
+				key.type = jbvString;
+				key.val.string.val = c->keynames[0];
+				key.val.string.len = strlen(c->keynames[0]);
+				pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+				pushJsonbValue(&state, WJB_KEY, &key);
+				pushJsonbValue(&state, WJB_VALUE, &val);
+				res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+				Assert(VARSIZE(j) == VARSIZE(JsonbValueToJsonb(res)) &&
+					   memcmp(j, JsonbValueToJsonb(res), VARSIZE(j)) == 0);
+			}
+#endif
+			return j;
+		}
+	}
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int k = 0; k < c->fk->nkeys; k++)
