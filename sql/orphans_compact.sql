@@ -26,7 +26,7 @@ INSERT INTO c2 SELECT g, CASE WHEN g % 4 = 0 THEN ((g * 7919) % 300 - 150)::int2
 							  WHEN g % 4 = 1 THEN NULL ELSE 1 + g % 100 END
   FROM generate_series(1, 12000) g;
 INSERT INTO c2 VALUES (0, 32767), (0, -32768), (0, 32767);
-INSERT INTO c4 SELECT g, CASE WHEN g % 3 = 0 THEN (g * 7919) % 5003 - 2500
+INSERT INTO c4 SELECT g, CASE WHEN g % 3 = 0 THEN (g * 7919) % 503 - 250
 							  WHEN g % 3 = 1 THEN NULL ELSE 1 + g % 100 END
   FROM generate_series(1, 12000) g;
 INSERT INTO c4 VALUES (0, 2147483647), (0, -2147483648);
