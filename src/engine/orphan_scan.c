@@ -156,6 +156,7 @@ static void collector_begin_sort(OrphanCollector *c, int workmem_kb);
 static bool compact_add(OrphanCollector *c, ItemPointer tid, Datum keyval,
 						bool keynull);
 static void compact_to_sort(OrphanCollector *c);
+static int	compact_kb(const OrphanCollector *c);
 
 /*
  * compact_cmp
@@ -524,6 +525,18 @@ compact_item_slot(OrphanCollector *c, CompactOrphan *item)
 }
 
 /*
+ * compact_kb
+ *		The memory in kB of c's compact array (its room, not its rows).
+ */
+static int
+compact_kb(const OrphanCollector *c)
+{
+	int64		bytes = c->maxitems * (int64) sizeof(CompactOrphan);
+
+	return (int) Min((bytes + 1023) / 1024, (int64) MAX_KILOBYTES);
+}
+
+/*
  * compact_to_sort
  *		Move c's compact array into a tuplesort that gets what the array
  *		leaves of the budget, then free the array: the rows to come go to
@@ -533,9 +546,8 @@ static void
 compact_to_sort(OrphanCollector *c)
 {
 	MemoryContext old = MemoryContextSwitchTo(c->cxt);
-	int64		array_kb = (c->maxitems * (int64) sizeof(CompactOrphan) + 1023) / 1024;
 
-	collector_begin_sort(c, (int) (ri_audit_budget_kb() - array_kb));
+	collector_begin_sort(c, ri_audit_budget_kb() - compact_kb(c));
 	for (int64 i = 0; i < c->nitems; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -698,8 +710,7 @@ ri_collector_sort_kb(OrphanCollector *c)
 	if (c->items)
 	{
 		collector_sort(c);
-		return (int) Min((c->maxitems * (int64) sizeof(CompactOrphan) + 1023) / 1024,
-						 (int64) MAX_KILOBYTES);
+		return compact_kb(c);
 	}
 	if (c->sort == NULL)
 		return 0;
@@ -938,7 +949,8 @@ ri_collector_row_key(OrphanCollector *c)
 							   &val);
 		if (val.type == jbvNull || val.type == jbvBool ||
 			val.type == jbvNumeric ||
-			(val.type == jbvString && val.val.string.len < JENTRY_OFFLENMASK / 2))
+			(val.type == jbvString &&
+			 val.val.string.len < JENTRY_OFFLENMASK / 2))
 		{
 			j = one_pair_jsonb(c->keynames[0], strlen(c->keynames[0]), &val);
 #ifdef USE_ASSERT_CHECKING
