@@ -91,6 +91,7 @@ REGRESS = setup extension_members foreign_keys \
 	security_owner_code \
 	orphans_row_key \
 	orphans_render \
+	orphans_compact \
 	report \
 	readme_transcripts \
 	recipe \

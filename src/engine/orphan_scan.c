@@ -18,7 +18,12 @@
  * referencing column's collation; a type without one, or whose ordering
  * would run another role's code, is ordered by its text output, bytewise),
  * then ctid.  So every scan path yields the same output, in an order that
- * pg_regress expected files can rely on.  A referencing table that is not
+ * pg_regress expected files can rely on.  The common case of one plain
+ * table with a single integer key (int2, int4, int8) and no bound keeps
+ * each row in a compact array of (key, ctid) instead, sorted in place
+ * with the same order, while the array fits in half the budget; a larger
+ * one is moved into the tuplesort, which then gets what the array leaves
+ * of the budget.  A referencing table that is not
  * partitioned holds all of its orphans itself (the scan paths read it
  * without its inheritance children), so its sort leaves out the schema and
  * name, which are the same in every row, and starts at the key columns.
@@ -26,12 +31,15 @@
  * Keys are shown as jsonb objects {"column": value}: values of built-in
  * types as to_jsonb() converts them, others as their type's output text
  * (ri_key_jsonb_value), so that showing a key never runs a cast to json
- * that a type owner wrote (owner_code.c).
+ * that a type owner wrote (owner_code.c).  A one-column key with a scalar
+ * value is laid out directly in jsonb's on-disk format, the bytes that
+ * JsonbValueToJsonb() would make of the same object.
  *
  * Memory: a collector lives in a context of its own, a child of the
  * context current when it is created, deleted by ri_collector_end(); its
  * per-row context is reset after each reported row and after each row the
- * caller reads back.  Its sort holds at most ri_audit_budget_kb(); what it
+ * caller reads back.  Its sort (or compact array, or both while the array
+ * is moved into the sort) holds at most ri_audit_budget_kb(); what it
  * holds once sorted (ri_collector_sort_kb) tells a caller that keeps the
  * rows read back how much of the budget is left.
  *
@@ -80,6 +88,20 @@
 												 * type is ordered by text */
 
 /*
+ * One orphan of a compact collector: its integer key, widened to int64
+ * (which keeps the order of int2 and int4), and its ctid.
+ */
+typedef struct CompactOrphan
+{
+	int64		key;			/* the key column's value; 0 when isnull */
+	ItemPointerData tid;		/* the row's ctid */
+	bool		isnull;			/* is the key NULL? (sorts last) */
+} CompactOrphan;
+
+/* First size of a compact collector's array, in rows. */
+#define COMPACT_INITIAL_ROWS	1024
+
+/*
  * What the collector keeps for one foreign key.
  */
 struct OrphanCollector
@@ -100,6 +122,13 @@ struct OrphanCollector
 								 * in the sort */
 	int64		bound;			/* keep at most this many rows; 0: all */
 	int64		nread;			/* rows read back from the sort */
+	TupleTableSlot *cur;		/* the current row read back: slot, or
+								 * inslot for a compact collector */
+	CompactOrphan *items;		/* the compact array, in c->cxt, or NULL
+								 * when the rows go to sort */
+	int64		nitems;			/* rows in items */
+	int64		maxitems;		/* rows items has room for */
+	int64		maxbytes;		/* the array's limit: half the budget */
 	bool		fallback[INDEX_MAX_KEYS];	/* key ordered by its text? */
 	RiKeyRenderer render[INDEX_MAX_KEYS];	/* shows each key column */
 	char	   *keynames[INDEX_MAX_KEYS];	/* referencing column names */
@@ -122,6 +151,42 @@ typedef struct CollectorSink
 static void collector_report(OrphanSink *sink, int fk_index, Oid relid,
 							 ItemPointer tid, Datum *keyvals, bool *keynulls);
 static void collector_sort(OrphanCollector *c);
+static void collector_begin_sort(OrphanCollector *c, int workmem_kb);
+static bool compact_add(OrphanCollector *c, ItemPointer tid, Datum keyval,
+						bool keynull);
+static void compact_to_sort(OrphanCollector *c);
+static int	compact_kb(const OrphanCollector *c);
+
+/*
+ * compact_cmp
+ *		The order of the tuplesort (key by its type's "<", NULLs last, then
+ *		ctid) for two compact rows.
+ */
+static inline int
+compact_cmp(const CompactOrphan *a, const CompactOrphan *b)
+{
+	if (a->isnull != b->isnull)
+		return a->isnull ? 1 : -1;
+	if (!a->isnull && a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	{
+		BlockNumber ba = ItemPointerGetBlockNumberNoCheck(&a->tid);
+		BlockNumber bb = ItemPointerGetBlockNumberNoCheck(&b->tid);
+		OffsetNumber oa = ItemPointerGetOffsetNumberNoCheck(&a->tid);
+		OffsetNumber ob = ItemPointerGetOffsetNumberNoCheck(&b->tid);
+
+		if (ba != bb)
+			return ba < bb ? -1 : 1;
+		return oa < ob ? -1 : oa > ob ? 1 : 0;
+	}
+}
+
+#define ST_SORT compact_sort
+#define ST_ELEMENT_TYPE CompactOrphan
+#define ST_COMPARE(a, b) compact_cmp(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* ------------------------------------------------------------------------
  * THE SCAN PATH CHOICE
@@ -259,14 +324,7 @@ ri_collector_create(const FkInfo *fk, bool sorted, int64 bound)
 {
 	OrphanCollector *c = palloc0(sizeof(OrphanCollector));
 	int			n = fk->nkeys;
-	int			nsortkeys;
-	AttrNumber	attnums[2 + INDEX_MAX_KEYS + 1];
-	Oid			sortops[2 + INDEX_MAX_KEYS + 1];
-	Oid			colls[2 + INDEX_MAX_KEYS + 1];
-	bool		nullsfirst[2 + INDEX_MAX_KEYS + 1];
-	Oid			text_lt = lookup_type_cache(TEXTOID, TYPECACHE_LT_OPR)->lt_opr;
 	MemoryContext old;
-	int			s = 0;
 
 	c->fk = fk;
 	c->cxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -309,54 +367,197 @@ ri_collector_create(const FkInfo *fk, bool sorted, int64 bound)
 		}
 		c->inslot = MakeSingleTupleTableSlot(c->sortdesc, &TTSOpsVirtual);
 		c->slot = MakeSingleTupleTableSlot(c->sortdesc, &TTSOpsMinimalTuple);
-
-		/* schema, table: bytewise */
-		if (!c->one_table)
-		{
-			attnums[s] = SORT_ATT_NSP;
-			sortops[s] = text_lt;
-			colls[s++] = C_COLLATION_OID;
-			attnums[s] = SORT_ATT_REL;
-			sortops[s] = text_lt;
-			colls[s++] = C_COLLATION_OID;
-		}
-		/* the key columns */
-		for (int k = 0; k < n; k++)
-		{
-			if (c->fallback[k])
-			{
-				attnums[s] = SORT_ATT_KEYTEXT(n, k);
-				sortops[s] = text_lt;
-				colls[s++] = C_COLLATION_OID;
-			}
-			else
-			{
-				attnums[s] = SORT_ATT_KEY(k);
-				sortops[s] = lookup_type_cache(fk->fk_types[k],
-											   TYPECACHE_LT_OPR)->lt_opr;
-				colls[s++] = fk->fk_collations[k];
-			}
-		}
-		/* ctid, for rows with equal keys */
-		attnums[s] = SORT_ATT_CTID;
-		sortops[s] = lookup_type_cache(TIDOID, TYPECACHE_LT_OPR)->lt_opr;
-		colls[s++] = InvalidOid;
-		nsortkeys = s;
-		for (int i = 0; i < nsortkeys; i++)
-			nullsfirst[i] = false;
-
-		/* A sort may only be bounded when begun with ALLOWBOUNDED. */
-		c->sort = tuplesort_begin_heap(c->sortdesc, nsortkeys, attnums,
-									   sortops, colls, nullsfirst,
-									   ri_audit_budget_kb(), NULL,
-									   bound > 0 ? TUPLESORT_ALLOWBOUNDED :
-									   TUPLESORT_NONE);
 		c->bound = bound;
-		if (bound > 0)
-			tuplesort_set_bound(c->sort, bound);
+
+		/*
+		 * One table, one integer key (its built-in "<" is the order), all
+		 * rows: the compact array.  A bounded sort keeps only its first
+		 * rows, which the tuplesort's heap does within little memory.
+		 */
+		if (c->one_table && n == 1 && bound == 0 &&
+			(fk->fk_types[0] == INT2OID || fk->fk_types[0] == INT4OID ||
+			 fk->fk_types[0] == INT8OID))
+		{
+			c->maxbytes = (int64) ri_audit_budget_kb() * 1024 / 2;
+			c->maxitems = COMPACT_INITIAL_ROWS;
+			c->items = palloc(c->maxitems * sizeof(CompactOrphan));
+		}
+		else
+			collector_begin_sort(c, ri_audit_budget_kb());
 	}
 	MemoryContextSwitchTo(old);
 	return c;
+}
+
+/*
+ * collector_begin_sort
+ *		Begin c's tuplesort, holding at most workmem_kb kB in memory.  Runs
+ *		in c->cxt.
+ */
+static void
+collector_begin_sort(OrphanCollector *c, int workmem_kb)
+{
+	const FkInfo *fk = c->fk;
+	int			n = fk->nkeys;
+	int			nsortkeys;
+	AttrNumber	attnums[2 + INDEX_MAX_KEYS + 1];
+	Oid			sortops[2 + INDEX_MAX_KEYS + 1];
+	Oid			colls[2 + INDEX_MAX_KEYS + 1];
+	bool		nullsfirst[2 + INDEX_MAX_KEYS + 1];
+	Oid			text_lt = lookup_type_cache(TEXTOID, TYPECACHE_LT_OPR)->lt_opr;
+	int			s = 0;
+
+	/* schema, table: bytewise */
+	if (!c->one_table)
+	{
+		attnums[s] = SORT_ATT_NSP;
+		sortops[s] = text_lt;
+		colls[s++] = C_COLLATION_OID;
+		attnums[s] = SORT_ATT_REL;
+		sortops[s] = text_lt;
+		colls[s++] = C_COLLATION_OID;
+	}
+	/* the key columns */
+	for (int k = 0; k < n; k++)
+	{
+		if (c->fallback[k])
+		{
+			attnums[s] = SORT_ATT_KEYTEXT(n, k);
+			sortops[s] = text_lt;
+			colls[s++] = C_COLLATION_OID;
+		}
+		else
+		{
+			attnums[s] = SORT_ATT_KEY(k);
+			sortops[s] = lookup_type_cache(fk->fk_types[k],
+										   TYPECACHE_LT_OPR)->lt_opr;
+			colls[s++] = fk->fk_collations[k];
+		}
+	}
+	/* ctid, for rows with equal keys */
+	attnums[s] = SORT_ATT_CTID;
+	sortops[s] = lookup_type_cache(TIDOID, TYPECACHE_LT_OPR)->lt_opr;
+	colls[s++] = InvalidOid;
+	nsortkeys = s;
+	for (int i = 0; i < nsortkeys; i++)
+		nullsfirst[i] = false;
+
+	/* A sort may only be bounded when begun with ALLOWBOUNDED. */
+	c->sort = tuplesort_begin_heap(c->sortdesc, nsortkeys, attnums,
+								   sortops, colls, nullsfirst,
+								   Max(workmem_kb, 64), NULL,
+								   c->bound > 0 ? TUPLESORT_ALLOWBOUNDED :
+								   TUPLESORT_NONE);
+	if (c->bound > 0)
+		tuplesort_set_bound(c->sort, c->bound);
+}
+
+/*
+ * compact_add
+ *		Keep one orphan in c's compact array, growing it up to c->maxbytes;
+ *		past that, move the array into the tuplesort and return false: the
+ *		row is the caller's to put in the sort.
+ */
+static bool
+compact_add(OrphanCollector *c, ItemPointer tid, Datum keyval, bool keynull)
+{
+	CompactOrphan *item;
+
+	if (c->nitems >= c->maxitems)
+	{
+		int64		newmax = c->maxitems * 2;
+
+		if (newmax * (int64) sizeof(CompactOrphan) > c->maxbytes)
+		{
+			compact_to_sort(c);
+			return false;
+		}
+		c->items = repalloc_huge(c->items, newmax * sizeof(CompactOrphan));
+		c->maxitems = newmax;
+	}
+	item = &c->items[c->nitems++];
+	item->isnull = keynull;
+	item->tid = *tid;
+	if (keynull)
+		item->key = 0;
+	else if (c->fk->fk_types[0] == INT2OID)
+		item->key = DatumGetInt16(keyval);
+	else if (c->fk->fk_types[0] == INT4OID)
+		item->key = DatumGetInt32(keyval);
+	else
+		item->key = DatumGetInt64(keyval);
+	return true;
+}
+
+/*
+ * compact_item_slot
+ *		Store compact row *item in c->inslot, as the sort would return it.
+ */
+static void
+compact_item_slot(OrphanCollector *c, CompactOrphan *item)
+{
+	Datum	   *values = c->inslot->tts_values;
+	bool	   *isnull = c->inslot->tts_isnull;
+	Oid			type = c->fk->fk_types[0];
+
+	ExecClearTuple(c->inslot);
+	values[SORT_ATT_NSP - 1] = (Datum) 0;
+	isnull[SORT_ATT_NSP - 1] = true;
+	values[SORT_ATT_REL - 1] = (Datum) 0;
+	isnull[SORT_ATT_REL - 1] = true;
+	values[SORT_ATT_CTID - 1] = PointerGetDatum(&item->tid);
+	isnull[SORT_ATT_CTID - 1] = false;
+	values[SORT_ATT_RELID - 1] = ObjectIdGetDatum(c->fk->fk_relid);
+	isnull[SORT_ATT_RELID - 1] = false;
+	if (item->isnull)
+		values[SORT_ATT_KEY(0) - 1] = (Datum) 0;
+	else if (type == INT2OID)
+		values[SORT_ATT_KEY(0) - 1] = Int16GetDatum((int16) item->key);
+	else if (type == INT4OID)
+		values[SORT_ATT_KEY(0) - 1] = Int32GetDatum((int32) item->key);
+	else
+		values[SORT_ATT_KEY(0) - 1] = Int64GetDatum(item->key);
+	isnull[SORT_ATT_KEY(0) - 1] = item->isnull;
+	values[SORT_ATT_KEYTEXT(1, 0) - 1] = (Datum) 0;
+	isnull[SORT_ATT_KEYTEXT(1, 0) - 1] = true;
+	ExecStoreVirtualTuple(c->inslot);
+}
+
+/*
+ * compact_kb
+ *		The memory in kB of c's compact array (its room, not its rows).
+ */
+static int
+compact_kb(const OrphanCollector *c)
+{
+	int64		bytes = c->maxitems * (int64) sizeof(CompactOrphan);
+
+	return (int) Min((bytes + 1023) / 1024, (int64) MAX_KILOBYTES);
+}
+
+/*
+ * compact_to_sort
+ *		Move c's compact array into a tuplesort that gets what the array
+ *		leaves of the budget, then free the array: the rows to come go to
+ *		the sort.  The array and the sort together stay within the budget.
+ */
+static void
+compact_to_sort(OrphanCollector *c)
+{
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+
+	collector_begin_sort(c, ri_audit_budget_kb() - compact_kb(c));
+	for (int64 i = 0; i < c->nitems; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		compact_item_slot(c, &c->items[i]);
+		tuplesort_puttupleslot(c->sort, c->inslot);
+	}
+	ExecClearTuple(c->inslot);
+	pfree(c->items);
+	c->items = NULL;
+	c->nitems = c->maxitems = 0;
+	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -404,6 +605,15 @@ collector_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
 	Assert(fk_index >= 0 && fk_index < cs->ncollectors);
 	c = cs->collectors[fk_index];
 	c->count++;
+	if (c->items)
+	{
+		/* what the array leaves out must be the same in every row */
+		if (relid != c->fk->fk_relid)
+			elog(ERROR, "orphan reported in relation %u, not in relation %u",
+				 relid, c->fk->fk_relid);
+		if (compact_add(c, tid, keyvals[0], keynulls[0]))
+			return;
+	}
 	if (c->sort == NULL)
 		return;
 
@@ -476,7 +686,10 @@ collector_sort(OrphanCollector *c)
 {
 	if (!c->sorted)
 	{
-		tuplesort_performsort(c->sort);
+		if (c->items)
+			compact_sort(c->items, c->nitems);
+		else
+			tuplesort_performsort(c->sort);
 		c->sorted = true;
 	}
 }
@@ -493,6 +706,11 @@ ri_collector_sort_kb(OrphanCollector *c)
 {
 	TuplesortInstrumentation stats;
 
+	if (c->items)
+	{
+		collector_sort(c);
+		return compact_kb(c);
+	}
 	if (c->sort == NULL)
 		return 0;
 	collector_sort(c);
@@ -512,6 +730,15 @@ bool
 ri_collector_next(OrphanCollector *c)
 {
 	MemoryContextReset(c->rowcxt);
+	if (c->items)
+	{
+		collector_sort(c);
+		if (c->nread >= c->nitems)
+			return false;
+		compact_item_slot(c, &c->items[c->nread++]);
+		c->cur = c->inslot;
+		return true;
+	}
 	if (c->sort == NULL)
 		return false;
 	collector_sort(c);
@@ -522,6 +749,7 @@ ri_collector_next(OrphanCollector *c)
 		return false;
 	c->nread++;
 	slot_getallattrs(c->slot);
+	c->cur = c->slot;
 	return true;
 }
 
@@ -532,13 +760,13 @@ ri_collector_next(OrphanCollector *c)
 Oid
 ri_collector_row_relid(const OrphanCollector *c)
 {
-	return DatumGetObjectId(c->slot->tts_values[SORT_ATT_RELID - 1]);
+	return DatumGetObjectId(c->cur->tts_values[SORT_ATT_RELID - 1]);
 }
 
 ItemPointer
 ri_collector_row_tid(const OrphanCollector *c)
 {
-	return (ItemPointer) DatumGetPointer(c->slot->tts_values[SORT_ATT_CTID - 1]);
+	return (ItemPointer) DatumGetPointer(c->cur->tts_values[SORT_ATT_CTID - 1]);
 }
 
 /*
@@ -550,7 +778,7 @@ bool
 ri_collector_row_has_null(const OrphanCollector *c)
 {
 	for (int k = 0; k < c->fk->nkeys; k++)
-		if (c->slot->tts_isnull[SORT_ATT_KEY(k) - 1])
+		if (c->cur->tts_isnull[SORT_ATT_KEY(k) - 1])
 			return true;
 	return false;
 }
@@ -594,6 +822,11 @@ ri_collector_end(OrphanCollector *c)
 		tuplesort_end(c->sort);
 		c->sort = NULL;
 	}
+	if (c->items)
+	{
+		pfree(c->items);
+		c->items = NULL;
+	}
 	if (c->slot)
 	{
 		ExecDropSingleTupleTableSlot(c->slot);
@@ -623,6 +856,74 @@ ri_jsonb_as_value(Jsonb *j, JsonbValue *v)
 }
 
 /*
+ * one_pair_jsonb
+ *		The object {key: *val} for a scalar *val (null, bool, numeric, or a
+ *		string short enough that no jsonb limit applies), laid out as
+ *		JsonbValueToJsonb() lays it out: the container header, the key's
+ *		JEntry (an offset, as every 32nd entry), the value's JEntry (a
+ *		length), the key's bytes, then the value's (a numeric after padding
+ *		to an int boundary, counted in its length).  Allocated in the
+ *		current context.
+ */
+static Jsonb *
+one_pair_jsonb(const char *key, int keylen, const JsonbValue *val)
+{
+	int			datalen = 0;
+	int			pad = 0;
+	int			vlen = 0;
+	JEntry		vmeta;
+	Size		size;
+	Jsonb	   *res;
+	char	   *p;
+	uint32		header = JB_FOBJECT | 1;
+	JEntry		kmeta = JENTRY_HAS_OFF | (JEntry) keylen;
+	const int	start = VARHDRSZ + sizeof(uint32) + 2 * sizeof(JEntry);
+
+	switch (val->type)
+	{
+		case jbvNull:
+			vmeta = JENTRY_ISNULL;
+			break;
+		case jbvBool:
+			vmeta = val->val.boolean ? JENTRY_ISBOOL_TRUE : JENTRY_ISBOOL_FALSE;
+			break;
+		case jbvString:
+			vlen = val->val.string.len;
+			vmeta = (JEntry) vlen;
+			break;
+		case jbvNumeric:
+			pad = INTALIGN(start + keylen) - (start + keylen);
+			vlen = VARSIZE_ANY(val->val.numeric);
+			vmeta = JENTRY_ISNUMERIC | (JEntry) (pad + vlen);
+			break;
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) val->type);
+			vmeta = 0;			/* keep compiler quiet */
+	}
+	datalen = keylen + pad + vlen;
+	size = start + datalen;
+	res = (Jsonb *) palloc(size);
+	SET_VARSIZE(res, size);
+	p = (char *) res + VARHDRSZ;
+	memcpy(p, &header, sizeof(uint32));
+	p += sizeof(uint32);
+	memcpy(p, &kmeta, sizeof(JEntry));
+	p += sizeof(JEntry);
+	memcpy(p, &vmeta, sizeof(JEntry));
+	p += sizeof(JEntry);
+	memcpy(p, key, keylen);
+	p += keylen;
+	if (pad > 0)
+		memset(p, 0, pad);
+	p += pad;
+	if (val->type == jbvString)
+		memcpy(p, val->val.string.val, vlen);
+	else if (val->type == jbvNumeric)
+		memcpy(p, val->val.numeric, vlen);
+	return res;
+}
+
+/*
  * ri_collector_row_key
  *		The current row's key as {"column": value, ...}, each value as
  *		ri_key_jsonb_value() renders it.  Allocated in the current context.
@@ -632,6 +933,43 @@ ri_collector_row_key(OrphanCollector *c)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *res;
+
+	/* one column, a scalar value: its bytes directly */
+	if (c->fk->nkeys == 1)
+	{
+		JsonbValue	val;
+		Jsonb	   *j;
+
+		if (c->cur->tts_isnull[SORT_ATT_KEY(0) - 1])
+			val.type = jbvNull;
+		else
+			ri_key_jsonb_value(&c->render[0],
+							   c->cur->tts_values[SORT_ATT_KEY(0) - 1],
+							   &val);
+		if (val.type == jbvNull || val.type == jbvBool ||
+			val.type == jbvNumeric ||
+			(val.type == jbvString &&
+			 val.val.string.len < JENTRY_OFFLENMASK / 2))
+		{
+			j = one_pair_jsonb(c->keynames[0], strlen(c->keynames[0]), &val);
+#ifdef USE_ASSERT_CHECKING
+			{
+				JsonbValue	key;
+
+				key.type = jbvString;
+				key.val.string.val = c->keynames[0];
+				key.val.string.len = strlen(c->keynames[0]);
+				pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+				pushJsonbValue(&state, WJB_KEY, &key);
+				pushJsonbValue(&state, WJB_VALUE, &val);
+				res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+				Assert(VARSIZE(j) == VARSIZE(JsonbValueToJsonb(res)) &&
+					   memcmp(j, JsonbValueToJsonb(res), VARSIZE(j)) == 0);
+			}
+#endif
+			return j;
+		}
+	}
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int k = 0; k < c->fk->nkeys; k++)
@@ -644,11 +982,11 @@ ri_collector_row_key(OrphanCollector *c)
 		key.val.string.len = strlen(c->keynames[k]);
 		pushJsonbValue(&state, WJB_KEY, &key);
 
-		if (c->slot->tts_isnull[SORT_ATT_KEY(k) - 1])
+		if (c->cur->tts_isnull[SORT_ATT_KEY(k) - 1])
 			val.type = jbvNull;
 		else
 			ri_key_jsonb_value(&c->render[k],
-							   c->slot->tts_values[SORT_ATT_KEY(k) - 1],
+							   c->cur->tts_values[SORT_ATT_KEY(k) - 1],
 							   &val);
 		pushJsonbValue(&state, WJB_VALUE, &val);
 	}
@@ -671,12 +1009,12 @@ ri_collector_row_key_text(OrphanCollector *c)
 	{
 		if (k > 0)
 			appendStringInfoString(&buf, ", ");
-		if (c->slot->tts_isnull[SORT_ATT_KEY(k) - 1])
+		if (c->cur->tts_isnull[SORT_ATT_KEY(k) - 1])
 			appendStringInfoString(&buf, "null");
 		else
 			appendStringInfoString(&buf,
 								   OutputFunctionCall(&c->render[k].outfunc,
-													  c->slot->tts_values[SORT_ATT_KEY(k) - 1]));
+													  c->cur->tts_values[SORT_ATT_KEY(k) - 1]));
 	}
 	return buf.data;
 }
