@@ -759,6 +759,21 @@ append_key_match(StringInfo buf, const FkInfo *fk, const char *fkside)
 }
 
 /*
+ * "pk_table p WHERE p.tableoid = $1 AND p.ctid = ANY ($2) AND p.pk1 = c.fk1
+ * ...": the given parent rows (a leaf and an array of its ctids), matched to
+ * the referencing row c in the constraint's operators.
+ */
+static void
+append_parent_rows_match(StringInfo buf, const FkInfo *fk)
+{
+	ri_sql_append_relation(buf, fk->pk_relid);
+	appendStringInfoString(buf,
+						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
+						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
+	append_key_match(buf, fk, NULL);
+}
+
+/*
  * The referencing rows of given parent rows (file header); extra, when not
  * NULL, is one more condition on the parent row p.
  */
@@ -771,11 +786,7 @@ build_step_query(const FkInfo *fk, const char *extra)
 	appendStringInfoString(&buf, "SELECT c.tableoid, c.ctid FROM ");
 	ri_sql_append_relation(&buf, fk->fk_relid);
 	appendStringInfoString(&buf, " c WHERE EXISTS (SELECT 1 FROM ");
-	ri_sql_append_relation(&buf, fk->pk_relid);
-	appendStringInfoString(&buf,
-						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
-						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
-	append_key_match(&buf, fk, NULL);
+	append_parent_rows_match(&buf, fk);
 	if (extra != NULL)
 		appendStringInfo(&buf, " AND %s", extra);
 	appendStringInfoChar(&buf, ')');
@@ -1344,11 +1355,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	appendStringInfoString(&q, " FROM ");
 	ri_sql_append_relation(&q, fk->fk_relid);
 	appendStringInfoString(&q, " c, ");
-	ri_sql_append_relation(&q, fk->pk_relid);
-	appendStringInfoString(&q,
-						   " p WHERE p.tableoid OPERATOR(pg_catalog.=) $1"
-						   " AND p.ctid OPERATOR(pg_catalog.=) ANY ($2)");
-	append_key_match(&q, fk, NULL);
+	append_parent_rows_match(&q, fk);
 
 	if (st->cascade_rows == NULL)
 	{
