@@ -5,13 +5,16 @@
 # by statement_timeout and by pg_cancel_backend() while workers run; an
 # error in a worker (terminated) reaches the leader; afterwards no parallel
 # worker and no dynamic shared memory segment is left behind, and the
-# session still answers.
+# session still answers.  With the functions pointed at a copy of the
+# library outside $libdir (as make bench points them), the workers load
+# the leader's copy.
 
 use strict;
 use warnings;
 
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
+use File::Copy;
 use Test::More;
 use Time::HiRes qw(usleep);
 
@@ -179,6 +182,27 @@ cmp_ok(dsm_settle($dsm_before), '<=', $dsm_before,
 	'no dynamic shared memory segment is left');
 my ($again) = digest('SET max_parallel_workers_per_gather = 2');
 is($again, $par, 'the server still answers, the same');
+
+# The functions' library is a copy outside $libdir: a worker that loaded
+# $libdir's file besides the leader's copy would fail defining the same
+# parameters again ("attempt to redefine parameter").
+my $copy_dir = PostgreSQL::Test::Utils::tempdir();
+my $libdir = $node->config_data('--pkglibdir');
+copy("$libdir/ri_audit.so", "$copy_dir/ri_audit.so")
+  or die "copying the library: $!";
+$node->safe_psql('postgres', qq{
+	UPDATE pg_proc SET probin = '$copy_dir/ri_audit'
+	 WHERE probin = '\$libdir/ri_audit'});
+is( $node->safe_psql('postgres', qq{
+	SELECT count(*) FILTER (WHERE probin = '$copy_dir/ri_audit') > 0
+	   AND count(*) FILTER (WHERE probin = '\$libdir/ri_audit') = 0
+	  FROM pg_proc}),
+	't', 'the functions name the copy');
+my ($moved, $moved_err) = digest('SET max_parallel_workers_per_gather = 2');
+like($moved_err, qr/table "child" scanned in parallel: [12] of 2 workers launched/,
+	'the scan ran in parallel with the library copy');
+unlike($moved_err, qr/redefine parameter/, 'the workers loaded the leader\'s copy');
+is($moved, $par, 'the same orphans with the library copy');
 
 $node->stop;
 done_testing();

@@ -23,6 +23,8 @@
  * then until every worker has detached, it empties the queues without
  * blocking and reports what it receives, and sleeps on its latch (checking
  * for interrupts: statement_timeout and cancel work) while they are empty.
+ * The workers load the leader's own file of the library (the one the
+ * dynamic loader reports for it), wherever the functions' probin points.
  * Errors raised in a worker reach the leader through the parallel
  * infrastructure, which also gives each worker the leader's snapshots,
  * user and GUCs.  Probing the sets runs no user code (built-in equality
@@ -57,6 +59,8 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <dlfcn.h>
 
 #include "access/parallel.h"
 #include "access/relscan.h"
@@ -169,6 +173,37 @@ ri_par_workers(Relation rel)
 		}
 	}
 	return Min(workers, max_parallel_workers_per_gather);
+}
+
+/*
+ * The file this library was loaded from, for the workers to load.
+ *
+ * A worker loads the library that holds its entry point before the ones the
+ * leader had loaded.  Named "ri_audit", that is the file of that name in
+ * dynamic_library_path, which need not be the file the leader runs: the
+ * functions' probin may name a copy elsewhere, and the worker would then
+ * load two copies (the second fails defining the same parameters) or run
+ * code other than the leader's.  The leader's own file, as the dynamic
+ * loader reports it, is the one the worker then finds already loaded.
+ * Kept in TopMemoryContext for the life of the backend.
+ */
+static const char *
+ri_par_library_path(void)
+{
+	static const char *library_path = NULL;
+
+	if (library_path == NULL)
+	{
+		Dl_info		info;
+
+		if (dladdr((const void *) ri_orphan_parallel_main, &info) != 0 &&
+			info.dli_fname != NULL && is_absolute_path(info.dli_fname))
+			library_path = MemoryContextStrdup(TopMemoryContext,
+											   info.dli_fname);
+		else
+			library_path = "ri_audit";
+	}
+	return library_path;
 }
 
 /* Why the scan of st is not run in parallel, or NULL when it may be. */
@@ -336,8 +371,8 @@ ri_parallel_keyset_scan(KsState *st, int64 *rows_scanned)
 	sets_size = ri_keyset_export_size(st);
 
 	EnterParallelMode();
-	pcxt = CreateParallelContext("ri_audit", "ri_orphan_parallel_main",
-								 nworkers);
+	pcxt = CreateParallelContext(ri_par_library_path(),
+								 "ri_orphan_parallel_main", nworkers);
 	shm_toc_estimate_chunk(&pcxt->estimator,
 						   add_size(MAXALIGN(shared_size), types_size));
 	shm_toc_estimate_chunk(&pcxt->estimator, pscan_size);
