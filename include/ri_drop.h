@@ -154,6 +154,6 @@ extern int	ri_object_address_comparator(const void *a, const void *b);
  * where the command raises it; drop_preview only shows their target.
  */
 extern void ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting);
-extern Node *ri_parse_one_statement(const char *ddl);
+extern Node *ri_parse_one_statement(const char *ddl, const char *script);
 
 #endif							/* RI_DROP_H */

@@ -389,4 +389,25 @@ is(assert_error('DROP DATABASE other WITH (FORCE)'), 'OK',
 	'DROP DATABASE ... WITH (FORCE) of a database in use is safe');
 $bg->quit;
 
+# Called twice in one transaction, it counts the sessions anew each time:
+# one that has ended since the first call no longer makes it refuse.
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = 'other'")
+  or die "sessions of database other did not end";
+$bg = $node->background_psql('other');
+$bg->query_safe('SELECT 1');
+my $tx = $node->background_psql('postgres');
+$tx->query_safe('BEGIN');
+like($tx->query_safe("SELECT oracle.assert_text('DROP DATABASE other')"),
+	qr/^ERROR:  55006: database "other" is being accessed by other users/,
+	'in a transaction, first call: the database is in use');
+$bg->quit;
+$node->poll_query_until('postgres',
+	"SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = 'other'")
+  or die "sessions of database other did not end";
+is($tx->query_safe("SELECT oracle.assert_text('DROP DATABASE other')"), 'OK',
+	'in the same transaction, second call: the ended session is not counted');
+$tx->query_safe('COMMIT');
+$tx->quit;
+
 done_testing();

@@ -91,7 +91,7 @@ static void parse_error_callback(void *arg);
 void
 ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 {
-	Node	   *stmt = ri_parse_one_statement(ddl);
+	Node	   *stmt = ri_parse_one_statement(ddl, NULL);
 
 	switch (nodeTag(stmt))
 	{
@@ -152,10 +152,12 @@ ri_drop_targets(const char *ddl, DropWalk *walk, bool asserting)
 /*
  * ri_parse_one_statement
  *		Raw-parse 'ddl' and return its only statement.  Syntax errors are the
- *		parser's own (42601), with the cursor placed in 'ddl'.
+ *		parser's own (42601), with the cursor placed in 'ddl'.  'script'
+ *		names what the caller builds from it ("a recreate script"), for the
+ *		error when there is not exactly one statement; NULL for a preview.
  */
 Node *
-ri_parse_one_statement(const char *ddl)
+ri_parse_one_statement(const char *ddl, const char *script)
 {
 	ErrorContextCallback errcallback;
 	List	   *stmts;
@@ -169,12 +171,20 @@ ri_parse_one_statement(const char *ddl)
 
 	error_context_stack = errcallback.previous;
 
-	if (list_length(stmts) != 1)
+	if (list_length(stmts) != 1 && script == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 list_length(stmts) == 0 ?
 				 errmsg("no statement to preview") :
 				 errmsg("cannot preview more than one statement at a time"),
+				 errhint("Give exactly one statement.")));
+	if (list_length(stmts) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 list_length(stmts) == 0 ?
+				 errmsg("cannot build %s without a statement", script) :
+				 errmsg("cannot build %s for more than one statement at a time",
+						script),
 				 errhint("Give exactly one statement.")));
 
 	return linitial_node(RawStmt, stmts)->stmt;

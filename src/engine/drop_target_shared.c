@@ -548,13 +548,19 @@ count_db_subscriptions(Oid dbid)
  *		CountOtherDBBackends() without its waiting: the sessions connected
  *		to 'dbid', from the backend status table (what pg_stat_activity
  *		shows).  Autovacuum workers are not counted: the command signals
- *		them to exit and waits for them.
+ *		them to exit and waits for them.  The transaction's copy of that
+ *		table is dropped first, as pg_stat_clear_snapshot() drops it, so
+ *		that each call counts the sessions connected now, not those of an
+ *		earlier call in the same transaction.
  */
 static int
 count_other_db_sessions(Oid dbid)
 {
 	int			n = 0;
-	int			nbackends = pgstat_fetch_stat_numbackends();
+	int			nbackends;
+
+	pgstat_clear_backend_activity_snapshot();
+	nbackends = pgstat_fetch_stat_numbackends();
 
 	for (int i = 1; i <= nbackends; i++)
 	{

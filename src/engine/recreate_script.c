@@ -136,7 +136,8 @@ ri_recreate_script(const char *ddl)
 	StringInfoData buf;
 	int			nestlevel;
 
-	check_statement_kind(ri_parse_one_statement(ddl), "a recreate script",
+	check_statement_kind(ri_parse_one_statement(ddl, "a recreate script"),
+						 "a recreate script",
 						 "Give one DROP or ALTER TABLE statement.");
 	walk = ri_walk_begin(false);
 	ri_drop_targets(ddl, walk, false);
@@ -163,7 +164,7 @@ ri_recreate_script(const char *ddl)
 char *
 ri_migration_script(const char *ddl)
 {
-	Node	   *stmt = ri_parse_one_statement(ddl);
+	Node	   *stmt = ri_parse_one_statement(ddl, "a migration script");
 	ObjectAddress *targets = NULL;
 	int			ntargets = 0;
 	int			max = 0;
