@@ -54,7 +54,11 @@
  * of the budget, the probe queues, the largest key).  A caller checking
  * many referencing tables passes a cache (RiKeysetCache) in which the sets
  * built whole are kept, within the same budget, for the next tables that
- * reference the same keys, so that each is read and built once per call.
+ * reference the same keys, so that each is read and built once per call;
+ * such a caller's table whose sets fit the budget each but not together is
+ * read once per set, each set built whole (or taken from the cache) and
+ * kept, rather than once with every set split into batches that each
+ * table would build again.
  *
  * Both tables are read with the caller's snapshot (the statement's); each
  * leaf partition of a partitioned table is read (columns mapped by name),
@@ -2480,6 +2484,111 @@ ks_cache_keep(KsState *st, RiKeysetCache *cache, KsFk *kf, Size budget)
 									   ALLOCSET_DEFAULT_SIZES);
 }
 
+
+/* Renumbers the reports of one set's pass to the caller's keys. */
+typedef struct KsPassSink
+{
+	OrphanSink	sink;			/* what the pass reports to */
+	OrphanSink *target;			/* the caller's sink */
+	const int  *fk_index;		/* the pass's key i is the caller's
+								 * fk_index[i] */
+} KsPassSink;
+
+static void
+ks_pass_sink_report(OrphanSink *sink, int fk_index, Oid relid,
+					ItemPointer tid, Datum *keyvals, bool *keynulls)
+{
+	KsPassSink *ps = (KsPassSink *) sink;
+
+	ps->target->report(ps->target, ps->fk_index[fk_index], relid, tid,
+					   keyvals, keynulls);
+}
+
+/*
+ * Should the sets of st be probed in one pass over the table per set?
+ * With a cache, when the sets cannot be held together whole (with the
+ * kept sets they use) but each can alone: then each set is built whole,
+ * or taken from the cache, and kept for the next tables, where one pass
+ * for all of them would split every set into batches, build them again
+ * for each table and write the rows to tapes.
+ */
+static bool
+ks_pass_per_set(KsState *st, RiKeysetCache *cache, Size budget, int nsets)
+{
+	Size		together = 0;
+
+	if (cache == NULL || nsets < 2)
+		return false;
+	for (int f = 0; f < st->nfks; f++)
+	{
+		KsFk	   *kf = &st->fks[f];
+		Size		whole;
+
+		if (kf->owner != NULL)
+			continue;
+		{
+			KsFk		plan = *kf; /* ks_whole_bytes plans its argument */
+
+			whole = ks_whole_bytes(&plan);
+		}
+		if (whole > budget)
+			return false;
+		together = add_size(together, whole);
+	}
+	return together > budget;
+}
+
+/*
+ * Check st's keys in one pass per set (ks_pass_per_set), the sets the
+ * cache keeps first, each pass a call of its own with the same cache.
+ * Every pass reads the same rows (the same snapshot): *rows_scanned gets
+ * them once.
+ */
+static void
+ks_check_per_set(KsState *st, OrphanSink *sink, int64 *rows_scanned,
+				 RiKeysetCache *cache)
+{
+	const FkInfo **pass_fks = palloc(st->nfks * sizeof(FkInfo *));
+	int		   *pass_index = palloc(st->nfks * sizeof(int));
+	bool	   *kept_before = palloc(st->nfks * sizeof(bool));
+	int64		pass_rows = 0;
+	KsPassSink	ps;
+
+	ps.sink.report = ks_pass_sink_report;
+	ps.sink.arg = NULL;
+	ps.target = sink;
+	ps.fk_index = pass_index;
+
+	/* which sets are kept decides the order, before any pass changes it */
+	for (int f = 0; f < st->nfks; f++)
+		kept_before[f] = st->fks[f].cached != NULL &&
+			st->fks[f].cached->setcxt != NULL;
+	for (int kept = 1; kept >= 0; kept--)
+	{
+		for (int f = 0; f < st->nfks; f++)
+		{
+			KsFk	   *o = &st->fks[f];
+
+			if (o->owner != NULL || kept_before[f] != (kept == 1))
+				continue;
+			for (int m = 0; m < o->nmembers; m++)
+			{
+				pass_fks[m] = o->members[m]->fk;
+				pass_index[m] = o->members[m]->fk_index;
+			}
+			CHECK_FOR_INTERRUPTS();
+			pass_rows = 0;
+			ri_keyset_check(pass_fks, o->nmembers, st->snapshot, &ps.sink,
+							&pass_rows, cache);
+		}
+	}
+	if (rows_scanned)
+		*rows_scanned += pass_rows;
+	pfree(kept_before);
+	pfree(pass_fks);
+	pfree(pass_index);
+}
+
 /*
  * keyset_check
  *		Report every orphan of the foreign keys fks[0 .. nfks-1], which all
@@ -2489,8 +2598,9 @@ ks_cache_keep(KsState *st, RiKeysetCache *cache, KsFk *kf, Size budget)
  * at the call, with fk_index its constraint's index in fks; orphans come
  * in no particular order.  The referencing table is read once (rows of
  * batches beyond the first are spilled to temporary tapes, with their
- * keys and ctids); *rows_scanned, when not NULL, is
- * increased by the number of rows read.  Rows and keys visible to snapshot
+ * keys and ctids), or, with a cache, once per key set when the sets fit
+ * the budget each but not together (ks_pass_per_set); *rows_scanned, when
+ * not NULL, is increased by the number of rows in the table.  Rows and keys visible to snapshot
  * are considered.  With a cache (NULL: none), the referenced key sets kept
  * by earlier calls are probed instead of built again, and those built
  * whole are kept for later calls (see THE KEY SETS KEPT ACROSS TABLES).
@@ -2617,6 +2727,16 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 			kf->cached->pk_max = kf->pk_max;
 			kf->cached->pk_bytes = kf->pk_bytes;
 		}
+	}
+
+	if (ks_pass_per_set(&st, cache, budget, nsets))
+	{
+		elog(DEBUG2, "ri_audit: table \"%s\" checked in one pass per key set: its %d sets do not fit in the budget together",
+			 get_rel_name(fks[0]->fk_relid), nsets);
+		MemoryContextSwitchTo(oldcxt);
+		ks_check_per_set(&st, sink, rows_scanned, cache);
+		MemoryContextDelete(cxt);
+		return;
 	}
 
 	/* the budget is shared by the key sets held at once */
