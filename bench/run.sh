@@ -39,15 +39,21 @@ cd "$(dirname "$0")/.."
 BENCH_ROWS=${BENCH_ROWS:-4000000}
 BENCH_PARENTS=${BENCH_PARENTS:-400000}
 BENCH_RUNS=${BENCH_RUNS:-3}
-BENCH_SCENARIOS=${BENCH_SCENARIOS:-int int8 uuid text varchar composite orphans10 wholedb smallbudget fk4 part16 overbudget drop delete}
+bench_default_scenarios="int int8 uuid text varchar composite orphans10 wholedb smallbudget fk4 part16 overbudget drop delete"
+BENCH_SCENARIOS=${BENCH_SCENARIOS:-$bench_default_scenarios}
 BENCH_NOTE=${BENCH_NOTE:-}
-BENCH_WORK_MEM=${BENCH_WORK_MEM:-64MB}
-BENCH_SMALL_MEM=${BENCH_SMALL_MEM:-8MB}
+BENCH_WORK_MEM_DEFAULT=64MB
+BENCH_SMALL_MEM_DEFAULT=8MB
+BENCH_DROP_LARGE_DEFAULT=20000
+BENCH_RI_SETUP_DEFAULT=
+BENCH_RI_SERIAL_DEFAULT=0
+BENCH_WORK_MEM=${BENCH_WORK_MEM:-$BENCH_WORK_MEM_DEFAULT}
+BENCH_SMALL_MEM=${BENCH_SMALL_MEM:-$BENCH_SMALL_MEM_DEFAULT}
 BENCH_PORT=${BENCH_PORT:-54329}
 BENCH_OUT=${BENCH_OUT:-bench/out/results.md}
-BENCH_DROP_LARGE=${BENCH_DROP_LARGE:-20000}
-BENCH_RI_SETUP=${BENCH_RI_SETUP:-}
-BENCH_RI_SERIAL=${BENCH_RI_SERIAL:-0}
+BENCH_DROP_LARGE=${BENCH_DROP_LARGE:-$BENCH_DROP_LARGE_DEFAULT}
+BENCH_RI_SETUP=${BENCH_RI_SETUP:-$BENCH_RI_SETUP_DEFAULT}
+BENCH_RI_SERIAL=${BENCH_RI_SERIAL:-$BENCH_RI_SERIAL_DEFAULT}
 N=$BENCH_ROWS
 P=$BENCH_PARENTS
 
@@ -318,7 +324,16 @@ emit "jit = off, max_parallel_workers_per_gather = 2 (default). BENCH_ROWS=$N BE
 emit "BENCH_RUNS=$BENCH_RUNS. Tables are loaded, then VACUUM (FREEZE, ANALYZE)d; every query reads"
 emit "them from shared buffers after the first run. Peak memory is the backend's private memory"
 emit "(RssAnon), polled; parallel workers' memory is not included."
-emit "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'); command: BENCH_ROWS=$N BENCH_PARENTS=$P BENCH_RUNS=$BENCH_RUNS make bench."
+# the command that repeats this run: the settings that differ from the defaults too
+bench_command="BENCH_ROWS=$N BENCH_PARENTS=$P BENCH_RUNS=$BENCH_RUNS"
+[ "$BENCH_SCENARIOS" = "$bench_default_scenarios" ] ||
+	bench_command+=" BENCH_SCENARIOS=\"$BENCH_SCENARIOS\""
+for v in BENCH_WORK_MEM BENCH_SMALL_MEM BENCH_DROP_LARGE BENCH_RI_SETUP BENCH_RI_SERIAL; do
+	eval "val=\${$v}"
+	eval "def=\${${v}_DEFAULT}"
+	[ "$val" = "$def" ] || bench_command+=" $v=\"$val\""
+done
+emit "Commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'); command: $bench_command make bench."
 [ -n "$BENCH_NOTE" ] && emit "$BENCH_NOTE"
 
 for scenario in $BENCH_SCENARIOS; do
