@@ -108,11 +108,12 @@ typedef struct FkEdge
 	AttrNumber	delsetcols[INDEX_MAX_KEYS]; /* confdelsetcols */
 	bool		key_can_be_null;	/* a row may leave the key NULL, so that
 									 * it is not checked (MATCH SIMPLE: one
-									 * nullable column; FULL: all) */
+									 * nullable column; FULL: all); only
+									 * from ri_fk_edges(true) */
 } FkEdge;
 
 /* src/catalog/fk_catalog.c: foreign keys and access to them */
-extern List *ri_fk_edges(void);
+extern List *ri_fk_edges(bool nullability);
 extern FkListing *ri_fk_listing(List *conoids, int *nkeys);
 extern Oid	ri_fk_lookup(Oid relid, const char *conname);
 extern bool ri_fk_read(Oid conoid, FkInfo *fk, bool missing_ok);

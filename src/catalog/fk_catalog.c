@@ -312,12 +312,16 @@ fk_is_top_level(Form_pg_constraint con)
  * ri_fk_edges
  *		Every top-level foreign key of the database as an FkEdge, in
  *		pg_constraint's heap order, from one scan of pg_constraint with the
- *		catalog snapshot.  A key whose table was dropped while the scan ran
- *		(a key column gone from the catalog cache) is left out.  Takes
- *		AccessShareLock on pg_constraint only; no user table is locked.
+ *		catalog snapshot.  With nullability, key_can_be_null is set from
+ *		the key columns' attnotnull, and a key whose table was dropped while
+ *		the scan ran (a key column gone from the catalog cache) is left out;
+ *		without it, key_can_be_null is false and no column is looked up, so
+ *		that the cost does not grow with pg_attribute lookups for every key
+ *		of the database.  Takes AccessShareLock on pg_constraint only; no
+ *		user table is locked.
  */
 List *
-ri_fk_edges(void)
+ri_fk_edges(bool nullability)
 {
 	Relation	conRel;
 	SysScanDesc scan;
@@ -353,7 +357,7 @@ ri_fk_edges(void)
 								   &e->ndelsetcols, e->delsetcols);
 
 		/* MATCH SIMPLE: one nullable column; MATCH FULL: all of them */
-		for (int i = 0; i < e->nkeys && !gone; i++)
+		for (int i = 0; nullability && i < e->nkeys && !gone; i++)
 		{
 			HeapTuple	atttup;
 
@@ -373,8 +377,9 @@ ri_fk_edges(void)
 			pfree(e);
 			continue;
 		}
-		e->key_can_be_null = (e->matchtype == FKCONSTR_MATCH_FULL) ?
-			(nnullable == e->nkeys) : (nnullable > 0);
+		e->key_can_be_null = nullability &&
+			((e->matchtype == FKCONSTR_MATCH_FULL) ?
+			 (nnullable == e->nkeys) : (nnullable > 0));
 		edges = lappend(edges, e);
 	}
 	systable_endscan(scan);

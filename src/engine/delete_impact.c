@@ -4801,7 +4801,7 @@ ri_delete_impact(const char *stmt)
 	ctl.entrysize = sizeof(ImpactKey);
 	st.keys = hash_create("ri_audit impact keys", 64, &ctl,
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	st.edges = ri_fk_edges();
+	st.edges = ri_fk_edges(false);
 
 	/* Nothing below may write: the user's expressions included. */
 	nestlevel = NewGUCNestLevel();

@@ -379,7 +379,7 @@ collect_foreign_keys(LoadOrderGraph *graph)
 {
 	ListCell   *lc;
 
-	foreach(lc, ri_fk_edges())
+	foreach(lc, ri_fk_edges(true))
 	{
 		FkEdge	   *fk = lfirst(lc);
 		int			from;
