@@ -158,14 +158,19 @@ $bg->quit;
 like($bg->{stderr}, qr/canceling statement due to user request/,
 	'a parallel scan stops on pg_cancel_backend');
 
-# A worker terminated: its error reaches the leader.
+# A worker terminated: its error reaches the leader.  Each scan of the
+# loop has workers of its own, and one that is signalled after it has
+# sent its last message ends without an error, so the workers of the
+# leader are terminated, poll after poll, until its statement has ended.
 ($bg, $pid) = start_loop();
 ok( $node->poll_query_until(
 		'postgres', qq{
-	SELECT bool_or(pg_terminate_backend(pid))
-	  FROM pg_stat_activity
-	 WHERE leader_pid = $pid AND backend_type = 'parallel worker'}),
-	'a worker was terminated');
+	SELECT count(pg_terminate_backend(w.pid)) >= 0
+	   AND NOT EXISTS (SELECT FROM pg_stat_activity
+					    WHERE pid = $pid AND state = 'active')
+	  FROM pg_stat_activity w
+	 WHERE w.leader_pid = $pid AND w.backend_type = 'parallel worker'}),
+	'workers were terminated until the leader\'s statement ended');
 $bg->quit;
 like($bg->{stderr},
 	qr/terminating background worker "parallel worker" due to administrator command/,
