@@ -2950,13 +2950,15 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 	{
 		KsFk	   *o = st.fks[f].owner ? st.fks[f].owner : &st.fks[f];
 
-		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s%s in %d batch(es)%s%s%s%s",
+		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s%s in %d batch(es)%s%s%s%s%s",
 			 NameStr(st.fks[f].fk->conname),
 			 st.fks[f].kind == KS_SET_BITMAP ? "bitmap" :
 			 st.fks[f].kind == KS_SET_INT ? "hash set of integers" :
 			 "hash set of encoded keys",
 			 o->use_cached ? " kept from an earlier table" : "",
 			 st.fks[f].nbatches,
+			 o->ngrows == 0 || st.fks[f].owner ? "" :
+			 psprintf(", grown %d time(s)", o->ngrows),
 			 o->npasses == 0 ? "" :
 			 o->noverflows == 0 ?
 			 psprintf(", %d pass(es) over tapes", o->npasses) :
