@@ -22,13 +22,26 @@
  * the encoding provably decides exactly what the operator decides.  Every
  * other constraint goes through the planner path.
  *
- * How: for each foreign key, a first scan of the referenced table counts its
- * keys (and their range, for one integer column).  A single integer column
- * whose keys are dense gets a bitmap over [min, max]; other keys go into an
- * open-addressing hash table (int64 keys, and fixed-width encoded keys such
- * as uuids or composites of integers and uuids, stored in the slots; keys
- * with a text column in an arena; compared byte for byte).  All
- * foreign keys of the table are probed during one scan of it.
+ * How: each referenced key set is built in one scan of the referenced
+ * table, planned from estimates rather than from a counting scan: the keys
+ * as the planner estimates each leaf's rows (estimate_rel_size: reltuples
+ * scaled to the current pages, or a guess from the pages for a table never
+ * analyzed), their encoded size from the columns' average width
+ * (pg_statistic, else the type's), and, for one integer column, the exact
+ * smallest and largest key: the first and the last entry of each leaf's
+ * btree index of the column whose row the caller's snapshot sees (an index
+ * scan forward and one backward, as get_actual_variable_range() does), so
+ * the bounds are those of the keys the build reads.  A single integer
+ * column whose keys are dense gets a bitmap over [min, max]; other keys go
+ * into an open-addressing hash table (int64 keys, and fixed-width encoded
+ * keys such as uuids or composites of integers and uuids, stored in the
+ * slots; keys with a text column in an arena; compared byte for byte).
+ * The estimates only size the set: a hash table that gets more keys than
+ * planned doubles its slots and rehashes while the old and the new slots
+ * fit in its budget together, and beyond that its batch overflows to the
+ * tapes (below), so the answer is exact whatever the statistics say; the
+ * build counts the keys, which replace the estimates.  All foreign keys of
+ * the table are probed during one scan of it.
  *
  * Memory: the key sets share a budget (ri_audit.work_mem, or work_mem).
  * When a set does not fit, its key space is partitioned as a hash join or
@@ -63,7 +76,8 @@
  * (heapgetpage) and this file once per row.
  *
  * Locks: AccessShareLock on the referencing and referenced tables and on
- * each of their partitions, held until the end of the transaction.  No
+ * each of their partitions, and on the indexes read for the bounds, held
+ * until the end of the transaction.  No
  * privilege or row security check is made here: the caller (the SQL entry points,
  * through fk_catalog.c) has refused whoever may not read the key columns,
  * or is subject to row security on either table, before choosing a path.
