@@ -921,9 +921,12 @@ ks_estimate_pk(KsState *st, KsFk *kf)
 		table_close(rel, NoLock);
 	}
 
-	/* at most what an int64 holds; the estimates only size the set */
-	kf->npk = (int64) Min(ntuples, (double) PG_INT64_MAX / 2);
-	kf->pk_bytes = (uint64) Min(nbytes, (double) PG_INT64_MAX / 2);
+	/*
+	 * The estimates only size the set: at most 2^40 keys (and 2^50 bytes),
+	 * so that no size computed from them overflows, whatever pg_class says
+	 */
+	kf->npk = (int64) Min(ntuples, (double) (INT64CONST(1) << 40));
+	kf->pk_bytes = (uint64) Min(nbytes, (double) (INT64CONST(1) << 50));
 	kf->has_range = range && any;
 	if (range && !any)
 		kf->npk = kf->pk_bytes = 0;	/* the indexes say: no key */
