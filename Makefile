@@ -86,7 +86,7 @@ REGRESS = setup extension_members foreign_keys \
 	hardening_names \
 	hardening_privileges \
 	keyset \
-	keyset_reuse keyset_parallel \
+	keyset_reuse keyset_parallel keyset_estimates \
 	orphans_shapes_planner \
 	security_owner_code \
 	orphans_row_key \

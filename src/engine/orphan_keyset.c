@@ -22,13 +22,27 @@
  * the encoding provably decides exactly what the operator decides.  Every
  * other constraint goes through the planner path.
  *
- * How: for each foreign key, a first scan of the referenced table counts its
- * keys (and their range, for one integer column).  A single integer column
- * whose keys are dense gets a bitmap over [min, max]; other keys go into an
- * open-addressing hash table (int64 keys, and fixed-width encoded keys such
- * as uuids or composites of integers and uuids, stored in the slots; keys
- * with a text column in an arena; compared byte for byte).  All
- * foreign keys of the table are probed during one scan of it.
+ * How: each referenced key set is built in one scan of the referenced
+ * table, planned from estimates rather than from a counting scan: the keys
+ * as the planner estimates each leaf's rows (estimate_rel_size: reltuples
+ * scaled to the current pages; a table never vacuumed nor analyzed has no
+ * reltuples, and its keys are counted by a first scan instead), their
+ * encoded size from the columns' average width (pg_statistic, else the
+ * type's), and, for one integer column, the exact
+ * smallest and largest key: the first and the last entry of each leaf's
+ * btree index of the column whose row the caller's snapshot sees (an index
+ * scan forward and one backward, as get_actual_variable_range() does), so
+ * the bounds are those of the keys the build reads.  A single integer
+ * column whose keys are dense gets a bitmap over [min, max]; other keys go
+ * into an open-addressing hash table (int64 keys, and fixed-width encoded
+ * keys such as uuids or composites of integers and uuids, stored in the
+ * slots; keys with a text column in an arena; compared byte for byte).
+ * The estimates only size the set: a hash table that gets more keys than
+ * planned doubles its slots and rehashes while the old and the new slots
+ * fit in its budget together, and beyond that its batch overflows to the
+ * tapes (below), so the answer is exact whatever the statistics say; the
+ * build counts the keys, which replace the estimates.  All foreign keys of
+ * the table are probed during one scan of it.
  *
  * Memory: the key sets share a budget (ri_audit.work_mem, or work_mem).
  * When a set does not fit, its key space is partitioned as a hash join or
@@ -67,7 +81,8 @@
  * (heapgetpage) and this file once per row.
  *
  * Locks: AccessShareLock on the referencing and referenced tables and on
- * each of their partitions, held until the end of the transaction.  No
+ * each of their partitions, and on the indexes read for the bounds, held
+ * until the end of the transaction.  No
  * privilege or row security check is made here: the caller (the SQL entry points,
  * through fk_catalog.c) has refused whoever may not read the key columns,
  * or is subject to row security on either table, before choosing a path.
@@ -81,21 +96,29 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/nbtree.h"
 #include "access/relscan.h"
+#include "access/skey.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_opfamily.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
+#include "optimizer/plancat.h"
 #include "partitioning/partdesc.h"
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
+#include "utils/relcache.h"
 #include "utils/logtape.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -195,10 +218,15 @@ typedef struct KsFk
 	bool		use_cached;		/* owner only: probe the entry's kept set
 								 * instead of building one */
 
-	/* from the counting scan of the referenced table */
+	/*
+	 * The referenced keys: estimated by ks_estimate_pk() before the build,
+	 * counted by the build (ks_build_tables) and exact after it
+	 */
 	int64		npk;			/* referenced rows with no NULL key column */
-	int64		pk_min;			/* smallest key (single_int only) */
-	int64		pk_max;			/* largest key (single_int only) */
+	int64		pk_min;			/* smallest key (has_range only) */
+	int64		pk_max;			/* largest key (has_range only) */
+	bool		has_range;		/* pk_min and pk_max are the exact bounds of
+								 * the keys (single_int, from the indexes) */
 	uint64		pk_bytes;		/* arena bytes of all keys (MAXALIGNed) */
 
 	/* the plan */
@@ -250,6 +278,7 @@ typedef struct KsFk
 	Size		arena_used;		/* bytes of arena chunks allocated */
 	Size		arena_limit;	/* most arena bytes allowed */
 	bool		overflow;		/* the batch did not fit */
+	int			ngrows;			/* times a hash set was grown (ks_grow) */
 	int			nbatches;		/* batches built so far */
 
 	/* per leaf partition of the table being scanned */
@@ -322,6 +351,7 @@ static List *ks_leaf_relids(Oid relid);
 static void ks_map_attnums(Oid parent, Relation leaf, const AttrNumber *attnums,
 						   int nkeys, AttrNumber *out);
 static void ks_count_pk(KsState *st, KsFk *kf);
+static void ks_estimate_pk(KsState *st, KsFk *kf);
 static void ks_plan(KsFk *kf);
 static void ks_plan_pass(KsState *st, KsFk *o, KsBatch p, uint64 n,
 						 uint64 bytes);
@@ -733,11 +763,91 @@ ks_hash_in_batch(const KsBatch *b, uint64 h)
 }
 
 /*
+ * The smallest and largest key of the single integer column att of leaf,
+ * among the rows visible to the scan's snapshot, read from the first and
+ * the last entry of a btree index of that column (integer_ops, no
+ * predicate, usable by every snapshot) whose heap tuple is visible, as
+ * get_actual_variable_range() does but with the caller's snapshot: so the
+ * bounds are exact for the keys the build will read.  False when leaf has
+ * no such index; *empty true when no row of leaf has a non-NULL key.
+ * Takes AccessShareLock on the index.
+ */
+static bool
+ks_index_range(KsState *st, KsFk *kf, Relation leaf, AttrNumber att,
+			   int64 *min, int64 *max, bool *empty)
+{
+	List	   *indexes = RelationGetIndexList(leaf);
+	ListCell   *lc;
+	bool		found = false;
+
+	*empty = true;
+	foreach(lc, indexes)
+	{
+		Relation	irel = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ind = irel->rd_index;
+		bool		usable;
+
+		usable = irel->rd_rel->relam == BTREE_AM_OID &&
+			ind->indisvalid && ind->indisready && ind->indislive &&
+			!ind->indcheckxmin &&
+			ind->indnkeyatts >= 1 && ind->indkey.values[0] == att &&
+			irel->rd_opfamily[0] == INTEGER_BTREE_FAM_OID &&
+			heap_attisnull(irel->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(irel->rd_indextuple, Anum_pg_index_indexprs, NULL);
+		if (usable)
+		{
+			TupleTableSlot *slot = table_slot_create(leaf, NULL);
+			ScanKeyData key;
+			int			dir;
+
+			/* skip the NULLs, wherever the index keeps them */
+			ScanKeyEntryInitialize(&key, SK_ISNULL | SK_SEARCHNOTNULL, 1,
+								   InvalidStrategy, InvalidOid, InvalidOid,
+								   InvalidOid, (Datum) 0);
+			for (dir = 0; dir < 2; dir++)
+			{
+				IndexScanDesc scan = index_beginscan(leaf, irel, st->snapshot,
+													 1, 0);
+				bool		isnull;
+				Datum		d;
+				int64		v;
+
+				index_rescan(scan, &key, 1, NULL, 0);
+				if (index_getnext_slot(scan, dir == 0 ? ForwardScanDirection :
+									   BackwardScanDirection, slot))
+				{
+					d = slot_getattr(slot, att, &isnull);
+					if (isnull)
+						elog(ERROR, "unexpected NULL key in index \"%s\"",
+							 RelationGetRelationName(irel));
+					v = ks_int_value(kf->pkcol[0], d);
+					*empty = false;
+					if (dir == 0)
+						*min = v;
+					else
+						*max = v;
+				}
+				index_endscan(scan);
+				if (*empty)
+					break;		/* no visible key: no need to look back */
+			}
+			ExecDropSingleTupleTableSlot(slot);
+			found = true;
+		}
+		index_close(irel, NoLock);
+		if (found)
+			break;
+	}
+	list_free(indexes);
+	return found;
+}
+
+/*
  * Scan the referenced table once to count its keys, their range (one
- * integer column) and their encoded size.  Rows with a NULL key column (a
- * UNIQUE constraint allows them) can never match and are left out.  It
- * reads the tables of kf->pk_leaves, as the build does, so that a partition
- * attached meanwhile cannot give the build a key the count did not see.
+ * integer column) and their encoded size, for ks_estimate_pk() when a leaf
+ * has no statistics to plan from.  Rows with a NULL key column (a UNIQUE
+ * constraint allows them) can never match and are left out.  It reads the
+ * tables of kf->pk_leaves, as the build does.
  */
 static void
 ks_count_pk(KsState *st, KsFk *kf)
@@ -793,6 +903,125 @@ ks_count_pk(KsState *st, KsFk *kf)
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
+	}
+	kf->has_range = kf->single_int && kf->npk > 0;
+	if (!kf->has_range)
+	{
+		kf->pk_min = 0;
+		kf->pk_max = -1;
+	}
+}
+
+/*
+ * Plan kf's set from estimates, without reading the referenced table: the
+ * keys it holds are estimated as the planner estimates the rows of each
+ * leaf (estimate_rel_size: pg_class.reltuples scaled to the current
+ * number of pages; when a leaf was never vacuumed nor analyzed, the keys
+ * are counted by ks_count_pk() instead), their encoded size from the columns' average
+ * width (pg_statistic, else the type's), and, for one integer column, the
+ * exact smallest and largest key come from an index of each leaf
+ * (ks_index_range), which allows a bitmap.  The build stays exact whatever
+ * these estimates say (a hash set grows, or spills, when more keys come;
+ * see ks_grow() and ks_overflow()) and counts the keys it reads, which
+ * replace the estimates in kf->npk and kf->pk_bytes.  It opens the tables
+ * of kf->pk_leaves, which the build reads.
+ */
+static void
+ks_estimate_pk(KsState *st, KsFk *kf)
+{
+	const FkInfo *fk = kf->fk;
+	ListCell   *lc;
+	double		ntuples = 0;
+	double		nbytes = 0;
+	bool		range = kf->single_int;
+	bool		any = false;
+
+	kf->pk_min = PG_INT64_MAX;
+	kf->pk_max = PG_INT64_MIN;
+
+	foreach(lc, kf->pk_leaves)
+	{
+		Relation	rel = table_open(lfirst_oid(lc), AccessShareLock);
+		AttrNumber	att[INDEX_MAX_KEYS];
+		BlockNumber pages;
+		double		tuples;
+		double		allvisfrac;
+		Size		width = 0;
+		int			i;
+
+		CHECK_FOR_INTERRUPTS();
+
+		/*
+		 * A leaf never vacuumed nor analyzed (reltuples -1, as after CREATE
+		 * TABLE and a load) has only a guess from its pages, which can be
+		 * far too low for wide keys: its set is planned from a count.
+		 */
+		if (rel->rd_rel->reltuples < 0)
+		{
+			table_close(rel, NoLock);
+			ks_count_pk(st, kf);
+			return;
+		}
+		ks_map_attnums(fk->pk_relid, rel, fk->pk_attnums, kf->nkeys, att);
+		estimate_rel_size(rel, NULL, &pages, &tuples, &allvisfrac);
+		tuples = Max(tuples, 0);
+		for (i = 0; i < kf->nkeys; i++)
+		{
+			int32		w;
+
+			switch (kf->pkcol[i])
+			{
+				case KS_COL_UUID:
+					width += UUID_LEN;
+					break;
+				case KS_COL_TEXT:
+					w = get_attavgwidth(RelationGetRelid(rel), att[i]);
+					if (w <= 0)
+						w = get_typavgwidth(TupleDescAttr(RelationGetDescr(rel),
+														  att[i] - 1)->atttypid,
+											TupleDescAttr(RelationGetDescr(rel),
+														  att[i] - 1)->atttypmod);
+					width += sizeof(uint32) + Max(w, 0);
+					break;
+				default:
+					width += sizeof(int64);
+					break;
+			}
+		}
+		ntuples += tuples;
+		nbytes += tuples * MAXALIGN(width);
+
+		if (range)
+		{
+			int64		lo = 0;
+			int64		hi = 0;
+			bool		empty;
+
+			if (!ks_index_range(st, kf, rel, att[0], &lo, &hi, &empty))
+				range = false;
+			else if (!empty)
+			{
+				any = true;
+				kf->pk_min = Min(kf->pk_min, lo);
+				kf->pk_max = Max(kf->pk_max, hi);
+			}
+		}
+		table_close(rel, NoLock);
+	}
+
+	/*
+	 * The estimates only size the set: at most 2^40 keys (and 2^50 bytes),
+	 * so that no size computed from them overflows, whatever pg_class says
+	 */
+	kf->npk = (int64) Min(ntuples, (double) (INT64CONST(1) << 40));
+	kf->pk_bytes = (uint64) Min(nbytes, (double) (INT64CONST(1) << 50));
+	kf->has_range = range && any;
+	if (range && !any)
+		kf->npk = kf->pk_bytes = 0;	/* the indexes say: no key */
+	if (!kf->has_range)
+	{
+		kf->pk_min = 0;
+		kf->pk_max = -1;
 	}
 }
 
@@ -892,7 +1121,7 @@ ks_plan(KsFk *kf)
 {
 	int			bits;
 
-	if (kf->single_int && kf->npk > 0)
+	if (kf->single_int && kf->has_range)
 	{
 		uint64		range = (uint64) kf->pk_max - (uint64) kf->pk_min;
 
@@ -942,6 +1171,104 @@ ks_reset_set(KsFk *kf)
 	kf->overflow = false;
 }
 
+/*
+ * The hash set of the batch in memory is full: double its slots and
+ * rehash its keys, when the old and the new slots (and the arena) fit in
+ * the set's budget together; false when they do not, and the batch is
+ * then full.  The plan sized the set from estimates, so a set of more keys
+ * than planned grows as far as the budget allows before it overflows.
+ */
+static bool
+ks_grow(KsFk *kf)
+{
+	uint64		oldn = kf->mask + 1;
+	uint64		newn = oldn * 2;
+	Size		stride;
+	Size		extra;
+	uint64		i;
+
+	if (kf->kind == KS_SET_INT)
+		stride = sizeof(int64);
+	else if (kf->fixed_len > 0)
+		stride = kf->fstride;
+	else
+		stride = sizeof(KsSlot);
+	extra = kf->kind == KS_SET_BYTES && kf->fixed_len == 0 ? kf->arena_used : 0;
+	if (newn > (UINT64CONST(1) << 40) ||
+		(oldn + newn) * stride + extra > kf->budget)
+		return false;
+
+	if (kf->kind == KS_SET_INT)
+	{
+		int64	   *old = kf->islots;
+
+		kf->islots = MemoryContextAllocHuge(kf->setcxt, newn * sizeof(int64));
+		for (i = 0; i < newn; i++)
+			kf->islots[i] = KS_EMPTY_INT;
+		kf->mask = newn - 1;
+		for (i = 0; i < oldn; i++)
+		{
+			int64		v = old[i];
+			uint64		j;
+
+			if (v == KS_EMPTY_INT)
+				continue;
+			j = ks_mix64((uint64) v) & kf->mask;
+			while (kf->islots[j] != KS_EMPTY_INT)
+				j = (j + 1) & kf->mask;
+			kf->islots[j] = v;
+		}
+		pfree(old);
+	}
+	else if (kf->fixed_len > 0)
+	{
+		char	   *old = kf->fslots;
+
+		kf->fslots = MemoryContextAllocExtended(kf->setcxt, newn * stride,
+												MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		kf->mask = newn - 1;
+		for (i = 0; i < oldn; i++)
+		{
+			const char *slot = old + i * stride;
+			uint64		j;
+
+			if (*(const uint32 *) slot == 0)
+				continue;
+			j = ks_hash_key(slot + sizeof(uint32), kf->fixed_len) & kf->mask;
+			while (*(uint32 *) (kf->fslots + j * stride) != 0)
+				j = (j + 1) & kf->mask;
+			memcpy(kf->fslots + j * stride, slot, stride);
+		}
+		pfree(old);
+	}
+	else
+	{
+		KsSlot	   *old = kf->bslots;
+
+		kf->bslots = MemoryContextAllocExtended(kf->setcxt, newn * stride,
+												MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		kf->mask = newn - 1;
+		for (i = 0; i < oldn; i++)
+		{
+			uint64		j;
+
+			if (old[i].ptr == NULL)
+				continue;
+			j = ks_hash_key(old[i].ptr, old[i].len) & kf->mask;
+			while (kf->bslots[j].ptr != NULL)
+				j = (j + 1) & kf->mask;
+			kf->bslots[j] = old[i];
+		}
+		pfree(old);
+		kf->arena_limit = kf->budget > newn * stride ?
+			kf->budget - newn * stride : 0;
+	}
+	kf->maxused = newn * KS_FILL_NUM / KS_FILL_DEN;
+	kf->plan_capacity = kf->maxused;
+	kf->ngrows++;
+	return true;
+}
+
 /* Add an int64 key to the hash set; false when the batch is full. */
 static bool
 ks_insert_int(KsFk *kf, int64 v)
@@ -953,6 +1280,7 @@ ks_insert_int(KsFk *kf, int64 v)
 		kf->has_empty_key = true;
 		return true;
 	}
+again:
 	i = ks_mix64((uint64) v) & kf->mask;
 	for (;;)
 	{
@@ -963,7 +1291,11 @@ ks_insert_int(KsFk *kf, int64 v)
 		i = (i + 1) & kf->mask;
 	}
 	if (kf->nused >= kf->maxused)
+	{
+		if (ks_grow(kf))
+			goto again;
 		return false;
+	}
 	kf->islots[i] = v;
 	kf->nused++;
 	return true;
@@ -1000,9 +1332,11 @@ static bool
 ks_insert_bytes(KsFk *kf, const char *key, uint32 len, uint64 h)
 {
 	uint32		tag = (uint32) (h >> 16);
-	uint64		i = h & kf->mask;
+	uint64		i;
 	char	   *copy;
 
+again:
+	i = h & kf->mask;
 	if (kf->fixed_len > 0)
 	{
 		char	   *slot;
@@ -1020,7 +1354,11 @@ ks_insert_bytes(KsFk *kf, const char *key, uint32 len, uint64 h)
 			i = (i + 1) & kf->mask;
 		}
 		if (kf->nused >= kf->maxused)
+		{
+			if (ks_grow(kf))
+				goto again;
 			return false;
+		}
 		*(uint32 *) slot = tag;
 		memcpy(slot + sizeof(uint32), key, len);
 		kf->nused++;
@@ -1038,7 +1376,11 @@ ks_insert_bytes(KsFk *kf, const char *key, uint32 len, uint64 h)
 		i = (i + 1) & kf->mask;
 	}
 	if (kf->nused >= kf->maxused)
+	{
+		if (ks_grow(kf))
+			goto again;
 		return false;
+	}
 
 	/* copy the key into the arena */
 	if (MAXALIGN(len) > kf->arena_left)
@@ -1125,7 +1467,7 @@ ks_add_key(KsFk *kf, uint64 h, const char *key, uint32 len)
 		if ((off & bmask) != kf->cur.value)
 			return true;
 		off >>= kf->cur.bits;
-		/* the counting scan saw the same rows: off < nbits */
+		/* the build checked the key against the range: off < nbits */
 		kf->bitmap[off / 64] |= UINT64CONST(1) << (off % 64);
 		return true;
 	}
@@ -1448,10 +1790,14 @@ ks_build_tables(KsState *st, KsFk *kf)
 	Datum		vals[INDEX_MAX_KEYS];
 	MemoryContext oldcxt;
 	KsBatch		all = {0, 0};
+	int64		npk;
+	uint64		pk_bytes;
 	int			i;
 
 	ks_plan_pass(st, kf, all, (uint64) kf->npk, kf->pk_bytes);
 	ks_alloc_set(kf);
+	npk = 0;
+	pk_bytes = 0;
 
 	foreach(lc, kf->pk_leaves)
 	{
@@ -1476,16 +1822,25 @@ ks_build_tables(KsState *st, KsFk *kf)
 			if (!ks_slot_keys(slot, att, kf->nkeys, maxatt, vals))
 				continue;
 
+			npk++;
 			if (kf->kind == KS_SET_BYTES)
 			{
 				ks_encode(st, kf->pkcol, kf->nkeys, vals);
+				pk_bytes += MAXALIGN(st->keybuf.len);
 				h = ks_hash_key(st->keybuf.data, st->keybuf.len);
 				ks_take_key(st, kf, h, st->keybuf.data, st->keybuf.len);
 				continue;
 			}
 			v = ks_int_value(kf->pkcol[0], vals[0]);
+			pk_bytes += sizeof(int64);
 			if (kf->kind == KS_SET_BITMAP)
+			{
+				/* the indexes gave the bounds under the same snapshot */
+				if (v < kf->pk_min || v > kf->pk_max)
+					elog(ERROR, "key of foreign key constraint \"%s\" outside the referenced index's range",
+						 NameStr(fk->conname));
 				h = (uint64) v - (uint64) kf->pk_min;
+			}
 			else
 				h = ks_mix64((uint64) v);
 			ks_take_key(st, kf, h, (const char *) &v, sizeof(v));
@@ -1498,6 +1853,10 @@ ks_build_tables(KsState *st, KsFk *kf)
 		table_close(rel, NoLock);
 	}
 	kf->nbatches++;
+
+	/* the counts replace the estimates */
+	kf->npk = npk;
+	kf->pk_bytes = pk_bytes;
 }
 
 /* Write a row whose key is not in the batch in memory to its tape. */
@@ -2046,6 +2405,7 @@ ks_share(KsFk *kf, bool plan)
 		kf->npk = o->npk;
 		kf->pk_min = o->pk_min;
 		kf->pk_max = o->pk_max;
+		kf->has_range = o->has_range;
 		kf->pk_bytes = o->pk_bytes;
 		kf->kind = o->kind;
 		kf->nbits = o->nbits;
@@ -2106,10 +2466,14 @@ typedef struct KsCacheEntry
 	KsColKind	pkcol[INDEX_MAX_KEYS];	/* their encoding */
 	List	   *leaves;			/* the tables read (ks_leaf_relids) */
 
-	/* its counts (ks_count_pk) */
+	/*
+	 * its counts: ks_estimate_pk()'s estimates, replaced by the counts of
+	 * the first build (ks_build_tables)
+	 */
 	int64		npk;
 	int64		pk_min;
 	int64		pk_max;
+	bool		has_range;
 	uint64		pk_bytes;
 
 	/* the next key to check that references pk_relid (INT_MAX: none) */
@@ -2698,7 +3062,7 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		o->members[o->nmembers++] = kf;
 	}
 
-	/* each key set's referenced tables, and its counts */
+	/* each key set's referenced tables, and its estimated counts */
 	if (cache != NULL && !ks_cache_serves(cache, snapshot))
 		cache = NULL;
 	for (f = 0; f < nfks; f++)
@@ -2716,15 +3080,17 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 			kf->npk = kf->cached->npk;
 			kf->pk_min = kf->cached->pk_min;
 			kf->pk_max = kf->cached->pk_max;
+			kf->has_range = kf->cached->has_range;
 			kf->pk_bytes = kf->cached->pk_bytes;
 			continue;
 		}
-		ks_count_pk(&st, kf);
+		ks_estimate_pk(&st, kf);
 		if (kf->cached != NULL)
 		{
 			kf->cached->npk = kf->npk;
 			kf->cached->pk_min = kf->pk_min;
 			kf->cached->pk_max = kf->pk_max;
+			kf->cached->has_range = kf->has_range;
 			kf->cached->pk_bytes = kf->pk_bytes;
 		}
 	}
@@ -2757,6 +3123,12 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 		{
 			ks_plan(kf);
 			ks_build_tables(&st, kf);
+			if (kf->cached != NULL)
+			{
+				/* the next calls plan from the counts */
+				kf->cached->npk = kf->npk;
+				kf->cached->pk_bytes = kf->pk_bytes;
+			}
 		}
 	}
 
@@ -2799,13 +3171,15 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 	{
 		KsFk	   *o = st.fks[f].owner ? st.fks[f].owner : &st.fks[f];
 
-		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s%s in %d batch(es)%s%s%s%s",
+		elog(DEBUG2, "ri_audit: foreign key constraint \"%s\" checked with a %s%s in %d batch(es)%s%s%s%s%s",
 			 NameStr(st.fks[f].fk->conname),
 			 st.fks[f].kind == KS_SET_BITMAP ? "bitmap" :
 			 st.fks[f].kind == KS_SET_INT ? "hash set of integers" :
 			 "hash set of encoded keys",
 			 o->use_cached ? " kept from an earlier table" : "",
 			 st.fks[f].nbatches,
+			 o->ngrows == 0 || st.fks[f].owner ? "" :
+			 psprintf(", grown %d time(s)", o->ngrows),
 			 o->npasses == 0 ? "" :
 			 o->noverflows == 0 ?
 			 psprintf(", %d pass(es) over tapes", o->npasses) :
