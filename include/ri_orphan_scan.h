@@ -51,6 +51,22 @@ struct OrphanSink
 };
 
 /*
+ * orphan_scan.c: a sink that passes each report on to another, under the
+ * other's numbering: the scan's key i is target's fk_index[i].  It lives
+ * in the caller's frame, for the one scan it is given to.
+ */
+typedef struct OrphanRenumberSink
+{
+	OrphanSink	sink;			/* what the scan reports to */
+	OrphanSink *target;			/* the sink the reports go on to */
+	const int  *fk_index;		/* the scan's key i is target's fk_index[i] */
+} OrphanRenumberSink;
+
+extern OrphanSink *ri_renumber_sink(OrphanRenumberSink *rs,
+									OrphanSink *target,
+									const int *fk_index);
+
+/*
  * orphan_keyset.c: referenced key sets kept across the referencing tables
  * of one call (check_foreign_keys, assert_no_orphans), within the budget.
  */

@@ -85,9 +85,9 @@ ALTER TABLE e2 ADD FOREIGN KEY (k) REFERENCES rp (code) NOT VALID;
 ALTER TABLE f1 ADD FOREIGN KEY (k) REFERENCES rp NOT VALID,
 	ADD FOREIGN KEY (a, b) REFERENCES rp (a, b) NOT VALID;
 
--- check_foreign_keys() over all of them by one scan method, with every
--- orphan key in the sample.
-CREATE FUNCTION kr_check(method text)
+-- check_foreign_keys() over tables by one scan method, with every orphan
+-- key in the sample.
+CREATE FUNCTION kr_check(method text, tables regclass[])
 	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
 				   orphan_count bigint, sample jsonb)
 	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
@@ -95,18 +95,20 @@ BEGIN
 	PERFORM set_config('ri_audit.scan_method', method, true);
 	RETURN QUERY SELECT k.fk_name, k.status, k.rows_checked, k.orphan_count,
 						k.sample
-		FROM ri_audit.check_foreign_keys(
-			'{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2, f1}', 100000) k;
+		FROM ri_audit.check_foreign_keys(tables, 100000) k;
 END $$;
--- Both paths side by side: the counts, whether the fast path's row (its
--- sample holding every orphan key in output order) equals the planner's.
-CREATE FUNCTION kr_compare()
+-- Both paths side by side over tables (by default all of the above): the
+-- counts, whether the fast path's row (its sample holding every orphan key
+-- in output order) equals the planner's.
+CREATE FUNCTION kr_compare(
+		tables regclass[] DEFAULT '{a1, a2, b1, b2, c1, c2, d1, d2, e1, e2, f1}')
 	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
 				   orphan_count bigint, same_with_planner bool)
 	LANGUAGE sql AS $$
 	SELECT f.fk_name, f.status, f.rows_checked, f.orphan_count,
 		   f IS NOT DISTINCT FROM p
-	  FROM kr_check('fast') f FULL JOIN kr_check('planner') p USING (fk_name)
+	  FROM kr_check('fast', tables) f
+		   FULL JOIN kr_check('planner', tables) p USING (fk_name)
 	 ORDER BY 1
 $$;
 -- assert_no_orphans() by one scan method: its error.
@@ -184,21 +186,8 @@ ALTER TABLE g1 ADD FOREIGN KEY (c) REFERENCES rp (code) NOT VALID,
 	ADD FOREIGN KEY (u) REFERENCES ru NOT VALID;
 ALTER TABLE g2 ADD FOREIGN KEY (u) REFERENCES ru NOT VALID,
 	ADD FOREIGN KEY (c) REFERENCES rp (code) NOT VALID;
-CREATE FUNCTION kr_check_g(method text)
-	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
-				   orphan_count bigint, sample jsonb)
-	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
-BEGIN
-	PERFORM set_config('ri_audit.scan_method', method, true);
-	RETURN QUERY SELECT k.fk_name, k.status, k.rows_checked, k.orphan_count,
-						k.sample
-		FROM ri_audit.check_foreign_keys('{g1, g2}', 100000) k;
-END $$;
 SET ri_audit.work_mem = 1200;
-SELECT f.fk_name, f.status, f.rows_checked, f.orphan_count,
-	   f IS NOT DISTINCT FROM p AS same_with_planner
-  FROM kr_check_g('fast') f FULL JOIN kr_check_g('planner') p USING (fk_name)
- ORDER BY 1;
+SELECT * FROM kr_compare('{g1, g2}');
 SET client_min_messages = debug2;
 SELECT count(*) FROM ri_audit.check_foreign_keys('{g1, g2}');
 SET client_min_messages = warning;

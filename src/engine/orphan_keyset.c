@@ -2848,26 +2848,6 @@ ks_cache_keep(KsState *st, RiKeysetCache *cache, KsFk *kf, Size budget)
 									   ALLOCSET_DEFAULT_SIZES);
 }
 
-
-/* Renumbers the reports of one set's pass to the caller's keys. */
-typedef struct KsPassSink
-{
-	OrphanSink	sink;			/* what the pass reports to */
-	OrphanSink *target;			/* the caller's sink */
-	const int  *fk_index;		/* the pass's key i is the caller's
-								 * fk_index[i] */
-} KsPassSink;
-
-static void
-ks_pass_sink_report(OrphanSink *sink, int fk_index, Oid relid,
-					ItemPointer tid, Datum *keyvals, bool *keynulls)
-{
-	KsPassSink *ps = (KsPassSink *) sink;
-
-	ps->target->report(ps->target, ps->fk_index[fk_index], relid, tid,
-					   keyvals, keynulls);
-}
-
 /*
  * Should the sets of st be probed in one pass over the table per set?
  * With a cache, when the sets cannot be held together whole (with the
@@ -2916,12 +2896,8 @@ ks_check_per_set(KsState *st, OrphanSink *sink, int64 *rows_scanned,
 	int		   *pass_index = palloc(st->nfks * sizeof(int));
 	bool	   *kept_before = palloc(st->nfks * sizeof(bool));
 	int64		pass_rows = 0;
-	KsPassSink	ps;
-
-	ps.sink.report = ks_pass_sink_report;
-	ps.sink.arg = NULL;
-	ps.target = sink;
-	ps.fk_index = pass_index;
+	OrphanRenumberSink pass_sink;
+	OrphanSink *pass_target = ri_renumber_sink(&pass_sink, sink, pass_index);
 
 	/* which sets are kept decides the order, before any pass changes it */
 	for (int f = 0; f < st->nfks; f++)
@@ -2942,7 +2918,7 @@ ks_check_per_set(KsState *st, OrphanSink *sink, int64 *rows_scanned,
 			}
 			CHECK_FOR_INTERRUPTS();
 			pass_rows = 0;
-			ri_keyset_check(pass_fks, o->nmembers, st->snapshot, &ps.sink,
+			ri_keyset_check(pass_fks, o->nmembers, st->snapshot, pass_target,
 							&pass_rows, cache);
 		}
 	}

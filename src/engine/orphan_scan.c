@@ -212,22 +212,29 @@ compact_cmp(const CompactOrphan *a, const CompactOrphan *b)
  * ------------------------------------------------------------------------
  */
 
-/* Renumbers the fast path's reports to the caller's fk_index. */
-typedef struct FastSink
-{
-	OrphanSink	sink;			/* what ri_keyset_check() reports to */
-	OrphanSink *target;			/* the caller's sink */
-	const int  *fk_index;		/* fast key i is the caller's fk_index[i] */
-} FastSink;
-
 static void
-fast_sink_report(OrphanSink *sink, int fk_index, Oid relid, ItemPointer tid,
-				 Datum *keyvals, bool *keynulls)
+renumber_sink_report(OrphanSink *sink, int fk_index, Oid relid,
+					 ItemPointer tid, Datum *keyvals, bool *keynulls)
 {
-	FastSink   *fs = (FastSink *) sink;
+	OrphanRenumberSink *rs = (OrphanRenumberSink *) sink;
 
-	fs->target->report(fs->target, fs->fk_index[fk_index], relid, tid,
+	rs->target->report(rs->target, rs->fk_index[fk_index], relid, tid,
 					   keyvals, keynulls);
+}
+
+/*
+ * Make rs the sink that passes the reports of a scan on to target, the
+ * scan's key i as target's fk_index[i].
+ */
+OrphanSink *
+ri_renumber_sink(OrphanRenumberSink *rs, OrphanSink *target,
+				 const int *fk_index)
+{
+	rs->sink.report = renumber_sink_report;
+	rs->sink.arg = NULL;
+	rs->target = target;
+	rs->fk_index = fk_index;
+	return &rs->sink;
 }
 
 void
@@ -256,17 +263,14 @@ ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
 	if (nfast > 0)
 	{
 		TimestampTz start = GetCurrentTimestamp();
-		FastSink	fs;
+		OrphanRenumberSink fast_sink;
 		int64		rows = 0;
 		int64		elapsed;
 
-		fs.sink.report = fast_sink_report;
-		fs.sink.arg = NULL;
-		fs.target = sink;
-		fs.fk_index = fast_index;
 		CHECK_FOR_INTERRUPTS();
-		ri_keyset_check(fast, nfast, GetActiveSnapshot(), &fs.sink, &rows,
-						cache);
+		ri_keyset_check(fast, nfast, GetActiveSnapshot(),
+						ri_renumber_sink(&fast_sink, sink, fast_index),
+						&rows, cache);
 		elapsed = (GetCurrentTimestamp() - start) / nfast;
 		for (int j = 0; j < nfast; j++)
 		{
