@@ -9,34 +9,9 @@ SET client_min_messages = warning;
 CREATE SCHEMA ks;
 SET search_path = ks, public;
 
--- The orphans of one constraint by one scan method, as orphans() returns
--- them (ordered by table, key, ctid).
-CREATE FUNCTION ks_run(con oid, method text)
-	RETURNS TABLE (row_table regclass, row_ctid tid, key jsonb)
-	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
-BEGIN
-	PERFORM set_config('ri_audit.scan_method', method, true);
-	RETURN QUERY SELECT o.row_table, o.row_ctid, o.key FROM ri_audit.orphans(con) o;
-END $$;
-
--- Fast path versus planner path for every foreign key of a table: the
--- number of orphans, and how many rows the two disagree on; then both
--- paths through check_foreign_keys(), where the fast path checks all keys
--- of the table in one pass.
-CREATE FUNCTION ks_compare(tab regclass)
-	RETURNS TABLE (fk_name name, orphans bigint, disagree bigint)
-	LANGUAGE sql AS $$
-	SELECT c.conname,
-		   (SELECT count(*) FROM ks_run(c.oid, 'fast')),
-		   (SELECT count(*) FROM ((SELECT * FROM ks_run(c.oid, 'fast')
-								   EXCEPT ALL SELECT * FROM ks_run(c.oid, 'planner'))
-								  UNION ALL
-								  (SELECT * FROM ks_run(c.oid, 'planner')
-								   EXCEPT ALL SELECT * FROM ks_run(c.oid, 'fast'))) d)
-	  FROM pg_constraint c
-	 WHERE c.conrelid = tab AND c.contype = 'f' AND c.conparentid = 0
-	 ORDER BY 1
-$$;
+-- Both paths through check_foreign_keys(), where the fast path checks all
+-- keys of the table in one pass (ri_regress.orphans_compare, from setup,
+-- compares them key by key).
 CREATE FUNCTION ks_check(tab regclass, method text)
 	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
 				   orphan_count bigint)
@@ -66,8 +41,8 @@ INSERT INTO c_int VALUES (1, 1, 1), (1000, 1000, 1000), (0, 0, 0),
 ALTER TABLE c_int ADD FOREIGN KEY (a) REFERENCES p4 NOT VALID,
 	ADD FOREIGN KEY (b) REFERENCES p4 NOT VALID,
 	ADD FOREIGN KEY (c) REFERENCES p4 NOT VALID;
-SELECT * FROM ks_compare('c_int');
-SELECT c.conname, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
+SELECT * FROM ri_regress.orphans_compare('c_int');
+SELECT c.conname, o.key FROM pg_constraint c, ri_regress.orphans_by(c.oid, 'fast') o
  WHERE c.conrelid = 'c_int'::regclass ORDER BY 1, o.row_table, o.key;
 SELECT * FROM ks_check_both('c_int');
 
@@ -78,8 +53,8 @@ INSERT INTO cm VALUES (1), (2);
 ALTER TABLE cm ADD COLUMN m int DEFAULT 2000;
 INSERT INTO cm VALUES (3, 5), (4, NULL);
 ALTER TABLE cm ADD FOREIGN KEY (m) REFERENCES p4 NOT VALID;
-SELECT * FROM ks_compare('cm');
-SELECT o.key, t.a FROM ks_run((SELECT oid FROM pg_constraint WHERE conrelid = 'cm'::regclass), 'fast') o
+SELECT * FROM ri_regress.orphans_compare('cm');
+SELECT o.key, t.a FROM ri_regress.orphans_by((SELECT oid FROM pg_constraint WHERE conrelid = 'cm'::regclass), 'fast') o
   JOIN cm t ON t.ctid = o.row_ctid ORDER BY t.a;
 
 -- Sparse int8 keys (a hash), including the extreme values.
@@ -93,7 +68,7 @@ INSERT INTO c8 SELECT g * 1000003, g, g FROM generate_series(1, 2100) g;
 ALTER TABLE c8 ADD FOREIGN KEY (a) REFERENCES p8 NOT VALID,
 	ADD FOREIGN KEY (b) REFERENCES p8 NOT VALID,
 	ADD FOREIGN KEY (c) REFERENCES p8 NOT VALID;
-SELECT * FROM ks_compare('c8');
+SELECT * FROM ri_regress.orphans_compare('c8');
 
 -- uuid.
 CREATE TABLE pu (id uuid PRIMARY KEY);
@@ -102,7 +77,7 @@ CREATE TABLE cu (u uuid);
 INSERT INTO cu SELECT md5(g::text)::uuid FROM generate_series(1, 510) g;
 INSERT INTO cu VALUES (NULL), ('00000000-0000-0000-0000-000000000000');
 ALTER TABLE cu ADD FOREIGN KEY (u) REFERENCES pu NOT VALID;
-SELECT * FROM ks_compare('cu');
+SELECT * FROM ri_regress.orphans_compare('cu');
 
 -- text and varchar under deterministic collations, toasted and compressed
 -- values, case and trailing blanks that equality must not ignore.
@@ -115,9 +90,9 @@ INSERT INTO ct VALUES ('a', 'a'), ('A', 'B'), ('b', 'B '), ('', ''),
 	(repeat('long', 4999) || 'lonG', repeat('z', 19998) || 'Z'), (NULL, NULL);
 ALTER TABLE ct ADD FOREIGN KEY (t) REFERENCES pt (t) NOT VALID,
 	ADD FOREIGN KEY (v) REFERENCES pt (v) NOT VALID;
-SELECT * FROM ks_compare('ct');
+SELECT * FROM ri_regress.orphans_compare('ct');
 SELECT c.conname, left(o.key::text, 20), length(o.key::text)
-  FROM pg_constraint c, ks_run(c.oid, 'fast') o
+  FROM pg_constraint c, ri_regress.orphans_by(c.oid, 'fast') o
  WHERE c.conrelid = 'ct'::regclass ORDER BY 1, o.key;
 
 -- Composite (int, text) keys, MATCH SIMPLE and MATCH FULL.
@@ -128,8 +103,8 @@ INSERT INTO cc VALUES (1, 'x', 1, 'x'), (2, 'y', 2, 'y'), (1, NULL, 1, NULL),
 	(NULL, NULL, NULL, NULL), (NULL, 'x', NULL, 'q'), (3, 'x', 2, 'x');
 ALTER TABLE cc ADD FOREIGN KEY (a, b) REFERENCES pc NOT VALID,
 	ADD FOREIGN KEY (a2, b2) REFERENCES pc MATCH FULL NOT VALID;
-SELECT * FROM ks_compare('cc');
-SELECT c.conname, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
+SELECT * FROM ri_regress.orphans_compare('cc');
+SELECT c.conname, o.key FROM pg_constraint c, ri_regress.orphans_by(c.oid, 'fast') o
  WHERE c.conrelid = 'cc'::regclass ORDER BY 1, o.key;
 SELECT * FROM ks_check_both('cc');
 
@@ -140,9 +115,9 @@ CREATE TABLE cf (a int8, u uuid);
 INSERT INTO cf SELECT g % 7, md5(g::text)::uuid FROM generate_series(1, 3010) g;
 INSERT INTO cf VALUES (1, md5('2')::uuid), (NULL, md5('2')::uuid);
 ALTER TABLE cf ADD FOREIGN KEY (a, u) REFERENCES pf NOT VALID;
-SELECT * FROM ks_compare('cf');
+SELECT * FROM ri_regress.orphans_compare('cf');
 SET ri_audit.work_mem = 64;
-SELECT * FROM ks_compare('cf');
+SELECT * FROM ri_regress.orphans_compare('cf');
 RESET ri_audit.work_mem;
 
 -- Partitioned on both sides, with columns at different positions in the
@@ -164,19 +139,19 @@ ALTER TABLE cp ADD FOREIGN KEY (ref) REFERENCES pp;
 SET session_replication_role = replica;
 INSERT INTO cp (ref, k) VALUES (1, 1), (2, 2), (999, 2);
 RESET session_replication_role;
-SELECT * FROM ks_compare('cp');
-SELECT c.conname, o.row_table, o.key FROM pg_constraint c, ks_run(c.oid, 'fast') o
+SELECT * FROM ri_regress.orphans_compare('cp');
+SELECT c.conname, o.row_table, o.key FROM pg_constraint c, ri_regress.orphans_by(c.oid, 'fast') o
  WHERE c.conrelid = 'cp'::regclass AND c.conparentid = 0 ORDER BY 1, 2, 3;
 SELECT * FROM ks_check_both('cp');
 CREATE TABLE ch (x int) INHERITS (c_int);
 INSERT INTO ch VALUES (-5, -5, -5, -5);
-SELECT * FROM ks_compare('c_int');
+SELECT * FROM ri_regress.orphans_compare('c_int');
 
 -- The statement's snapshot: a key deleted in this transaction is missing.
 BEGIN;
 SET LOCAL session_replication_role = replica;
 DELETE FROM p4 WHERE id = 1000;
-SELECT * FROM ks_compare('c_int');
+SELECT * FROM ri_regress.orphans_compare('c_int');
 ROLLBACK;
 
 -- Over budget: the same answers from many batches, for each set kind.
@@ -188,27 +163,27 @@ INSERT INTO cbig VALUES (7919, 60, 'key 1'), (7919, 400020, 'key 1');
 ALTER TABLE cbig ADD FOREIGN KEY (i) REFERENCES pbig (i) NOT VALID,
 	ADD FOREIGN KEY (d) REFERENCES pbig (d) NOT VALID,
 	ADD FOREIGN KEY (t) REFERENCES pbig (t) NOT VALID;
-SELECT * FROM ks_compare('cbig');
+SELECT * FROM ri_regress.orphans_compare('cbig');
 SELECT * FROM ks_check_both('cbig');
 SET ri_audit.work_mem = 64;
-SELECT * FROM ks_compare('cbig');
+SELECT * FROM ri_regress.orphans_compare('cbig');
 SELECT * FROM ks_check_both('cbig');
 -- Two keys referencing the same column share one set, and its batches.
 CREATE TABLE cbig2 (t text, t2 varchar);
 INSERT INTO cbig2 SELECT 'key ' || g, 'key ' || (g + 7) FROM generate_series(-3, 30003, 3) g;
 ALTER TABLE cbig2 ADD FOREIGN KEY (t) REFERENCES pbig (t) NOT VALID,
 	ADD FOREIGN KEY (t2) REFERENCES pbig (t) NOT VALID;
-SELECT * FROM ks_compare('cbig2');
+SELECT * FROM ri_regress.orphans_compare('cbig2');
 SELECT * FROM ks_check_both('cbig2');
 -- The number of batches shows the budget was exceeded: one pass over
 -- cbig for the three keys in budget, many batches under 64 kB.
 SET log_temp_files = -1;
 SET client_min_messages = debug2;
 RESET ri_audit.work_mem;
-SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
+SELECT count(*) FROM ri_regress.orphans_by((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
 SET ri_audit.work_mem = 64;
-SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
-SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'planner');
+SELECT count(*) FROM ri_regress.orphans_by((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'fast');
+SELECT count(*) FROM ri_regress.orphans_by((SELECT oid FROM pg_constraint WHERE conname = 'cbig_t_fkey'), 'planner');
 SELECT fk_name, orphan_count FROM ri_audit.check_foreign_keys('{cbig2}');
 RESET client_min_messages;
 SET client_min_messages = warning;
@@ -224,9 +199,9 @@ INSERT INTO cs SELECT t FROM ps;
 INSERT INTO cs VALUES ('k0'), (repeat('x', 6000) || '0'), (repeat('x', 6000) || '151');
 ALTER TABLE cs ADD FOREIGN KEY (t) REFERENCES ps NOT VALID;
 SET ri_audit.work_mem = 64;
-SELECT * FROM ks_compare('cs');
+SELECT * FROM ri_regress.orphans_compare('cs');
 SET client_min_messages = debug2;
-SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'cs_t_fkey'), 'fast');
+SELECT count(*) FROM ri_regress.orphans_by((SELECT oid FROM pg_constraint WHERE conname = 'cs_t_fkey'), 'fast');
 SET client_min_messages = warning;
 RESET ri_audit.work_mem;
 -- Over budget with both sides partitioned (the referencing partitions'
@@ -246,9 +221,9 @@ SET session_replication_role = replica;
 INSERT INTO pc5 (t, i) SELECT 'k' || g, g + 1 FROM generate_series(1, 30000, 97) g;
 RESET session_replication_role;
 SET ri_audit.work_mem = 64;
-SELECT * FROM ks_compare('pc5');
+SELECT * FROM ri_regress.orphans_compare('pc5');
 SET client_min_messages = debug2;
-SELECT count(*) FROM ks_run((SELECT oid FROM pg_constraint WHERE conname = 'pc5_t_i_fkey' AND conrelid = 'pc5'::regclass), 'fast');
+SELECT count(*) FROM ri_regress.orphans_by((SELECT oid FROM pg_constraint WHERE conname = 'pc5_t_i_fkey' AND conrelid = 'pc5'::regclass), 'fast');
 SET client_min_messages = warning;
 RESET ri_audit.work_mem;
 

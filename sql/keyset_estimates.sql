@@ -12,29 +12,6 @@ SET log_temp_files = -1;
 CREATE SCHEMA kse;
 SET search_path = kse, public;
 
-CREATE FUNCTION kse_run(con oid, method text)
-	RETURNS TABLE (row_table regclass, row_ctid tid, key jsonb)
-	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
-BEGIN
-	PERFORM set_config('ri_audit.scan_method', method, true);
-	RETURN QUERY SELECT o.row_table, o.row_ctid, o.key FROM ri_audit.orphans(con) o;
-END $$;
--- Per foreign key of a table: its orphans by the fast path, and how many
--- rows the two paths disagree on.
-CREATE FUNCTION kse_compare(tab regclass)
-	RETURNS TABLE (fk_name name, orphans bigint, disagree bigint)
-	LANGUAGE sql AS $$
-	SELECT c.conname,
-		   (SELECT count(*) FROM kse_run(c.oid, 'fast')),
-		   (SELECT count(*) FROM ((SELECT * FROM kse_run(c.oid, 'fast')
-								   EXCEPT ALL SELECT * FROM kse_run(c.oid, 'planner'))
-								  UNION ALL
-								  (SELECT * FROM kse_run(c.oid, 'planner')
-								   EXCEPT ALL SELECT * FROM kse_run(c.oid, 'fast'))) d)
-	  FROM pg_constraint c
-	 WHERE c.conrelid = tab AND c.contype = 'f' AND c.conparentid = 0
-	 ORDER BY 1
-$$;
 -- check_foreign_keys() of the tables by both paths: true when they agree.
 CREATE FUNCTION kse_check(tabs regclass[], method text)
 	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
@@ -60,7 +37,7 @@ DECLARE
 BEGIN
 	SET LOCAL client_min_messages = debug2;
 	SELECT count(*) INTO n
-	  FROM kse_run((SELECT oid FROM pg_constraint WHERE conname = con), 'fast');
+	  FROM ri_regress.orphans_by((SELECT oid FROM pg_constraint WHERE conname = con), 'fast');
 	RETURN n;
 END $$;
 -- Make the statistics of a table say what we like.
@@ -87,13 +64,13 @@ ALTER TABLE ce ADD FOREIGN KEY (i) REFERENCES pe (i) NOT VALID,
 	ADD FOREIGN KEY (a, b) REFERENCES pe (a, b) NOT VALID;
 -- the estimate of a table that has pages but no tuples is 0
 SELECT kse_lie('pe', 0, 1000);
-SELECT * FROM kse_compare('ce');
+SELECT * FROM ri_regress.orphans_compare('ce');
 SELECT * FROM kse_check_both('{ce}');
 SELECT kse_how('ce_i_fkey'), kse_how('ce_u_fkey'), kse_how('ce_t_fkey'),
 	kse_how('ce_a_b_fkey');
 -- the same under 64 kB: the sets grow to the budget, then spill
 SET ri_audit.work_mem = 64;
-SELECT * FROM kse_compare('ce');
+SELECT * FROM ri_regress.orphans_compare('ce');
 SELECT * FROM kse_check_both('{ce}');
 SELECT kse_how('ce_i_fkey'), kse_how('ce_u_fkey'), kse_how('ce_t_fkey'),
 	kse_how('ce_a_b_fkey');
@@ -102,7 +79,7 @@ RESET ri_audit.work_mem;
 -- Never analyzed nor vacuumed (reltuples = -1): the keys are counted by a
 -- first scan, and the sets are planned for them (none grows).
 SELECT kse_lie('pe', -1, 0);
-SELECT * FROM kse_compare('ce');
+SELECT * FROM ri_regress.orphans_compare('ce');
 SELECT * FROM kse_check_both('{ce}');
 SELECT kse_how('ce_i_fkey'), kse_how('ce_u_fkey'), kse_how('ce_t_fkey'),
 	kse_how('ce_a_b_fkey');
@@ -117,13 +94,13 @@ CREATE TABLE cd (t text) WITH (autovacuum_enabled = off);
 INSERT INTO cd SELECT 'key ' || g FROM generate_series(1, 30000, 50) g;
 ALTER TABLE cd ADD FOREIGN KEY (t) REFERENCES pd NOT VALID;
 SET ri_audit.work_mem = 64;
-SELECT * FROM kse_compare('cd');
+SELECT * FROM ri_regress.orphans_compare('cd');
 SELECT * FROM kse_check_both('{cd}');
 -- a billion keys said, a few hundred there
 SELECT kse_lie('pd', 1e9, 100000);
-SELECT * FROM kse_compare('cd');
+SELECT * FROM ri_regress.orphans_compare('cd');
 RESET ri_audit.work_mem;
-SELECT * FROM kse_compare('cd');
+SELECT * FROM ri_regress.orphans_compare('cd');
 
 -- An empty referenced table, whatever its statistics say.
 CREATE TABLE pz (i int4 PRIMARY KEY, t text UNIQUE) WITH (autovacuum_enabled = off);
@@ -131,17 +108,17 @@ CREATE TABLE cz (i int4, t text) WITH (autovacuum_enabled = off);
 INSERT INTO cz VALUES (1, 'a'), (NULL, NULL);
 ALTER TABLE cz ADD FOREIGN KEY (i) REFERENCES pz NOT VALID,
 	ADD FOREIGN KEY (t) REFERENCES pz (t) NOT VALID;
-SELECT * FROM kse_compare('cz');
+SELECT * FROM ri_regress.orphans_compare('cz');
 SELECT kse_lie('pz', 1e6, 5000);
-SELECT * FROM kse_compare('cz');
+SELECT * FROM ri_regress.orphans_compare('cz');
 SELECT kse_lie('pz', 1e30, 1);
-SELECT * FROM kse_compare('cz');
+SELECT * FROM ri_regress.orphans_compare('cz');
 -- rows inserted then deleted: the index has entries, none visible
 INSERT INTO pz SELECT g, 'k' || g FROM generate_series(1, 100) g;
 SET session_replication_role = replica;
 DELETE FROM pz;
 RESET session_replication_role;
-SELECT * FROM kse_compare('cz');
+SELECT * FROM ri_regress.orphans_compare('cz');
 
 -- A bitmap over the exact bounds of the visible keys, read from the index:
 -- after ANALYZE, keys below the smallest and above the largest are added,
@@ -155,7 +132,7 @@ DELETE FROM pb WHERE i IN (1, 2998);
 CREATE TABLE cb (i int8) WITH (autovacuum_enabled = off);
 INSERT INTO cb SELECT g FROM generate_series(-5, 3005) g;
 ALTER TABLE cb ADD FOREIGN KEY (i) REFERENCES pb NOT VALID;
-SELECT * FROM kse_compare('cb');
+SELECT * FROM ri_regress.orphans_compare('cb');
 SELECT * FROM kse_check_both('{cb}');
 SELECT kse_how('cb_i_fkey');
 -- keys the transaction itself added, beyond the bounds ANALYZE saw, and
@@ -165,10 +142,10 @@ SET LOCAL session_replication_role = replica;
 INSERT INTO pb VALUES (-100), (5000);
 INSERT INTO cb VALUES (-100), (5000), (-99), (4999);
 DELETE FROM pb WHERE i = 3000;
-SELECT * FROM kse_compare('cb');
+SELECT * FROM ri_regress.orphans_compare('cb');
 SELECT kse_how('cb_i_fkey');
 ROLLBACK;
-SELECT * FROM kse_compare('cb');
+SELECT * FROM ri_regress.orphans_compare('cb');
 
 -- A partitioned referenced table: one index per leaf, the bounds from all
 -- of them; a leaf analyzed empty and then filled, the other never analyzed.
@@ -182,10 +159,10 @@ INSERT INTO pp SELECT g FROM generate_series(-500, 5000, 3) g;
 CREATE TABLE cp (i int8) WITH (autovacuum_enabled = off);
 INSERT INTO cp SELECT g FROM generate_series(-510, 5010) g;
 ALTER TABLE cp ADD FOREIGN KEY (i) REFERENCES pp NOT VALID;
-SELECT * FROM kse_compare('cp');
+SELECT * FROM ri_regress.orphans_compare('cp');
 SELECT kse_how('cp_i_fkey');
 SET ri_audit.work_mem = 64;
-SELECT * FROM kse_compare('cp');
+SELECT * FROM ri_regress.orphans_compare('cp');
 RESET ri_audit.work_mem;
 -- several tables referencing the same sets, which are kept across them
 CREATE TABLE ce2 (i int8 REFERENCES pe (i), t text REFERENCES pe (t),
