@@ -164,6 +164,28 @@ SELECT kse_how('cp_i_fkey');
 SET ri_audit.work_mem = 64;
 SELECT * FROM ri_regress.orphans_compare('cp');
 RESET ri_audit.work_mem;
+-- The bounds from DESC indexes: the leaves get the parent's DESC index
+-- before its primary key, so it is the first index of each, and its last
+-- entry is the smallest key.  Both leaves analyzed, so that the bounds come
+-- from the indexes; a bitmap over [1, 200].
+CREATE TABLE pq (i int4 NOT NULL) PARTITION BY RANGE (i);
+CREATE INDEX pq_desc ON pq (i DESC);
+ALTER TABLE pq ADD PRIMARY KEY (i);
+CREATE TABLE pq_1 PARTITION OF pq FOR VALUES FROM (1) TO (101)
+	WITH (autovacuum_enabled = off);
+CREATE TABLE pq_2 PARTITION OF pq FOR VALUES FROM (101) TO (201)
+	WITH (autovacuum_enabled = off);
+INSERT INTO pq SELECT generate_series(1, 200);
+ANALYZE pq_1, pq_2;
+SELECT c.relname, i.indoption
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+ WHERE i.indrelid IN ('pq_1'::regclass, 'pq_2'::regclass)
+ ORDER BY i.indrelid, i.indexrelid;
+CREATE TABLE cq (i int4) WITH (autovacuum_enabled = off);
+INSERT INTO cq SELECT g FROM generate_series(-5, 205) g;
+ALTER TABLE cq ADD FOREIGN KEY (i) REFERENCES pq NOT VALID;
+SELECT * FROM ri_regress.orphans_compare('cq');
+SELECT kse_how('cq_i_fkey');
 -- several tables referencing the same sets, which are kept across them
 CREATE TABLE ce2 (i int8 REFERENCES pe (i), t text REFERENCES pe (t),
 	p int8 REFERENCES pp) WITH (autovacuum_enabled = off);

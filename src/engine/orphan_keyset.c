@@ -29,7 +29,7 @@
  * reltuples, and its keys are counted by a first scan instead), their
  * encoded size from the columns' average width (pg_statistic, else the
  * type's), and, for one integer column, the exact
- * smallest and largest key: the first and the last entry of each leaf's
+ * smallest and largest key: the entries at the two ends of each leaf's
  * btree index of the column whose row the caller's snapshot sees (an index
  * scan forward and one backward, as get_actual_variable_range() does), so
  * the bounds are those of the keys the build reads.  A single integer
@@ -81,8 +81,8 @@
  * (heapgetpage) and this file once per row.
  *
  * Locks: AccessShareLock on the referencing and referenced tables and on
- * each of their partitions, and on the indexes read for the bounds, held
- * until the end of the transaction.  No
+ * each of their partitions, and on the referenced leaves' indexes looked
+ * at for the bounds, held until the end of the transaction.  No
  * privilege or row security check is made here: the caller (the SQL entry points,
  * through fk_catalog.c) has refused whoever may not read the key columns,
  * or is subject to row security on either table, before choosing a path.
@@ -764,13 +764,13 @@ ks_hash_in_batch(const KsBatch *b, uint64 h)
 
 /*
  * The smallest and largest key of the single integer column att of leaf,
- * among the rows visible to the scan's snapshot, read from the first and
- * the last entry of a btree index of that column (integer_ops, no
+ * among the rows visible to the scan's snapshot, read from both ends of a
+ * btree index of that column (integer_ops, ascending or DESC, no
  * predicate, usable by every snapshot) whose heap tuple is visible, as
  * get_actual_variable_range() does but with the caller's snapshot: so the
  * bounds are exact for the keys the build will read.  False when leaf has
  * no such index; *empty true when no row of leaf has a non-NULL key.
- * Takes AccessShareLock on the index.
+ * Takes AccessShareLock on each index of leaf it looks at.
  */
 static bool
 ks_index_range(KsState *st, KsFk *kf, Relation leaf, AttrNumber att,
@@ -798,6 +798,7 @@ ks_index_range(KsState *st, KsFk *kf, Relation leaf, AttrNumber att,
 		{
 			TupleTableSlot *slot = table_slot_create(leaf, NULL);
 			ScanKeyData key;
+			bool		desc = (irel->rd_indoption[0] & INDOPTION_DESC) != 0;
 			int			dir;
 
 			/* skip the NULLs, wherever the index keeps them */
@@ -808,13 +809,16 @@ ks_index_range(KsState *st, KsFk *kf, Relation leaf, AttrNumber att,
 			{
 				IndexScanDesc scan = index_beginscan(leaf, irel, st->snapshot,
 													 1, 0);
+
+				/* dir 0 looks for the smallest key: last in a DESC index */
+				ScanDirection toward = (dir == 0) != desc ?
+					ForwardScanDirection : BackwardScanDirection;
 				bool		isnull;
 				Datum		d;
 				int64		v;
 
 				index_rescan(scan, &key, 1, NULL, 0);
-				if (index_getnext_slot(scan, dir == 0 ? ForwardScanDirection :
-									   BackwardScanDirection, slot))
+				if (index_getnext_slot(scan, toward, slot))
 				{
 					d = slot_getattr(slot, att, &isnull);
 					if (isnull)
