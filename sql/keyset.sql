@@ -12,21 +12,13 @@ SET search_path = ks, public;
 -- Both paths through check_foreign_keys(), where the fast path checks all
 -- keys of the table in one pass (ri_regress.orphans_compare, from setup,
 -- compares them key by key).
-CREATE FUNCTION ks_check(tab regclass, method text)
-	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
-				   orphan_count bigint)
-	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
-BEGIN
-	PERFORM set_config('ri_audit.scan_method', method, true);
-	RETURN QUERY SELECT k.fk_name, k.status, k.rows_checked, k.orphan_count
-		FROM ri_audit.check_foreign_keys(ARRAY[tab]) k ORDER BY 1;
-END $$;
 CREATE FUNCTION ks_check_both(tab regclass)
 	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
 				   orphan_count bigint, same_with_planner bool)
 	LANGUAGE sql AS $$
 	SELECT f.*, f IS NOT DISTINCT FROM p
-	  FROM ks_check(tab, 'fast') f JOIN ks_check(tab, 'planner') p USING (fk_name)
+	  FROM ri_regress.check_by(ARRAY[tab], 'fast') f
+		   JOIN ri_regress.check_by(ARRAY[tab], 'planner') p USING (fk_name)
 	 ORDER BY 1
 $$;
 

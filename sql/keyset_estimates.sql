@@ -13,20 +13,12 @@ CREATE SCHEMA kse;
 SET search_path = kse, public;
 
 -- check_foreign_keys() of the tables by both paths: true when they agree.
-CREATE FUNCTION kse_check(tabs regclass[], method text)
-	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
-				   orphan_count bigint)
-	LANGUAGE plpgsql SET ri_audit.scan_method = 'auto' AS $$
-BEGIN
-	PERFORM set_config('ri_audit.scan_method', method, true);
-	RETURN QUERY SELECT k.fk_name, k.status, k.rows_checked, k.orphan_count
-		FROM ri_audit.check_foreign_keys(tabs) k ORDER BY 1;
-END $$;
 CREATE FUNCTION kse_check_both(tabs regclass[])
 	RETURNS TABLE (fk_name name, orphan_count bigint, same_with_planner bool)
 	LANGUAGE sql AS $$
 	SELECT f.fk_name, f.orphan_count, f IS NOT DISTINCT FROM p
-	  FROM kse_check(tabs, 'fast') f JOIN kse_check(tabs, 'planner') p USING (fk_name)
+	  FROM ri_regress.check_by(tabs, 'fast') f
+		   JOIN ri_regress.check_by(tabs, 'planner') p USING (fk_name)
 	 ORDER BY 1
 $$;
 -- How the fast path did one constraint (its DEBUG2 line).

@@ -45,3 +45,12 @@ CREATE FUNCTION ri_regress.orphans_compare(tab regclass)
 	 WHERE c.conrelid = tab AND c.contype = 'f' AND c.conparentid = 0
 	 ORDER BY 1
 $$;
+-- check_foreign_keys() of the tables by one scan method.
+CREATE FUNCTION ri_regress.check_by(tabs regclass[], method text)
+	RETURNS TABLE (fk_name name, status text, rows_checked bigint,
+				   orphan_count bigint)
+	LANGUAGE sql SET ri_audit.scan_method = 'auto' AS $$
+	SELECT set_config('ri_audit.scan_method', method, true);
+	SELECT k.fk_name, k.status, k.rows_checked, k.orphan_count
+	  FROM ri_audit.check_foreign_keys(tabs) k ORDER BY 1;
+$$;
