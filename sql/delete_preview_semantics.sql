@@ -417,6 +417,25 @@ SELECT ri_audit.assert_delete_safe('UPDATE np1 SET k = 150 WHERE k = 2');
 UPDATE np1 SET k = 150 WHERE k = 2;
 SELECT * FROM ri_audit.delete_preview('UPDATE np1 SET k = 50 WHERE k = 2');
 UPDATE np1 SET k = 50 WHERE k = 2;
+-- the statement's table is a leaf partition: it moves no row, and a row
+-- its constraint (with its ancestors') no longer takes fails the
+-- statement; one that still fits is updated in place
+SELECT * FROM ri_audit.delete_preview('UPDATE np2 SET k = 50 WHERE k = 150');
+SELECT ri_audit.assert_delete_safe('UPDATE np2 SET k = 50 WHERE k = 150');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE np2 SET k = 50 WHERE k = 150;
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM ri_audit.delete_preview('UPDATE np1a SET k = 50 WHERE k = 4');
+SELECT ri_audit.assert_delete_safe('UPDATE np1a SET k = 50 WHERE k = 4');
+UPDATE np1a SET k = 50 WHERE k = 4;
+SELECT * FROM ri_audit.delete_preview('UPDATE np1a SET k = NULL WHERE k = 4');
+UPDATE np1a SET k = NULL WHERE k = 4;
+SELECT * FROM ri_audit.delete_preview('UPDATE np2 SET k = 160 WHERE k = 150');
+BEGIN;
+UPDATE np2 SET k = 160 WHERE k = 150;
+SELECT tableoid::regclass, * FROM np ORDER BY k;
+SELECT * FROM npc ORDER BY x;
+ROLLBACK;
 -- a row that fits: the statement runs
 SELECT * FROM ri_audit.delete_preview('UPDATE np SET k = 5 WHERE k = 150');
 BEGIN;

@@ -120,8 +120,11 @@
  * row's (RI_FKey_check_ins) at the row's turn: a key that no row holds
  * then blocks (moved_row_checks).  A row that no partition takes fails the
  * statement with 23514 (route_failure, ExecFindPartition's message and
- * DETAIL), a 'blocks' row at step 0.  The rows that ON UPDATE CASCADE moves
- * in a partitioned referencing table are not followed there.
+ * DETAIL), a 'blocks' row at step 0.  An UPDATE of a leaf partition
+ * itself moves nothing: a row whose new values fail the leaf's partition
+ * constraint fails the statement with 23514 the same way.  The rows that
+ * ON UPDATE CASCADE moves in a partitioned referencing table are not
+ * followed there.
  *
  * What the preview does not run is named in NOTICEs: user triggers and
  * rules on the tables it changes (RI's queries fire and are rewritten by
@@ -3600,19 +3603,28 @@ partition_key_changed(ImpactState *st, Oid leaf, List *changed)
  *		The columns of an UPDATE of relid whose new values decide where a
  *		row moves and what its insert checks look for: the partition key
  *		columns of every leaf of relid (at every level above it), and the
- *		referencing columns of the foreign keys of relid's tree.  NIL when
- *		relid is not partitioned (its rows cannot move).
+ *		referencing columns of the foreign keys of relid's tree.  For a
+ *		leaf partition, only its partition key columns: its rows cannot
+ *		move, but a row whose new values fail its partition constraint
+ *		fails the statement (ExecCrossPartitionUpdate, when the statement's
+ *		table is the leaf itself).  NIL when relid is neither partitioned
+ *		nor a partition.
  */
 static List *
 move_col_names(ImpactState *st, Oid relid)
 {
-	List	   *tree = table_tree(relid);
+	bool		partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+	List	   *leaves;
 	List	   *names = NIL;
 	ListCell   *lc;
 
-	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
+	if (partitioned)
+		leaves = find_all_inheritors(relid, AccessShareLock, NULL);
+	else if (get_rel_relispartition(relid))
+		leaves = list_make1_oid(relid);
+	else
 		return NIL;
-	foreach(lc, find_all_inheritors(relid, AccessShareLock, NULL))
+	foreach(lc, leaves)
 	{
 		ListCell   *lc2;
 
@@ -3624,7 +3636,8 @@ move_col_names(ImpactState *st, Oid relid)
 				names = lappend(names, lfirst(lc2));
 		}
 	}
-	return key_col_names(st, tree, true, names);
+	return partitioned ? key_col_names(st, table_tree(relid), true, names) :
+		names;
 }
 
 /* The partition constraint of leaf, prepared once per preview. */
