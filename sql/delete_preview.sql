@@ -190,6 +190,40 @@ BEGIN TRANSACTION READ ONLY;
 SELECT * FROM ri_audit.delete_preview('DELETE FROM parent WHERE id = 2');
 COMMIT;
 
+-- The maintenance_work_mem bound (1 MB, the least it can be): every row
+-- reached costs about 64 bytes, so 20,000 rows are too many and 10,000
+-- are not; the new keys of updated rows count too: those of the
+-- statement's own rows (300 rows with new 4 kB keys), and those that ON
+-- UPDATE CASCADE gives 12,000 referencing rows (fewer rows than the row
+-- count alone allows).  The DETAIL's counts are left out.
+SET maintenance_work_mem = '1MB';
+\set VERBOSITY terse
+CREATE TABLE mb (k int PRIMARY KEY);
+INSERT INTO mb SELECT generate_series(1, 20000);
+SELECT count(*) FROM ri_audit.delete_preview('DELETE FROM mb');
+\echo :LAST_ERROR_SQLSTATE
+SELECT action, row_count FROM ri_audit.delete_preview('DELETE FROM mb WHERE k <= 10000');
+CREATE TABLE mt (k text PRIMARY KEY);
+CREATE TABLE mtc (k text PRIMARY KEY REFERENCES mt ON UPDATE CASCADE);
+CREATE TABLE mtd (k text REFERENCES mtc);
+INSERT INTO mt SELECT i FROM generate_series(1, 300) i;
+SELECT count(*) FROM ri_audit.delete_preview('UPDATE mt SET k = k || repeat(''x'', 4000)');
+\echo :LAST_ERROR_SQLSTATE
+SELECT action, row_count FROM ri_audit.delete_preview('UPDATE mt SET k = k || repeat(''x'', 4000) WHERE k::int <= 100');
+CREATE TABLE mtm (g int PRIMARY KEY);
+CREATE TABLE mtn (id int PRIMARY KEY, g int REFERENCES mtm ON UPDATE CASCADE,
+	UNIQUE (id, g));
+CREATE TABLE mto (id int, g int, FOREIGN KEY (id, g) REFERENCES mtn (id, g));
+INSERT INTO mtm VALUES (1), (2);
+INSERT INTO mtn SELECT i, 1 FROM generate_series(1, 12000) i;
+INSERT INTO mtn SELECT i, 2 FROM generate_series(12001, 13000) i;
+SELECT count(*) FROM ri_audit.delete_preview('UPDATE mtm SET g = 10 WHERE g = 1');
+\echo :LAST_ERROR_SQLSTATE
+SELECT step, action, row_count FROM ri_audit.delete_preview('UPDATE mtm SET g = 20 WHERE g = 2');
+\set VERBOSITY default
+RESET maintenance_work_mem;
+DROP TABLE mb, mto, mtn, mtm, mtd, mtc, mt;
+
 RESET search_path;
 DROP SCHEMA delprev CASCADE;
 DROP OWNED BY regress_delprev_reader;

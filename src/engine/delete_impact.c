@@ -134,11 +134,13 @@
  * run in read-only transactions and on a hot standby, where no table can
  * be created or written; a tuplestore spills to disk but cannot answer "was
  * this row reached before", which counting every row once needs.  The hash
- * holds about 64 bytes a row; when the rows reached would need more than
+ * holds about 64 bytes a row; the new keys of updated rows and the rows an
+ * UPDATE moves are kept with their values in their own memory context
+ * (values_cxt), whose bytes count too: when the two would need more than
  * maintenance_work_mem, the preview stops with ERROR 54000 instead of
- * growing without bound.  Parent rows are handed to each query in chunks
- * of RI_IMPACT_CHUNK ctids, and query results are read through a cursor in
- * batches, so no other structure grows with the data.
+ * growing without bound (check_bound).  Parent rows are handed to each
+ * query in chunks of RI_IMPACT_CHUNK ctids, and query results are read
+ * through a cursor in batches, so no other structure grows with the data.
  *
  * TRUNCATE reads the catalogs as ExecuteTruncate does (the named tables,
  * their inheritors unless ONLY, and with CASCADE the tables that
@@ -430,7 +432,11 @@ typedef struct ImpactState
 	const char *stmt_text;		/* the statement, for error positions */
 	List	   *edges;			/* every top-level foreign key (FkEdge) */
 	HTAB	   *keys;			/* ImpactKey by conoid */
-	int64		max_rows;		/* rows + checks the bound allows */
+	int64		budget;			/* bytes the bound allows:
+								 * maintenance_work_mem */
+	MemoryContext values_cxt;	/* child of cxt: the ImpactNewKey and
+								 * ImpactMovedRow records, their values and
+								 * indexes, counted against budget */
 
 	/* growing as the walk proceeds */
 	HTAB	   *rows;			/* ImpactRowEntry by (table, ctid) */
@@ -504,16 +510,32 @@ stmt_kind(Node *stmt)
 	return GetCommandTagName(CreateCommandTag(stmt));
 }
 
+/*
+ * check_bound
+ *		Stop with ERROR 54000 when the rows and checks reached
+ *		(RI_IMPACT_ROW_BYTES each) and the values kept for updated and moved
+ *		rows (st->values_cxt) need more than st->budget.
+ */
 static void
-count_row(ImpactState *st)
+check_bound(ImpactState *st)
 {
-	if (++st->nrows > st->max_rows)
+	Size		values = MemoryContextMemAllocated(st->values_cxt, true);
+
+	if (st->nrows * RI_IMPACT_ROW_BYTES + (int64) values > st->budget)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the statement reaches too many rows to preview within maintenance_work_mem"),
-				 errdetail("The preview keeps every reached row in memory, about %d bytes each; it had reached " INT64_FORMAT " rows.",
-						   RI_IMPACT_ROW_BYTES, st->nrows - 1),
+				 errdetail("The preview keeps every reached row in memory, about %d bytes each, and the new values of updated rows; it had reached " INT64_FORMAT " rows and %zu kB of values.",
+						   RI_IMPACT_ROW_BYTES, st->nrows, values / 1024),
 				 errhint("Raise maintenance_work_mem for this session, or preview a smaller statement.")));
+}
+
+/* One more row or check reached. */
+static void
+count_row(ImpactState *st)
+{
+	st->nrows++;
+	check_bound(st);
 }
 
 static int
@@ -1172,7 +1194,7 @@ newkey_rows_index(ImpactState *st)
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(ImpactRowKey);
 	ctl.entrysize = sizeof(ImpactNewKeyRef);
-	ctl.hcxt = st->cxt;
+	ctl.hcxt = st->values_cxt;
 	st->newkey_rows = hash_create("ri_audit impact new keys",
 								  Max(list_length(st->newkeys), 1), &ctl,
 								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -1191,6 +1213,7 @@ newkey_rows_index(ImpactState *st)
 		ref = hash_search(st->newkey_rows, &key, HASH_ENTER, NULL);
 		ref->nk = nk;
 	}
+	check_bound(st);
 }
 
 /*
@@ -1306,6 +1329,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	StringInfoData q;
 	ListCell   *lc;
 	bool		any = false;
+	MemoryContext oldcxt;
 
 	if (st->newkeys == NIL)
 		return;
@@ -1367,7 +1391,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 		memset(&ctl, 0, sizeof(ctl));
 		ctl.keysize = sizeof(ImpactRowKey);
 		ctl.entrysize = sizeof(ImpactNewKeyRef);
-		ctl.hcxt = st->cxt;
+		ctl.hcxt = st->values_cxt;
 		st->cascade_rows = hash_create("ri_audit impact cascaded keys", 64,
 									   &ctl,
 									   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -1419,6 +1443,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				}
 				if (!ok)
 					continue;
+				oldcxt = MemoryContextSwitchTo(st->values_cxt);
 				nk = palloc0(sizeof(ImpactNewKey));
 				row_address(tup, desc, &nk->relid, &nk->tid);
 				/* a row updated before holds its values after that update */
@@ -1464,6 +1489,8 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 							datumCopy(d, typbyvals[j], typlens[j]);
 					}
 				}
+				MemoryContextSwitchTo(oldcxt);
+				check_bound(st);
 				found = lappend(found, nk);
 			}
 			SPI_freetuptable(SPI_tuptable);
@@ -1482,8 +1509,9 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 			key.tid = nk->tid;
 			ref = hash_search(st->cascade_rows, &key, HASH_ENTER, NULL);
 			ref->nk = nk;
-			st->newkeys = lappend(st->newkeys, nk);
+			st->newkeys = lappend(st->newkeys, nk);	/* in values_cxt */
 		}
+		check_bound(st);
 	}
 }
 
@@ -3566,6 +3594,7 @@ keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
 			 ItemPointer tid, Oid dest, List *changed, SetColumn *setcols,
 			 int nset, SetColumn *keycols)
 {
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->values_cxt);
 	ImpactNewKey *nk = palloc(sizeof(ImpactNewKey));
 	int			n = list_length(st->newkey_cols);
 
@@ -3581,6 +3610,8 @@ keep_new_key(ImpactState *st, TupleTableSlot *slot, Oid rowrel,
 		nk->vals[j] = new_row_value(slot, setcols, nset, &keycols[j],
 									3 + 2 * nset + j, &nk->nulls[j]);
 	st->newkeys = lappend(st->newkeys, nk);
+	MemoryContextSwitchTo(oldcxt);
+	check_bound(st);
 }
 
 /* Does the update of columns changed alter the partition key of leaf? */
@@ -3981,7 +4012,9 @@ row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
 		  SetColumn *movecols)
 {
 	int			n = list_length(st->move_cols);
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->values_cxt);
 	ImpactMovedRow *m = palloc0(sizeof(ImpactMovedRow));
+	Oid			dest;
 
 	m->key.relid = rowrel;
 	m->key.tid = *tid;
@@ -3990,19 +4023,30 @@ row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
 	for (int j = 0; j < n; j++)
 		m->vals[j] = new_row_value(slot, setcols, nset, &movecols[j],
 								   firstattr + j, &m->nulls[j]);
-	m->dest = moved_to(st, target, rowrel, m->vals, m->nulls);
-	if (!OidIsValid(m->dest))
+	MemoryContextSwitchTo(oldcxt);
+	dest = m->dest = moved_to(st, target, rowrel, m->vals, m->nulls);
+	if (!OidIsValid(dest) || dest == rowrel)
 	{
 		/* the statement fails on this row, unless on one before it */
-		if (st->move_error == NULL)
+		if (!OidIsValid(dest) && st->move_error == NULL)
 			st->move_error = route_failure(st, target, m->vals, m->nulls);
-		return m->dest;
+		/* not kept: give back what the bound counts */
+		for (int j = 0; j < n; j++)
+		{
+			if (!m->nulls[j] && !movecols[j].typbyval)
+				pfree(DatumGetPointer(m->vals[j]));
+		}
+		pfree(m->vals);
+		pfree(m->nulls);
+		pfree(m);
+		return dest;
 	}
-	if (m->dest == rowrel)
-		return m->dest;
+	oldcxt = MemoryContextSwitchTo(st->values_cxt);
 	st->moved = lappend(st->moved, m);
+	MemoryContextSwitchTo(oldcxt);
+	check_bound(st);
 	move_refused(st, target, rowrel);
-	return m->dest;
+	return dest;
 }
 
 /*
@@ -4795,8 +4839,10 @@ ri_delete_impact(const char *stmt)
 								   ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(st.cxt);
 	st.stmt_text = stmt;
-	st.max_rows = Max((int64) maintenance_work_mem * 1024 / RI_IMPACT_ROW_BYTES,
-					  1024);
+	st.budget = Max((int64) maintenance_work_mem * 1024,
+					1024 * RI_IMPACT_ROW_BYTES);
+	st.values_cxt = AllocSetContextCreate(st.cxt, "ri_audit impact values",
+										  ALLOCSET_DEFAULT_SIZES);
 	st.maxsteps = 16;
 	st.steps = palloc(sizeof(ImpactStep) * st.maxsteps);
 
