@@ -459,6 +459,69 @@ UPDATE nl SET k = 2, j = 7;
 SELECT * FROM ri_audit.delete_preview('UPDATE nl SET k = 2, j = 2');
 DROP TABLE nl, npc, np;
 
+-- Rows that an action moves in a partitioned referencing table: ON UPDATE
+-- CASCADE and SET NULL set mvc's partition key pk, so RI's UPDATE of mvc
+-- moves the row to the partition that takes its new key, and fails the
+-- statement at that step when none does (23514, with the key's new
+-- values), or when a partitioned partition of mvc that the row leaves is
+-- referenced by a key of its own (0A000).  A row that stays is updated in
+-- place.
+CREATE TABLE mvp (k int PRIMARY KEY);
+CREATE TABLE mvc (id int, pk int REFERENCES mvp ON UPDATE CASCADE
+	ON DELETE SET NULL) PARTITION BY RANGE (pk);
+CREATE TABLE mvc1 PARTITION OF mvc FOR VALUES FROM (0) TO (100);
+CREATE TABLE mvc2 PARTITION OF mvc FOR VALUES FROM (100) TO (200);
+INSERT INTO mvp VALUES (5), (6), (50), (150);
+INSERT INTO mvc VALUES (1, 5), (2, 50), (3, 150);
+-- 5 -> 105: the row moves from mvc1 to mvc2
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = k + 100 WHERE k = 5');
+BEGIN;
+UPDATE mvp SET k = k + 100 WHERE k = 5;
+SELECT tableoid::regclass, * FROM mvc ORDER BY id;
+ROLLBACK;
+-- 5 -> 500: no partition of mvc takes the row
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = 500 WHERE k = 5');
+SELECT ri_audit.assert_delete_safe('UPDATE mvp SET k = 500 WHERE k = 5');
+\echo :LAST_ERROR_SQLSTATE
+UPDATE mvp SET k = 500 WHERE k = 5;
+\echo :LAST_ERROR_SQLSTATE
+-- 50 -> 60 stays in mvc1; 150 -> 60 moves back to mvc1
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = k + 10 WHERE k = 50');
+SELECT ri_audit.assert_delete_safe('UPDATE mvp SET k = k + 10 WHERE k = 50');
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = 60 WHERE k = 150');
+BEGIN;
+UPDATE mvp SET k = 60 WHERE k = 150;
+SELECT tableoid::regclass, * FROM mvc ORDER BY id;
+ROLLBACK;
+-- ON DELETE SET NULL: a NULL pk fits no range partition, until mvc has a
+-- default partition; a parent row nobody references changes nothing
+SELECT * FROM ri_audit.delete_preview('DELETE FROM mvp WHERE k IN (5, 6)');
+SELECT ri_audit.assert_delete_safe('DELETE FROM mvp WHERE k IN (5, 6)');
+DELETE FROM mvp WHERE k IN (5, 6);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM mvp WHERE k = 6');
+CREATE TABLE mvcd PARTITION OF mvc DEFAULT;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM mvp WHERE k IN (5, 6)');
+BEGIN;
+DELETE FROM mvp WHERE k IN (5, 6);
+SELECT tableoid::regclass, * FROM mvc ORDER BY id;
+ROLLBACK;
+DROP TABLE mvcd;
+-- mvc1 partitioned and referenced itself: moving a row out of it is refused
+ALTER TABLE mvc DETACH PARTITION mvc1;
+DROP TABLE mvc1;
+CREATE TABLE mvc1 PARTITION OF mvc FOR VALUES FROM (0) TO (100)
+	PARTITION BY RANGE (pk);
+CREATE TABLE mvc1a PARTITION OF mvc1 FOR VALUES FROM (0) TO (100);
+ALTER TABLE mvc1 ADD UNIQUE (pk, id);
+CREATE TABLE mvcr (pk int, id int, FOREIGN KEY (pk, id) REFERENCES mvc1 (pk, id));
+INSERT INTO mvc VALUES (1, 5), (2, 50);
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = k + 100 WHERE k = 5');
+SELECT ri_audit.assert_delete_safe('UPDATE mvp SET k = k + 100 WHERE k = 5');
+UPDATE mvp SET k = k + 100 WHERE k = 5;
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = 7 WHERE k = 5');
+SELECT ri_audit.assert_delete_safe('UPDATE mvp SET k = 7 WHERE k = 5');
+DROP TABLE mvcr, mvc, mvp;
+
 -- NO ACTION's recheck and keys that ON UPDATE CASCADE sets: g's rows 1 and
 -- 2 become 10 and 1, the cascade gives p and then q the same keys, so q's
 -- row that was 2 holds key 1 when the checks of c (immediate, reached at

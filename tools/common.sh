@@ -90,17 +90,13 @@ build_and_install() {
 	"${AS_ROOT[@]}" make -s PG_CONFIG="$PG_CONFIG" install >/dev/null || return 1
 }
 
-# stage_tree DIR: copy the source tree (without .git and build products)
-# into DIR, owned by the test user, so tests can write results there whatever
-# the checkout's owner, and the module is built there against the server
-# under test (objects built in the checkout against another server would
-# look up to date).
+# stage_tree DIR: copy the source tree (without .git) into DIR, owned by the
+# test user, so tests can write results there whatever the checkout's owner.
 stage_tree() {
 	local dest=$1
 	mkdir -p "$dest"
 	rsync -a --exclude .git --exclude results --exclude output_iso \
-		--exclude tmp_check --exclude tmp_regress \
-		--exclude '*.o' --exclude '*.so' --exclude '*.bc' ./ "$dest/"
+		--exclude tmp_check --exclude tmp_regress ./ "$dest/"
 	[ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$dest"
 	return 0
 }

@@ -122,9 +122,10 @@
  * statement with 23514 (route_failure, ExecFindPartition's message and
  * DETAIL), a 'blocks' row at step 0.  An UPDATE of a leaf partition
  * itself moves nothing: a row whose new values fail the leaf's partition
- * constraint fails the statement with 23514 the same way.  The rows that
- * ON UPDATE CASCADE moves in a partitioned referencing table are not
- * followed there.
+ * constraint fails the statement with 23514 the same way.  A row that ON
+ * UPDATE CASCADE or SET NULL moves in a partitioned referencing table fails
+ * the statement at that step the same two ways (cascaded_moves); its insert
+ * checks are not followed.
  *
  * What the preview does not run is named in NOTICEs: user triggers and
  * rules on the tables it changes (RI's queries fire and are rewritten by
@@ -361,7 +362,10 @@ typedef struct ImpactLeafQual
 	Oid			relid;			/* the leaf */
 	ExprState  *qual;			/* get_partition_qual_relid(), or NULL */
 	TupleTableSlot *slot;		/* a virtual slot of the leaf's row type */
-	AttrNumber *attnums;		/* per move_cols: the leaf's column */
+	List	   *cols;			/* names of the columns of the values it is
+								 * given (move_cols of the state or of a
+								 * key) */
+	AttrNumber *attnums;		/* per cols: the leaf's column */
 } ImpactLeafQual;
 
 /* The partition key columns of a leaf, at every level (names). */
@@ -406,6 +410,10 @@ typedef struct ImpactKey
 								 * values: "c.fk = ANY ($1)", which the
 								 * planner answers with the index */
 	Oid			any_elemtype;	/* the array's element type */
+	List	   *part_cols;		/* names: the partition key columns of the
+								 * referencing table's leaves (NIL when it
+								 * is not partitioned nor a partition) */
+	bool		part_cols_known;	/* part_cols is set */
 } ImpactKey;
 
 /* A blocking key being assembled at the end. */
@@ -469,9 +477,20 @@ typedef struct ImpactState
 	List	   *leaf_quals;		/* ImpactLeafQual cache */
 	EState	   *qual_estate;	/* runs the partition constraints */
 	RiImpactRow *move_error;	/* the first move PostgreSQL refuses */
+
+	/* rows that an action moves to another partition (cascaded_moves) */
+	RiImpactRow *action_error;	/* the first such move that fails */
 } ImpactState;
 
 static void impact_dml(ImpactState *st, RawStmt *raw);
+static List *leaf_partition_cols(ImpactState *st, Oid relid);
+static bool names_subset(List *a, List *b);
+static bool partition_key_changed(ImpactState *st, Oid leaf, List *changed);
+static Oid	moved_to(ImpactState *st, Oid target, Oid leaf, List *cols,
+					 Datum *vals, bool *nulls);
+static RiImpactRow *move_refused(ImpactState *st, Oid target, Oid leaf);
+static RiImpactRow *route_failure(ImpactState *st, Oid target, List *cols,
+								  Datum *vals, bool *nulls);
 static void impact_truncate(ImpactState *st, TruncateStmt *stmt);
 static void walk(ImpactState *st, List *frontier);
 static void follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth);
@@ -482,7 +501,7 @@ static void cascade_full_mixed(ImpactState *st, ImpactBatch *b, ImpactKey *k,
 static bool names_subset(List *a, List *b);
 static bool cols_colidx(List *cols, const FkInfo *fk, int *colidx);
 static List *referenced_col_names(ImpactState *st, Oid relid);
-static void fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals,
+static void fill_leaf_slot(ImpactLeafQual *lq, Datum *vals,
 						   bool *nulls);
 static void finish_checks(ImpactState *st);
 static void emit_steps(ImpactState *st, int from, bool keep_zero);
@@ -754,6 +773,8 @@ get_key(ImpactState *st, FkEdge *e)
 	k->step_query = NULL;
 	k->any_query = NULL;
 	k->any_elemtype = InvalidOid;
+	k->part_cols = NIL;
+	k->part_cols_known = false;
 	return k;
 }
 
@@ -1516,6 +1537,194 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 }
 
 /*
+ * cascaded_moves
+ *		ON UPDATE CASCADE or SET NULL (set_null) through key e (k) from the
+ *		parent rows of batch b, at step depth, when the columns it sets
+ *		(setnames) are partition key columns of e's referencing table:
+ *		RI's UPDATE of that table moves a row whose new values fail its
+ *		partition's constraint to the partition that takes them
+ *		(ExecCrossPartitionUpdate), and fails, ending the statement, when
+ *		none does (23514, route_failure) or when a partitioned table between
+ *		the row's partition and the referencing table is the referenced
+ *		table of a key (0A000, move_refused).  The first such error, in the
+ *		order the rows are reached, is kept in st->action_error at step
+ *		depth; the action's triggers are not deferrable, so it fails at
+ *		that step.  A row's new values: NULL for SET NULL, its parent row's
+ *		new key for CASCADE (known as for cascaded_new_keys), its own values
+ *		in the other columns, read with the referencing rows, one query per
+ *		chunk of parent rows; the caller must be allowed to read them.  Not
+ *		followed: a cascade whose parent row's new key is not known (keys
+ *		whose column types differ on the two sides), and the insert checks
+ *		of the rows that move.
+ */
+static void
+cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
+			   int depth, List *setnames, bool set_null)
+{
+	FkInfo	   *fk = &k->info;
+	List	   *cols;
+	int			ncols;
+	int		   *keyidx;			/* per cols: the key column it sets, or -1
+								 * (SET NULL: 0 for a column it sets) */
+	int16	   *typlens;
+	bool	   *typbyvals;
+	Datum	   *vals;
+	bool	   *nulls;
+	bool		moves = false;
+	StringInfoData q;
+	ListCell   *lc;
+
+	if (st->action_error != NULL)
+		return;					/* the statement fails there already */
+	if (!k->part_cols_known)
+	{
+		k->part_cols = leaf_partition_cols(st, fk->fk_relid);
+		k->part_cols_known = true;
+	}
+	cols = k->part_cols;
+	foreach(lc, setnames)
+	{
+		ListCell   *lc2;
+
+		foreach(lc2, cols)
+			moves = moves || strcmp(lfirst(lc), lfirst(lc2)) == 0;
+	}
+	if (!moves)
+		return;
+	if (!set_null)
+	{
+		for (int i = 0; i < fk->nkeys; i++)
+		{
+			if (fk->pk_types[i] != fk->fk_types[i])
+				return;
+		}
+		newkey_rows_index(st);
+	}
+
+	ncols = list_length(cols);
+	keyidx = palloc(sizeof(int) * ncols);
+	typlens = palloc(sizeof(int16) * ncols);
+	typbyvals = palloc(sizeof(bool) * ncols);
+	vals = palloc(sizeof(Datum) * ncols);
+	nulls = palloc(sizeof(bool) * ncols);
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT c.tableoid, c.ctid, p.ctid");
+	foreach(lc, cols)
+	{
+		int			j = foreach_current_index(lc);
+		AttrNumber	attnum = get_attnum(fk->fk_relid, lfirst(lc));
+
+		if (pg_class_aclcheck(fk->fk_relid, GetUserId(),
+							  ACL_SELECT) != ACLCHECK_OK &&
+			pg_attribute_aclcheck(fk->fk_relid, attnum, GetUserId(),
+								  ACL_SELECT) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied for table %s",
+							get_rel_name(fk->fk_relid)),
+					 errdetail("Foreign key \"%s\" sets partition key columns of the table; the preview reads them to find where its rows move.",
+							   NameStr(fk->conname))));
+		keyidx[j] = -1;
+		for (int i = 0; i < fk->nkeys; i++)
+		{
+			if (strcmp(ri_fk_column_name(fk, i), lfirst(lc)) == 0)
+				keyidx[j] = i;
+		}
+		if (set_null)
+			keyidx[j] = names_subset(list_make1(lfirst(lc)), setnames) ? 0 : -1;
+		get_typlenbyval(get_atttype(fk->fk_relid, attnum), &typlens[j],
+						&typbyvals[j]);
+		appendStringInfo(&q, ", c.%s", quote_identifier(lfirst(lc)));
+	}
+	appendStringInfoString(&q, " FROM ");
+	ri_sql_append_relation(&q, fk->fk_relid);
+	appendStringInfoString(&q, " c, ");
+	append_parent_rows_match(&q, fk);
+
+	for (int start = 0; start < b->ntids && st->action_error == NULL;
+		 start += RI_IMPACT_CHUNK)
+	{
+		int			n = Min(RI_IMPACT_CHUNK, b->ntids - start);
+		Oid			argtypes[2] = {OIDOID, TIDARRAYOID};
+		Datum		values[2];
+		GeneratedRun run;
+
+		values[0] = ObjectIdGetDatum(b->relid);
+		values[1] = tid_array(&b->tids[start], n);
+		begin_generated(&run, k->scan_role, q.data, 2, argtypes, values);
+		while (st->action_error == NULL)
+		{
+			CHECK_FOR_INTERRUPTS();
+			SPI_cursor_fetch(run.portal, true, RI_IMPACT_FETCH);
+			if (SPI_processed == 0)
+				break;
+			for (uint64 r = 0; r < SPI_processed && st->action_error == NULL;
+				 r++)
+			{
+				HeapTuple	tup = SPI_tuptable->vals[r];
+				TupleDesc	desc = SPI_tuptable->tupdesc;
+				ImpactNewKey *pnk = NULL;
+				int			pidx[INDEX_MAX_KEYS];
+				ImpactRowKey key;
+				ImpactRowEntry *re;
+				ItemPointerData ptid;
+				bool		isnull;
+				Oid			dest;
+
+				CHECK_FOR_INTERRUPTS();
+				memset(&key, 0, sizeof(key));
+				row_address(tup, desc, &key.relid, &key.tid);
+				re = hash_search(st->rows, &key, HASH_FIND, NULL);
+				if ((re != NULL && re->fate == FATE_DELETE) ||
+					!partition_key_changed(st, key.relid, setnames))
+					continue;
+				if (!set_null)
+				{
+					ptid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 3,
+																	   desc,
+																	   &isnull));
+					pnk = newkey_of(st, b->relid, &ptid);
+					if (pnk == NULL || !cols_colidx(pnk->cols, fk, pidx))
+						continue;	/* its new key is not known */
+				}
+				for (int j = 0; j < ncols; j++)
+				{
+					if (keyidx[j] >= 0 && set_null)
+					{
+						vals[j] = (Datum) 0;
+						nulls[j] = true;
+					}
+					else if (keyidx[j] >= 0)
+					{
+						vals[j] = pnk->vals[pidx[keyidx[j]]];
+						nulls[j] = pnk->nulls[pidx[keyidx[j]]];
+					}
+					else
+						vals[j] = heap_getattr(tup, 4 + j, desc, &nulls[j]);
+				}
+				dest = moved_to(st, fk->fk_relid, key.relid, cols, vals,
+								nulls);
+				if (!OidIsValid(dest))
+					st->action_error = route_failure(st, fk->fk_relid, cols,
+													 vals, nulls);
+				else if (dest != key.relid)
+					st->action_error = move_refused(st, fk->fk_relid,
+													key.relid);
+				if (st->action_error != NULL)
+				{
+					/* named: the key that refuses, else the one moving it */
+					st->action_error->step = depth;
+					if (st->action_error->fk_name == NULL)
+						st->action_error->fk_name = pstrdup(NameStr(fk->conname));
+				}
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+		end_generated(&run);
+	}
+}
+
+/*
  * follow_key
  *		What foreign key e does to the rows referencing the rows of batch b.
  */
@@ -1636,6 +1845,10 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 		cascade_full_mixed(st, b, k, depth);
 	if (action == FKCONSTR_ACTION_CASCADE && !on_delete)
 		cascaded_new_keys(st, b, e, k, depth);
+	if ((action == FKCONSTR_ACTION_CASCADE && !on_delete) ||
+		action == FKCONSTR_ACTION_SETNULL)
+		cascaded_moves(st, b, e, k, depth, setnames,
+					   action == FKCONSTR_ACTION_SETNULL);
 }
 
 /*
@@ -3644,12 +3857,27 @@ partition_key_changed(ImpactState *st, Oid leaf, List *changed)
 static List *
 move_col_names(ImpactState *st, Oid relid)
 {
-	bool		partitioned = get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE;
+	List	   *names = leaf_partition_cols(st, relid);
+
+	if (get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE)
+		return names;
+	return key_col_names(st, table_tree(relid), true, names);
+}
+
+/*
+ * leaf_partition_cols
+ *		The partition key columns (names, each once) of every leaf of relid,
+ *		at every level above it, or of relid itself when it is a leaf
+ *		partition; NIL when it is neither partitioned nor a partition.
+ */
+static List *
+leaf_partition_cols(ImpactState *st, Oid relid)
+{
 	List	   *leaves;
 	List	   *names = NIL;
 	ListCell   *lc;
 
-	if (partitioned)
+	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
 		leaves = find_all_inheritors(relid, AccessShareLock, NULL);
 	else if (get_rel_relispartition(relid))
 		leaves = list_make1_oid(relid);
@@ -3667,13 +3895,15 @@ move_col_names(ImpactState *st, Oid relid)
 				names = lappend(names, lfirst(lc2));
 		}
 	}
-	return partitioned ? key_col_names(st, table_tree(relid), true, names) :
-		names;
+	return names;
 }
 
-/* The partition constraint of leaf, prepared once per preview. */
+/*
+ * The partition constraint of leaf, for rows of values of the columns
+ * cols, prepared once per preview.
+ */
 static ImpactLeafQual *
-leaf_qual(ImpactState *st, Oid leaf)
+leaf_qual(ImpactState *st, Oid leaf, List *cols)
 {
 	ListCell   *lc;
 	ImpactLeafQual *lq;
@@ -3684,7 +3914,7 @@ leaf_qual(ImpactState *st, Oid leaf)
 	foreach(lc, st->leaf_quals)
 	{
 		lq = lfirst(lc);
-		if (lq->relid == leaf)
+		if (lq->relid == leaf && lq->cols == cols)
 			return lq;
 	}
 	if (st->qual_estate == NULL)
@@ -3698,8 +3928,9 @@ leaf_qual(ImpactState *st, Oid leaf)
 	desc = CreateTupleDescCopy(RelationGetDescr(rel));
 	relation_close(rel, NoLock);
 	lq->slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
-	lq->attnums = palloc(sizeof(AttrNumber) * list_length(st->move_cols));
-	foreach(lc, st->move_cols)
+	lq->cols = cols;
+	lq->attnums = palloc(sizeof(AttrNumber) * list_length(cols));
+	foreach(lc, cols)
 		lq->attnums[foreach_current_index(lc)] = get_attnum(leaf, lfirst(lc));
 	st->leaf_quals = lappend(st->leaf_quals, lq);
 	return lq;
@@ -3707,20 +3938,20 @@ leaf_qual(ImpactState *st, Oid leaf)
 
 /*
  * row_fits
- *		Does a row with values vals of st->move_cols satisfy leaf's
+ *		Does a row with values vals of the columns cols satisfy leaf's
  *		partition constraint (ExecPartitionCheck: a NULL result passes)?
  *		The constraint reads only partition key columns, all among them.
  */
 static bool
-row_fits(ImpactState *st, Oid leaf, Datum *vals, bool *nulls)
+row_fits(ImpactState *st, Oid leaf, List *cols, Datum *vals, bool *nulls)
 {
-	ImpactLeafQual *lq = leaf_qual(st, leaf);
+	ImpactLeafQual *lq = leaf_qual(st, leaf, cols);
 	ExprContext *econtext;
 	bool		fits;
 
 	if (lq->qual == NULL)
 		return true;
-	fill_leaf_slot(st, lq, vals, nulls);
+	fill_leaf_slot(lq, vals, nulls);
 	econtext = GetPerTupleExprContext(st->qual_estate);
 	econtext->ecxt_scantuple = lq->slot;
 	fits = ExecCheck(lq->qual, econtext);
@@ -3730,18 +3961,18 @@ row_fits(ImpactState *st, Oid leaf, Datum *vals, bool *nulls)
 
 /*
  * fill_leaf_slot
- *		Store a row with values vals of st->move_cols, its other columns
- *		NULL, in lq's slot (of lq->relid's row type).
+ *		Store a row with values vals of lq->cols, its other columns NULL, in
+ *		lq's slot (of lq->relid's row type).
  */
 static void
-fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals, bool *nulls)
+fill_leaf_slot(ImpactLeafQual *lq, Datum *vals, bool *nulls)
 {
 	TupleTableSlot *slot = lq->slot;
 
 	ExecClearTuple(slot);
 	for (int i = 0; i < slot->tts_tupleDescriptor->natts; i++)
 		slot->tts_isnull[i] = true;
-	for (int j = 0; j < list_length(st->move_cols); j++)
+	for (int j = 0; j < list_length(lq->cols); j++)
 	{
 		AttrNumber	attnum = lq->attnums[j];
 
@@ -3761,14 +3992,16 @@ fill_leaf_slot(ImpactState *st, ImpactLeafQual *lq, Datum *vals, bool *nulls)
  *		partition constraint (ExecUpdate then updates it in place), else the
  *		leaf of target whose constraint it satisfies (tuple routing; the
  *		bounds of a partitioned table's partitions do not overlap).
- *		InvalidOid when none does: the statement fails there (23514).
+ *		InvalidOid when none does: the statement fails there (23514).  The
+ *		new values vals are those of the columns cols.
  */
 static Oid
-moved_to(ImpactState *st, Oid target, Oid leaf, Datum *vals, bool *nulls)
+moved_to(ImpactState *st, Oid target, Oid leaf, List *cols, Datum *vals,
+		 bool *nulls)
 {
 	ListCell   *lc;
 
-	if (row_fits(st, leaf, vals, nulls))
+	if (row_fits(st, leaf, cols, vals, nulls))
 		return leaf;
 	foreach(lc, find_all_inheritors(target, AccessShareLock, NULL))
 	{
@@ -3777,7 +4010,7 @@ moved_to(ImpactState *st, Oid target, Oid leaf, Datum *vals, bool *nulls)
 		CHECK_FOR_INTERRUPTS();
 		if (cand != leaf &&
 			get_rel_relkind(cand) != RELKIND_PARTITIONED_TABLE &&
-			row_fits(st, cand, vals, nulls))
+			row_fits(st, cand, cols, vals, nulls))
 			return cand;
 	}
 	return InvalidOid;
@@ -3815,17 +4048,15 @@ statement_error(int sqlstate, Oid table, char *fk_name, char *message,
  *		ExecCrossPartitionUpdateForeignKey fails (0A000) when a partitioned
  *		ancestor of leaf below target is the referenced table of a foreign
  *		key (its own RI triggers, not clones of target's, would have to
- *		fire).  The first such move is kept in st->move_error, a 'blocks'
- *		row at step 0 with PostgreSQL's message: it fails while the
- *		statement runs, before any trigger.
+ *		fire): that error as a 'blocks' row with PostgreSQL's message, at
+ *		step 0 (the UPDATE that moves the row fails, before its triggers),
+ *		or NULL when the move is allowed.
  */
-static void
+static RiImpactRow *
 move_refused(ImpactState *st, Oid target, Oid leaf)
 {
 	ListCell   *lc;
 
-	if (st->move_error != NULL)
-		return;
 	foreach(lc, get_partition_ancestors(leaf))
 	{
 		Oid			anc = lfirst_oid(lc);
@@ -3839,23 +4070,22 @@ move_refused(ImpactState *st, Oid target, Oid leaf)
 
 			if (e->pk_relid != anc)
 				continue;
-			st->move_error =
-				statement_error(ERRCODE_FEATURE_NOT_SUPPORTED, anc,
-								pstrdup(NameStr(e->conname)),
-								pstrdup("cannot move tuple across partitions when a non-root ancestor of the source partition is directly referenced in a foreign key"),
-								psprintf("A foreign key points to ancestor \"%s\" but not the root ancestor \"%s\".",
-										 get_rel_name(anc), get_rel_name(target)),
-								psprintf("Consider defining the foreign key on table \"%s\".",
-										 get_rel_name(target)));
-			return;
+			return statement_error(ERRCODE_FEATURE_NOT_SUPPORTED, anc,
+								   pstrdup(NameStr(e->conname)),
+								   pstrdup("cannot move tuple across partitions when a non-root ancestor of the source partition is directly referenced in a foreign key"),
+								   psprintf("A foreign key points to ancestor \"%s\" but not the root ancestor \"%s\".",
+											get_rel_name(anc), get_rel_name(target)),
+								   psprintf("Consider defining the foreign key on table \"%s\".",
+											get_rel_name(target)));
 		}
 	}
+	return NULL;
 }
 
 /*
  * partkey_description
  *		ExecBuildSlotPartitionKeyDescription (execPartition.c) for the
- *		partitioned table rel and a row with values vals of st->move_cols:
+ *		partitioned table rel and a row with values vals of the columns cols:
  *		"(key columns) = (values)", each value cut at 64 bytes; NULL when
  *		the caller may not see them (row-level security enabled for rel, or
  *		SELECT on neither rel nor every key column, an expression counting
@@ -3864,7 +4094,8 @@ move_refused(ImpactState *st, Oid target, Oid leaf)
  *		current context.
  */
 static char *
-partkey_description(ImpactState *st, Relation rel, Datum *vals, bool *nulls)
+partkey_description(ImpactState *st, Relation rel, List *cols, Datum *vals,
+					bool *nulls)
 {
 	PartitionKey key = RelationGetPartitionKey(rel);
 	Oid			relid = RelationGetRelid(rel);
@@ -3887,8 +4118,8 @@ partkey_description(ImpactState *st, Relation rel, Datum *vals, bool *nulls)
 	}
 
 	/* the row in rel's row type, as FormPartitionKeyDatum reads it */
-	lq = leaf_qual(st, relid);
-	fill_leaf_slot(st, lq, vals, nulls);
+	lq = leaf_qual(st, relid, cols);
+	fill_leaf_slot(lq, vals, nulls);
 	econtext = GetPerTupleExprContext(st->qual_estate);
 	econtext->ecxt_scantuple = lq->slot;
 
@@ -3941,8 +4172,8 @@ partkey_description(ImpactState *st, Relation rel, Datum *vals, bool *nulls)
 
 /*
  * route_failure
- *		The error of a row of target's tree, with new values vals of
- *		st->move_cols, that no partition takes (moved_to gave InvalidOid),
+ *		The error of a row of target's tree, with new values vals of the
+ *		columns cols, that no partition takes (moved_to gave InvalidOid),
  *		as a 'blocks' row at step 0 (23514): the row is deleted from its
  *		partition and inserted through target (ExecCrossPartitionUpdate),
  *		whose routing (ExecFindPartition) first checks target's own
@@ -3953,11 +4184,13 @@ partkey_description(ImpactState *st, Relation rel, Datum *vals, bool *nulls)
  *		preview does not read: left out.
  */
 static RiImpactRow *
-route_failure(ImpactState *st, Oid target, Datum *vals, bool *nulls)
+route_failure(ImpactState *st, Oid target, List *cols, Datum *vals,
+			  bool *nulls)
 {
 	Oid			relid = target;
 
-	if (get_rel_relispartition(target) && !row_fits(st, target, vals, nulls))
+	if (get_rel_relispartition(target) &&
+		!row_fits(st, target, cols, vals, nulls))
 		return statement_error(ERRCODE_CHECK_VIOLATION, target, NULL,
 							   psprintf("new row for relation \"%s\" violates partition constraint",
 										get_rel_name(target)),
@@ -3971,12 +4204,12 @@ route_failure(ImpactState *st, Oid target, Datum *vals, bool *nulls)
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < pd->nparts && !OidIsValid(next); i++)
 		{
-			if (row_fits(st, pd->oids[i], vals, nulls))
+			if (row_fits(st, pd->oids[i], cols, vals, nulls))
 				next = pd->oids[i];
 		}
 		if (!OidIsValid(next))
 		{
-			char	   *desc = partkey_description(st, rel, vals, nulls);
+			char	   *desc = partkey_description(st, rel, cols, vals, nulls);
 			RiImpactRow *row;
 
 			row = statement_error(ERRCODE_CHECK_VIOLATION, relid, NULL,
@@ -4024,12 +4257,14 @@ row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
 		m->vals[j] = new_row_value(slot, setcols, nset, &movecols[j],
 								   firstattr + j, &m->nulls[j]);
 	MemoryContextSwitchTo(oldcxt);
-	dest = m->dest = moved_to(st, target, rowrel, m->vals, m->nulls);
+	dest = m->dest = moved_to(st, target, rowrel, st->move_cols, m->vals,
+							  m->nulls);
 	if (!OidIsValid(dest) || dest == rowrel)
 	{
 		/* the statement fails on this row, unless on one before it */
 		if (!OidIsValid(dest) && st->move_error == NULL)
-			st->move_error = route_failure(st, target, m->vals, m->nulls);
+			st->move_error = route_failure(st, target, st->move_cols,
+										   m->vals, m->nulls);
 		/* not kept: give back what the bound counts */
 		for (int j = 0; j < n; j++)
 		{
@@ -4045,7 +4280,8 @@ row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
 	st->moved = lappend(st->moved, m);
 	MemoryContextSwitchTo(oldcxt);
 	check_bound(st);
-	move_refused(st, target, rowrel);
+	if (st->move_error == NULL)
+		st->move_error = move_refused(st, target, rowrel);
 	return dest;
 }
 
@@ -4407,6 +4643,19 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	frontier = st->next;
 	walk(st, frontier);
 	finish_checks(st);
+	if (st->action_error != NULL)
+	{
+		/* before the blocking rows of its step */
+		int			pos = 0;
+
+		foreach(lc, st->result)
+		{
+			if (((RiImpactRow *) lfirst(lc))->step >= st->action_error->step)
+				break;
+			pos++;
+		}
+		st->result = list_insert_nth(st->result, pos, st->action_error);
+	}
 	if (st->move_error != NULL)
 		st->result = lcons(st->move_error, st->result);
 	note_unapplied_dml(st);
