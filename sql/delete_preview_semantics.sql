@@ -506,6 +506,23 @@ DELETE FROM mvp WHERE k IN (5, 6);
 SELECT tableoid::regclass, * FROM mvc ORDER BY id;
 ROLLBACK;
 DROP TABLE mvcd;
+-- SET DEFAULT sets pk to its default: 150 moves the row to mvs2; 500 fits
+-- no partition (and is no key of mvp either: the move fails first)
+CREATE TABLE mvs (id int, pk int DEFAULT 150 REFERENCES mvp
+	ON DELETE SET DEFAULT) PARTITION BY RANGE (pk);
+CREATE TABLE mvs1 PARTITION OF mvs FOR VALUES FROM (0) TO (100);
+CREATE TABLE mvs2 PARTITION OF mvs FOR VALUES FROM (100) TO (200);
+INSERT INTO mvs VALUES (1, 6);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM mvp WHERE k = 6');
+BEGIN;
+DELETE FROM mvp WHERE k = 6;
+SELECT tableoid::regclass, * FROM mvs ORDER BY id;
+ROLLBACK;
+ALTER TABLE mvs ALTER pk SET DEFAULT 500;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM mvp WHERE k = 6');
+SELECT ri_audit.assert_delete_safe('DELETE FROM mvp WHERE k = 6');
+DELETE FROM mvp WHERE k = 6;
+DROP TABLE mvs;
 -- mvc1 partitioned and referenced itself: moving a row out of it is refused
 ALTER TABLE mvc DETACH PARTITION mvc1;
 DROP TABLE mvc1;

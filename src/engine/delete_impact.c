@@ -123,9 +123,9 @@
  * DETAIL), a 'blocks' row at step 0.  An UPDATE of a leaf partition
  * itself moves nothing: a row whose new values fail the leaf's partition
  * constraint fails the statement with 23514 the same way.  A row that ON
- * UPDATE CASCADE or SET NULL moves in a partitioned referencing table fails
- * the statement at that step the same two ways (cascaded_moves); its insert
- * checks are not followed.
+ * UPDATE CASCADE, SET NULL or SET DEFAULT moves in a partitioned
+ * referencing table fails the statement at that step the same two ways
+ * (cascaded_moves); its insert checks are not followed.
  *
  * What the preview does not run is named in NOTICEs: user triggers and
  * rules on the tables it changes (RI's queries fire and are rewritten by
@@ -484,6 +484,7 @@ typedef struct ImpactState
 
 static void impact_dml(ImpactState *st, RawStmt *raw);
 static List *leaf_partition_cols(ImpactState *st, Oid relid);
+static void key_defaults(ImpactKey *k, Datum *defvals, bool *defnulls);
 static bool names_subset(List *a, List *b);
 static bool partition_key_changed(ImpactState *st, Oid leaf, List *changed);
 static Oid	moved_to(ImpactState *st, Oid target, Oid leaf, List *cols,
@@ -1538,8 +1539,9 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 
 /*
  * cascaded_moves
- *		ON UPDATE CASCADE or SET NULL (set_null) through key e (k) from the
- *		parent rows of batch b, at step depth, when the columns it sets
+ *		ON UPDATE CASCADE, SET NULL or SET DEFAULT (action) through key e
+ *		(k) from the parent rows of batch b, at step depth, when the columns
+ *		it sets
  *		(setnames) are partition key columns of e's referencing table:
  *		RI's UPDATE of that table moves a row whose new values fail its
  *		partition's constraint to the partition that takes them
@@ -1549,23 +1551,25 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
  *		table of a key (0A000, move_refused).  The first such error, in the
  *		order the rows are reached, is kept in st->action_error at step
  *		depth; the action's triggers are not deferrable, so it fails at
- *		that step.  A row's new values: NULL for SET NULL, its parent row's
- *		new key for CASCADE (known as for cascaded_new_keys), its own values
- *		in the other columns, read with the referencing rows, one query per
- *		chunk of parent rows; the caller must be allowed to read them.  Not
+ *		that step.  A row's new values: NULL for SET NULL, the columns'
+ *		defaults for SET DEFAULT (key_defaults), its parent row's new key
+ *		for CASCADE (known as for cascaded_new_keys), its own values in the
+ *		other columns, read with the referencing rows, one query per chunk
+ *		of parent rows; the caller must be allowed to read them.  Not
  *		followed: a cascade whose parent row's new key is not known (keys
  *		whose column types differ on the two sides), and the insert checks
  *		of the rows that move.
  */
 static void
 cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
-			   int depth, List *setnames, bool set_null)
+			   int depth, List *setnames, char action)
 {
 	FkInfo	   *fk = &k->info;
 	List	   *cols;
 	int			ncols;
-	int		   *keyidx;			/* per cols: the key column it sets, or -1
-								 * (SET NULL: 0 for a column it sets) */
+	int		   *keyidx;			/* per cols: the key column it sets, or -1 */
+	Datum		defvals[INDEX_MAX_KEYS];	/* SET DEFAULT: per key column */
+	bool		defnulls[INDEX_MAX_KEYS];
 	int16	   *typlens;
 	bool	   *typbyvals;
 	Datum	   *vals;
@@ -1591,7 +1595,7 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	}
 	if (!moves)
 		return;
-	if (!set_null)
+	if (action == FKCONSTR_ACTION_CASCADE)
 	{
 		for (int i = 0; i < fk->nkeys; i++)
 		{
@@ -1600,6 +1604,8 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 		}
 		newkey_rows_index(st);
 	}
+	else if (action == FKCONSTR_ACTION_SETDEFAULT)
+		key_defaults(k, defvals, defnulls);
 
 	ncols = list_length(cols);
 	keyidx = palloc(sizeof(int) * ncols);
@@ -1627,11 +1633,10 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 		keyidx[j] = -1;
 		for (int i = 0; i < fk->nkeys; i++)
 		{
-			if (strcmp(ri_fk_column_name(fk, i), lfirst(lc)) == 0)
+			if (strcmp(ri_fk_column_name(fk, i), lfirst(lc)) == 0 &&
+				names_subset(list_make1(lfirst(lc)), setnames))
 				keyidx[j] = i;
 		}
-		if (set_null)
-			keyidx[j] = names_subset(list_make1(lfirst(lc)), setnames) ? 0 : -1;
 		get_typlenbyval(get_atttype(fk->fk_relid, attnum), &typlens[j],
 						&typbyvals[j]);
 		appendStringInfo(&q, ", c.%s", quote_identifier(lfirst(lc)));
@@ -1678,7 +1683,7 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				if ((re != NULL && re->fate == FATE_DELETE) ||
 					!partition_key_changed(st, key.relid, setnames))
 					continue;
-				if (!set_null)
+				if (action == FKCONSTR_ACTION_CASCADE)
 				{
 					ptid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 3,
 																	   desc,
@@ -1689,18 +1694,25 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				}
 				for (int j = 0; j < ncols; j++)
 				{
-					if (keyidx[j] >= 0 && set_null)
+					int			i = keyidx[j];
+
+					if (i < 0)
+						vals[j] = heap_getattr(tup, 4 + j, desc, &nulls[j]);
+					else if (action == FKCONSTR_ACTION_SETNULL)
 					{
 						vals[j] = (Datum) 0;
 						nulls[j] = true;
 					}
-					else if (keyidx[j] >= 0)
+					else if (action == FKCONSTR_ACTION_SETDEFAULT)
 					{
-						vals[j] = pnk->vals[pidx[keyidx[j]]];
-						nulls[j] = pnk->nulls[pidx[keyidx[j]]];
+						vals[j] = defvals[i];
+						nulls[j] = defnulls[i];
 					}
 					else
-						vals[j] = heap_getattr(tup, 4 + j, desc, &nulls[j]);
+					{
+						vals[j] = pnk->vals[pidx[i]];
+						nulls[j] = pnk->nulls[pidx[i]];
+					}
 				}
 				dest = moved_to(st, fk->fk_relid, key.relid, cols, vals,
 								nulls);
@@ -1846,9 +1858,9 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	if (action == FKCONSTR_ACTION_CASCADE && !on_delete)
 		cascaded_new_keys(st, b, e, k, depth);
 	if ((action == FKCONSTR_ACTION_CASCADE && !on_delete) ||
-		action == FKCONSTR_ACTION_SETNULL)
-		cascaded_moves(st, b, e, k, depth, setnames,
-					   action == FKCONSTR_ACTION_SETNULL);
+		action == FKCONSTR_ACTION_SETNULL ||
+		action == FKCONSTR_ACTION_SETDEFAULT)
+		cascaded_moves(st, b, e, k, depth, setnames, action);
 }
 
 /*
@@ -2069,35 +2081,21 @@ fk_col_names(const FkInfo *fk)
 }
 
 /*
- * Does the SET DEFAULT key of fk exist in a surviving row of the
- * referenced table?  Sets *absent when no row of the table holds it at all
- * (even before the statement), *holder (when not NULL) to the row that
- * held it and that the statement removes (relid InvalidOid when none), and
- * *values_text to the key as text.  Returns true when the check passes (a
- * NULL default included).
+ * key_defaults
+ *		The defaults of the referencing columns of k's key, into defvals and
+ *		defnulls (NULL for a column without one), as SET DEFAULT sets them:
+ *		evaluated once, as the referencing table's owner, and copied into
+ *		the current memory context.
  */
-static bool
-default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
-					char **values_text, Datum *defvals,
-					const ImpactRowKey *row, ImpactRowKey *holder)
+static void
+key_defaults(ImpactKey *k, Datum *defvals, bool *defnulls)
 {
 	FkInfo	   *fk = &k->info;
 	Relation	rel;
-	bool		defnulls[INDEX_MAX_KEYS];
-	int			nnull = 0;
 	RiOwnerSwitch sw;
 	EState	   *estate;
 	ExprContext *econtext;
-	StringInfoData vals;
-	bool		present;
-	bool		held;
 
-	*absent = false;
-	if (holder != NULL)
-		memset(holder, 0, sizeof(ImpactRowKey));
-	initStringInfo(&vals);
-
-	/* The defaults, evaluated as the referencing table's owner. */
 	rel = table_open(fk->fk_relid, NoLock);
 	ri_become_owner(ri_rel_owner(fk->fk_relid), &sw);
 	estate = CreateExecutorState();
@@ -2123,6 +2121,40 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 			if (!defnulls[i])
 				defvals[i] = datumCopy(defvals[i], typbyval, typlen);
 		}
+	}
+	FreeExecutorState(estate);
+	ri_restore_caller(&sw);
+	table_close(rel, NoLock);
+}
+
+/*
+ * Does the SET DEFAULT key of fk exist in a surviving row of the
+ * referenced table?  Sets *absent when no row of the table holds it at all
+ * (even before the statement), *holder (when not NULL) to the row that
+ * held it and that the statement removes (relid InvalidOid when none), and
+ * *values_text to the key as text.  Returns true when the check passes (a
+ * NULL default included).
+ */
+static bool
+default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
+					char **values_text, Datum *defvals,
+					const ImpactRowKey *row, ImpactRowKey *holder)
+{
+	FkInfo	   *fk = &k->info;
+	bool		defnulls[INDEX_MAX_KEYS];
+	int			nnull = 0;
+	StringInfoData vals;
+	bool		present;
+	bool		held;
+
+	*absent = false;
+	if (holder != NULL)
+		memset(holder, 0, sizeof(ImpactRowKey));
+	initStringInfo(&vals);
+
+	key_defaults(k, defvals, defnulls);
+	for (int i = 0; i < fk->nkeys; i++)
+	{
 		if (defnulls[i])
 		{
 			nnull++;
@@ -2138,9 +2170,6 @@ default_key_present(ImpactState *st, ImpactKey *k, bool *absent,
 							 OidOutputFunctionCall(outfunc, defvals[i]));
 		}
 	}
-	FreeExecutorState(estate);
-	ri_restore_caller(&sw);
-	table_close(rel, NoLock);
 
 	/*
 	 * ON DELETE SET DEFAULT (columns): the columns not listed keep the
