@@ -49,6 +49,10 @@ typedef struct RiImpactRow
 	char	   *message;		/* its message */
 	char	   *detail;			/* its DETAIL, for the first row */
 	char	   *hint;			/* its HINT, or NULL */
+	const char *trigger_name;	/* the parent row's RI trigger whose firing
+								 * raises it, ordering the blocking rows of
+								 * one step; NULL when not known, and in
+								 * ri_delete_impact()'s result */
 } RiImpactRow;
 
 extern List *ri_delete_impact(const char *stmt);

@@ -423,6 +423,8 @@ typedef struct ImpactBlockGroup
 	char		kind;			/* CHECK_* */
 	int			depth;			/* first step that reached it */
 	Oid			pk_leaf;		/* a parent table named in the message */
+	bool		on_delete;		/* with pk_leaf: its row deleted (else
+								 * updated) */
 	int64		count;			/* blocking rows */
 	bool		per_row;		/* SET DEFAULT (columns): checked row by row */
 	bool		any_removed;	/* per_row: a new key is one the statement
@@ -1726,6 +1728,9 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				{
 					/* named: the key that refuses, else the one moving it */
 					st->action_error->step = depth;
+					st->action_error->trigger_name =
+						ri_fk_action_trigger_name(e->conoid, b->relid,
+												  b->fate == FATE_DELETE);
 					if (st->action_error->fk_name == NULL)
 						st->action_error->fk_name = pstrdup(NameStr(fk->conname));
 				}
@@ -3236,12 +3241,14 @@ finish_checks(ImpactState *st)
 			g->kind = c->key.kind;
 			g->depth = c->depth;
 			g->pk_leaf = c->pk_leaf;
+			g->on_delete = c->on_delete;
 			groups = lappend(groups, g);
 		}
 		if (c->depth < g->depth)
 		{
 			g->depth = c->depth;
 			g->pk_leaf = c->pk_leaf;
+			g->on_delete = c->on_delete;
 		}
 		if (per_row)
 		{
@@ -3360,6 +3367,10 @@ finish_checks(ImpactState *st)
 		}
 		else
 		{
+			/* RESTRICT and NO ACTION: the parent row's trigger */
+			row->trigger_name = ri_fk_action_trigger_name(g->conoid,
+														  g->pk_leaf,
+														  g->on_delete);
 			row->block = (g->kind == CHECK_NOACTION && deferred) ?
 				RI_IMPACT_BLOCKS_AT_COMMIT : RI_IMPACT_BLOCKS;
 			row->message = psprintf("update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
@@ -4674,16 +4685,27 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	finish_checks(st);
 	if (st->action_error != NULL)
 	{
-		/* before the blocking rows of its step */
+		/*
+		 * Among the blocking rows of its step, after those whose parent
+		 * row's trigger fires before the moving action's (the triggers of
+		 * one row fire in name order; which parent row comes first is not
+		 * followed).
+		 */
+		RiImpactRow *err = st->action_error;
 		int			pos = 0;
 
 		foreach(lc, st->result)
 		{
-			if (((RiImpactRow *) lfirst(lc))->step >= st->action_error->step)
+			RiImpactRow *r = lfirst(lc);
+
+			if (r->step > err->step ||
+				(r->step == err->step &&
+				 (r->trigger_name == NULL || err->trigger_name == NULL ||
+				  strcmp(err->trigger_name, r->trigger_name) < 0)))
 				break;
 			pos++;
 		}
-		st->result = list_insert_nth(st->result, pos, st->action_error);
+		st->result = list_insert_nth(st->result, pos, err);
 	}
 	if (st->move_error != NULL)
 		st->result = lcons(st->move_error, st->result);
@@ -5219,6 +5241,7 @@ ri_delete_impact(const char *stmt)
 			dst->message = src->message ? pstrdup(src->message) : NULL;
 			dst->detail = src->detail ? pstrdup(src->detail) : NULL;
 			dst->hint = src->hint ? pstrdup(src->hint) : NULL;
+			dst->trigger_name = NULL;	/* used for ordering only */
 			result = lappend(result, dst);
 		}
 	}
