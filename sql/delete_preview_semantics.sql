@@ -538,6 +538,35 @@ UPDATE mvp SET k = k + 100 WHERE k = 5;
 SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = 7 WHERE k = 5');
 SELECT ri_audit.assert_delete_safe('UPDATE mvp SET k = 7 WHERE k = 5');
 DROP TABLE mvcr, mvc, mvp;
+-- Where a row moves can depend on a column the key does not have (mwc2 is
+-- partitioned by id): a caller who may not read it is refused (42501)
+-- rather than told the statement passes.
+CREATE TABLE mwp (k int PRIMARY KEY);
+CREATE TABLE mwc (id int, pk int REFERENCES mwp ON UPDATE CASCADE)
+	PARTITION BY RANGE (pk);
+CREATE TABLE mwc1 PARTITION OF mwc FOR VALUES FROM (0) TO (100);
+CREATE TABLE mwc2 PARTITION OF mwc FOR VALUES FROM (100) TO (200)
+	PARTITION BY RANGE (id);
+CREATE TABLE mwc2a PARTITION OF mwc2 FOR VALUES FROM (0) TO (10);
+INSERT INTO mwp VALUES (5), (6);
+INSERT INTO mwc VALUES (1, 5), (20, 6);
+CREATE ROLE regress_delsem_mover;
+GRANT USAGE ON SCHEMA delsem TO regress_delsem_mover;
+GRANT EXECUTE ON FUNCTION ri_audit.delete_preview(text) TO regress_delsem_mover;
+GRANT SELECT ON mwp TO regress_delsem_mover;
+GRANT SELECT (pk, ctid, tableoid) ON mwc TO regress_delsem_mover;
+SET ROLE regress_delsem_mover;
+SELECT * FROM ri_audit.delete_preview('UPDATE mwp SET k = k + 100');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+GRANT SELECT (id) ON mwc TO regress_delsem_mover;
+SET ROLE regress_delsem_mover;
+SELECT * FROM ri_audit.delete_preview('UPDATE mwp SET k = k + 100');
+RESET ROLE;
+UPDATE mwp SET k = k + 100;
+DROP TABLE mwc, mwp;
+DROP OWNED BY regress_delsem_mover;
+DROP ROLE regress_delsem_mover;
 
 -- NO ACTION's recheck and keys that ON UPDATE CASCADE sets: g's rows 1 and
 -- 2 become 10 and 1, the cascade gives p and then q the same keys, so q's
