@@ -523,6 +523,22 @@ SELECT * FROM ri_audit.delete_preview('DELETE FROM mvp WHERE k = 6');
 SELECT ri_audit.assert_delete_safe('DELETE FROM mvp WHERE k = 6');
 DELETE FROM mvp WHERE k = 6;
 DROP TABLE mvs;
+-- a bigint key referencing int: the cascade assigns the new key cast to
+-- bigint, and no partition takes 500
+CREATE TABLE mvb (id int, pk bigint REFERENCES mvp ON UPDATE CASCADE)
+	PARTITION BY RANGE (pk);
+CREATE TABLE mvb1 PARTITION OF mvb FOR VALUES FROM (0) TO (100);
+CREATE TABLE mvb2 PARTITION OF mvb FOR VALUES FROM (100) TO (200);
+INSERT INTO mvb VALUES (1, 6);
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = 106 WHERE k = 6');
+BEGIN;
+UPDATE mvp SET k = 106 WHERE k = 6;
+SELECT tableoid::regclass, * FROM mvb ORDER BY id;
+ROLLBACK;
+SELECT * FROM ri_audit.delete_preview('UPDATE mvp SET k = 500 WHERE k = 6');
+SELECT ri_audit.assert_delete_safe('UPDATE mvp SET k = 500 WHERE k = 6');
+UPDATE mvp SET k = 500 WHERE k = 6;
+DROP TABLE mvb;
 -- mvc1 partitioned and referenced itself: moving a row out of it is refused
 ALTER TABLE mvc DETACH PARTITION mvc1;
 DROP TABLE mvc1;

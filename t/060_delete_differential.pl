@@ -222,7 +222,8 @@ for my $g (1 .. $ngraphs)
 		my $r = rand();
 		my $default = $r < 0.4 ? ' DEFAULT ' . (1 + int(rand($ROWS)))
 		  : $r < 0.7 ? ' DEFAULT 150' : '';
-		$ddl .= "CREATE TABLE $name (id int NOT NULL, r int$default) PARTITION BY RANGE (r);\n"
+		my $type = rand() < 0.3 ? 'bigint' : 'int';	# cross-type: cast
+		$ddl .= "CREATE TABLE $name (id int NOT NULL, r $type$default) PARTITION BY RANGE (r);\n"
 		  . "CREATE TABLE ${name}_p1 PARTITION OF $name FOR VALUES FROM (MINVALUE) TO (13);\n"
 		  . "CREATE TABLE ${name}_p2 PARTITION OF $name FOR VALUES FROM (13) TO (100);\n";
 		$ddl .= "CREATE TABLE ${name}_pd PARTITION OF $name DEFAULT;\n"

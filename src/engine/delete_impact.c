@@ -375,6 +375,13 @@ typedef struct ImpactPartCols
 	List	   *names;
 } ImpactPartCols;
 
+/* The leaf partitions of a partitioned table, where its rows are routed. */
+typedef struct ImpactRouteLeaves
+{
+	Oid			relid;			/* the partitioned table */
+	List	   *leaves;			/* OIDs of its leaves, at every level */
+} ImpactRouteLeaves;
+
 /* One result row being counted. */
 typedef struct ImpactStep
 {
@@ -477,6 +484,7 @@ typedef struct ImpactState
 								 * of its foreign keys */
 	List	   *moved;			/* ImpactMovedRow */
 	List	   *leaf_quals;		/* ImpactLeafQual cache */
+	List	   *route_leaves;	/* ImpactRouteLeaves cache */
 	EState	   *qual_estate;	/* runs the partition constraints */
 	RiImpactRow *move_error;	/* the first move PostgreSQL refuses */
 
@@ -492,6 +500,7 @@ static bool partition_key_changed(ImpactState *st, Oid leaf, List *changed);
 static Oid	moved_to(ImpactState *st, Oid target, Oid leaf, List *cols,
 					 Datum *vals, bool *nulls);
 static RiImpactRow *move_refused(ImpactState *st, Oid target, Oid leaf);
+static List *route_leaves(ImpactState *st, Oid target);
 static RiImpactRow *route_failure(ImpactState *st, Oid target, List *cols,
 								  Datum *vals, bool *nulls);
 static void impact_truncate(ImpactState *st, TruncateStmt *stmt);
@@ -1540,6 +1549,43 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 }
 
 /*
+ * assignment_cast
+ *		RI_FKey_cascade_upd's UPDATE assigns the parent row's new key to
+ *		referencing column i of fk: the assignment cast from the referenced
+ *		column's type, into *cast with its number of arguments in *nargs (0:
+ *		none, for the same type or a binary-coercible one).  False when the
+ *		preview does not follow it: a cast function that is not built in
+ *		(another role's code would run), an I/O conversion, or a column
+ *		with a typmod (a length coercion would follow).
+ */
+static bool
+assignment_cast(const FkInfo *fk, int i, FmgrInfo *cast, int *nargs)
+{
+	Oid			typid;
+	int32		typmod;
+	Oid			collid;
+	Oid			funcid;
+	CoercionPathType path;
+
+	*nargs = 0;
+	if (fk->pk_types[i] == fk->fk_types[i])
+		return true;
+	get_atttypetypmodcoll(fk->fk_relid, fk->fk_attnums[i], &typid, &typmod,
+						  &collid);
+	if (typmod >= 0)
+		return false;
+	path = find_coercion_pathway(fk->fk_types[i], fk->pk_types[i],
+								 COERCION_ASSIGNMENT, &funcid);
+	if (path == COERCION_PATH_RELABELTYPE)
+		return true;
+	if (path != COERCION_PATH_FUNC || funcid >= FirstNormalObjectId)
+		return false;
+	fmgr_info(funcid, cast);
+	*nargs = get_func_nargs(funcid);
+	return true;
+}
+
+/*
  * cascaded_moves
  *		ON UPDATE CASCADE, SET NULL or SET DEFAULT (action) through key e
  *		(k) from the parent rows of batch b, at step depth, when the columns
@@ -1557,10 +1603,12 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
  *		defaults for SET DEFAULT (key_defaults), its parent row's new key
  *		for CASCADE (known as for cascaded_new_keys), its own values in the
  *		other columns, read with the referencing rows, one query per chunk
- *		of parent rows; the caller must be allowed to read them.  Not
- *		followed: a cascade whose parent row's new key is not known (keys
- *		whose column types differ on the two sides), and the insert checks
- *		of the rows that move.
+ *		of parent rows; the caller must be allowed to read them.  A key
+ *		whose two sides differ in type takes the assignment cast of the
+ *		parent's new key, as RI's UPDATE does (assignment_cast).  Not
+ *		followed: a cascade whose parent row's new key is not known, one
+ *		through a cast assignment_cast does not follow, and the insert
+ *		checks of the rows that move.
  */
 static void
 cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
@@ -1572,6 +1620,9 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	int		   *keyidx;			/* per cols: the key column it sets, or -1 */
 	Datum		defvals[INDEX_MAX_KEYS];	/* SET DEFAULT: per key column */
 	bool		defnulls[INDEX_MAX_KEYS];
+	FmgrInfo	casts[INDEX_MAX_KEYS];	/* CASCADE: per key column */
+	int			cast_nargs[INDEX_MAX_KEYS]; /* 0: no cast */
+	MemoryContext rowcxt;		/* one row's cast values, reset per row */
 	int16	   *typlens;
 	bool	   *typbyvals;
 	Datum	   *vals;
@@ -1601,13 +1652,16 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	{
 		for (int i = 0; i < fk->nkeys; i++)
 		{
-			if (fk->pk_types[i] != fk->fk_types[i])
-				return;
+			if (!assignment_cast(fk, i, &casts[i], &cast_nargs[i]))
+				return;			/* not followed */
 		}
 		newkey_rows_index(st);
 	}
 	else if (action == FKCONSTR_ACTION_SETDEFAULT)
 		key_defaults(k, defvals, defnulls);
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+								   "ri_audit impact moved row",
+								   ALLOCSET_SMALL_SIZES);
 
 	ncols = list_length(cols);
 	keyidx = palloc(sizeof(int) * ncols);
@@ -1679,6 +1733,7 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				Oid			dest;
 
 				CHECK_FOR_INTERRUPTS();
+				MemoryContextReset(rowcxt);
 				memset(&key, 0, sizeof(key));
 				row_address(tup, desc, &key.relid, &key.tid);
 				re = hash_search(st->rows, &key, HASH_FIND, NULL);
@@ -1714,6 +1769,17 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 					{
 						vals[j] = pnk->vals[pidx[i]];
 						nulls[j] = pnk->nulls[pidx[i]];
+						if (!nulls[j] && cast_nargs[i] > 0)
+						{
+							MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+
+							vals[j] = cast_nargs[i] == 1 ?
+								FunctionCall1(&casts[i], vals[j]) :
+								FunctionCall3(&casts[i], vals[j],
+											  Int32GetDatum(-1),
+											  BoolGetDatum(false));
+							MemoryContextSwitchTo(oldcxt);
+						}
 					}
 				}
 				dest = moved_to(st, fk->fk_relid, key.relid, cols, vals,
@@ -1739,6 +1805,7 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 		}
 		end_generated(&run);
 	}
+	MemoryContextDelete(rowcxt);
 }
 
 /*
@@ -4043,17 +4110,47 @@ moved_to(ImpactState *st, Oid target, Oid leaf, List *cols, Datum *vals,
 
 	if (row_fits(st, leaf, cols, vals, nulls))
 		return leaf;
-	foreach(lc, find_all_inheritors(target, AccessShareLock, NULL))
+	foreach(lc, route_leaves(st, target))
 	{
 		Oid			cand = lfirst_oid(lc);
 
 		CHECK_FOR_INTERRUPTS();
-		if (cand != leaf &&
-			get_rel_relkind(cand) != RELKIND_PARTITIONED_TABLE &&
-			row_fits(st, cand, cols, vals, nulls))
+		if (cand != leaf && row_fits(st, cand, cols, vals, nulls))
 			return cand;
 	}
 	return InvalidOid;
+}
+
+/*
+ * route_leaves
+ *		The leaf partitions of target (an OID list), read once per preview:
+ *		moved_to runs for every row that leaves its partition, and must
+ *		neither scan pg_inherits nor allocate for each.
+ */
+static List *
+route_leaves(ImpactState *st, Oid target)
+{
+	ListCell   *lc;
+	ImpactRouteLeaves *rl;
+	MemoryContext oldcxt;
+
+	foreach(lc, st->route_leaves)
+	{
+		rl = lfirst(lc);
+		if (rl->relid == target)
+			return rl->leaves;
+	}
+	oldcxt = MemoryContextSwitchTo(st->cxt);
+	rl = palloc0(sizeof(ImpactRouteLeaves));
+	rl->relid = target;
+	foreach(lc, find_all_inheritors(target, AccessShareLock, NULL))
+	{
+		if (get_rel_relkind(lfirst_oid(lc)) != RELKIND_PARTITIONED_TABLE)
+			rl->leaves = lappend_oid(rl->leaves, lfirst_oid(lc));
+	}
+	st->route_leaves = lappend(st->route_leaves, rl);
+	MemoryContextSwitchTo(oldcxt);
+	return rl->leaves;
 }
 
 /*
