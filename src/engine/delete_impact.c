@@ -1363,6 +1363,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	ListCell   *lc;
 	bool		any = false;
 	MemoryContext oldcxt;
+	List	   *changed;
 
 	if (st->newkeys == NIL)
 		return;
@@ -1416,6 +1417,11 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	ri_sql_append_relation(&q, fk->fk_relid);
 	appendStringInfoString(&q, " c, ");
 	append_parent_rows_match(&q, fk);
+
+	/* the columns each recorded row changes, in the records' context */
+	oldcxt = MemoryContextSwitchTo(st->values_cxt);
+	changed = set_col_names(e, false);
+	MemoryContextSwitchTo(oldcxt);
 
 	if (st->cascade_rows == NULL)
 	{
@@ -1483,7 +1489,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				prev = newkey_of(st, nk->relid, &nk->tid);
 				nk->dest = prev != NULL ? prev->dest : nk->relid;
 				nk->step = depth;
-				nk->changed = set_col_names(e, false);
+				nk->changed = changed;
 				nk->cols = cols;
 				nk->vals = palloc(sizeof(Datum) * ncols);
 				nk->nulls = palloc(sizeof(bool) * ncols);
@@ -1544,6 +1550,7 @@ cascaded_new_keys(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 			ref->nk = nk;
 			st->newkeys = lappend(st->newkeys, nk);	/* in values_cxt */
 		}
+		list_free(found);
 		check_bound(st);
 	}
 }
@@ -1622,9 +1629,9 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 	bool		defnulls[INDEX_MAX_KEYS];
 	FmgrInfo	casts[INDEX_MAX_KEYS];	/* CASCADE: per key column */
 	int			cast_nargs[INDEX_MAX_KEYS]; /* 0: no cast */
-	MemoryContext rowcxt;		/* one row's cast values, reset per row */
-	int16	   *typlens;
-	bool	   *typbyvals;
+	MemoryContext rowcxt;		/* one row's work, reset per row */
+	List	   *leaves_allowed = NIL;	/* leaves move_refused let rows
+										 * leave */
 	Datum	   *vals;
 	bool	   *nulls;
 	bool		moves = false;
@@ -1665,8 +1672,6 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 
 	ncols = list_length(cols);
 	keyidx = palloc(sizeof(int) * ncols);
-	typlens = palloc(sizeof(int16) * ncols);
-	typbyvals = palloc(sizeof(bool) * ncols);
 	vals = palloc(sizeof(Datum) * ncols);
 	nulls = palloc(sizeof(bool) * ncols);
 	initStringInfo(&q);
@@ -1693,8 +1698,6 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				names_subset(list_make1(lfirst(lc)), setnames))
 				keyidx[j] = i;
 		}
-		get_typlenbyval(get_atttype(fk->fk_relid, attnum), &typlens[j],
-						&typbyvals[j]);
 		appendStringInfo(&q, ", c.%s", quote_identifier(lfirst(lc)));
 	}
 	appendStringInfoString(&q, " FROM ");
@@ -1730,26 +1733,37 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 				ImpactRowEntry *re;
 				ItemPointerData ptid;
 				bool		isnull;
-				Oid			dest;
+				bool		skip;
+				Oid			dest = InvalidOid;
+				MemoryContext outercxt;
 
 				CHECK_FOR_INTERRUPTS();
 				MemoryContextReset(rowcxt);
+				outercxt = MemoryContextSwitchTo(rowcxt);
 				memset(&key, 0, sizeof(key));
 				row_address(tup, desc, &key.relid, &key.tid);
+
+				/*
+				 * Only rows this action is the first to change: the values
+				 * read are those before the statement, which a row an
+				 * earlier update changed (or moved) no longer holds.
+				 */
 				re = hash_search(st->rows, &key, HASH_FIND, NULL);
-				if ((re != NULL && re->fate == FATE_DELETE) ||
-					!partition_key_changed(st, key.relid, setnames))
-					continue;
-				if (action == FKCONSTR_ACTION_CASCADE)
+				skip = re == NULL || re->fate != FATE_UPDATE ||
+					re->reupd_depth >= 0 ||
+					st->steps[re->stepidx].step != depth ||
+					st->steps[re->stepidx].conoid != e->conoid ||
+					!partition_key_changed(st, key.relid, setnames);
+				if (!skip && action == FKCONSTR_ACTION_CASCADE)
 				{
 					ptid = *(ItemPointer) DatumGetPointer(heap_getattr(tup, 3,
 																	   desc,
 																	   &isnull));
 					pnk = newkey_of(st, b->relid, &ptid);
-					if (pnk == NULL || !cols_colidx(pnk->cols, fk, pidx))
-						continue;	/* its new key is not known */
+					/* its new key is not known */
+					skip = pnk == NULL || !cols_colidx(pnk->cols, fk, pidx);
 				}
-				for (int j = 0; j < ncols; j++)
+				for (int j = 0; j < ncols && !skip; j++)
 				{
 					int			i = keyidx[j];
 
@@ -1770,26 +1784,29 @@ cascaded_moves(ImpactState *st, ImpactBatch *b, FkEdge *e, ImpactKey *k,
 						vals[j] = pnk->vals[pidx[i]];
 						nulls[j] = pnk->nulls[pidx[i]];
 						if (!nulls[j] && cast_nargs[i] > 0)
-						{
-							MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
-
 							vals[j] = cast_nargs[i] == 1 ?
 								FunctionCall1(&casts[i], vals[j]) :
 								FunctionCall3(&casts[i], vals[j],
 											  Int32GetDatum(-1),
 											  BoolGetDatum(false));
-							MemoryContextSwitchTo(oldcxt);
-						}
 					}
 				}
-				dest = moved_to(st, fk->fk_relid, key.relid, cols, vals,
-								nulls);
+				if (!skip)
+					dest = moved_to(st, fk->fk_relid, key.relid, cols, vals,
+									nulls);
+				MemoryContextSwitchTo(outercxt);
+				if (skip || dest == key.relid)
+					continue;
 				if (!OidIsValid(dest))
 					st->action_error = route_failure(st, fk->fk_relid, cols,
 													 vals, nulls);
-				else if (dest != key.relid)
+				else if (!list_member_oid(leaves_allowed, key.relid))
+				{
 					st->action_error = move_refused(st, fk->fk_relid,
 													key.relid);
+					if (st->action_error == NULL)
+						leaves_allowed = lappend_oid(leaves_allowed, key.relid);
+				}
 				if (st->action_error != NULL)
 				{
 					/* named: the key that refuses, else the one moving it */
@@ -1927,12 +1944,13 @@ follow_key(ImpactState *st, ImpactBatch *b, FkEdge *e, int depth)
 	if (action == FKCONSTR_ACTION_CASCADE && !on_delete &&
 		k->info.confmatchtype == FKCONSTR_MATCH_FULL && k->info.nkeys > 1)
 		cascade_full_mixed(st, b, k, depth);
-	if (action == FKCONSTR_ACTION_CASCADE && !on_delete)
-		cascaded_new_keys(st, b, e, k, depth);
+	/* before this step's new keys: a parent row's are those before it */
 	if ((action == FKCONSTR_ACTION_CASCADE && !on_delete) ||
 		action == FKCONSTR_ACTION_SETNULL ||
 		action == FKCONSTR_ACTION_SETDEFAULT)
 		cascaded_moves(st, b, e, k, depth, setnames, action);
+	if (action == FKCONSTR_ACTION_CASCADE && !on_delete)
+		cascaded_new_keys(st, b, e, k, depth);
 }
 
 /*
@@ -2426,6 +2444,7 @@ partition_key_cols(ImpactState *st, Oid leaf)
 {
 	ListCell   *lc;
 	ImpactPartCols *pc;
+	MemoryContext oldcxt;
 
 	foreach(lc, st->partcols)
 	{
@@ -2433,6 +2452,8 @@ partition_key_cols(ImpactState *st, Oid leaf)
 		if (pc->relid == leaf)
 			return pc->names;
 	}
+	/* cached for the preview: not in a per-row context */
+	oldcxt = MemoryContextSwitchTo(st->cxt);
 	pc = palloc0(sizeof(ImpactPartCols));
 	pc->relid = leaf;
 	if (get_rel_relispartition(leaf))
@@ -2465,6 +2486,7 @@ partition_key_cols(ImpactState *st, Oid leaf)
 		}
 	}
 	st->partcols = lappend(st->partcols, pc);
+	MemoryContextSwitchTo(oldcxt);
 	return pc->names;
 }
 
@@ -3994,6 +4016,7 @@ leaf_partition_cols(ImpactState *st, Oid relid)
 	{
 		ListCell   *lc2;
 
+		CHECK_FOR_INTERRUPTS();
 		if (get_rel_relkind(lfirst_oid(lc)) == RELKIND_PARTITIONED_TABLE)
 			continue;
 		foreach(lc2, partition_key_cols(st, lfirst_oid(lc)))
@@ -4017,6 +4040,7 @@ leaf_qual(ImpactState *st, Oid leaf, List *cols)
 	Expr	   *qual;
 	Relation	rel;
 	TupleDesc	desc;
+	MemoryContext oldcxt;
 
 	foreach(lc, st->leaf_quals)
 	{
@@ -4024,6 +4048,8 @@ leaf_qual(ImpactState *st, Oid leaf, List *cols)
 		if (lq->relid == leaf && lq->cols == cols)
 			return lq;
 	}
+	/* cached for the preview: not in a per-row context */
+	oldcxt = MemoryContextSwitchTo(st->cxt);
 	if (st->qual_estate == NULL)
 		st->qual_estate = CreateExecutorState();
 	lq = palloc0(sizeof(ImpactLeafQual));
@@ -4040,6 +4066,7 @@ leaf_qual(ImpactState *st, Oid leaf, List *cols)
 	foreach(lc, cols)
 		lq->attnums[foreach_current_index(lc)] = get_attnum(leaf, lfirst(lc));
 	st->leaf_quals = lappend(st->leaf_quals, lq);
+	MemoryContextSwitchTo(oldcxt);
 	return lq;
 }
 
@@ -4402,7 +4429,7 @@ row_moves(ImpactState *st, TupleTableSlot *slot, Oid target, Oid rowrel,
 		if (!OidIsValid(dest) && st->move_error == NULL)
 			st->move_error = route_failure(st, target, st->move_cols,
 										   m->vals, m->nulls);
-		/* not kept: give back what the bound counts */
+		/* not kept: its chunks are reused for the next rows' values */
 		for (int j = 0; j < n; j++)
 		{
 			if (!m->nulls[j] && !movecols[j].typbyval)
@@ -4783,26 +4810,39 @@ impact_dml(ImpactState *st, RawStmt *raw)
 	if (st->action_error != NULL)
 	{
 		/*
-		 * Among the blocking rows of its step, after those whose parent
-		 * row's trigger fires before the moving action's (the triggers of
-		 * one row fire in name order; which parent row comes first is not
-		 * followed).
+		 * Among the rows of its step: first, unless a key's check there
+		 * fails at once in a parent row's trigger that fires before the
+		 * moving action's (the triggers of one row fire in name order;
+		 * which parent row comes first is not followed), then last.
 		 */
 		RiImpactRow *err = st->action_error;
-		int			pos = 0;
+		int			first = -1;	/* the step's first row */
+		int			after = -1; /* the row after the step's last */
+		bool		later = false;
 
 		foreach(lc, st->result)
 		{
 			RiImpactRow *r = lfirst(lc);
 
-			if (r->step > err->step ||
-				(r->step == err->step &&
-				 (r->trigger_name == NULL || err->trigger_name == NULL ||
-				  strcmp(err->trigger_name, r->trigger_name) < 0)))
+			if (r->step < err->step)
+				continue;
+			if (r->step > err->step)
+			{
+				after = foreach_current_index(lc);
 				break;
-			pos++;
+			}
+			if (first < 0)
+				first = foreach_current_index(lc);
+			if (r->block == RI_IMPACT_BLOCKS && r->trigger_name != NULL &&
+				err->trigger_name != NULL &&
+				strcmp(r->trigger_name, err->trigger_name) < 0)
+				later = true;
 		}
-		st->result = list_insert_nth(st->result, pos, err);
+		if (after < 0)
+			after = list_length(st->result);
+		st->result = list_insert_nth(st->result,
+									 later ? after : (first >= 0 ? first : after),
+									 err);
 	}
 	if (st->move_error != NULL)
 		st->result = lcons(st->move_error, st->result);
