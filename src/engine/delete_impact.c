@@ -368,19 +368,17 @@ typedef struct ImpactLeafQual
 	AttrNumber *attnums;		/* per cols: the leaf's column */
 } ImpactLeafQual;
 
-/* The partition key columns of a leaf, at every level (names). */
-typedef struct ImpactPartCols
+/*
+ * A list read from the catalogs once per preview for one relation: the
+ * partition key columns of a leaf, at every level (names:
+ * partition_key_cols), or the leaves of a partitioned table (OIDs:
+ * route_leaves).
+ */
+typedef struct ImpactRelList
 {
 	Oid			relid;
-	List	   *names;
-} ImpactPartCols;
-
-/* The leaf partitions of a partitioned table, where its rows are routed. */
-typedef struct ImpactRouteLeaves
-{
-	Oid			relid;			/* the partitioned table */
-	List	   *leaves;			/* OIDs of its leaves, at every level */
-} ImpactRouteLeaves;
+	List	   *items;
+} ImpactRelList;
 
 /* One result row being counted. */
 typedef struct ImpactStep
@@ -476,7 +474,7 @@ typedef struct ImpactState
 								 * the statement's rows */
 	HTAB	   *cascade_rows;	/* ImpactNewKeyRef by row: the last cascaded
 								 * update of each row */
-	List	   *partcols;		/* ImpactPartCols cache */
+	List	   *partcols;		/* ImpactRelList cache: partition_key_cols */
 
 	/* UPDATE of a partitioned table: the rows it moves */
 	List	   *move_cols;		/* names: the partition key columns of the
@@ -484,7 +482,7 @@ typedef struct ImpactState
 								 * of its foreign keys */
 	List	   *moved;			/* ImpactMovedRow */
 	List	   *leaf_quals;		/* ImpactLeafQual cache */
-	List	   *route_leaves;	/* ImpactRouteLeaves cache */
+	List	   *route_leaves;	/* ImpactRelList cache: route_leaves */
 	EState	   *qual_estate;	/* runs the partition constraints */
 	RiImpactRow *move_error;	/* the first move PostgreSQL refuses */
 
@@ -501,6 +499,8 @@ static Oid	moved_to(ImpactState *st, Oid target, Oid leaf, List *cols,
 					 Datum *vals, bool *nulls);
 static RiImpactRow *move_refused(ImpactState *st, Oid target, Oid leaf);
 static List *route_leaves(ImpactState *st, Oid target);
+static ImpactRelList *rel_list_entry(ImpactState *st, List **cache,
+									 Oid relid, bool *made);
 static RiImpactRow *route_failure(ImpactState *st, Oid target, List *cols,
 								  Datum *vals, bool *nulls);
 static void impact_truncate(ImpactState *st, TruncateStmt *stmt);
@@ -2443,19 +2443,14 @@ static List *
 partition_key_cols(ImpactState *st, Oid leaf)
 {
 	ListCell   *lc;
-	ImpactPartCols *pc;
+	ImpactRelList *pc;
 	MemoryContext oldcxt;
+	bool		made;
 
-	foreach(lc, st->partcols)
-	{
-		pc = lfirst(lc);
-		if (pc->relid == leaf)
-			return pc->names;
-	}
-	/* cached for the preview: not in a per-row context */
+	pc = rel_list_entry(st, &st->partcols, leaf, &made);
+	if (!made)
+		return pc->items;
 	oldcxt = MemoryContextSwitchTo(st->cxt);
-	pc = palloc0(sizeof(ImpactPartCols));
-	pc->relid = leaf;
 	if (get_rel_relispartition(leaf))
 	{
 		foreach(lc, get_partition_ancestors(leaf))
@@ -2469,7 +2464,7 @@ partition_key_cols(ImpactState *st, Oid leaf)
 			for (int i = 0; i < key->partnatts; i++)
 			{
 				if (key->partattrs[i] != 0)
-					pc->names = lappend(pc->names,
+					pc->items = lappend(pc->items,
 										get_attname(anc, key->partattrs[i],
 													false));
 			}
@@ -2479,15 +2474,44 @@ partition_key_cols(ImpactState *st, Oid leaf)
 				AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
 
 				if (attnum > 0)
-					pc->names = lappend(pc->names,
+					pc->items = lappend(pc->items,
 										get_attname(anc, attnum, false));
 			}
 			relation_close(rel, NoLock);
 		}
 	}
-	st->partcols = lappend(st->partcols, pc);
 	MemoryContextSwitchTo(oldcxt);
-	return pc->names;
+	return pc->items;
+}
+
+/*
+ * rel_list_entry
+ *		The entry for relid in cache (a List of ImpactRelList); when there
+ *		is none, a new one with no items, appended to it, and *made set.
+ *		Both are allocated in st->cxt, for the whole preview: the caller
+ *		fills a new entry's items there too, never in a per-row context.
+ */
+static ImpactRelList *
+rel_list_entry(ImpactState *st, List **cache, Oid relid, bool *made)
+{
+	ListCell   *lc;
+	ImpactRelList *entry;
+	MemoryContext oldcxt;
+
+	*made = false;
+	foreach(lc, *cache)
+	{
+		entry = lfirst(lc);
+		if (entry->relid == relid)
+			return entry;
+	}
+	oldcxt = MemoryContextSwitchTo(st->cxt);
+	entry = palloc0(sizeof(ImpactRelList));
+	entry->relid = relid;
+	*cache = lappend(*cache, entry);
+	MemoryContextSwitchTo(oldcxt);
+	*made = true;
+	return entry;
 }
 
 /* Is every name of a also in b? */
@@ -4158,26 +4182,21 @@ static List *
 route_leaves(ImpactState *st, Oid target)
 {
 	ListCell   *lc;
-	ImpactRouteLeaves *rl;
+	ImpactRelList *rl;
 	MemoryContext oldcxt;
+	bool		made;
 
-	foreach(lc, st->route_leaves)
-	{
-		rl = lfirst(lc);
-		if (rl->relid == target)
-			return rl->leaves;
-	}
+	rl = rel_list_entry(st, &st->route_leaves, target, &made);
+	if (!made)
+		return rl->items;
 	oldcxt = MemoryContextSwitchTo(st->cxt);
-	rl = palloc0(sizeof(ImpactRouteLeaves));
-	rl->relid = target;
 	foreach(lc, find_all_inheritors(target, AccessShareLock, NULL))
 	{
 		if (get_rel_relkind(lfirst_oid(lc)) != RELKIND_PARTITIONED_TABLE)
-			rl->leaves = lappend_oid(rl->leaves, lfirst_oid(lc));
+			rl->items = lappend_oid(rl->items, lfirst_oid(lc));
 	}
-	st->route_leaves = lappend(st->route_leaves, rl);
 	MemoryContextSwitchTo(oldcxt);
-	return rl->leaves;
+	return rl->items;
 }
 
 /*
