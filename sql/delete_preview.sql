@@ -45,6 +45,29 @@ SELECT * FROM ri_audit.delete_preview($$
 	WITH big AS (SELECT customer_id FROM orders GROUP BY 1 HAVING count(*) >= 10)
 	DELETE FROM customers c USING big WHERE c.id = big.customer_id AND c.id < 105$$);
 
+-- The README's partitioned example: events partitioned by its key, whose
+-- SET NULL and ON UPDATE CASCADE move rows to no partition (23514), until
+-- a default partition takes them; each next to the real statement.
+CREATE TABLE tenants (id int PRIMARY KEY);
+CREATE TABLE events (id bigint, tenant_id int REFERENCES tenants
+	ON UPDATE CASCADE ON DELETE SET NULL) PARTITION BY LIST (tenant_id);
+CREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1);
+CREATE TABLE events_2 PARTITION OF events FOR VALUES IN (2);
+INSERT INTO tenants VALUES (1), (2);
+INSERT INTO events VALUES (10, 1), (11, 1), (20, 2);
+SELECT * FROM ri_audit.delete_preview('DELETE FROM tenants WHERE id = 2');
+SELECT ri_audit.assert_delete_safe('DELETE FROM tenants WHERE id = 2');
+DELETE FROM tenants WHERE id = 2;
+SELECT ri_audit.assert_delete_safe('UPDATE tenants SET id = 3 WHERE id = 1');
+UPDATE tenants SET id = 3 WHERE id = 1;
+CREATE TABLE events_other PARTITION OF events DEFAULT;
+SELECT * FROM ri_audit.delete_preview('UPDATE tenants SET id = 3 WHERE id = 1');
+BEGIN;
+UPDATE tenants SET id = 3 WHERE id = 1;
+SELECT tableoid::regclass, * FROM events ORDER BY id;
+ROLLBACK;
+DROP TABLE events, tenants;
+
 -- SET NULL and SET DEFAULT, a row reached twice counted once under its
 -- final fate.
 CREATE TABLE notes (id int PRIMARY KEY,
