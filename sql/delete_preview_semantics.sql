@@ -583,6 +583,33 @@ UPDATE mwp SET k = k + 100;
 DROP TABLE mwc, mwp;
 DROP OWNED BY regress_delsem_mover;
 DROP ROLE regress_delsem_mover;
+-- SET DEFAULT's default is the table owner's code: the preview, run by a
+-- superuser, evaluates it as that owner (where it moves the row), as RI's
+-- UPDATE does, never with the caller's rights.
+CREATE ROLE regress_delsem_owner;
+GRANT CREATE, USAGE ON SCHEMA delsem TO regress_delsem_owner;
+CREATE TABLE mop (k int PRIMARY KEY);
+INSERT INTO mop VALUES (1), (150);
+GRANT SELECT, REFERENCES ON mop TO regress_delsem_owner;
+SET ROLE regress_delsem_owner;
+CREATE FUNCTION mo_default() RETURNS int LANGUAGE plpgsql AS
+	$$BEGIN RAISE NOTICE 'default evaluated as %', current_user; RETURN 150; END$$;
+CREATE TABLE moc (id int, pk int DEFAULT mo_default() REFERENCES mop
+	ON DELETE SET DEFAULT) PARTITION BY RANGE (pk);
+CREATE TABLE moc1 PARTITION OF moc FOR VALUES FROM (0) TO (100);
+CREATE TABLE moc2 PARTITION OF moc FOR VALUES FROM (100) TO (200);
+INSERT INTO moc VALUES (1, 1);
+RESET ROLE;
+SELECT current_user = 'regress_delsem_owner' AS caller_is_owner;
+SELECT * FROM ri_audit.delete_preview('DELETE FROM mop WHERE k = 1');
+BEGIN;
+DELETE FROM mop WHERE k = 1;
+SELECT tableoid::regclass, * FROM moc;
+ROLLBACK;
+DROP TABLE moc, mop;
+DROP FUNCTION mo_default();
+REVOKE ALL ON SCHEMA delsem FROM regress_delsem_owner;
+DROP ROLE regress_delsem_owner;
 
 -- NO ACTION's recheck and keys that ON UPDATE CASCADE sets: g's rows 1 and
 -- 2 become 10 and 1, the cascade gives p and then q the same keys, so q's
