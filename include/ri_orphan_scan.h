@@ -80,6 +80,8 @@ extern void ri_keyset_cache_end(RiKeysetCache *cache);
 extern void ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
 							  int64 *rows_checked, int64 *elapsed_us,
 							  RiKeysetCache *cache);
+extern int	ri_scan_passes(const FkInfo *fks, int nfks, RiKeysetCache *cache,
+						   int *pass_of);
 extern int64 ri_count_orphans(const FkInfo *fk);
 
 /*
@@ -130,6 +132,8 @@ extern bool ri_keyset_supports(const FkInfo *fk);
 extern void ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 							OrphanSink *sink, int64 *rows_scanned,
 							RiKeysetCache *cache);
+extern int	ri_keyset_passes(const FkInfo **fks, int nfks, Snapshot snapshot,
+							 RiKeysetCache *cache, int *pass_of);
 
 /* validate_key.c: validating one NOT VALID foreign key */
 typedef struct RiValidateResult

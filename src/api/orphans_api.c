@@ -15,8 +15,12 @@
  * done, so that a key set is built once per call; check_foreign_keys()
  * checks the referencing tables grouped by the referenced keys they read
  * (so that a set the budget cannot keep beside the others is seldom built
- * again) and returns their rows in name order (through a tuplesort on the
- * listing position when the two orders differ).  Results are returned
+ * again), up to TABLES_PER_RUN consecutive tables that read the same sets
+ * together: when those sets do not fit the budget together, each table is
+ * read once per set, set by set across the tables, so that each set is
+ * built once for all of them (ri_scan_passes).  It returns their rows in
+ * name order (through a tuplesort on the listing position when the two
+ * orders differ).  Results are returned
  * through a tuplestore (InitMaterializedSRF), which spills to disk.
  * orphans() keeps its sort and its tuplestore together within
  * ri_audit.work_mem (ri_audit_budget_kb): the tuplestore gets what the
@@ -137,6 +141,32 @@ typedef struct TableGroup
 } TableGroup;
 
 /*
+ * The tables checked together (set by set when their sets do not fit the
+ * budget together): at most this many, so that the memory of their keys
+ * and collectors stays bounded.
+ */
+#define TABLES_PER_RUN 16
+
+/* One referencing table's keys while check_foreign_keys() checks them. */
+typedef struct TableCheck
+{
+	int			start;			/* its first key in the listing */
+	int			nkeys;			/* its number of keys */
+	int			first_done;		/* keys checked before its first, for the
+								 * progress lines */
+	FkInfo	   *fks;			/* each key, as read after locking */
+	char	  **skip;			/* why a key is skipped, or NULL */
+	FkInfo	   *scan_fks;		/* the keys checked, nscan of them */
+	int			nscan;
+	int		   *scan_index;		/* fks[i] is scan_fks[scan_index[i]] */
+	OrphanCollector **collectors;	/* one per key checked */
+	int64	   *rows_checked;	/* per key checked */
+	int64	   *elapsed;		/* per key checked, in microseconds */
+	int			npasses;		/* passes over the table (ri_scan_passes) */
+	int		   *pass_of;		/* the pass of each key checked */
+} TableCheck;
+
+/*
  * check_foreign_keys()'s result rows, put back into listing order.  When
  * the tables are checked in listing order the rows go straight into the
  * tuplestore; otherwise through a tuplesort on the listing position, which
@@ -175,6 +205,15 @@ static void report_progress(const FkInfo *fk, int done, int total);
 static TableGroup *table_groups_in_check_order(const FkListing *keys,
 											   int nkeys, int *ngroups);
 static int	table_group_cmp(const void *a, const void *b);
+static int	table_group_cmp_refs(const TableGroup *ga, const TableGroup *gb);
+static void table_check_begin(TableCheck *tc, const FkListing *keys,
+							  int start, int end, int64 sample_size,
+							  int first_done, int total,
+							  RiKeysetCache *cache);
+static void table_check_pass(TableCheck *tc, int pass, RiKeysetCache *cache);
+static void table_check_rows(TableCheck *tc, ListingOrderRows *rows,
+							 const int *colmap, int64 sample_size, int total,
+							 TimestampTz started);
 static void listing_order_begin(ListingOrderRows *rows, ReturnSetInfo *rsinfo,
 								const TableGroup *groups, int ngroups);
 static void listing_order_put(ListingOrderRows *rows, int position,
@@ -467,7 +506,17 @@ table_group_cmp(const void *a, const void *b)
 {
 	const TableGroup *ga = (const TableGroup *) a;
 	const TableGroup *gb = (const TableGroup *) b;
+	int			c = table_group_cmp_refs(ga, gb);
 
+	if (c != 0)
+		return c;
+	return ga->start < gb->start ? -1 : 1;
+}
+
+/* Compare the referenced keys of two groups, as sequences. */
+static int
+table_group_cmp_refs(const TableGroup *ga, const TableGroup *gb)
+{
 	for (int i = 0; i < Min(ga->nrefs, gb->nrefs); i++)
 	{
 		if (ga->refs[i] != gb->refs[i])
@@ -475,7 +524,211 @@ table_group_cmp(const void *a, const void *b)
 	}
 	if (ga->nrefs != gb->nrefs)
 		return ga->nrefs < gb->nrefs ? -1 : 1;
-	return ga->start < gb->start ? -1 : 1;
+	return 0;
+}
+
+/*
+ * table_check_begin
+ *		Prepare tc to check the keys keys[start .. end - 1] of one
+ *		referencing table: check access, lock (AccessShareLock on both
+ *		tables of each key), check access again, create each checked key's
+ *		collector, and ask the scan how many passes it needs.  first_done
+ *		keys of total are checked before these.  Allocates in the current
+ *		memory context.
+ */
+static void
+table_check_begin(TableCheck *tc, const FkListing *keys, int start, int end,
+				  int64 sample_size, int first_done, int total,
+				  RiKeysetCache *cache)
+{
+	int			n = end - start;
+
+	tc->start = start;
+	tc->nkeys = n;
+	tc->first_done = first_done;
+	tc->fks = palloc0(sizeof(FkInfo) * n);
+	tc->scan_fks = palloc(sizeof(FkInfo) * n);
+	tc->scan_index = palloc(sizeof(int) * n);
+	tc->skip = palloc0(sizeof(char *) * n);
+	tc->nscan = 0;
+	for (int i = 0; i < n; i++)
+	{
+		FkInfo	   *fk = &tc->fks[i];
+		const FkListing *listed = &keys[start + i];
+		Oid			relid;
+		RiAccessProblem problem;
+
+		/*
+		 * Check access before locking (a role may not hold locks on tables
+		 * it cannot read), lock, then check again: privileges or the key
+		 * itself may have changed while we waited.
+		 */
+		if (!ri_fk_read(listed->conoid, fk, true))
+		{
+			/* dropped since it was listed: report what the list knew */
+			fk->conoid = listed->conoid;
+			fk->conname = listed->conname;
+			fk->fk_relid = listed->fk_relid;
+			fk->pk_relid = listed->pk_relid;
+			fk->convalidated = listed->convalidated;
+			problem = RI_ACCESS_GONE;
+			relid = InvalidOid;
+		}
+		else
+			problem = ri_fk_access(fk, &relid);
+		if (problem == RI_ACCESS_OK)
+		{
+			if (!ri_fk_lock(fk, true))
+				problem = RI_ACCESS_GONE;
+			else
+				problem = ri_fk_access(fk, &relid);
+		}
+		if (problem != RI_ACCESS_OK)
+		{
+			tc->skip[i] = ri_fk_access_reason(fk, problem, relid);
+			continue;
+		}
+		tc->scan_index[i] = tc->nscan;
+		tc->scan_fks[tc->nscan++] = *fk;
+	}
+
+	tc->collectors = palloc0(sizeof(OrphanCollector *) * n);
+	for (int i = 0; i < n; i++)
+	{
+		if (tc->skip[i])
+			continue;
+		tc->collectors[tc->scan_index[i]] =
+			ri_collector_create(&tc->scan_fks[tc->scan_index[i]],
+								sample_size > 0, sample_size);
+		report_progress(&tc->scan_fks[tc->scan_index[i]],
+						first_done + i + 1, total);
+	}
+	tc->rows_checked = palloc0(sizeof(int64) * n);
+	tc->elapsed = palloc0(sizeof(int64) * n);
+	tc->pass_of = palloc0(sizeof(int) * n);
+	tc->npasses = tc->nscan == 0 ? 0 :
+		ri_scan_passes(tc->scan_fks, tc->nscan, cache, tc->pass_of);
+}
+
+/*
+ * table_check_pass
+ *		Check the keys of tc's pass pass (none when it has fewer passes).
+ */
+static void
+table_check_pass(TableCheck *tc, int pass, RiKeysetCache *cache)
+{
+	FkInfo	   *pass_fks;
+	OrphanCollector **pass_collectors;
+	int64	   *pass_rows;
+	int64	   *pass_elapsed;
+	int		   *pass_index;
+	int			n = 0;
+
+	if (pass >= tc->npasses)
+		return;
+	if (tc->npasses == 1)
+	{
+		ri_scan_table_fks(tc->scan_fks, tc->nscan,
+						  ri_collector_sink(tc->collectors, tc->nscan),
+						  tc->rows_checked, tc->elapsed, cache);
+		return;
+	}
+
+	pass_fks = palloc(sizeof(FkInfo) * tc->nscan);
+	pass_collectors = palloc(sizeof(OrphanCollector *) * tc->nscan);
+	pass_rows = palloc0(sizeof(int64) * tc->nscan);
+	pass_elapsed = palloc0(sizeof(int64) * tc->nscan);
+	pass_index = palloc(sizeof(int) * tc->nscan);
+	for (int j = 0; j < tc->nscan; j++)
+	{
+		if (tc->pass_of[j] != pass)
+			continue;
+		pass_fks[n] = tc->scan_fks[j];
+		pass_collectors[n] = tc->collectors[j];
+		pass_index[n++] = j;
+	}
+	CHECK_FOR_INTERRUPTS();
+	ri_scan_table_fks(pass_fks, n, ri_collector_sink(pass_collectors, n),
+					  pass_rows, pass_elapsed, cache);
+	for (int k = 0; k < n; k++)
+	{
+		tc->rows_checked[pass_index[k]] = pass_rows[k];
+		tc->elapsed[pass_index[k]] = pass_elapsed[k];
+	}
+	pfree(pass_fks);
+	pfree(pass_collectors);
+	pfree(pass_rows);
+	pfree(pass_elapsed);
+	pfree(pass_index);
+}
+
+/*
+ * table_check_rows
+ *		Pass tc's result rows to rows, one per key in listing order, and
+ *		send their progress lines; total keys are checked in all, since
+ *		started.
+ */
+static void
+table_check_rows(TableCheck *tc, ListingOrderRows *rows, const int *colmap,
+				 int64 sample_size, int total, TimestampTz started)
+{
+	for (int i = 0; i < tc->nkeys; i++)
+	{
+		FkInfo	   *fk = &tc->fks[i];
+		int			done = tc->first_done + i + 1;
+		Datum		values[CHECK_FOREIGN_KEYS_COLS];
+		bool		nulls[CHECK_FOREIGN_KEYS_COLS];
+
+		memset(nulls, false, sizeof(nulls));
+		values[colmap[CC_FK]] = ObjectIdGetDatum(fk->conoid);
+		values[colmap[CC_FK_NAME]] = NameGetDatum(&fk->conname);
+		values[colmap[CC_TABLE_NAME]] = ObjectIdGetDatum(fk->fk_relid);
+		values[colmap[CC_REFERENCED_TABLE]] = ObjectIdGetDatum(fk->pk_relid);
+		values[colmap[CC_VALIDATED]] = BoolGetDatum(fk->convalidated);
+		if (colmap[CC_REASON] >= 0)
+			nulls[colmap[CC_REASON]] = true;
+		if (tc->skip[i])
+		{
+			if (colmap[CC_REASON] >= 0)
+			{
+				values[colmap[CC_STATUS]] = CStringGetTextDatum("skipped");
+				values[colmap[CC_REASON]] = CStringGetTextDatum(tc->skip[i]);
+				nulls[colmap[CC_REASON]] = false;
+			}
+			else
+				values[colmap[CC_STATUS]] =
+					CStringGetTextDatum(psprintf("skipped: %s", tc->skip[i]));
+			nulls[colmap[CC_ROWS_CHECKED]] = true;
+			nulls[colmap[CC_ORPHAN_COUNT]] = true;
+			nulls[colmap[CC_SAMPLE]] = true;
+			nulls[colmap[CC_ELAPSED]] = true;
+			report_done(fk, done, total, tc->skip[i], 0, 0, 0, started);
+		}
+		else
+		{
+			int			j = tc->scan_index[i];
+			OrphanCollector *c = tc->collectors[j];
+			Interval   *iv = palloc0(sizeof(Interval));
+			int64		count = ri_collector_count(c);
+
+			values[colmap[CC_STATUS]] =
+				CStringGetTextDatum(count > 0 ? "orphans" : "ok");
+			values[colmap[CC_ROWS_CHECKED]] = Int64GetDatum(tc->rows_checked[j]);
+			values[colmap[CC_ORPHAN_COUNT]] = Int64GetDatum(count);
+			if (sample_size > 0)
+				values[colmap[CC_SAMPLE]] =
+					JsonbPGetDatum(ri_collector_sample(c));
+			else
+				values[colmap[CC_SAMPLE]] =
+					DirectFunctionCall1(jsonb_in, CStringGetDatum("[]"));
+			iv->time = tc->elapsed[j];
+			values[colmap[CC_ELAPSED]] = IntervalPGetDatum(iv);
+			report_done(fk, done, total, NULL, tc->rows_checked[j], count,
+						tc->elapsed[j], started);
+			ri_collector_end(c);
+		}
+		listing_order_put(rows, tc->start + i, values, nulls);
+	}
 }
 
 /*
@@ -594,7 +847,8 @@ listing_order_end(ListingOrderRows *rows)
  * otherwise).  1.0 and 1.1 declare no reason column: there status is
  * 'skipped: <reason>'.  sample holds the first
  * sample_size orphan keys in output order.  Acquires AccessShareLock on the
- * tables of each checked key, one referencing table at a time.
+ * tables of each checked key, for up to TABLES_PER_RUN referencing tables
+ * at a time before they are read.
  */
 Datum
 ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
@@ -654,146 +908,52 @@ ri_audit_check_foreign_keys(PG_FUNCTION_ARGS)
 									 "ri_audit check_foreign_keys group",
 									 ALLOCSET_DEFAULT_SIZES);
 
-	/* One group: the keys of one referencing table. */
-	for (int g = 0; g < ngroups; g++)
+	/*
+	 * One run of groups at a time: consecutive tables that read the same
+	 * two or more key sets (at most TABLES_PER_RUN of them), or one table.
+	 * When a run's sets do not fit the budget together, each is checked
+	 * in one pass per set, set by set across the run's tables, so that
+	 * each set is built once for the run.
+	 */
+	for (int g = 0, run_end; g < ngroups; g = run_end)
 	{
-		int			start = groups[g].start;
-		int			end = groups[g].end;
-		FkInfo	   *fks;
-		int			ngroup;
-		FkInfo	   *scan_fks;
-		int		   *scan_index;
-		char	  **skip;
-		int			nscan = 0;
-		OrphanCollector **collectors;
-		int64	   *rows_checked;
-		int64	   *elapsed;
+		TableCheck *run;
+		int			nrun;
+		int			run_keys = 0;
+		int			npasses = 0;
 
 		CHECK_FOR_INTERRUPTS();
+		for (run_end = g + 1;
+			 run_end < ngroups && run_end - g < TABLES_PER_RUN &&
+			 groups[g].nrefs >= 2 &&
+			 table_group_cmp_refs(&groups[g], &groups[run_end]) == 0;
+			 run_end++)
+			;
+		nrun = run_end - g;
 		oldcxt = MemoryContextSwitchTo(groupcxt);
 
-		ngroup = end - start;
-		fks = palloc0(sizeof(FkInfo) * ngroup);
-		scan_fks = palloc(sizeof(FkInfo) * ngroup);
-		scan_index = palloc(sizeof(int) * ngroup);
-		skip = palloc0(sizeof(char *) * ngroup);
-		for (int i = 0; i < ngroup; i++)
+		run = palloc0(sizeof(TableCheck) * nrun);
+		for (int t = 0; t < nrun; t++)
 		{
-			FkInfo	   *fk = &fks[i];
-			Oid			relid;
-			RiAccessProblem problem;
-
-			/*
-			 * Check access before locking (a role may not hold locks on
-			 * tables it cannot read), lock, then check again: privileges or
-			 * the key itself may have changed while we waited.
-			 */
-			if (!ri_fk_read(keys[start + i].conoid, fk, true))
-			{
-				/* dropped since it was listed: report what the list knew */
-				fk->conoid = keys[start + i].conoid;
-				fk->conname = keys[start + i].conname;
-				fk->fk_relid = keys[start + i].fk_relid;
-				fk->pk_relid = keys[start + i].pk_relid;
-				fk->convalidated = keys[start + i].convalidated;
-				problem = RI_ACCESS_GONE;
-				relid = InvalidOid;
-			}
-			else
-				problem = ri_fk_access(fk, &relid);
-			if (problem == RI_ACCESS_OK)
-			{
-				if (!ri_fk_lock(fk, true))
-					problem = RI_ACCESS_GONE;
-				else
-					problem = ri_fk_access(fk, &relid);
-			}
-			if (problem != RI_ACCESS_OK)
-			{
-				skip[i] = ri_fk_access_reason(fk, problem, relid);
-				continue;
-			}
-			scan_index[i] = nscan;
-			scan_fks[nscan++] = *fk;
+			table_check_begin(&run[t], keys, groups[g + t].start,
+							  groups[g + t].end, sample_size,
+							  checked + run_keys, nkeys, cache);
+			run_keys += run[t].nkeys;
+			npasses = Max(npasses, run[t].npasses);
 		}
-
-		collectors = palloc0(sizeof(OrphanCollector *) * ngroup);
-		for (int i = 0; i < ngroup; i++)
+		for (int p = 0; p < npasses; p++)
 		{
-			if (skip[i])
-				continue;
-			collectors[scan_index[i]] =
-				ri_collector_create(&scan_fks[scan_index[i]], sample_size > 0,
-									sample_size);
-			report_progress(&scan_fks[scan_index[i]], checked + i + 1, nkeys);
+			for (int t = 0; t < nrun; t++)
+				table_check_pass(&run[t], p, cache);
 		}
-		rows_checked = palloc0(sizeof(int64) * ngroup);
-		elapsed = palloc0(sizeof(int64) * ngroup);
-		if (nscan > 0)
-			ri_scan_table_fks(scan_fks, nscan,
-							  ri_collector_sink(collectors, nscan),
-							  rows_checked, elapsed, cache);
-		ri_keyset_cache_advance(cache, checked + ngroup);
+		ri_keyset_cache_advance(cache, checked + run_keys);
 
-		for (int i = 0; i < ngroup; i++)
+		for (int t = 0; t < nrun; t++)
 		{
-			FkInfo	   *fk = &fks[i];
-			Datum		values[CHECK_FOREIGN_KEYS_COLS];
-			bool		nulls[CHECK_FOREIGN_KEYS_COLS];
-
-			memset(nulls, false, sizeof(nulls));
-			values[colmap[CC_FK]] = ObjectIdGetDatum(fk->conoid);
-			values[colmap[CC_FK_NAME]] = NameGetDatum(&fk->conname);
-			values[colmap[CC_TABLE_NAME]] = ObjectIdGetDatum(fk->fk_relid);
-			values[colmap[CC_REFERENCED_TABLE]] = ObjectIdGetDatum(fk->pk_relid);
-			values[colmap[CC_VALIDATED]] = BoolGetDatum(fk->convalidated);
-			if (colmap[CC_REASON] >= 0)
-				nulls[colmap[CC_REASON]] = true;
-			if (skip[i])
-			{
-				if (colmap[CC_REASON] >= 0)
-				{
-					values[colmap[CC_STATUS]] = CStringGetTextDatum("skipped");
-					values[colmap[CC_REASON]] = CStringGetTextDatum(skip[i]);
-					nulls[colmap[CC_REASON]] = false;
-				}
-				else
-					values[colmap[CC_STATUS]] =
-						CStringGetTextDatum(psprintf("skipped: %s", skip[i]));
-				nulls[colmap[CC_ROWS_CHECKED]] = true;
-				nulls[colmap[CC_ORPHAN_COUNT]] = true;
-				nulls[colmap[CC_SAMPLE]] = true;
-				nulls[colmap[CC_ELAPSED]] = true;
-				report_done(fk, checked + i + 1, nkeys, skip[i], 0, 0, 0,
-							started);
-			}
-			else
-			{
-				OrphanCollector *c = collectors[scan_index[i]];
-				Interval   *iv = palloc0(sizeof(Interval));
-				int64		count = ri_collector_count(c);
-
-				values[colmap[CC_STATUS]] =
-					CStringGetTextDatum(count > 0 ? "orphans" : "ok");
-				values[colmap[CC_ROWS_CHECKED]] =
-					Int64GetDatum(rows_checked[scan_index[i]]);
-				values[colmap[CC_ORPHAN_COUNT]] = Int64GetDatum(count);
-				if (sample_size > 0)
-					values[colmap[CC_SAMPLE]] =
-						JsonbPGetDatum(ri_collector_sample(c));
-				else
-					values[colmap[CC_SAMPLE]] =
-						DirectFunctionCall1(jsonb_in, CStringGetDatum("[]"));
-				iv->time = elapsed[scan_index[i]];
-				values[colmap[CC_ELAPSED]] = IntervalPGetDatum(iv);
-				report_done(fk, checked + i + 1, nkeys, NULL,
-							rows_checked[scan_index[i]], count,
-							elapsed[scan_index[i]], started);
-				ri_collector_end(c);
-			}
-			listing_order_put(&rows, start + i, values, nulls);
+			table_check_rows(&run[t], &rows, colmap, sample_size, nkeys,
+							 started);
+			checked += run[t].nkeys;
 		}
-		checked += ngroup;
 
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(groupcxt);

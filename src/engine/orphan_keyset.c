@@ -2448,7 +2448,11 @@ ks_share(KsFk *kf, bool plan)
  * when its sets and the kept ones it uses cannot be held together, it
  * drops those too and builds every set again as a call without a cache
  * does.  An entry goes when no key left to check references its table
- * (ri_keyset_cache_advance).
+ * (ri_keyset_cache_advance).  When a table's sets fit the budget each but
+ * not together, the table is read once per set (ks_pass_per_set), the kept
+ * sets first; ri_keyset_passes() tells a caller so, and in which order,
+ * so that it can check several such tables set by set and build each set
+ * once for all of them.
  *
  * Exactness: a set is only used under the snapshot it was read with (the
  * cache keeps that snapshot registered, so another snapshot cannot take
@@ -2874,6 +2878,12 @@ ks_pass_per_set(KsState *st, RiKeysetCache *cache, Size budget, int nsets)
 
 		if (kf->owner != NULL)
 			continue;
+		if (kf->cached != NULL && kf->cached->setcxt != NULL)
+		{
+			/* a kept set counts as ks_share_budget() counts it */
+			whole = kf->cached->set_bytes;
+		}
+		else
 		{
 			KsFk		plan = *kf; /* ks_whole_bytes plans its argument */
 
@@ -2887,10 +2897,65 @@ ks_pass_per_set(KsState *st, RiKeysetCache *cache, Size budget, int nsets)
 }
 
 /*
- * Check st's keys in one pass per set (ks_pass_per_set), the sets the
- * cache keeps first, each pass a call of its own with the same cache.
- * Every pass reads the same rows (the same snapshot): *rows_scanned gets
- * them once.
+ * qsort comparator of ks_pass_order(): the sets the cache keeps first,
+ * then by referenced table, columns and encodings, so that tables reading
+ * the same sets put them in the same order.
+ */
+static int
+ks_pass_cmp(const void *a, const void *b)
+{
+	const KsFk *x = *(const KsFk *const *) a;
+	const KsFk *y = *(const KsFk *const *) b;
+	bool		x_kept = x->cached != NULL && x->cached->setcxt != NULL;
+	bool		y_kept = y->cached != NULL && y->cached->setcxt != NULL;
+
+	if (x_kept != y_kept)
+		return x_kept ? -1 : 1;
+	if (x->fk->pk_relid != y->fk->pk_relid)
+		return x->fk->pk_relid < y->fk->pk_relid ? -1 : 1;
+	if (x->nkeys != y->nkeys)
+		return x->nkeys < y->nkeys ? -1 : 1;
+	for (int i = 0; i < x->nkeys; i++)
+	{
+		if (x->fk->pk_attnums[i] != y->fk->pk_attnums[i])
+			return x->fk->pk_attnums[i] < y->fk->pk_attnums[i] ? -1 : 1;
+		if (x->pkcol[i] != y->pkcol[i])
+			return x->pkcol[i] < y->pkcol[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * The pass of each key of st when they are checked in one pass per set
+ * (ks_pass_per_set): pass_of[f] for st->fks[f].  The sets the cache keeps
+ * come first, so that no pass drops a kept set another pass probes; then
+ * the others, in ks_pass_cmp's order.  Returns the number of passes.
+ */
+static int
+ks_pass_order(KsState *st, int *pass_of)
+{
+	KsFk	  **owners = palloc(st->nfks * sizeof(KsFk *));
+	int			npasses = 0;
+
+	for (int f = 0; f < st->nfks; f++)
+	{
+		if (st->fks[f].owner == NULL)
+			owners[npasses++] = &st->fks[f];
+	}
+	qsort(owners, npasses, sizeof(KsFk *), ks_pass_cmp);
+	for (int p = 0; p < npasses; p++)
+	{
+		for (int m = 0; m < owners[p]->nmembers; m++)
+			pass_of[owners[p]->members[m]->fk_index] = p;
+	}
+	pfree(owners);
+	return npasses;
+}
+
+/*
+ * Check st's keys in one pass per set (ks_pass_per_set), in ks_pass_order,
+ * each pass a call of its own with the same cache.  Every pass reads the
+ * same rows (the same snapshot): *rows_scanned gets them once.
  */
 static void
 ks_check_per_set(KsState *st, OrphanSink *sink, int64 *rows_scanned,
@@ -2898,39 +2963,204 @@ ks_check_per_set(KsState *st, OrphanSink *sink, int64 *rows_scanned,
 {
 	const FkInfo **pass_fks = palloc(st->nfks * sizeof(FkInfo *));
 	int		   *pass_index = palloc(st->nfks * sizeof(int));
-	bool	   *kept_before = palloc(st->nfks * sizeof(bool));
+	int		   *pass_of = palloc(st->nfks * sizeof(int));
+	int			npasses;
 	int64		pass_rows = 0;
 	OrphanRenumberSink pass_sink;
 	OrphanSink *pass_target = ri_renumber_sink(&pass_sink, sink, pass_index);
 
 	/* which sets are kept decides the order, before any pass changes it */
-	for (int f = 0; f < st->nfks; f++)
-		kept_before[f] = st->fks[f].cached != NULL &&
-			st->fks[f].cached->setcxt != NULL;
-	for (int kept = 1; kept >= 0; kept--)
+	npasses = ks_pass_order(st, pass_of);
+	for (int p = 0; p < npasses; p++)
 	{
+		int			n = 0;
+
 		for (int f = 0; f < st->nfks; f++)
 		{
-			KsFk	   *o = &st->fks[f];
-
-			if (o->owner != NULL || kept_before[f] != (kept == 1))
+			if (pass_of[f] != p)
 				continue;
-			for (int m = 0; m < o->nmembers; m++)
-			{
-				pass_fks[m] = o->members[m]->fk;
-				pass_index[m] = o->members[m]->fk_index;
-			}
-			CHECK_FOR_INTERRUPTS();
-			pass_rows = 0;
-			ri_keyset_check(pass_fks, o->nmembers, st->snapshot, pass_target,
-							&pass_rows, cache);
+			pass_fks[n] = st->fks[f].fk;
+			pass_index[n++] = f;
 		}
+		CHECK_FOR_INTERRUPTS();
+		pass_rows = 0;
+		ri_keyset_check(pass_fks, n, st->snapshot, pass_target, &pass_rows,
+						cache);
 	}
 	if (rows_scanned)
 		*rows_scanned += pass_rows;
-	pfree(kept_before);
+	pfree(pass_of);
 	pfree(pass_fks);
 	pfree(pass_index);
+}
+
+/*
+ * ks_begin
+ *		Set up st, in the current memory context (which becomes st->cxt), to
+ *		check fks[0 .. nfks - 1]: each key's encodings, the keys that share
+ *		a set, and each set's referenced tables and counts (the cache's
+ *		counts when it has them, which ks_estimate_pk() gives it
+ *		otherwise).  *cache becomes NULL when it cannot serve snapshot.
+ *		sink->report() will run in callercxt.  Returns the number of sets.
+ */
+static int
+ks_begin(KsState *st, const FkInfo **fks, int nfks, Snapshot snapshot,
+		 OrphanSink *sink, MemoryContext callercxt, RiKeysetCache **cache)
+{
+	int			nsets = 0;
+	int			f;
+	int			i;
+
+	memset(st, 0, sizeof(*st));
+	st->cxt = CurrentMemoryContext;
+	st->callercxt = callercxt;
+	st->nfks = nfks;
+	st->snapshot = snapshot;
+	st->sink = sink;
+	st->fks = palloc0(nfks * sizeof(KsFk));
+	st->rowcxt = AllocSetContextCreate(st->cxt, "ri_audit keyset row",
+									  ALLOCSET_DEFAULT_SIZES);
+	initStringInfo(&st->keybuf);
+
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st->fks[f];
+		const FkInfo *fk = fks[f];
+
+		if (fk->fk_relid != fks[0]->fk_relid)
+			elog(ERROR, "foreign keys of different tables given to keyset_check");
+		if (!ri_keyset_supports(fk))
+			elog(ERROR, "foreign key constraint \"%s\" is not supported by the fast scan path",
+				 NameStr(fk->conname));
+
+		kf->fk = fk;
+		kf->fk_index = f;
+		kf->nkeys = fk->nkeys;
+		for (i = 0; i < fk->nkeys; i++)
+		{
+			if (!ks_column_kind(fk->fk_types[i], &kf->fkcol[i]) ||
+				!ks_column_kind(fk->pk_types[i], &kf->pkcol[i]))
+				elog(ERROR, "unexpected key column type in foreign key constraint \"%s\"",
+					 NameStr(fk->conname));
+		}
+		kf->single_int = (fk->nkeys == 1 &&
+						  kf->fkcol[0] != KS_COL_UUID &&
+						  kf->fkcol[0] != KS_COL_TEXT);
+		kf->fixed_len = 0;
+		for (i = 0; i < fk->nkeys; i++)
+		{
+			if (kf->pkcol[i] == KS_COL_TEXT)
+			{
+				kf->fixed_len = 0;
+				break;
+			}
+			kf->fixed_len += kf->pkcol[i] == KS_COL_UUID ? UUID_LEN : sizeof(int64);
+		}
+		kf->setcxt = AllocSetContextCreate(st->cxt, "ri_audit key set",
+										   ALLOCSET_DEFAULT_SIZES);
+		initStringInfo(&kf->qkeys);
+
+		/* keys referencing the same columns share one set */
+		for (i = 0; i < f && kf->owner == NULL; i++)
+		{
+			if (st->fks[i].owner == NULL &&
+				ks_same_referenced_keys(&st->fks[i], kf))
+				kf->owner = &st->fks[i];
+		}
+		if (kf->owner == NULL)
+			nsets++;
+	}
+
+	/* each set's members: its owner first, then the keys sharing it */
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st->fks[f];
+		KsFk	   *o = kf->owner ? kf->owner : kf;
+
+		if (o->members == NULL)
+			o->members = palloc(nfks * sizeof(KsFk *));
+		kf->member = o->nmembers;
+		o->members[o->nmembers++] = kf;
+	}
+
+	/* each key set's referenced tables, and its estimated counts */
+	if (*cache != NULL && !ks_cache_serves(*cache, snapshot))
+		*cache = NULL;
+	for (f = 0; f < nfks; f++)
+	{
+		KsFk	   *kf = &st->fks[f];
+		bool		counted = false;
+
+		if (kf->owner != NULL)
+			continue;
+		kf->pk_leaves = ks_leaf_relids(kf->fk->pk_relid);
+		if (*cache != NULL)
+			kf->cached = ks_cache_entry(*cache, kf, &counted);
+		if (counted)
+		{
+			kf->npk = kf->cached->npk;
+			kf->pk_min = kf->cached->pk_min;
+			kf->pk_max = kf->cached->pk_max;
+			kf->has_range = kf->cached->has_range;
+			kf->pk_bytes = kf->cached->pk_bytes;
+			continue;
+		}
+		ks_estimate_pk(st, kf);
+		if (kf->cached != NULL)
+		{
+			kf->cached->npk = kf->npk;
+			kf->cached->pk_min = kf->pk_min;
+			kf->cached->pk_max = kf->pk_max;
+			kf->cached->has_range = kf->has_range;
+			kf->cached->pk_bytes = kf->pk_bytes;
+		}
+	}
+	return nsets;
+}
+
+/*
+ * ri_keyset_passes
+ *		How ri_keyset_check(fks, nfks, snapshot, ..., cache) would read the
+ *		referencing table: in one pass for every key (returns 1, and
+ *		pass_of[i] = 0 for each key), or in one pass per key set, when the
+ *		sets fit the budget each but not together (ks_pass_per_set; returns
+ *		the number of passes, and pass_of[i] is the pass of fks[i], in
+ *		ks_pass_order).  A caller that checks several tables reading the
+ *		same sets can run the passes of all of them set by set, calling
+ *		ri_keyset_check() with the keys of one pass at a time, so that each
+ *		set is built once for all those tables rather than once per table.
+ *		Reads the referenced tables' counts as ri_keyset_check() does (into
+ *		the cache, which keeps them for the calls that follow); takes
+ *		AccessShareLock on a referenced table it has to count.
+ */
+int
+ri_keyset_passes(const FkInfo **fks, int nfks, Snapshot snapshot,
+				 RiKeysetCache *cache, int *pass_of)
+{
+	KsState		st;
+	MemoryContext cxt;
+	MemoryContext oldcxt;
+	int			nsets;
+	int			npasses = 1;
+
+	for (int f = 0; f < nfks; f++)
+		pass_of[f] = 0;
+	if (nfks <= 1 || cache == NULL)
+		return 1;
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "ri_audit keyset plan",
+								ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	nsets = ks_begin(&st, fks, nfks, snapshot, NULL, oldcxt, &cache);
+	if (ks_pass_per_set(&st, cache, ks_budget(), nsets))
+	{
+		elog(DEBUG2, "ri_audit: table \"%s\" checked in one pass per key set: its %d sets do not fit in the budget together",
+			 get_rel_name(fks[0]->fk_relid), nsets);
+		npasses = ks_pass_order(&st, pass_of);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	MemoryContextDelete(cxt);
+	return npasses;
 }
 
 /*
@@ -2970,110 +3200,7 @@ ri_keyset_check(const FkInfo **fks, int nfks, Snapshot snapshot,
 								ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(cxt);
 
-	memset(&st, 0, sizeof(st));
-	st.cxt = cxt;
-	st.callercxt = oldcxt;
-	st.nfks = nfks;
-	st.snapshot = snapshot;
-	st.sink = sink;
-	st.fks = palloc0(nfks * sizeof(KsFk));
-	st.rowcxt = AllocSetContextCreate(cxt, "ri_audit keyset row",
-									  ALLOCSET_DEFAULT_SIZES);
-	initStringInfo(&st.keybuf);
-
-	for (f = 0; f < nfks; f++)
-	{
-		KsFk	   *kf = &st.fks[f];
-		const FkInfo *fk = fks[f];
-
-		if (fk->fk_relid != fks[0]->fk_relid)
-			elog(ERROR, "foreign keys of different tables given to keyset_check");
-		if (!ri_keyset_supports(fk))
-			elog(ERROR, "foreign key constraint \"%s\" is not supported by the fast scan path",
-				 NameStr(fk->conname));
-
-		kf->fk = fk;
-		kf->fk_index = f;
-		kf->nkeys = fk->nkeys;
-		for (i = 0; i < fk->nkeys; i++)
-		{
-			if (!ks_column_kind(fk->fk_types[i], &kf->fkcol[i]) ||
-				!ks_column_kind(fk->pk_types[i], &kf->pkcol[i]))
-				elog(ERROR, "unexpected key column type in foreign key constraint \"%s\"",
-					 NameStr(fk->conname));
-		}
-		kf->single_int = (fk->nkeys == 1 &&
-						  kf->fkcol[0] != KS_COL_UUID &&
-						  kf->fkcol[0] != KS_COL_TEXT);
-		kf->fixed_len = 0;
-		for (i = 0; i < fk->nkeys; i++)
-		{
-			if (kf->pkcol[i] == KS_COL_TEXT)
-			{
-				kf->fixed_len = 0;
-				break;
-			}
-			kf->fixed_len += kf->pkcol[i] == KS_COL_UUID ? UUID_LEN : sizeof(int64);
-		}
-		kf->setcxt = AllocSetContextCreate(cxt, "ri_audit key set",
-										   ALLOCSET_DEFAULT_SIZES);
-		initStringInfo(&kf->qkeys);
-
-		/* keys referencing the same columns share one set */
-		for (i = 0; i < f && kf->owner == NULL; i++)
-		{
-			if (st.fks[i].owner == NULL &&
-				ks_same_referenced_keys(&st.fks[i], kf))
-				kf->owner = &st.fks[i];
-		}
-		if (kf->owner == NULL)
-			nsets++;
-	}
-
-	/* each set's members: its owner first, then the keys sharing it */
-	for (f = 0; f < nfks; f++)
-	{
-		KsFk	   *kf = &st.fks[f];
-		KsFk	   *o = kf->owner ? kf->owner : kf;
-
-		if (o->members == NULL)
-			o->members = palloc(nfks * sizeof(KsFk *));
-		kf->member = o->nmembers;
-		o->members[o->nmembers++] = kf;
-	}
-
-	/* each key set's referenced tables, and its estimated counts */
-	if (cache != NULL && !ks_cache_serves(cache, snapshot))
-		cache = NULL;
-	for (f = 0; f < nfks; f++)
-	{
-		KsFk	   *kf = &st.fks[f];
-		bool		counted = false;
-
-		if (kf->owner != NULL)
-			continue;
-		kf->pk_leaves = ks_leaf_relids(kf->fk->pk_relid);
-		if (cache != NULL)
-			kf->cached = ks_cache_entry(cache, kf, &counted);
-		if (counted)
-		{
-			kf->npk = kf->cached->npk;
-			kf->pk_min = kf->cached->pk_min;
-			kf->pk_max = kf->cached->pk_max;
-			kf->has_range = kf->cached->has_range;
-			kf->pk_bytes = kf->cached->pk_bytes;
-			continue;
-		}
-		ks_estimate_pk(&st, kf);
-		if (kf->cached != NULL)
-		{
-			kf->cached->npk = kf->npk;
-			kf->cached->pk_min = kf->pk_min;
-			kf->cached->pk_max = kf->pk_max;
-			kf->cached->has_range = kf->has_range;
-			kf->cached->pk_bytes = kf->pk_bytes;
-		}
-	}
+	nsets = ks_begin(&st, fks, nfks, snapshot, sink, oldcxt, &cache);
 
 	if (ks_pass_per_set(&st, cache, budget, nsets))
 	{

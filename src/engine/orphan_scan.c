@@ -203,7 +203,9 @@ compact_cmp(const CompactOrphan *a, const CompactOrphan *b)
  * ri_audit.scan_method = auto (the default) or fast, every key the fast
  * path supports (ri_keyset_supports(): integer, uuid, and text/varchar keys
  * under deterministic collations) is checked by orphan_keyset.c, all of
- * them in one pass over the table; the others, and every key under "planner", go
+ * them in one pass over the table (or one pass per key set when the sets
+ * do not fit the budget together, which ri_scan_passes() lets a caller
+ * run across several tables); the others, and every key under "planner", go
  * through the planner path (one anti-join query per key, orphan_planner.c).
  * Both read the statement's snapshot and report to the same sink, so
  * callers and output do not depend on the path.  The time of a shared pass
@@ -237,6 +239,31 @@ ri_renumber_sink(OrphanRenumberSink *rs, OrphanSink *target,
 	return &rs->sink;
 }
 
+/*
+ * The keys of fks[0 .. nfks - 1] the fast path checks: fast[0 .. n - 1],
+ * where fast[j] is fks[fast_index[j]]; is_fast[i] says whether fks[i] is
+ * one.  Returns n.
+ */
+static int
+fast_path_keys(const FkInfo *fks, int nfks, const FkInfo **fast,
+			   int *fast_index, bool *is_fast)
+{
+	int			nfast = 0;
+
+	if (ri_audit_scan_method == RI_AUDIT_SCAN_PLANNER)
+		return 0;
+	for (int i = 0; i < nfks; i++)
+	{
+		if (ri_keyset_supports(&fks[i]))
+		{
+			fast[nfast] = &fks[i];
+			fast_index[nfast++] = i;
+			is_fast[i] = true;
+		}
+	}
+	return nfast;
+}
+
 void
 ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
 				  int64 *rows_checked, int64 *elapsed_us,
@@ -245,20 +272,7 @@ ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
 	const FkInfo **fast = palloc(Max(nfks, 1) * sizeof(FkInfo *));
 	int		   *fast_index = palloc(Max(nfks, 1) * sizeof(int));
 	bool	   *is_fast = palloc0(Max(nfks, 1) * sizeof(bool));
-	int			nfast = 0;
-
-	if (ri_audit_scan_method != RI_AUDIT_SCAN_PLANNER)
-	{
-		for (int i = 0; i < nfks; i++)
-		{
-			if (ri_keyset_supports(&fks[i]))
-			{
-				fast[nfast] = &fks[i];
-				fast_index[nfast++] = i;
-				is_fast[i] = true;
-			}
-		}
-	}
+	int			nfast = fast_path_keys(fks, nfks, fast, fast_index, is_fast);
 
 	if (nfast > 0)
 	{
@@ -297,6 +311,44 @@ ri_scan_table_fks(const FkInfo *fks, int nfks, OrphanSink *sink,
 	pfree(fast);
 	pfree(fast_index);
 	pfree(is_fast);
+}
+
+/*
+ * ri_scan_passes
+ *		How ri_scan_table_fks(fks, nfks, ..., cache) would read the table:
+ *		in one pass (returns 1), or in one pass per referenced key set of
+ *		the fast path, when those sets do not fit the budget together
+ *		(returns the number of passes; see ri_keyset_passes()).  pass_of[i]
+ *		is the pass that checks fks[i]; the keys of the planner path go with
+ *		pass 0.  Calling ri_scan_table_fks() with the keys of each pass in
+ *		turn finds what one call with all of them finds.  Takes no lock
+ *		beyond ri_keyset_passes()'s.
+ */
+int
+ri_scan_passes(const FkInfo *fks, int nfks, RiKeysetCache *cache,
+			   int *pass_of)
+{
+	const FkInfo **fast = palloc(Max(nfks, 1) * sizeof(FkInfo *));
+	int		   *fast_index = palloc(Max(nfks, 1) * sizeof(int));
+	bool	   *is_fast = palloc0(Max(nfks, 1) * sizeof(bool));
+	int		   *fast_pass = palloc(Max(nfks, 1) * sizeof(int));
+	int			nfast = fast_path_keys(fks, nfks, fast, fast_index, is_fast);
+	int			npasses = 1;
+
+	for (int i = 0; i < nfks; i++)
+		pass_of[i] = 0;
+	if (nfast > 1)
+	{
+		npasses = ri_keyset_passes(fast, nfast, GetActiveSnapshot(), cache,
+								   fast_pass);
+		for (int j = 0; j < nfast; j++)
+			pass_of[fast_index[j]] = fast_pass[j];
+	}
+	pfree(fast);
+	pfree(fast_index);
+	pfree(is_fast);
+	pfree(fast_pass);
+	return npasses;
 }
 
 /*
